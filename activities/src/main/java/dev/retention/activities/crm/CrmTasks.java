@@ -1,0 +1,125 @@
+package dev.retention.activities.crm;
+
+import dev.retention.workflows.ports.CrmTask;
+import dev.retention.workflows.ports.FailureType;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Tasks in the built-in CRM, for the customer's CSM or the CSM's manager. */
+@Repository
+public class CrmTasks {
+
+  /** A task as the API lists it. */
+  public record TaskRow(
+      long id,
+      String workflowId,
+      String step,
+      String assignee,
+      String assigneeEmail,
+      String title,
+      String priority,
+      Instant dueAt,
+      String status,
+      Instant createdAt) {}
+
+  private final JdbcClient jdbc;
+
+  public CrmTasks(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Creates the task of a run's step once; a retry returns the same task id. */
+  public long create(CrmTask task, String runId) {
+    String assigneeEmail = assigneeEmail(task.customerId(), task.assignee());
+    List<Long> created =
+        jdbc.sql(
+                """
+                insert into crm_tasks (customer_id, workflow_id, run_id, step, assignee, assignee_email,
+                  title, body, priority, due_at)
+                values (:c, :w, :r, :step, :assignee, :email, :title, :body, :priority, :due)
+                on conflict (run_id, step) do nothing returning id
+                """)
+            .param("c", task.customerId())
+            .param("w", task.workflowId())
+            .param("r", runId)
+            .param("step", task.step())
+            .param("assignee", task.assignee().name())
+            .param("email", assigneeEmail)
+            .param("title", task.title())
+            .param("body", task.body())
+            .param("priority", task.priority().name())
+            .param("due", Timestamp.from(task.dueAt()))
+            .query(Long.class)
+            .list();
+    if (!created.isEmpty()) {
+      return created.getFirst();
+    }
+    return jdbc.sql("select id from crm_tasks where run_id = :r and step = :step")
+        .param("r", runId)
+        .param("step", task.step())
+        .query(Long.class)
+        .single();
+  }
+
+  /** An alert task for the CSM that belongs to no run (e.g. a sharp health drop). */
+  public long alertCsm(String customerId, String title, String body, Instant dueAt) {
+    return jdbc.sql(
+            """
+            insert into crm_tasks (customer_id, assignee, assignee_email, title, body, priority, due_at)
+            values (:c, 'CSM', :email, :title, :body, :priority, :due) returning id
+            """)
+        .param("c", customerId)
+        .param("email", assigneeEmail(customerId, TaskAssignee.CSM))
+        .param("title", title)
+        .param("body", body)
+        .param("priority", TaskPriority.HIGH.name())
+        .param("due", Timestamp.from(dueAt))
+        .query(Long.class)
+        .single();
+  }
+
+  public String assigneeEmail(String customerId, TaskAssignee assignee) {
+    String column = assignee == TaskAssignee.MANAGER ? "s.manager_email" : "s.email";
+    return jdbc.sql(
+            "select "
+                + column
+                + " from customers c join csms s on s.id = c.csm_id where c.id = :c")
+        .param("c", customerId)
+        .query(String.class)
+        .optional()
+        .orElseThrow(
+            () ->
+                ApplicationFailure.newNonRetryableFailure(
+                    "unknown customer " + customerId, FailureType.UNKNOWN_CUSTOMER.name()));
+  }
+
+  public List<TaskRow> forCustomer(String customerId) {
+    return jdbc.sql(
+            """
+            select id, workflow_id, step, assignee, assignee_email, title, priority, due_at, status,
+              created_at
+            from crm_tasks where customer_id = :c order by created_at desc, id desc
+            """)
+        .param("c", customerId)
+        .query(
+            (rs, i) ->
+                new TaskRow(
+                    rs.getLong("id"),
+                    rs.getString("workflow_id"),
+                    rs.getString("step"),
+                    rs.getString("assignee"),
+                    rs.getString("assignee_email"),
+                    rs.getString("title"),
+                    rs.getString("priority"),
+                    rs.getTimestamp("due_at").toInstant(),
+                    rs.getString("status"),
+                    rs.getTimestamp("created_at").toInstant()))
+        .list();
+  }
+}

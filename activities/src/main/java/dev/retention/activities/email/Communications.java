@@ -1,0 +1,142 @@
+package dev.retention.activities.email;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The communications table: one row per run + step, claimed before the provider is called and
+ * completed after, so a step has exactly one row whatever the retries.
+ */
+@Repository
+public class Communications {
+
+  public static final String PENDING = "PENDING";
+  public static final String SENT = "SENT";
+  public static final String SKIPPED_SUPPRESSED = "SKIPPED_SUPPRESSED";
+  public static final String FAILED = "FAILED";
+
+  /** The row of one step. */
+  public record Claim(String status, String subject, String providerMessageId) {}
+
+  private final JdbcClient jdbc;
+
+  public Communications(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public Optional<Claim> find(String workflowId, String runId, String step) {
+    return jdbc.sql(
+            """
+            select status, subject, provider_message_id from communications
+            where workflow_id = :w and run_id = :r and step = :step
+            """)
+        .param("w", workflowId)
+        .param("r", runId)
+        .param("step", step)
+        .query(Claim.class)
+        .optional();
+  }
+
+  /** Inserts the step's row with {@code status} unless it exists; true when this call inserted. */
+  public boolean claim(
+      String workflowId,
+      String runId,
+      String step,
+      String customerId,
+      String template,
+      OutgoingEmail email,
+      String status,
+      String provider) {
+    return jdbc.sql(
+            """
+            insert into communications (workflow_id, run_id, step, customer_id, template, subject,
+              to_address, from_name, from_address, reply_to, body_text, status, provider)
+            values (:w, :r, :step, :c, :template, :subject, :to, :fromName, :from, :replyTo, :body,
+              :status, :provider)
+            on conflict (workflow_id, run_id, step) do nothing
+            """)
+            .param("w", workflowId)
+            .param("r", runId)
+            .param("step", step)
+            .param("c", customerId)
+            .param("template", template)
+            .param("subject", email.subject())
+            .param("to", email.toAddress())
+            .param("fromName", email.fromName())
+            .param("from", email.fromAddress())
+            .param("replyTo", email.replyTo())
+            .param("body", email.text())
+            .param("status", status)
+            .param("provider", provider)
+            .update()
+        == 1;
+  }
+
+  public void complete(
+      String workflowId, String runId, String step, String status, String messageId, String detail,
+      Instant at) {
+    jdbc.sql(
+            """
+            update communications set status = :status, provider_message_id = :id, detail = :detail,
+              sent_at = :at
+            where workflow_id = :w and run_id = :r and step = :step
+            """)
+        .param("status", status)
+        .param("id", messageId)
+        .param("detail", detail)
+        .param("at", Timestamp.from(at))
+        .param("w", workflowId)
+        .param("r", runId)
+        .param("step", step)
+        .update();
+  }
+
+  public boolean isSuppressed(String email) {
+    return jdbc.sql("select count(*) from suppressions where lower(email) = lower(:e)")
+            .param("e", email)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  public void suppress(String email, String reason) {
+    jdbc.sql(
+            """
+            insert into suppressions (email, reason) values (lower(:e), :reason)
+            on conflict (email) do nothing
+            """)
+        .param("e", email)
+        .param("reason", reason)
+        .update();
+  }
+
+  public List<Communication> forCustomer(String customerId) {
+    return jdbc.sql(
+            """
+            select workflow_id, step, template, subject, to_address, status, sent_at,
+              provider_message_id, provider, detail
+            from communications where customer_id = :c order by created_at desc, id desc
+            """)
+        .param("c", customerId)
+        .query(
+            (rs, i) ->
+                new Communication(
+                    rs.getString("workflow_id"),
+                    rs.getString("step"),
+                    rs.getString("template"),
+                    rs.getString("subject"),
+                    rs.getString("to_address"),
+                    rs.getString("status"),
+                    rs.getTimestamp("sent_at") == null
+                        ? null
+                        : rs.getTimestamp("sent_at").toInstant(),
+                    rs.getString("provider_message_id"),
+                    rs.getString("provider"),
+                    rs.getString("detail")))
+        .list();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.retention.activities.email;
+
+/** The provider rejected the email for good (bad address, rejected content). */
+public class PermanentEmailFailure extends RuntimeException {
+  public PermanentEmailFailure(String message) {
+    super(message);
+  }
+}

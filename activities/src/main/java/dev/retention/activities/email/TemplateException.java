@@ -1,0 +1,8 @@
+package dev.retention.activities.email;
+
+/** A template is missing, malformed, or names a variable nobody supplied. */
+public class TemplateException extends RuntimeException {
+  public TemplateException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.retention.activities.ledger;
+
+import dev.retention.workflows.ports.LedgerActivities;
+import dev.retention.workflows.ports.LedgerUpdate;
+import dev.retention.workflows.ports.RunSnapshot;
+import dev.retention.workflows.ports.TimelineEntry;
+import io.temporal.spring.boot.ActivityImpl;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a run's snapshot and timeline entry in one transaction. Idempotent: the snapshot is an
+ * upsert that never reopens a closed run, and a timeline entry is unique per run and key.
+ */
+@Component
+@ActivityImpl(taskQueues = "${retention.task-queue}")
+public class LedgerActivitiesImpl implements LedgerActivities {
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+
+  public LedgerActivitiesImpl(JdbcClient jdbc, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+  }
+
+  @Override
+  public void record(LedgerUpdate update) {
+    tx.executeWithoutResult(
+        status -> {
+          upsert(update.run());
+          if (update.entry() != null) {
+            insert(update.run(), update.entry());
+          }
+        });
+  }
+
+  private void upsert(RunSnapshot r) {
+    jdbc.sql(
+            """
+            insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
+              stage, outcome, next_step, next_step_at, started_at, closed_at)
+            values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
+              :nextStep, :nextStepAt, :startedAt, :closedAt)
+            on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
+              outcome = excluded.outcome, next_step = excluded.next_step,
+              next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
+              updated_at = now()
+            where playbook_runs.closed_at is null
+            """)
+        .param("runId", r.runId())
+        .param("workflowId", r.workflowId())
+        .param("playbook", r.playbook())
+        .param("customerId", r.customerId())
+        .param("csmId", r.csmId())
+        .param("status", r.status())
+        .param("stage", r.stage())
+        .param("outcome", r.outcome())
+        .param("nextStep", r.nextStep())
+        .param("nextStepAt", ts(r.nextStepAt()))
+        .param("startedAt", ts(r.startedAt()))
+        .param("closedAt", ts(r.closedAt()))
+        .update();
+  }
+
+  private void insert(RunSnapshot r, TimelineEntry e) {
+    jdbc.sql(
+            """
+            insert into timeline (customer_id, at, kind, playbook, workflow_id, run_id, entry_key, summary)
+            values (:customerId, :at, :kind, :playbook, :workflowId, :runId, :key, :summary)
+            on conflict (run_id, entry_key) do nothing
+            """)
+        .param("customerId", r.customerId())
+        .param("at", ts(e.at()))
+        .param("kind", e.kind())
+        .param("playbook", r.playbook())
+        .param("workflowId", r.workflowId())
+        .param("runId", r.runId())
+        .param("key", e.key())
+        .param("summary", e.summary())
+        .update();
+  }
+
+  private static Timestamp ts(Instant instant) {
+    return instant == null ? null : Timestamp.from(instant);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.retention.activities.ledger;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads (and corrects) the projection of playbook runs. */
+@Repository
+public class RunProjection {
+
+  private final JdbcClient jdbc;
+
+  public RunProjection(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Runs filtered by any of customer, playbook and status, newest first. */
+  public List<RunRow> list(String customerId, String playbook, String status, int limit) {
+    return jdbc.sql(
+            """
+            select * from playbook_runs
+            where (cast(:customer as text) is null or customer_id = :customer)
+              and (cast(:playbook as text) is null or playbook = :playbook)
+              and (cast(:status as text) is null or status = :status)
+            order by started_at desc, run_id limit :limit
+            """)
+        .param("customer", customerId)
+        .param("playbook", playbook)
+        .param("status", status)
+        .param("limit", limit)
+        .query(RunProjection::map)
+        .list();
+  }
+
+  /** The latest run of a workflow id. */
+  public Optional<RunRow> latest(String workflowId) {
+    return jdbc.sql(
+            "select * from playbook_runs where workflow_id = :w order by started_at desc limit 1")
+        .param("w", workflowId)
+        .query(RunProjection::map)
+        .optional();
+  }
+
+  /**
+   * Marks a run closed with a status the workflow itself could not write (terminated, failed, or
+   * lost with an in-memory Temporal service).
+   */
+  public void markClosed(String runId, String status, Instant closedAt) {
+    jdbc.sql(
+            """
+            update playbook_runs set status = :status, next_step = null, next_step_at = null,
+              closed_at = coalesce(closed_at, :closedAt), updated_at = now()
+            where run_id = :run and status = 'RUNNING'
+            """)
+        .param("status", status)
+        .param("closedAt", Timestamp.from(closedAt))
+        .param("run", runId)
+        .update();
+  }
+
+  static RunRow map(ResultSet rs, int row) throws SQLException {
+    return new RunRow(
+        rs.getString("workflow_id"),
+        rs.getString("run_id"),
+        rs.getString("playbook"),
+        rs.getString("customer_id"),
+        rs.getString("csm_id"),
+        rs.getString("status"),
+        rs.getString("stage"),
+        rs.getString("outcome"),
+        rs.getString("next_step"),
+        instant(rs.getTimestamp("next_step_at")),
+        instant(rs.getTimestamp("started_at")),
+        instant(rs.getTimestamp("closed_at")));
+  }
+
+  private static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+}

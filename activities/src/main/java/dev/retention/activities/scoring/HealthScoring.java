@@ -1,0 +1,142 @@
+package dev.retention.activities.scoring;
+
+import dev.retention.activities.crm.CrmTasks;
+import dev.retention.activities.ledger.Timeline;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Scores a customer's metrics, stores the score with its trend, puts it on the timeline, and alerts
+ * the CSM when the score fell by {@value #ALERT_DROP} points or more within 30 days, even when the
+ * band did not change.
+ */
+@Service
+public class HealthScoring {
+
+  static final int ALERT_DROP = 15;
+  static final Duration ALERT_WINDOW = Duration.ofDays(30);
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final Timeline timeline;
+  private final CrmTasks tasks;
+  private final Clock clock;
+
+  public HealthScoring(
+      JdbcClient jdbc, TransactionTemplate tx, Timeline timeline, CrmTasks tasks, Clock clock) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.timeline = timeline;
+    this.tasks = tasks;
+    this.clock = clock;
+  }
+
+  public ScoredHealth record(String customerId, HealthMetrics metrics) {
+    HealthScore health = HealthScore.of(metrics);
+    Instant now = clock.instant();
+    return tx.execute(
+        status -> {
+          Optional<ScoredHealth> previous = latest(customerId);
+          Integer before = previous.map(ScoredHealth::score).orElse(null);
+          String trend =
+              before == null
+                  ? "NEW"
+                  : health.score() > before
+                      ? "UP"
+                      : health.score() < before ? "DOWN" : "STABLE";
+          int highest = highestSince(customerId, now.minus(ALERT_WINDOW));
+          int drop = Math.max(0, highest - health.score());
+          insert(customerId, metrics, health, trend, now);
+          timeline.add(
+              customerId,
+              now,
+              "SCORE",
+              "Health "
+                  + health.score()
+                  + " ("
+                  + health.band()
+                  + ")"
+                  + (before == null ? "" : ", was " + before));
+          if (drop >= ALERT_DROP) {
+            tasks.alertCsm(
+                customerId,
+                "Health dropped " + drop + " points within 30 days",
+                "Health is now " + health.score() + " (" + health.band() + "), down from " + highest
+                    + ". Check in with the customer.",
+                now.plus(Duration.ofDays(1)));
+            timeline.add(customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
+          }
+          return new ScoredHealth(
+              health.score(), health.band(), trend, health.components(), now, before, drop);
+        });
+  }
+
+  public Optional<ScoredHealth> latest(String customerId) {
+    return jdbc.sql(
+            """
+            select score, band, trend, usage_score, engagement_score, support_score, scored_at
+            from health_scores where customer_id = :c order by scored_at desc, id desc limit 1
+            """)
+        .param("c", customerId)
+        .query(
+            (rs, i) ->
+                new ScoredHealth(
+                    rs.getInt("score"),
+                    HealthBand.valueOf(rs.getString("band")),
+                    rs.getString("trend"),
+                    new HealthScore.Components(
+                        rs.getDouble("usage_score"),
+                        rs.getDouble("engagement_score"),
+                        rs.getDouble("support_score")),
+                    rs.getTimestamp("scored_at").toInstant(),
+                    null,
+                    0))
+        .optional();
+  }
+
+  private int highestSince(String customerId, Instant since) {
+    return jdbc.sql(
+            """
+            select coalesce(max(score), 0) from health_scores
+            where customer_id = :c and scored_at >= :since
+            """)
+        .param("c", customerId)
+        .param("since", Timestamp.from(since))
+        .query(Integer.class)
+        .single();
+  }
+
+  private void insert(
+      String customerId, HealthMetrics m, HealthScore health, String trend, Instant now) {
+    jdbc.sql(
+            """
+            insert into health_scores (customer_id, score, band, trend, usage_score, engagement_score,
+              support_score, queries_per_week, features_used, logins_per_week, email_open_rate,
+              open_tickets, sentiment, plan_usage, scored_at)
+            values (:c, :score, :band, :trend, :usage, :engagement, :support, :queries, :features,
+              :logins, :opens, :tickets, :sentiment, :planUsage, :at)
+            """)
+        .param("c", customerId)
+        .param("score", health.score())
+        .param("band", health.band().name())
+        .param("trend", trend)
+        .param("usage", health.components().usage())
+        .param("engagement", health.components().engagement())
+        .param("support", health.components().support())
+        .param("queries", m.queriesPerWeek())
+        .param("features", m.featuresUsed())
+        .param("logins", m.loginsPerWeek())
+        .param("opens", m.emailOpenRate())
+        .param("tickets", m.openTickets())
+        .param("sentiment", m.sentiment().name())
+        .param("planUsage", m.planUsage())
+        .param("at", Timestamp.from(now))
+        .update();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.retention.activities.scoring;
+
+import java.time.Instant;
+
+/**
+ * A stored health score: score, band, trend against the previous score ({@code UP}, {@code DOWN},
+ * {@code STABLE}, or {@code NEW} for the first), its components, and the drop that raised an alert.
+ */
+public record ScoredHealth(
+    int score,
+    HealthBand band,
+    String trend,
+    HealthScore.Components components,
+    Instant scoredAt,
+    Integer previousScore,
+    int dropWithin30Days) {}

@@ -1,0 +1,7 @@
+package dev.retention.activities.scoring;
+
+public enum Sentiment {
+  NEGATIVE,
+  NEUTRAL,
+  POSITIVE
+}

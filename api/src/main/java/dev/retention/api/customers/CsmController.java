@@ -1,0 +1,29 @@
+package dev.retention.api.customers;
+
+import dev.retention.activities.customers.Csm;
+import dev.retention.activities.customers.CustomerDirectory;
+import jakarta.validation.Valid;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class CsmController {
+
+  private final CustomerDirectory directory;
+
+  CsmController(CustomerDirectory directory) {
+    this.directory = directory;
+  }
+
+  @PutMapping("/api/csms/{csmId}")
+  ResponseEntity<Csm> put(@PathVariable String csmId, @Valid @RequestBody CsmRequest body) {
+    Ids.check("csmId", csmId);
+    Csm csm = new Csm(csmId, body.name().strip(), body.email(), body.managerEmail());
+    boolean created = directory.upsertCsm(csm);
+    return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(csm);
+  }
+}

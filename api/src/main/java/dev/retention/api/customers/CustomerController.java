@@ -1,0 +1,161 @@
+package dev.retention.api.customers;
+
+import dev.retention.activities.crm.CrmTasks;
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.Communication;
+import dev.retention.activities.email.Communications;
+import dev.retention.activities.ledger.Timeline;
+import dev.retention.activities.ledger.TimelineItem;
+import dev.retention.activities.scoring.HealthScore;
+import dev.retention.activities.scoring.HealthScoring;
+import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.problems.ApiProblem;
+import jakarta.validation.Valid;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class CustomerController {
+
+  private final CustomerDirectory directory;
+  private final HealthScoring scoring;
+  private final Timeline timeline;
+  private final Communications communications;
+  private final CrmTasks tasks;
+  private final PlaybookRuns runs;
+
+  CustomerController(
+      CustomerDirectory directory,
+      HealthScoring scoring,
+      Timeline timeline,
+      Communications communications,
+      CrmTasks tasks,
+      PlaybookRuns runs) {
+    this.directory = directory;
+    this.scoring = scoring;
+    this.timeline = timeline;
+    this.communications = communications;
+    this.tasks = tasks;
+    this.runs = runs;
+  }
+
+  record Health(int score, String band, String trend, Instant scoredAt) {}
+
+  record CustomerView(
+      String id,
+      String name,
+      String email,
+      String csmId,
+      String plan,
+      BigDecimal mrr,
+      int planUsageLimit,
+      String timezone,
+      String locale,
+      Health health) {}
+
+  record MetricsView(
+      int score,
+      String band,
+      String trend,
+      HealthScore.Components components,
+      Instant scoredAt,
+      Integer previousScore,
+      boolean dropAlert,
+      List<String> workflowsInformed) {}
+
+  @PutMapping("/api/customers/{customerId}")
+  ResponseEntity<CustomerView> put(
+      @PathVariable String customerId, @Valid @RequestBody CustomerRequest body) {
+    Ids.check("customerId", customerId);
+    try {
+      ZoneId.of(body.timezone());
+    } catch (DateTimeException e) {
+      throw ApiProblem.invalid(
+          "timezone", "timezone must be an IANA zone such as Europe/Amsterdam, was " + body.timezone());
+    }
+    if (directory.findCsm(body.csmId()).isEmpty()) {
+      throw ApiProblem.notFound(
+          "CSM", "csmId " + body.csmId() + " is unknown; create it with PUT /api/csms/{csmId} first");
+    }
+    Customer customer =
+        new Customer(
+            customerId,
+            body.name().strip(),
+            body.email(),
+            body.csmId(),
+            body.plan(),
+            body.mrr(),
+            body.planUsageLimit(),
+            body.timezone(),
+            body.locale());
+    boolean created = directory.upsertCustomer(customer);
+    return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(view(customer));
+  }
+
+  @GetMapping("/api/customers/{customerId}")
+  CustomerView get(@PathVariable String customerId) {
+    return view(customer(customerId));
+  }
+
+  @PostMapping("/api/customers/{customerId}/metrics")
+  MetricsView metrics(@PathVariable String customerId, @Valid @RequestBody MetricsRequest body) {
+    Customer customer = customer(customerId);
+    ScoredHealth health = scoring.record(customer.id(), body.toMetrics());
+    List<String> informed = runs.healthChanged(customer.id(), health.score(), health.band().name());
+    return new MetricsView(
+        health.score(),
+        health.band().name(),
+        health.trend(),
+        health.components(),
+        health.scoredAt(),
+        health.previousScore(),
+        health.dropWithin30Days() >= 15,
+        informed);
+  }
+
+  @GetMapping("/api/customers/{customerId}/timeline")
+  List<TimelineItem> timeline(@PathVariable String customerId) {
+    return timeline.forCustomer(customer(customerId).id(), 500);
+  }
+
+  @GetMapping("/api/customers/{customerId}/communications")
+  List<Communication> communications(@PathVariable String customerId) {
+    return communications.forCustomer(customer(customerId).id());
+  }
+
+  @GetMapping("/api/customers/{customerId}/tasks")
+  List<CrmTasks.TaskRow> tasks(@PathVariable String customerId) {
+    return tasks.forCustomer(customer(customerId).id());
+  }
+
+  private Customer customer(String customerId) {
+    Ids.check("customerId", customerId);
+    return directory
+        .findCustomer(customerId)
+        .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));
+  }
+
+  private CustomerView view(Customer c) {
+    Health health =
+        scoring
+            .latest(c.id())
+            .map(h -> new Health(h.score(), h.band().name(), h.trend(), h.scoredAt()))
+            .orElse(null);
+    return new CustomerView(
+        c.id(), c.name(), c.email(), c.csmId(), c.plan(), c.mrr(), c.planUsageLimit(),
+        c.timezone(), c.locale(), health);
+  }
+}

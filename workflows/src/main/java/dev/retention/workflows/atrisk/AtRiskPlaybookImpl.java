@@ -1,0 +1,203 @@
+package dev.retention.workflows.atrisk;
+
+import static dev.retention.workflows.common.OutcomeType.CALL_COMPLETED;
+import static dev.retention.workflows.common.OutcomeType.CALL_NO_ANSWER;
+import static dev.retention.workflows.common.OutcomeType.CHURNED;
+import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.common.OutcomeType.SAVED;
+
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.RunEvent;
+import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.ports.CrmNote;
+import dev.retention.workflows.ports.CrmTag;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The at-risk playbook as PLAYBOOKS.md gives it. */
+public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
+
+  static final int RECOVERED_AT = 60;
+  static final int DECISION_DAYS = 14;
+
+  private final AtRiskInput input;
+  /** Set when the customer answered or a call happened: the CSM now owns the conversation. */
+  private boolean handedOver;
+
+  private boolean callTaskCreated;
+
+  @WorkflowInit
+  public AtRiskPlaybookImpl(AtRiskInput input) {
+    super(Playbook.AT_RISK, input.context(), AtRiskStage.OUTREACH.name());
+    this.input = input;
+  }
+
+  @Override
+  public PlaybookResult run(AtRiskInput ignored) {
+    return execute(this::play);
+  }
+
+  private void play() {
+    Map<String, String> vars =
+        input.healthScore() == null
+            ? Map.of()
+            : Map.of("healthScore", Integer.toString(input.healthScore()));
+    sendCustomerEmail("day-1-email", day(0), "at-risk/day-1", vars);
+    if (input.critical()) {
+      callTaskCreated = true;
+      createTask(
+          "day-1-urgent-call-task",
+          TaskAssignee.CSM,
+          "Critical health (" + input.healthScore() + "): call within 24 hours",
+          "Health is in the critical band. Call the customer within 24 hours.",
+          day(0).plus(cadence.hours(24)),
+          TaskPriority.URGENT);
+    }
+    if (scheduledStep(day(2), "day-3-email")) {
+      sendCustomerEmail("day-3-email", day(2), "at-risk/day-3", vars);
+    }
+    if (scheduledStep(day(6), "day-7-call-task")) {
+      setStage(AtRiskStage.CALL.name());
+      callTaskCreated = true;
+      createTask(
+          "day-7-call-task",
+          TaskAssignee.CSM,
+          "Call attempt: understand blockers, agree an action plan",
+          "Phone or video call. Record CALL_COMPLETED with the plan as a note, or CALL_NO_ANSWER.",
+          now().plus(cadence.days(1)),
+          TaskPriority.HIGH);
+    }
+    if (scheduledStep(day(13), "day-14-email")) {
+      setStage(AtRiskStage.FINAL_OUTREACH.name());
+      sendCustomerEmail("day-14-email", day(13), "at-risk/day-14", vars);
+    }
+    if (scheduledStep(day(16), "day-17-churning-tag")) {
+      crm.addTag(new CrmTag(workflowId, context.customerId(), "churning"));
+      record("day-17-churning-tag", day(16), StepResult.TAGGED, "churning");
+      close(RunOutcome.CHURNING, "no response by day 17");
+      return;
+    }
+    if (handedOver && !isClosed()) {
+      awaitDecision();
+    }
+  }
+
+  /** Waits for a scheduled step; false once the run closed or was handed over to the CSM. */
+  private boolean scheduledStep(Instant at, String step) {
+    return waitUntil(at, step, "the scheduled step " + step, () -> !handedOver);
+  }
+
+  private void awaitDecision() {
+    setStage(AtRiskStage.AWAITING_DECISION.name());
+    Instant deadline = now().plus(cadence.days(DECISION_DAYS));
+    if (waitUntil(deadline, "decision-deadline", "the CSM's SAVED or CHURNED", () -> true)) {
+      createTask(
+          "decision-deadline-manager-task",
+          TaskAssignee.MANAGER,
+          "At-risk run unresolved after " + DECISION_DAYS + " days",
+          "The CSM recorded neither SAVED nor CHURNED within "
+              + DECISION_DAYS
+              + " days of the hand-over.",
+          now().plus(cadence.days(1)),
+          TaskPriority.HIGH);
+      close(RunOutcome.UNRESOLVED, "no decision within " + DECISION_DAYS + " days");
+    }
+  }
+
+  @Override
+  protected Set<OutcomeType> allowedOutcomes() {
+    if (AtRiskStage.AWAITING_DECISION.name().equals(stage())) {
+      return EnumSet.of(SAVED, CHURNED);
+    }
+    Set<OutcomeType> allowed = EnumSet.of(CUSTOMER_RESPONDED, SAVED, CHURNED);
+    if (handedOver) {
+      allowed.remove(CUSTOMER_RESPONDED);
+    }
+    if (callTaskCreated) {
+      allowed.add(CALL_COMPLETED);
+      allowed.add(CALL_NO_ANSWER);
+    }
+    return allowed;
+  }
+
+  @Override
+  protected void onEvent(RunEvent event) {
+    switch (event) {
+      case RunEvent.Outcome(CsmOutcome outcome) -> onOutcome(outcome);
+      case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
+      case RunEvent.Health health -> {
+        if (health.change().score() >= RECOVERED_AT) {
+          record(
+              "health-recovered",
+              now(),
+              StepResult.RECORDED,
+              "health " + health.change().score() + " (" + health.change().band() + ")");
+          close(RunOutcome.RECOVERED, "health back at " + health.change().score());
+        }
+      }
+      case RunEvent.Superseded superseded ->
+          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+    }
+  }
+
+  private void onOutcome(CsmOutcome outcome) {
+    switch (outcome.type()) {
+      case CUSTOMER_RESPONDED -> onCustomerResponded("csm");
+      case CALL_COMPLETED -> {
+        note("call-completed", "Call completed. Action plan: " + orNone(outcome.note()));
+        record("call-completed", now(), StepResult.NOTE_ADDED, "action plan noted");
+        markCustomerResponded();
+        handedOver = true;
+      }
+      case CALL_NO_ANSWER -> {
+        note("call-no-answer", "Call attempt: no answer. " + orNone(outcome.note()));
+        record("call-no-answer", now(), StepResult.NOTE_ADDED, "the playbook goes on");
+      }
+      case SAVED -> closeByCsm(RunOutcome.SAVED, outcome);
+      case CHURNED -> closeByCsm(RunOutcome.CHURNED, outcome);
+      default -> throw new IllegalStateException("validator let through " + outcome.type());
+    }
+  }
+
+  private void onCustomerResponded(String source) {
+    if (customerHasResponded() && handedOver) {
+      return;
+    }
+    markCustomerResponded();
+    handedOver = true;
+    createTask(
+        "customer-responded-task",
+        TaskAssignee.CSM,
+        "Customer responded: follow up personally",
+        "The customer answered (" + source + "). Automated emails have stopped.",
+        now().plus(cadence.days(1)),
+        TaskPriority.HIGH);
+  }
+
+  private void closeByCsm(RunOutcome runOutcome, CsmOutcome outcome) {
+    if (outcome.note() != null && !outcome.note().isBlank()) {
+      note("outcome-" + runOutcome.name().toLowerCase(), outcome.note());
+    }
+    close(runOutcome, "recorded by " + (outcome.csmId() == null ? "the CSM" : outcome.csmId()));
+  }
+
+  private void note(String step, String body) {
+    crm.addNote(
+        new CrmNote(
+            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
+  }
+
+  private static String orNone(String text) {
+    return text == null || text.isBlank() ? "(none given)" : text;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.retention.workflows.common;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The readable state of a run at any moment: stage, outcome once closed, the next step and when it
+ * is due, what it waits for, the steps so far, and the outcome types a CSM can record now.
+ */
+public record PlaybookState(
+    String workflowId,
+    String playbook,
+    String customerId,
+    String csmId,
+    Instant startedAt,
+    String dayLength,
+    String stage,
+    RunOutcome outcome,
+    String outcomeReason,
+    NextStep nextStep,
+    String waitingFor,
+    boolean customerResponded,
+    List<OutcomeType> allowedOutcomes,
+    List<StepRecord> steps) {}

@@ -1,0 +1,17 @@
+package dev.retention.workflows.common;
+
+/**
+ * Something that happened to a run from outside (a CSM outcome, the customer's answer, a new
+ * health score, another playbook taking over). Handlers only queue these; the run's main thread
+ * acts on them in order, so all effects (activities) happen in one place.
+ */
+public sealed interface RunEvent {
+
+  record Outcome(CsmOutcome outcome) implements RunEvent {}
+
+  record Responded(CustomerResponse response) implements RunEvent {}
+
+  record Health(HealthChange change) implements RunEvent {}
+
+  record Superseded(Supersede request) implements RunEvent {}
+}

@@ -1,0 +1,14 @@
+package dev.retention.workflows.common;
+
+/** The result of one step of a run, as recorded in its step log and on the timeline. */
+public enum StepResult {
+  SENT,
+  SKIPPED_SUPPRESSED,
+  SKIPPED_CUSTOMER_RESPONDED,
+  FAILED,
+  TASK_CREATED,
+  ESCALATED,
+  NOTE_ADDED,
+  TAGGED,
+  RECORDED
+}

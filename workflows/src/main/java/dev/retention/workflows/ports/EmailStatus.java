@@ -1,0 +1,7 @@
+package dev.retention.workflows.ports;
+
+/** What happened to one email. */
+public enum EmailStatus {
+  SENT,
+  SKIPPED_SUPPRESSED
+}

@@ -1,0 +1,18 @@
+package dev.retention.workflows.ports;
+
+import java.time.Instant;
+
+/** The row of a run in the projection. {@code status} uses the API's run statuses. */
+public record RunSnapshot(
+    String workflowId,
+    String runId,
+    String playbook,
+    String customerId,
+    String csmId,
+    String status,
+    String stage,
+    String outcome,
+    String nextStep,
+    Instant nextStepAt,
+    Instant startedAt,
+    Instant closedAt) {}

@@ -1,0 +1,7 @@
+package dev.retention.workflows.ports;
+
+/** Who a task is for: the customer's CSM, or the CSM's manager (escalations). */
+public enum TaskAssignee {
+  CSM,
+  MANAGER
+}

@@ -1,0 +1,7 @@
+package dev.retention.workflows.ports;
+
+public enum TaskPriority {
+  NORMAL,
+  HIGH,
+  URGENT
+}

@@ -1,0 +1,547 @@
+package dev.retention.workflows.atrisk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.retention.workflows.RecordingActivities;
+import dev.retention.workflows.RecordingActivities.Call;
+import dev.retention.workflows.common.Cadence;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.CustomerResponse;
+import dev.retention.workflows.common.HealthChange;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.common.StepRecord;
+import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.Supersede;
+import dev.retention.workflows.ports.CrmNote;
+import dev.retention.workflows.ports.CrmTask;
+import dev.retention.workflows.ports.CustomerEmail;
+import dev.retention.workflows.ports.RunSnapshot;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The at-risk playbook on the time-skipping test server, at the real cadence of one day per day:
+ * the assertions on times prove the real day offsets of PLAYBOOKS.md.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AtRiskPlaybookTest {
+
+  static final String CUSTOMER = "c-42";
+  static final String CSM = "csm-7";
+  static final String WORKFLOW_ID = Playbook.AT_RISK.workflowId(CUSTOMER);
+  /** A Monday morning: the run starts here on the test server's clock. */
+  static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+  /** How late (real time spent in activities and workflow tasks) a step may run after its time. */
+  static final Duration SLACK = Duration.ofMinutes(1);
+
+  static final Set<EventType> UPDATE_EVENTS =
+      Set.of(
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class)
+          .registerSearchAttribute(
+              RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute(
+              RunSearchAttributes.CUSTOMER_ID.getName(),
+              IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute(
+              RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute(
+              RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .setInitialTime(T0)
+          // The fakes are registered per test, before the worker starts.
+          .setDoNotStart(true)
+          .build();
+
+  TestWorkflowEnvironment testEnv;
+  WorkflowClient client;
+  Worker worker;
+  RecordingActivities activities;
+
+  @BeforeEach
+  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
+    this.testEnv = testEnv;
+    this.client = testEnv.getWorkflowClient();
+    this.worker = worker;
+    this.activities = new RecordingActivities();
+    worker.registerActivitiesImplementations(activities);
+    testEnv.start();
+  }
+
+  // ---- the full timeline ------------------------------------------------------------------------
+
+  @Test
+  void noResponse_sendsDay1AndDay3Emails_day7Task_day14Email_thenTagsChurningOnDay17() {
+    AtRiskPlaybook run = start(50);
+
+    PlaybookResult result = resultOf(run);
+
+    assertThat(result.outcome()).isEqualTo(RunOutcome.CHURNING);
+    assertThat(result.stage()).isEqualTo(PlaybookRun.CLOSED);
+    Instant start = stateOf(run).startedAt();
+    assertThat(start).isBetween(T0, T0.plus(SLACK));
+
+    // Exactly three emails, personally from the CSM, at the real day offsets.
+    assertThat(activities.emailTemplates())
+        .containsExactly("at-risk/day-1", "at-risk/day-3", "at-risk/day-14");
+    List<Call<CustomerEmail>> emails = activities.emails();
+    assertRanAt(emails.get(0).at(), start, Duration.ZERO);
+    assertRanAt(emails.get(1).at(), start, Duration.ofDays(2));
+    assertRanAt(emails.get(2).at(), start, Duration.ofDays(13));
+    assertThat(emails)
+        .allSatisfy(
+            e -> {
+              assertThat(e.request().workflowId()).isEqualTo(WORKFLOW_ID);
+              assertThat(e.request().customerId()).isEqualTo(CUSTOMER);
+              assertThat(e.request().playbook()).isEqualTo("at-risk");
+              assertThat(e.request().variables()).containsEntry("healthScore", "50");
+            });
+    assertThat(emails)
+        .extracting(e -> e.request().step())
+        .containsExactly("day-1-email", "day-3-email", "day-14-email");
+
+    // One task: the day-7 call attempt, for the CSM, due the next day.
+    assertThat(activities.taskSteps()).containsExactly("day-7-call-task");
+    Call<CrmTask> callTask = activities.tasks().getFirst();
+    assertRanAt(callTask.at(), start, Duration.ofDays(6));
+    assertThat(callTask.request().assignee()).isEqualTo(TaskAssignee.CSM);
+    assertThat(callTask.request().priority()).isEqualTo(TaskPriority.HIGH);
+    assertThat(callTask.request().dueAt())
+        .isBetween(start.plus(Duration.ofDays(7)), start.plus(Duration.ofDays(7)).plus(SLACK));
+
+    // Day 17: tagged churning, and nothing else.
+    assertThat(activities.tagNames()).containsExactly("churning");
+    assertThat(activities.notes()).isEmpty();
+
+    assertThat(result.steps())
+        .extracting(StepRecord::step, StepRecord::result)
+        .containsExactly(
+            tuple("day-1-email", StepResult.SENT),
+            tuple("day-3-email", StepResult.SENT),
+            tuple("day-7-call-task", StepResult.TASK_CREATED),
+            tuple("day-14-email", StepResult.SENT),
+            tuple("day-17-churning-tag", StepResult.TAGGED));
+    StepRecord tagged = result.steps().getLast();
+    assertThat(tagged.plannedAt()).isEqualTo(start.plus(Duration.ofDays(16)));
+    assertRanAt(tagged.ranAt(), start, Duration.ofDays(16));
+    assertThat(result.steps().get(1).plannedAt()).isEqualTo(start.plus(Duration.ofDays(2)));
+    assertThat(result.steps().get(3).plannedAt()).isEqualTo(start.plus(Duration.ofDays(13)));
+
+    RunSnapshot last = activities.lastSnapshot();
+    assertThat(last.status()).isEqualTo("COMPLETED");
+    assertThat(last.outcome()).isEqualTo("CHURNING");
+    assertThat(last.nextStep()).isNull();
+    assertRanAt(last.closedAt(), start, Duration.ofDays(16));
+
+    WorkflowExecutionDescription description = WorkflowStub.fromTyped(run).describe();
+    assertThat(description.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(description.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))
+        .isEqualTo(PlaybookRun.CLOSED);
+    assertThat(description.getTypedSearchAttributes().get(RunSearchAttributes.PLAYBOOK))
+        .isEqualTo("at-risk");
+  }
+
+  // ---- the customer answers ---------------------------------------------------------------------
+
+  @Test
+  void replyBeforeDay3_skipsDay3Email_createsCsmTask_thenSavedClosesRun() {
+    AtRiskPlaybook run = start(50);
+
+    testEnv.sleep(Duration.ofHours(36)); // day 1.5
+    run.customerResponded(new CustomerResponse("inbound-email"));
+
+    PlaybookState waiting = awaitState(run, s -> "AWAITING_DECISION".equals(s.stage()));
+    Instant start = waiting.startedAt();
+    assertThat(waiting.customerResponded()).isTrue();
+    assertThat(waiting.allowedOutcomes()).containsExactly(OutcomeType.SAVED, OutcomeType.CHURNED);
+    assertThat(waiting.nextStep().step()).isEqualTo("decision-deadline");
+    assertRanAt(waiting.nextStep().at(), start, Duration.ofHours(36).plusDays(14));
+
+    assertThat(activities.taskSteps()).containsExactly("customer-responded-task");
+    Call<CrmTask> followUp = activities.tasks().getFirst();
+    assertRanAt(followUp.at(), start, Duration.ofHours(36));
+    assertThat(followUp.request().assignee()).isEqualTo(TaskAssignee.CSM);
+    assertThat(followUp.request().body()).contains("inbound-email");
+
+    PlaybookState saved =
+        run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, "Renewed for a year", CSM));
+    assertThat(saved.outcome()).isEqualTo(RunOutcome.SAVED);
+
+    PlaybookResult result = resultOf(run);
+    assertThat(result.outcome()).isEqualTo(RunOutcome.SAVED);
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1");
+    assertThat(activities.tagNames()).isEmpty();
+    assertThat(activities.notes())
+        .extracting(n -> n.request().body())
+        .containsExactly("Renewed for a year");
+    assertThat(result.steps())
+        .extracting(StepRecord::step)
+        .containsExactly("day-1-email", "customer-responded-task");
+    assertThat(activities.lastSnapshot().outcome()).isEqualTo("SAVED");
+  }
+
+  @Test
+  void callCompleted_thenNoDecisionFor14Days_createsManagerTask_andEndsUnresolved() {
+    AtRiskPlaybook run = start(50);
+
+    testEnv.sleep(Duration.ofDays(6).plusHours(2)); // day 7, after the call task
+    PlaybookState inCall = awaitState(run, s -> "CALL".equals(s.stage()));
+    Instant start = inCall.startedAt();
+    assertThat(inCall.allowedOutcomes()).contains(OutcomeType.CALL_COMPLETED);
+    assertThat(activities.taskSteps()).containsExactly("day-7-call-task");
+
+    String plan = "Weekly check-in for a month; reporting training on Thursday";
+    run.recordOutcome(new CsmOutcome(OutcomeType.CALL_COMPLETED, plan, CSM));
+    Instant handedOver = start.plus(Duration.ofDays(6).plusHours(2));
+
+    PlaybookResult result = resultOf(run);
+
+    assertThat(result.outcome()).isEqualTo(RunOutcome.UNRESOLVED);
+    // The plan is in the CRM, as a note by the CSM.
+    assertThat(activities.notes()).hasSize(1);
+    CrmNote note = activities.notes().getFirst().request();
+    assertThat(note.step()).startsWith("call-completed");
+    assertThat(note.author()).isEqualTo(CSM);
+    assertThat(note.customerId()).isEqualTo(CUSTOMER);
+    assertThat(note.body()).contains(plan);
+    // 14 days without SAVED or CHURNED: the manager gets a task.
+    assertThat(activities.taskSteps())
+        .containsExactly("day-7-call-task", "decision-deadline-manager-task");
+    Call<CrmTask> escalation = activities.tasks().getLast();
+    assertThat(escalation.request().assignee()).isEqualTo(TaskAssignee.MANAGER);
+    assertRanAt(escalation.at(), handedOver, Duration.ofDays(14));
+    // No more automated email after the call: day 14's was never sent.
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1", "at-risk/day-3");
+    assertThat(activities.tagNames()).isEmpty();
+    assertThat(result.steps())
+        .extracting(StepRecord::step, StepRecord::result)
+        .containsExactly(
+            tuple("day-1-email", StepResult.SENT),
+            tuple("day-3-email", StepResult.SENT),
+            tuple("day-7-call-task", StepResult.TASK_CREATED),
+            tuple("call-completed", StepResult.NOTE_ADDED),
+            tuple("decision-deadline-manager-task", StepResult.ESCALATED));
+    assertThat(activities.lastSnapshot().outcome()).isEqualTo("UNRESOLVED");
+  }
+
+  // ---- the critical band ------------------------------------------------------------------------
+
+  @Test
+  void criticalBand_createsUrgentCallTaskOnDay1() {
+    AtRiskPlaybook run = start(35);
+
+    PlaybookState outreach = awaitState(run, s -> s.nextStep() != null);
+    Instant start = outreach.startedAt();
+    assertThat(activities.taskSteps()).containsExactly("day-1-urgent-call-task");
+    Call<CrmTask> urgent = activities.tasks().getFirst();
+    assertRanAt(urgent.at(), start, Duration.ZERO);
+    assertThat(urgent.request().priority()).isEqualTo(TaskPriority.URGENT);
+    assertThat(urgent.request().assignee()).isEqualTo(TaskAssignee.CSM);
+    // "Call within 24 hours" (plus the seconds the day-1 email took before the task was created).
+    assertThat(urgent.request().dueAt())
+        .isBetween(start.plus(Duration.ofHours(23)), start.plus(Duration.ofHours(24)).plus(SLACK));
+
+    // The CSM can report the call while the run is still in OUTREACH.
+    assertThat(outreach.stage()).isEqualTo("OUTREACH");
+    assertThat(outreach.allowedOutcomes())
+        .contains(OutcomeType.CALL_COMPLETED, OutcomeType.CALL_NO_ANSWER);
+    PlaybookState afterCall =
+        run.recordOutcome(new CsmOutcome(OutcomeType.CALL_COMPLETED, "Agreed on a rollout", CSM));
+    assertThat(afterCall.customerResponded()).isTrue();
+    assertThat(afterCall.steps()).extracting(StepRecord::step).contains("call-completed");
+
+    run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, null, CSM));
+    assertThat(resultOf(run).outcome()).isEqualTo(RunOutcome.SAVED);
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1");
+  }
+
+  // ---- ending early -----------------------------------------------------------------------------
+
+  @Test
+  void healthBackAbove60_endsRecovered() {
+    AtRiskPlaybook run = start(50);
+
+    testEnv.sleep(Duration.ofDays(3)); // day 4, after the day-3 email
+    run.healthChanged(new HealthChange(55, "at-risk")); // still at risk: the run goes on
+    run.healthChanged(new HealthChange(65, "neutral"));
+
+    PlaybookResult result = resultOf(run);
+    assertThat(result.outcome()).isEqualTo(RunOutcome.RECOVERED);
+    Instant start = stateOf(run).startedAt();
+    StepRecord recovered = result.steps().getLast();
+    assertThat(recovered.step()).isEqualTo("health-recovered");
+    assertThat(recovered.result()).isEqualTo(StepResult.RECORDED);
+    assertThat(recovered.detail()).contains("65");
+    assertRanAt(recovered.ranAt(), start, Duration.ofDays(3));
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1", "at-risk/day-3");
+    assertThat(activities.tasks()).isEmpty();
+    assertThat(activities.lastSnapshot().outcome()).isEqualTo("RECOVERED");
+  }
+
+  @Test
+  void cancelThroughApi_endsCancelled() {
+    AtRiskPlaybook run = start(50);
+    awaitState(run, s -> s.nextStep() != null);
+
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    stub.cancel();
+
+    assertThatThrownBy(() -> stub.getResult(30, TimeUnit.SECONDS, PlaybookResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOf(CanceledFailure.class);
+    RunSnapshot last = activities.lastSnapshot();
+    assertThat(last.status()).isEqualTo("CANCELLED");
+    assertThat(last.outcome()).isEqualTo("CANCELLED");
+    assertThat(last.stage()).isEqualTo(PlaybookRun.CLOSED);
+    assertThat(last.nextStep()).isNull();
+    assertThat(last.closedAt()).isNotNull();
+    assertThat(activities.ledger().getLast().request().entry().summary()).contains("CANCELLED");
+    assertThat(stub.describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1");
+  }
+
+  @Test
+  void supersede_endsSuperseded() {
+    AtRiskPlaybook run = start(50);
+
+    testEnv.sleep(Duration.ofDays(1));
+    run.supersede(new Supersede("cancellation requested"));
+
+    PlaybookResult result = resultOf(run);
+    assertThat(result.outcome()).isEqualTo(RunOutcome.SUPERSEDED);
+    PlaybookState closed = stateOf(run);
+    assertThat(closed.outcomeReason()).isEqualTo("cancellation requested");
+    assertThat(closed.allowedOutcomes()).isEmpty();
+    assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1");
+    RunSnapshot last = activities.lastSnapshot();
+    assertThat(last.status()).isEqualTo("COMPLETED");
+    assertThat(last.outcome()).isEqualTo("SUPERSEDED");
+  }
+
+  // ---- the CSM's outcomes -----------------------------------------------------------------------
+
+  @Test
+  void rejectedOutcome_leavesNoTraceInHistory() {
+    AtRiskPlaybook run = start(50);
+    testEnv.sleep(Duration.ofHours(2));
+    awaitState(run, s -> s.nextStep() != null);
+
+    // No call task yet on a non-critical run: there is no call to report.
+    assertThatThrownBy(
+            () -> run.recordOutcome(new CsmOutcome(OutcomeType.CALL_COMPLETED, "plan", CSM)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("CALL_COMPLETED is not valid for at-risk in stage OUTREACH");
+    // Not an at-risk outcome at all.
+    assertThatThrownBy(
+            () -> run.recordOutcome(new CsmOutcome(OutcomeType.OFFER_ACCEPTED, null, CSM)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("OFFER_ACCEPTED is not valid");
+
+    List<HistoryEvent> history = client.fetchHistory(WORKFLOW_ID).getEvents();
+    assertThat(history)
+        .extracting(HistoryEvent::getEventType)
+        .doesNotContainAnyElementsOf(UPDATE_EVENTS);
+
+    PlaybookState state = stateOf(run);
+    assertThat(state.stage()).isEqualTo("OUTREACH");
+    assertThat(state.outcome()).isNull();
+    assertThat(state.steps()).extracting(StepRecord::step).containsExactly("day-1-email");
+    assertThat(activities.notes()).isEmpty();
+  }
+
+  @Test
+  void stateQuery_showsNextStepAndAllowedOutcomes_whileWaiting() {
+    AtRiskPlaybook run = start(50);
+
+    PlaybookState day1 = awaitState(run, s -> s.nextStep() != null);
+    Instant start = day1.startedAt();
+    assertThat(day1.workflowId()).isEqualTo(WORKFLOW_ID);
+    assertThat(day1.playbook()).isEqualTo("at-risk");
+    assertThat(day1.customerId()).isEqualTo(CUSTOMER);
+    assertThat(day1.csmId()).isEqualTo(CSM);
+    assertThat(day1.dayLength()).isEqualTo("PT24H");
+    assertThat(day1.stage()).isEqualTo("OUTREACH");
+    assertThat(day1.outcome()).isNull();
+    assertThat(day1.nextStep().step()).isEqualTo("day-3-email");
+    assertThat(day1.nextStep().at()).isEqualTo(start.plus(Duration.ofDays(2)));
+    assertThat(day1.waitingFor()).contains("day-3-email");
+    assertThat(day1.allowedOutcomes())
+        .containsExactly(OutcomeType.CUSTOMER_RESPONDED, OutcomeType.SAVED, OutcomeType.CHURNED);
+    assertThat(day1.steps()).extracting(StepRecord::step).containsExactly("day-1-email");
+    RunSnapshot running = activities.lastSnapshot();
+    assertThat(running.status()).isEqualTo("RUNNING");
+    assertThat(running.nextStep()).isEqualTo("day-3-email");
+    assertThat(running.nextStepAt()).isEqualTo(start.plus(Duration.ofDays(2)));
+
+    testEnv.sleep(Duration.ofDays(7)); // day 8: the call task is out
+    PlaybookState day8 = awaitState(run, s -> "day-14-email".equals(stepName(s)));
+    assertThat(day8.stage()).isEqualTo("CALL");
+    assertThat(day8.nextStep().at()).isEqualTo(start.plus(Duration.ofDays(13)));
+    assertThat(day8.allowedOutcomes())
+        .containsExactly(
+            OutcomeType.CUSTOMER_RESPONDED,
+            OutcomeType.CALL_COMPLETED,
+            OutcomeType.CALL_NO_ANSWER,
+            OutcomeType.SAVED,
+            OutcomeType.CHURNED);
+    WorkflowExecutionDescription description = WorkflowStub.fromTyped(run).describe();
+    assertThat(description.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))
+        .isEqualTo("CALL");
+  }
+
+  // ---- an outcome that arrives while the last step runs -----------------------------------------
+
+  @Test
+  void outcomeAcceptedWhileTheLastStepRuns_failsSayingTheRunClosed_andTheRunCloses() throws Exception {
+    AtRiskPlaybook run = start(50);
+    RecordingActivities.Gate tagging = activities.holdNextTag();
+
+    // Let time run to day 17, where the churning tag (held) is being written.
+    WorkflowStub stub = WorkflowStub.fromTyped(run);
+    CompletableFuture<PlaybookResult> result = CompletableFuture.supplyAsync(() -> resultOf(run));
+    tagging.awaitEntered();
+
+    WorkflowUpdateHandle<PlaybookState> saved =
+        stub.startUpdate(
+            PlaybookRun.RECORD_OUTCOME,
+            WorkflowUpdateStage.ACCEPTED,
+            PlaybookState.class,
+            new CsmOutcome(OutcomeType.SAVED, null, CSM));
+    tagging.open();
+
+    // The run closes (it used to wait forever for the update handler), and the CSM's call fails
+    // saying why: the run had already reached day 17 and closed CHURNING before SAVED applied.
+    assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RunOutcome.CHURNING);
+    assertThatThrownBy(() -> saved.getResultAsync().get(30, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(io.temporal.failure.ApplicationFailure.class)
+        .rootCause()
+        .satisfies(
+            failure ->
+                assertThat(((io.temporal.failure.ApplicationFailure) failure).getType())
+                    .isEqualTo(PlaybookRun.RUN_CLOSED))
+        .hasMessageContaining("CHURNING");
+    assertThat(client.fetchHistory(WORKFLOW_ID).getEvents())
+        .extracting(HistoryEvent::getEventType)
+        .contains(
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    assertThat(activities.lastSnapshot().status()).isEqualTo("COMPLETED");
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private AtRiskPlaybook start(int healthScore) {
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(WORKFLOW_ID)
+            .setTaskQueue(worker.getTaskQueue())
+            .setTypedSearchAttributes(
+                io.temporal.common.SearchAttributes.newBuilder()
+                    .set(RunSearchAttributes.PLAYBOOK, Playbook.AT_RISK.id())
+                    .set(RunSearchAttributes.CUSTOMER_ID, CUSTOMER)
+                    .set(RunSearchAttributes.CSM_ID, CSM)
+                    .build())
+            .build();
+    AtRiskPlaybook run = client.newWorkflowStub(AtRiskPlaybook.class, options);
+    WorkflowClient.start(
+        run::run,
+        new AtRiskInput(
+            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), healthScore, "health sweep"));
+    return run;
+  }
+
+  /** Waits for the result; time skips to each timer meanwhile. */
+  private static PlaybookResult resultOf(AtRiskPlaybook run) {
+    try {
+      return WorkflowStub.fromTyped(run).getResult(30, TimeUnit.SECONDS, PlaybookResult.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the run did not complete", e);
+    }
+  }
+
+  private static PlaybookState stateOf(AtRiskPlaybook run) {
+    return run.state();
+  }
+
+  /**
+   * Polls the state query (real time) until the run has acted on what the test did: a signal or
+   * a sleep is delivered asynchronously to the worker.
+   */
+  private static PlaybookState awaitState(AtRiskPlaybook run, Predicate<PlaybookState> ready) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    PlaybookState state = run.state();
+    while (!ready.test(state)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the run never reached the expected state; last: " + state);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+      state = run.state();
+    }
+    return state;
+  }
+
+  private static String stepName(PlaybookState state) {
+    return state.nextStep() == null ? null : state.nextStep().step();
+  }
+
+  /** A step ran at {@code base + offset}, allowing the real seconds that workflow tasks take. */
+  private static void assertRanAt(Instant actual, Instant base, Duration offset) {
+    Instant expected = base.plus(offset);
+    assertThat(actual).isBetween(expected, expected.plus(SLACK));
+  }
+
+  private static org.assertj.core.groups.Tuple tuple(Object... values) {
+    return org.assertj.core.groups.Tuple.tuple(values);
+  }
+}
