@@ -15,10 +15,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The at-risk playbook end to end over HTTP, on a real clock with a two-second day: one customer
- * never answers and is tagged churning after 17 days (~32 s); another replies before day 3 and
- * gets no day-3 email and, left
- * without a decision, ends UNRESOLVED with a manager task. Runs against the embedded runtime, or a real Temporal server when
- * TEMPORAL_ADDRESS is set (see .ci/run).
+ * never answers and is tagged churning after 17 days (~32 s); another replies before day 3 and gets
+ * no day-3 email and, left without a decision, ends UNRESOLVED with a manager task. Runs against
+ * the embedded runtime, or a real Temporal server when TEMPORAL_ADDRESS is set (see .ci/run).
  */
 @ApiTest
 class AtRiskEndToEndTest {
@@ -38,8 +37,11 @@ class AtRiskEndToEndTest {
                   .asText())
           .isEqualTo("AT_RISK");
       assertThat(
-              api.post("/api/playbooks", """
-                  {"playbook":"at-risk","customerId":"%s"}""".formatted(customer))
+              api.post(
+                      "/api/playbooks",
+                      """
+                  {"playbook":"at-risk","customerId":"%s"}"""
+                          .formatted(customer))
                   .status())
           .isEqualTo(202);
     }
@@ -51,8 +53,11 @@ class AtRiskEndToEndTest {
         Duration.ofSeconds(20),
         r -> r.body().size() == 1);
     assertThat(
-            api.post("/api/events/customer-replied", """
-                {"customerId":"%s"}""".formatted(replier))
+            api.post(
+                    "/api/events/customer-replied",
+                    """
+                {"customerId":"%s"}"""
+                        .formatted(replier))
                 .status())
         .isEqualTo(202);
 
@@ -79,7 +84,10 @@ class AtRiskEndToEndTest {
     assertThat(silentEmails)
         .containsExactlyInAnyOrder("day-1-email:SENT", "day-3-email:SENT", "day-14-email:SENT");
     String timeline = api.get("/api/customers/" + silent + "/timeline").body().toString();
-    assertThat(timeline).contains("day-7-call-task").contains("CHURNING").contains("\"kind\":\"TAG\"");
+    assertThat(timeline)
+        .contains("day-7-call-task")
+        .contains("CHURNING")
+        .contains("\"kind\":\"TAG\"");
 
     // The reply handed the run to the CSM: no day-3 email, a follow-up task, and, with no
     // SAVED/CHURNED within 14 days of the reply, a manager task and UNRESOLVED.

@@ -17,261 +17,281 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Static checks of docker-compose.yml and the Dockerfile at the repository root: no Docker
- * engine is needed, the files are parsed and their wiring is asserted. Plain JUnit, no Spring.
+ * Static checks of docker-compose.yml and the Dockerfile at the repository root: no Docker engine
+ * is needed, the files are parsed and their wiring is asserted. Plain JUnit, no Spring.
  */
 class DockerComposeFileTest {
 
-    private static final List<String> SEARCH_ATTRIBUTES = List.of("Playbook", "CustomerId", "CsmId", "Stage");
+  private static final List<String> SEARCH_ATTRIBUTES =
+      List.of("Playbook", "CustomerId", "CsmId", "Stage");
 
-    private static Path root;
-    private static Map<String, Object> services;
+  private static Path root;
+  private static Map<String, Object> services;
 
-    @BeforeAll
-    static void parseComposeFile() throws IOException {
-        root = projectRoot();
-        String text = Files.readString(root.resolve("docker-compose.yml"));
-        Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-        assertThat(document).as("docker-compose.yml top level").isInstanceOf(Map.class);
-        services = map(((Map<?, ?>) document).get("services"), "services");
+  @BeforeAll
+  static void parseComposeFile() throws IOException {
+    root = projectRoot();
+    String text = Files.readString(root.resolve("docker-compose.yml"));
+    Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    assertThat(document).as("docker-compose.yml top level").isInstanceOf(Map.class);
+    services = map(((Map<?, ?>) document).get("services"), "services");
+  }
+
+  /** Maven runs a module's tests with the module as working directory; IDEs may use the root. */
+  private static Path projectRoot() {
+    for (Path candidate : List.of(Path.of(".."), Path.of("."))) {
+      if (Files.isRegularFile(candidate.resolve("docker-compose.yml"))) {
+        return candidate.toAbsolutePath().normalize();
+      }
     }
+    throw new AssertionError(
+        "docker-compose.yml not found in "
+            + Path.of("..").toAbsolutePath().normalize()
+            + " nor in "
+            + Path.of(".").toAbsolutePath().normalize());
+  }
 
-    /** Maven runs a module's tests with the module as working directory; IDEs may use the root. */
-    private static Path projectRoot() {
-        for (Path candidate : List.of(Path.of(".."), Path.of("."))) {
-            if (Files.isRegularFile(candidate.resolve("docker-compose.yml"))) {
-                return candidate.toAbsolutePath().normalize();
+  @Test
+  void definesTheFiveServices() {
+    assertThat(services)
+        .containsKeys("postgresql", "temporal", "temporal-admin-tools", "temporal-ui", "app");
+  }
+
+  @Test
+  void postgresqlRunsPostgresAndCreatesTheAppDatabase() {
+    Map<String, Object> postgresql = service("postgresql");
+    assertThat(string(postgresql.get("image"))).startsWith("postgres:");
+    assertThat(environment(postgresql)).containsEntry("POSTGRES_DB", "retention");
+    assertThat(postgresql).containsKey("healthcheck");
+    assertThat(String.join(" ", testCommand(postgresql))).contains("pg_isready");
+  }
+
+  @Test
+  void temporalPersistsInPostgresqlAndWaitsForItToBeHealthy() {
+    Map<String, Object> temporal = service("temporal");
+    Map<String, String> env = environment(temporal);
+    assertThat(string(temporal.get("image"))).startsWith("temporalio/");
+    assertThat(env).containsEntry("DB", "postgres12").containsEntry("POSTGRES_SEEDS", "postgresql");
+    assertThat(env).containsKeys("POSTGRES_USER", "POSTGRES_PWD");
+    assertThat(dependsOn(temporal)).containsEntry("postgresql", "service_healthy");
+    assertThat(publishedPorts(temporal)).contains("7233");
+    assertThat(temporal).containsKey("healthcheck");
+
+    // Temporal connects with the credentials the postgres container was started with.
+    Map<String, String> postgres = environment(service("postgresql"));
+    assertThat(env.get("POSTGRES_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
+    assertThat(env.get("POSTGRES_PWD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+    // auto-setup skips creating the "temporal" database when the user is called "temporal"
+    // (it expects the postgres image to have made it), which it only did if POSTGRES_DB says so.
+    if (!"temporal".equals(postgres.getOrDefault("POSTGRES_DB", postgres.get("POSTGRES_USER")))) {
+      assertThat(env.get("POSTGRES_USER")).isNotEqualTo("temporal");
+    }
+  }
+
+  @Test
+  void uiIsPublishedOn8233AndTalksToTemporal() {
+    Map<String, Object> ui = service("temporal-ui");
+    assertThat(string(ui.get("image"))).startsWith("temporalio/ui");
+    assertThat(environment(ui)).containsEntry("TEMPORAL_ADDRESS", "temporal:7233");
+    assertThat(publishedPorts(ui)).contains("8233");
+  }
+
+  @Test
+  void appIsBuiltFromTheDockerfileAndWiredToTemporalAndPostgresql() {
+    Map<String, Object> app = service("app");
+
+    Object build = app.get("build");
+    assertThat(build).as("app.build").isNotNull();
+    String context;
+    String dockerfile = "Dockerfile";
+    if (build instanceof Map<?, ?> buildMap) {
+      context = string(buildMap.get("context"));
+      if (buildMap.get("dockerfile") != null) {
+        dockerfile = string(buildMap.get("dockerfile"));
+      }
+    } else {
+      context = string(build);
+    }
+    assertThat(root.resolve(context).resolve(dockerfile).normalize())
+        .isEqualTo(root.resolve("Dockerfile"));
+
+    assertThat(publishedPorts(app)).contains("8080");
+    assertThat(ports(app)).anyMatch(port -> port.endsWith("8080:8080"));
+
+    Map<String, String> env = environment(app);
+    assertThat(env).containsEntry("TEMPORAL_ADDRESS", "temporal:7233");
+    String database = environment(service("postgresql")).get("POSTGRES_DB");
+    assertThat(env.get("SPRING_DATASOURCE_URL"))
+        .isEqualTo("jdbc:postgresql://postgresql:5432/" + database);
+    assertThat(env).containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+
+    assertThat(dependsOn(app))
+        .containsEntry("temporal", "service_healthy")
+        .containsEntry("postgresql", "service_healthy")
+        .containsEntry("temporal-admin-tools", "service_completed_successfully");
+
+    assertThat(app).containsKey("healthcheck");
+    assertThat(String.join(" ", testCommand(app))).contains("8080").contains("/actuator/health");
+  }
+
+  @Test
+  void everyHealthcheckHasATestCommand() {
+    services.forEach(
+        (name, definition) -> {
+          Map<String, Object> service = map(definition, name);
+          if (service.containsKey("healthcheck")) {
+            List<String> test = testCommand(service);
+            assertThat(test).as("healthcheck.test of " + name).isNotEmpty();
+            assertThat(test.get(0)).as("healthcheck.test of " + name).isNotEqualTo("NONE");
+            if (test.get(0).equals("CMD") || test.get(0).equals("CMD-SHELL")) {
+              assertThat(test).as("healthcheck.test of " + name).hasSizeGreaterThan(1);
             }
-        }
-        throw new AssertionError("docker-compose.yml not found in " + Path.of("..").toAbsolutePath().normalize()
-                + " nor in " + Path.of(".").toAbsolutePath().normalize());
-    }
-
-    @Test
-    void definesTheFiveServices() {
-        assertThat(services).containsKeys("postgresql", "temporal", "temporal-admin-tools", "temporal-ui", "app");
-    }
-
-    @Test
-    void postgresqlRunsPostgresAndCreatesTheAppDatabase() {
-        Map<String, Object> postgresql = service("postgresql");
-        assertThat(string(postgresql.get("image"))).startsWith("postgres:");
-        assertThat(environment(postgresql)).containsEntry("POSTGRES_DB", "retention");
-        assertThat(postgresql).containsKey("healthcheck");
-        assertThat(String.join(" ", testCommand(postgresql))).contains("pg_isready");
-    }
-
-    @Test
-    void temporalPersistsInPostgresqlAndWaitsForItToBeHealthy() {
-        Map<String, Object> temporal = service("temporal");
-        Map<String, String> env = environment(temporal);
-        assertThat(string(temporal.get("image"))).startsWith("temporalio/");
-        assertThat(env).containsEntry("DB", "postgres12").containsEntry("POSTGRES_SEEDS", "postgresql");
-        assertThat(env).containsKeys("POSTGRES_USER", "POSTGRES_PWD");
-        assertThat(dependsOn(temporal)).containsEntry("postgresql", "service_healthy");
-        assertThat(publishedPorts(temporal)).contains("7233");
-        assertThat(temporal).containsKey("healthcheck");
-
-        // Temporal connects with the credentials the postgres container was started with.
-        Map<String, String> postgres = environment(service("postgresql"));
-        assertThat(env.get("POSTGRES_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
-        assertThat(env.get("POSTGRES_PWD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
-        // auto-setup skips creating the "temporal" database when the user is called "temporal"
-        // (it expects the postgres image to have made it), which it only did if POSTGRES_DB says so.
-        if (!"temporal".equals(postgres.getOrDefault("POSTGRES_DB", postgres.get("POSTGRES_USER")))) {
-            assertThat(env.get("POSTGRES_USER")).isNotEqualTo("temporal");
-        }
-    }
-
-    @Test
-    void uiIsPublishedOn8233AndTalksToTemporal() {
-        Map<String, Object> ui = service("temporal-ui");
-        assertThat(string(ui.get("image"))).startsWith("temporalio/ui");
-        assertThat(environment(ui)).containsEntry("TEMPORAL_ADDRESS", "temporal:7233");
-        assertThat(publishedPorts(ui)).contains("8233");
-    }
-
-    @Test
-    void appIsBuiltFromTheDockerfileAndWiredToTemporalAndPostgresql() {
-        Map<String, Object> app = service("app");
-
-        Object build = app.get("build");
-        assertThat(build).as("app.build").isNotNull();
-        String context;
-        String dockerfile = "Dockerfile";
-        if (build instanceof Map<?, ?> buildMap) {
-            context = string(buildMap.get("context"));
-            if (buildMap.get("dockerfile") != null) {
-                dockerfile = string(buildMap.get("dockerfile"));
-            }
-        } else {
-            context = string(build);
-        }
-        assertThat(root.resolve(context).resolve(dockerfile).normalize()).isEqualTo(root.resolve("Dockerfile"));
-
-        assertThat(publishedPorts(app)).contains("8080");
-        assertThat(ports(app)).anyMatch(port -> port.endsWith("8080:8080"));
-
-        Map<String, String> env = environment(app);
-        assertThat(env).containsEntry("TEMPORAL_ADDRESS", "temporal:7233");
-        String database = environment(service("postgresql")).get("POSTGRES_DB");
-        assertThat(env.get("SPRING_DATASOURCE_URL"))
-                .isEqualTo("jdbc:postgresql://postgresql:5432/" + database);
-        assertThat(env).containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
-
-        assertThat(dependsOn(app))
-                .containsEntry("temporal", "service_healthy")
-                .containsEntry("postgresql", "service_healthy")
-                .containsEntry("temporal-admin-tools", "service_completed_successfully");
-
-        assertThat(app).containsKey("healthcheck");
-        assertThat(String.join(" ", testCommand(app))).contains("8080").contains("/actuator/health");
-    }
-
-    @Test
-    void everyHealthcheckHasATestCommand() {
-        services.forEach((name, definition) -> {
-            Map<String, Object> service = map(definition, name);
-            if (service.containsKey("healthcheck")) {
-                List<String> test = testCommand(service);
-                assertThat(test).as("healthcheck.test of " + name).isNotEmpty();
-                assertThat(test.get(0)).as("healthcheck.test of " + name).isNotEqualTo("NONE");
-                if (test.get(0).equals("CMD") || test.get(0).equals("CMD-SHELL")) {
-                    assertThat(test).as("healthcheck.test of " + name).hasSizeGreaterThan(1);
-                }
-            }
+          }
         });
+  }
+
+  @Test
+  void adminToolsRegistersTheFourSearchAttributesAsKeyword() {
+    Map<String, Object> adminTools = service("temporal-admin-tools");
+    assertThat(string(adminTools.get("image"))).startsWith("temporalio/admin-tools");
+    assertThat(dependsOn(adminTools)).containsKey("temporal");
+
+    String script =
+        String.join("\n", strings(adminTools.get("entrypoint")))
+            + "\n"
+            + String.join("\n", strings(adminTools.get("command")));
+    for (String attribute : SEARCH_ATTRIBUTES) {
+      Pattern create =
+          Pattern.compile(
+              "temporal\\s+operator\\s+search-attribute\\s+create\\s[^\\n]*"
+                  + "--name\\s+"
+                  + attribute
+                  + "\\s+--type\\s+Keyword\\b");
+      assertThat(create.matcher(script).find())
+          .as("admin-tools creates %s as Keyword in:%n%s", attribute, script)
+          .isTrue();
     }
+    assertThat(script).contains("--namespace default");
+  }
 
-    @Test
-    void adminToolsRegistersTheFourSearchAttributesAsKeyword() {
-        Map<String, Object> adminTools = service("temporal-admin-tools");
-        assertThat(string(adminTools.get("image"))).startsWith("temporalio/admin-tools");
-        assertThat(dependsOn(adminTools)).containsKey("temporal");
+  @Test
+  void dockerfileBuildsInStagesAndShipsTheAppJar() throws IOException {
+    Path dockerfile = root.resolve("Dockerfile");
+    assertThat(dockerfile).isRegularFile();
+    List<String> lines = Files.readAllLines(dockerfile);
 
-        String script = String.join("\n", strings(adminTools.get("entrypoint")))
-                + "\n" + String.join("\n", strings(adminTools.get("command")));
-        for (String attribute : SEARCH_ATTRIBUTES) {
-            Pattern create = Pattern.compile("temporal\\s+operator\\s+search-attribute\\s+create\\s[^\\n]*"
-                    + "--name\\s+" + attribute + "\\s+--type\\s+Keyword\\b");
-            assertThat(create.matcher(script).find())
-                    .as("admin-tools creates %s as Keyword in:%n%s", attribute, script)
-                    .isTrue();
-        }
-        assertThat(script).contains("--namespace default");
+    List<Integer> fromLines = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).stripLeading().toUpperCase().startsWith("FROM ")) {
+        fromLines.add(i);
+      }
     }
+    assertThat(fromLines).as("FROM stages").hasSizeGreaterThanOrEqualTo(2);
 
-    @Test
-    void dockerfileBuildsInStagesAndShipsTheAppJar() throws IOException {
-        Path dockerfile = root.resolve("Dockerfile");
-        assertThat(dockerfile).isRegularFile();
-        List<String> lines = Files.readAllLines(dockerfile);
+    List<String> finalStage = lines.subList(fromLines.get(fromLines.size() - 1), lines.size());
+    assertThat(finalStage)
+        .anyMatch(
+            line ->
+                line.stripLeading().toUpperCase().startsWith("COPY ")
+                    && line.contains("retention-playbooks.jar"));
+    assertThat(finalStage)
+        .anyMatch(line -> line.stripLeading().toUpperCase().startsWith("ENTRYPOINT"));
+    assertThat(finalStage).anyMatch(line -> line.strip().equalsIgnoreCase("EXPOSE 8080"));
+  }
 
-        List<Integer> fromLines = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).stripLeading().toUpperCase().startsWith("FROM ")) {
-                fromLines.add(i);
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private static Map<String, Object> service(String name) {
+    assertThat(services).containsKey(name);
+    return map(services.get(name), name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value, String what) {
+    assertThat(value).as(what).isInstanceOf(Map.class);
+    return (Map<String, Object>) value;
+  }
+
+  private static String string(Object value) {
+    return value == null ? null : String.valueOf(value);
+  }
+
+  /** A compose string-or-list value (command, entrypoint, healthcheck.test) as a list. */
+  private static List<String> strings(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    return List.of(String.valueOf(value));
+  }
+
+  /** environment in either compose form: a map, or a list of KEY=VALUE. */
+  private static Map<String, String> environment(Map<String, Object> service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    Object value = service.get("environment");
+    if (value instanceof Map<?, ?> map) {
+      map.forEach(
+          (key, val) -> env.put(String.valueOf(key), val == null ? null : String.valueOf(val)));
+    } else if (value instanceof List<?> list) {
+      for (Object entry : list) {
+        String text = String.valueOf(entry);
+        int eq = text.indexOf('=');
+        env.put(eq < 0 ? text : text.substring(0, eq), eq < 0 ? null : text.substring(eq + 1));
+      }
+    }
+    return env;
+  }
+
+  /** depends_on as service -> condition; the short list form means service_started. */
+  private static Map<String, String> dependsOn(Map<String, Object> service) {
+    Map<String, String> dependencies = new LinkedHashMap<>();
+    Object value = service.get("depends_on");
+    if (value instanceof Map<?, ?> map) {
+      map.forEach(
+          (key, val) -> {
+            String condition = "service_started";
+            if (val instanceof Map<?, ?> options && options.get("condition") != null) {
+              condition = String.valueOf(options.get("condition"));
             }
+            dependencies.put(String.valueOf(key), condition);
+          });
+    } else if (value instanceof List<?> list) {
+      list.forEach(entry -> dependencies.put(String.valueOf(entry), "service_started"));
+    }
+    return dependencies;
+  }
+
+  /**
+   * ports in short syntax ("[ip:]published:target[/proto]"); long syntax is rendered the same way.
+   */
+  private static List<String> ports(Map<String, Object> service) {
+    List<String> ports = new ArrayList<>();
+    Object value = service.get("ports");
+    if (value instanceof List<?> list) {
+      for (Object entry : list) {
+        if (entry instanceof Map<?, ?> port) {
+          ports.add(port.get("published") + ":" + port.get("target"));
+        } else {
+          ports.add(String.valueOf(entry).replaceFirst("/(tcp|udp)$", ""));
         }
-        assertThat(fromLines).as("FROM stages").hasSizeGreaterThanOrEqualTo(2);
-
-        List<String> finalStage = lines.subList(fromLines.get(fromLines.size() - 1), lines.size());
-        assertThat(finalStage)
-                .anyMatch(line -> line.stripLeading().toUpperCase().startsWith("COPY ")
-                        && line.contains("retention-playbooks.jar"));
-        assertThat(finalStage).anyMatch(line -> line.stripLeading().toUpperCase().startsWith("ENTRYPOINT"));
-        assertThat(finalStage).anyMatch(line -> line.strip().equalsIgnoreCase("EXPOSE 8080"));
+      }
     }
+    return ports;
+  }
 
-    // ---- helpers ----------------------------------------------------------------------------
+  /** The host side of each published port. */
+  private static List<String> publishedPorts(Map<String, Object> service) {
+    return ports(service).stream()
+        .map(port -> port.split(":"))
+        .filter(parts -> parts.length >= 2)
+        .map(parts -> parts[parts.length - 2])
+        .toList();
+  }
 
-    private static Map<String, Object> service(String name) {
-        assertThat(services).containsKey(name);
-        return map(services.get(name), name);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value, String what) {
-        assertThat(value).as(what).isInstanceOf(Map.class);
-        return (Map<String, Object>) value;
-    }
-
-    private static String string(Object value) {
-        return value == null ? null : String.valueOf(value);
-    }
-
-    /** A compose string-or-list value (command, entrypoint, healthcheck.test) as a list. */
-    private static List<String> strings(Object value) {
-        if (value == null) {
-            return List.of();
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(String::valueOf).toList();
-        }
-        return List.of(String.valueOf(value));
-    }
-
-    /** environment in either compose form: a map, or a list of KEY=VALUE. */
-    private static Map<String, String> environment(Map<String, Object> service) {
-        Map<String, String> env = new LinkedHashMap<>();
-        Object value = service.get("environment");
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, val) -> env.put(String.valueOf(key), val == null ? null : String.valueOf(val)));
-        } else if (value instanceof List<?> list) {
-            for (Object entry : list) {
-                String text = String.valueOf(entry);
-                int eq = text.indexOf('=');
-                env.put(eq < 0 ? text : text.substring(0, eq), eq < 0 ? null : text.substring(eq + 1));
-            }
-        }
-        return env;
-    }
-
-    /** depends_on as service -> condition; the short list form means service_started. */
-    private static Map<String, String> dependsOn(Map<String, Object> service) {
-        Map<String, String> dependencies = new LinkedHashMap<>();
-        Object value = service.get("depends_on");
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, val) -> {
-                String condition = "service_started";
-                if (val instanceof Map<?, ?> options && options.get("condition") != null) {
-                    condition = String.valueOf(options.get("condition"));
-                }
-                dependencies.put(String.valueOf(key), condition);
-            });
-        } else if (value instanceof List<?> list) {
-            list.forEach(entry -> dependencies.put(String.valueOf(entry), "service_started"));
-        }
-        return dependencies;
-    }
-
-    /** ports in short syntax ("[ip:]published:target[/proto]"); long syntax is rendered the same way. */
-    private static List<String> ports(Map<String, Object> service) {
-        List<String> ports = new ArrayList<>();
-        Object value = service.get("ports");
-        if (value instanceof List<?> list) {
-            for (Object entry : list) {
-                if (entry instanceof Map<?, ?> port) {
-                    ports.add(port.get("published") + ":" + port.get("target"));
-                } else {
-                    ports.add(String.valueOf(entry).replaceFirst("/(tcp|udp)$", ""));
-                }
-            }
-        }
-        return ports;
-    }
-
-    /** The host side of each published port. */
-    private static List<String> publishedPorts(Map<String, Object> service) {
-        return ports(service).stream()
-                .map(port -> port.split(":"))
-                .filter(parts -> parts.length >= 2)
-                .map(parts -> parts[parts.length - 2])
-                .toList();
-    }
-
-    private static List<String> testCommand(Map<String, Object> service) {
-        Map<String, Object> healthcheck = map(service.get("healthcheck"), "healthcheck");
-        return strings(healthcheck.get("test"));
-    }
+  private static List<String> testCommand(Map<String, Object> service) {
+    Map<String, Object> healthcheck = map(service.get("healthcheck"), "healthcheck");
+    return strings(healthcheck.get("test"));
+  }
 }

@@ -27,8 +27,7 @@ public class CrmActivitiesImpl implements CrmActivities {
   @Override
   public CrmTaskReceipt createTask(CrmTask task) {
     long id = tasks.create(task, runId());
-    return new CrmTaskReceipt(
-        id, task.assignee() == TaskAssignee.MANAGER ? "manager" : "csm");
+    return new CrmTaskReceipt(id, task.assignee() == TaskAssignee.MANAGER ? "manager" : "csm");
   }
 
   @Override

@@ -87,9 +87,7 @@ public class CrmTasks {
   public String assigneeEmail(String customerId, TaskAssignee assignee) {
     String column = assignee == TaskAssignee.MANAGER ? "s.manager_email" : "s.email";
     return jdbc.sql(
-            "select "
-                + column
-                + " from customers c join csms s on s.id = c.csm_id where c.id = :c")
+            "select " + column + " from customers c join csms s on s.id = c.csm_id where c.id = :c")
         .param("c", customerId)
         .query(String.class)
         .optional()

@@ -52,7 +52,7 @@ public class Communications {
       String status,
       String provider) {
     return jdbc.sql(
-            """
+                """
             insert into communications (workflow_id, run_id, step, customer_id, template, subject,
               to_address, from_name, from_address, reply_to, body_text, status, provider)
             values (:w, :r, :step, :c, :template, :subject, :to, :fromName, :from, :replyTo, :body,
@@ -77,7 +77,12 @@ public class Communications {
   }
 
   public void complete(
-      String workflowId, String runId, String step, String status, String messageId, String detail,
+      String workflowId,
+      String runId,
+      String step,
+      String status,
+      String messageId,
+      String detail,
       Instant at) {
     jdbc.sql(
             """

@@ -64,10 +64,12 @@ public class EmailActivitiesImpl implements EmailActivities {
     Csm csm =
         directory
             .findCsm(customer.csmId())
-            .orElseThrow(() -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
+            .orElseThrow(
+                () -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
     RenderedEmail rendered;
     try {
-      rendered = templates.render(request.template(), variables(customer, csm, request.variables()));
+      rendered =
+          templates.render(request.template(), variables(customer, csm, request.variables()));
     } catch (TemplateException e) {
       throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
     }
@@ -84,25 +86,59 @@ public class EmailActivitiesImpl implements EmailActivities {
             rendered.text());
 
     if (communications.isSuppressed(customer.email())) {
-      communications.claim(
-          request.workflowId(), runId, request.step(), customer.id(), request.template(), email,
-          Communications.SKIPPED_SUPPRESSED, provider.name());
+      boolean claimed =
+          communications.claim(
+              request.workflowId(),
+              runId,
+              request.step(),
+              customer.id(),
+              request.template(),
+              email,
+              Communications.SKIPPED_SUPPRESSED,
+              provider.name());
+      if (!claimed) {
+        // A retry of an attempt that left the row PENDING, and the address was suppressed since.
+        communications.complete(
+            request.workflowId(),
+            runId,
+            request.step(),
+            Communications.SKIPPED_SUPPRESSED,
+            null,
+            null,
+            clock.instant());
+      }
       return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, rendered.subject(), null);
     }
     communications.claim(
-        request.workflowId(), runId, request.step(), customer.id(), request.template(), email,
-        Communications.PENDING, provider.name());
+        request.workflowId(),
+        runId,
+        request.step(),
+        customer.id(),
+        request.template(),
+        email,
+        Communications.PENDING,
+        provider.name());
     String messageId;
     try {
       messageId = provider.send(email);
     } catch (PermanentEmailFailure e) {
       communications.complete(
-          request.workflowId(), runId, request.step(), Communications.FAILED, null, e.getMessage(),
+          request.workflowId(),
+          runId,
+          request.step(),
+          Communications.FAILED,
+          null,
+          e.getMessage(),
           clock.instant());
       throw permanent(FailureType.EMAIL_REJECTED, e.getMessage());
     }
     communications.complete(
-        request.workflowId(), runId, request.step(), Communications.SENT, messageId, null,
+        request.workflowId(),
+        runId,
+        request.step(),
+        Communications.SENT,
+        messageId,
+        null,
         clock.instant());
     return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
   }

@@ -40,7 +40,8 @@ public class EmailTemplates {
     if (!template.matches("[a-z0-9-]+/[a-z0-9-]+")) {
       throw new TemplateException("invalid template name " + template);
     }
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(ROOT + template + ".txt")) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(ROOT + template + ".txt")) {
       if (in == null) {
         throw new TemplateException("no template " + template);
       }

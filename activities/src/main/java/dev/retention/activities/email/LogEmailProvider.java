@@ -22,8 +22,7 @@ public class LogEmailProvider implements EmailProvider {
   public String send(OutgoingEmail email) {
     // Derived from the key: a retried send yields the same message id, as a provider would.
     String id =
-        "log-"
-            + UUID.nameUUIDFromBytes(email.idempotencyKey().getBytes(StandardCharsets.UTF_8));
+        "log-" + UUID.nameUUIDFromBytes(email.idempotencyKey().getBytes(StandardCharsets.UTF_8));
     log.info("email {} accepted by the log provider as {}", email.idempotencyKey(), id);
     return id;
   }

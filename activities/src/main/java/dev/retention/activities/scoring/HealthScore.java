@@ -8,8 +8,8 @@ package dev.retention.activities.scoring;
  * </pre>
  *
  * Where the source's ranges overlap (10 queries in "0–10" and "10–50"), the lower range's upper
- * bound is exclusive: 10 queries → 75, 5 logins → 100, 20% opens → 75, 50% → 100. The weighted
- * sum is rounded half up to a whole score.
+ * bound is exclusive: 10 queries → 75, 5 logins → 100, 20% opens → 75, 50% → 100. The weighted sum
+ * is rounded half up to a whole score.
  */
 public record HealthScore(int score, HealthBand band, Components components) {
 

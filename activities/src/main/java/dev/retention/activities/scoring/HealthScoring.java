@@ -47,9 +47,7 @@ public class HealthScoring {
           String trend =
               before == null
                   ? "NEW"
-                  : health.score() > before
-                      ? "UP"
-                      : health.score() < before ? "DOWN" : "STABLE";
+                  : health.score() > before ? "UP" : health.score() < before ? "DOWN" : "STABLE";
           int highest = highestSince(customerId, now.minus(ALERT_WINDOW));
           int drop = Math.max(0, highest - health.score());
           insert(customerId, metrics, health, trend, now);
@@ -63,17 +61,27 @@ public class HealthScoring {
                   + health.band()
                   + ")"
                   + (before == null ? "" : ", was " + before));
-          if (drop >= ALERT_DROP) {
+          // Alert when the drop crosses the threshold, not again for every later score of the
+          // same slide (a daily sweep would otherwise give the CSM a task a day).
+          boolean alreadyAlerted = before != null && highest - before >= ALERT_DROP;
+          boolean alert = drop >= ALERT_DROP && !alreadyAlerted;
+          if (alert) {
             tasks.alertCsm(
                 customerId,
                 "Health dropped " + drop + " points within 30 days",
-                "Health is now " + health.score() + " (" + health.band() + "), down from " + highest
+                "Health is now "
+                    + health.score()
+                    + " ("
+                    + health.band()
+                    + "), down from "
+                    + highest
                     + ". Check in with the customer.",
                 now.plus(Duration.ofDays(1)));
-            timeline.add(customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
+            timeline.add(
+                customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
           }
           return new ScoredHealth(
-              health.score(), health.band(), trend, health.components(), now, before, drop);
+              health.score(), health.band(), trend, health.components(), now, before, drop, alert);
         });
   }
 
@@ -96,7 +104,8 @@ public class HealthScoring {
                         rs.getDouble("support_score")),
                     rs.getTimestamp("scored_at").toInstant(),
                     null,
-                    0))
+                    0,
+                    false))
         .optional();
   }
 

@@ -84,11 +84,13 @@ class CustomerController {
       ZoneId.of(body.timezone());
     } catch (DateTimeException e) {
       throw ApiProblem.invalid(
-          "timezone", "timezone must be an IANA zone such as Europe/Amsterdam, was " + body.timezone());
+          "timezone",
+          "timezone must be an IANA zone such as Europe/Amsterdam, was " + body.timezone());
     }
     if (directory.findCsm(body.csmId()).isEmpty()) {
       throw ApiProblem.notFound(
-          "CSM", "csmId " + body.csmId() + " is unknown; create it with PUT /api/csms/{csmId} first");
+          "CSM",
+          "csmId " + body.csmId() + " is unknown; create it with PUT /api/csms/{csmId} first");
     }
     Customer customer =
         new Customer(
@@ -122,7 +124,7 @@ class CustomerController {
         health.components(),
         health.scoredAt(),
         health.previousScore(),
-        health.dropWithin30Days() >= 15,
+        health.dropAlerted(),
         informed);
   }
 
@@ -155,7 +157,15 @@ class CustomerController {
             .map(h -> new Health(h.score(), h.band().name(), h.trend(), h.scoredAt()))
             .orElse(null);
     return new CustomerView(
-        c.id(), c.name(), c.email(), c.csmId(), c.plan(), c.mrr(), c.planUsageLimit(),
-        c.timezone(), c.locale(), health);
+        c.id(),
+        c.name(),
+        c.email(),
+        c.csmId(),
+        c.plan(),
+        c.mrr(),
+        c.planUsageLimit(),
+        c.timezone(),
+        c.locale(),
+        health);
   }
 }

@@ -18,7 +18,12 @@ record MetricsRequest(
 
   HealthMetrics toMetrics() {
     return new HealthMetrics(
-        queriesPerWeek, featuresUsed, loginsPerWeek, emailOpenRate, openTickets, sentiment,
+        queriesPerWeek,
+        featuresUsed,
+        loginsPerWeek,
+        emailOpenRate,
+        openTickets,
+        sentiment,
         planUsage);
   }
 }

@@ -34,7 +34,8 @@ class PlaybookController {
     this.runs = runs;
   }
 
-  record StartRequest(@NotBlank String playbook, @NotBlank String customerId, @Size(max = 500) String reason) {}
+  record StartRequest(
+      @NotBlank String playbook, @NotBlank String customerId, @Size(max = 500) String reason) {}
 
   record OutcomeRequest(@NotBlank String type, @Size(max = 5000) String note, String csmId) {}
 
@@ -61,11 +62,14 @@ class PlaybookController {
     if (playbook != null && Playbook.fromId(playbook).isEmpty()) {
       throw ApiProblem.invalid(
           "playbook",
-          "unknown playbook " + playbook + "; playbooks are "
+          "unknown playbook "
+              + playbook
+              + "; playbooks are "
               + Arrays.stream(Playbook.values()).map(Playbook::id).toList());
     }
     if (status != null && !STATUSES.contains(status)) {
-      throw ApiProblem.invalid("status", "status must be one of " + STATUSES.stream().sorted().toList());
+      throw ApiProblem.invalid(
+          "status", "status must be one of " + STATUSES.stream().sorted().toList());
     }
     return runs.list(customerId, playbook, status);
   }
@@ -78,7 +82,9 @@ class PlaybookController {
     } catch (IllegalArgumentException e) {
       throw ApiProblem.invalid(
           "type",
-          "unknown outcome type " + body.type() + "; outcome types are "
+          "unknown outcome type "
+              + body.type()
+              + "; outcome types are "
               + Arrays.stream(OutcomeType.values()).map(Enum::name).toList());
     }
     return runs.recordOutcome(

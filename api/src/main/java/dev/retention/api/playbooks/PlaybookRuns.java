@@ -33,7 +33,6 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
-import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
@@ -91,7 +90,9 @@ public class PlaybookRuns {
                         "unknown playbook "
                             + playbookName
                             + "; playbooks are "
-                            + java.util.Arrays.stream(Playbook.values()).map(Playbook::id).toList()));
+                            + java.util.Arrays.stream(Playbook.values())
+                                .map(Playbook::id)
+                                .toList()));
     if (!AVAILABLE.contains(playbook)) {
       throw ApiProblem.invalid(
           "playbook",
@@ -107,12 +108,14 @@ public class PlaybookRuns {
     String workflowId = playbook.workflowId(customer.id());
     Cadence cadence = new Cadence(settings.dayLength());
     var context =
-        new dev.retention.workflows.common.PlaybookContext(customer.id(), customer.csmId(), cadence);
+        new dev.retention.workflows.common.PlaybookContext(
+            customer.id(), customer.csmId(), cadence);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
             .setTaskQueue(taskQueue)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setTypedSearchAttributes(
                 SearchAttributes.newBuilder()
@@ -137,8 +140,12 @@ public class PlaybookRuns {
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw ApiProblem.conflict(
           "Playbook already running",
-          "a " + playbook.id() + " run is already running for customer " + customer.id()
-              + ": " + workflowId,
+          "a "
+              + playbook.id()
+              + " run is already running for customer "
+              + customer.id()
+              + ": "
+              + workflowId,
           Map.of("workflowId", workflowId, "runId", e.getExecution().getRunId()));
     }
   }
@@ -154,13 +161,20 @@ public class PlaybookRuns {
       return fromRow(row);
     }
     var info = described.get().getWorkflowExecutionInfo();
-    PlaybookState state =
-        client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state();
-    return fromState(state, info.getExecution().getRunId(), status(info.getStatus()), closedAt(info));
+    String status = status(info.getStatus());
+    Instant closedAt = closedAt(info);
+    if (closedAt != null && !"COMPLETED".equals(status) && !"CANCELLED".equals(status)) {
+      // Terminated or failed from outside (e.g. the Temporal UI): the workflow could not say so.
+      projection.markClosed(info.getExecution().getRunId(), status, closedAt);
+    }
+    PlaybookState state = client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state();
+    return fromState(state, info.getExecution().getRunId(), status, closedAt);
   }
 
   public List<RunView> list(String customerId, String playbook, String status) {
-    return projection.list(customerId, playbook, status, 500).stream().map(PlaybookRuns::fromRow).toList();
+    return projection.list(customerId, playbook, status, 500).stream()
+        .map(PlaybookRuns::fromRow)
+        .toList();
   }
 
   /** Records a CSM outcome through the workflow's validated update. */
@@ -192,8 +206,7 @@ public class PlaybookRuns {
 
   /** The customer answered: every running run of theirs hears it. */
   public List<String> customerResponded(String customerId, String source) {
-    return signalRunning(
-        customerId, run -> run.customerResponded(new CustomerResponse(source)));
+    return signalRunning(customerId, run -> run.customerResponded(new CustomerResponse(source)));
   }
 
   /** A new health score: running runs decide what it means for them (at-risk: ≥ 60 recovers). */
@@ -273,16 +286,43 @@ public class PlaybookRuns {
 
   private static RunView fromState(PlaybookState s, String runId, String status, Instant closedAt) {
     return new RunView(
-        s.workflowId(), runId, s.playbook(), s.customerId(), s.csmId(), status, s.stage(),
-        s.outcome() == null ? null : s.outcome().name(), s.outcomeReason(), s.nextStep(),
-        s.waitingFor(), s.customerResponded(), s.allowedOutcomes(), s.startedAt(), closedAt,
-        s.dayLength(), s.steps());
+        s.workflowId(),
+        runId,
+        s.playbook(),
+        s.customerId(),
+        s.csmId(),
+        status,
+        s.stage(),
+        s.outcome() == null ? null : s.outcome().name(),
+        s.outcomeReason(),
+        s.nextStep(),
+        s.waitingFor(),
+        s.customerResponded(),
+        s.allowedOutcomes(),
+        s.startedAt(),
+        closedAt,
+        s.dayLength(),
+        s.steps());
   }
 
   private static RunView fromRow(RunRow r) {
     return new RunView(
-        r.workflowId(), r.runId(), r.playbook(), r.customerId(), r.csmId(), r.status(), r.stage(),
-        r.outcome(), null, r.nextStep() == null ? null : new NextStep(r.nextStep(), r.nextStepAt()),
-        null, null, null, r.startedAt(), r.closedAt(), null, null);
+        r.workflowId(),
+        r.runId(),
+        r.playbook(),
+        r.customerId(),
+        r.csmId(),
+        r.status(),
+        r.stage(),
+        r.outcome(),
+        null,
+        r.nextStep() == null ? null : new NextStep(r.nextStep(), r.nextStepAt()),
+        null,
+        null,
+        null,
+        r.startedAt(),
+        r.closedAt(),
+        null,
+        null);
   }
 }

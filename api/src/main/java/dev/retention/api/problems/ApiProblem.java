@@ -15,7 +15,11 @@ public class ApiProblem extends RuntimeException {
   private final Map<String, Object> properties;
 
   public ApiProblem(
-      HttpStatus status, String title, String detail, String field, Map<String, Object> properties) {
+      HttpStatus status,
+      String title,
+      String detail,
+      String field,
+      Map<String, Object> properties) {
     super(detail);
     this.status = status;
     this.title = title;

@@ -78,7 +78,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       detail =
           field == null
               ? "the request body is not valid JSON: " + jackson.getOriginalMessage()
-              : field + " has a value of the wrong type or an unknown value: "
+              : field
+                  + " has a value of the wrong type or an unknown value: "
                   + jackson.getOriginalMessage();
     }
     return respond(problem(HttpStatus.BAD_REQUEST, "Malformed request body", detail, field));
@@ -116,7 +117,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             null));
   }
 
-  private static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
+  private static ProblemDetail problem(
+      HttpStatus status, String title, String detail, String field) {
     ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
     body.setTitle(title);
     if (field != null) {

@@ -30,14 +30,35 @@ class DemoData implements ApplicationRunner {
   static final List<Customer> CUSTOMERS =
       List.of(
           new Customer(
-              "c-42", "Globex", "ops@globex.example", "csm-petra", "Growth",
-              new BigDecimal("490.00"), 10000, "Europe/Amsterdam", "nl"),
+              "c-42",
+              "Globex",
+              "ops@globex.example",
+              "csm-petra",
+              "Growth",
+              new BigDecimal("490.00"),
+              10000,
+              "Europe/Amsterdam",
+              "nl"),
           new Customer(
-              "c-7", "Initech", "admin@initech.example", "csm-petra", "Starter",
-              new BigDecimal("99.00"), 2000, "America/New_York", "en"),
+              "c-7",
+              "Initech",
+              "admin@initech.example",
+              "csm-petra",
+              "Starter",
+              new BigDecimal("99.00"),
+              2000,
+              "America/New_York",
+              "en"),
           new Customer(
-              "c-99", "Umbrella", "it@umbrella.example", "csm-sam", "Business",
-              new BigDecimal("1490.00"), 50000, "Europe/London", "en"));
+              "c-99",
+              "Umbrella",
+              "it@umbrella.example",
+              "csm-sam",
+              "Business",
+              new BigDecimal("1490.00"),
+              50000,
+              "Europe/London",
+              "en"));
 
   private final CustomerDirectory directory;
 
@@ -49,7 +70,9 @@ class DemoData implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     CSMS.forEach(directory::upsertCsm);
     CUSTOMERS.forEach(directory::upsertCustomer);
-    log.info("demo data ready: CSMs {} and customers {}",
-        CSMS.stream().map(Csm::id).toList(), CUSTOMERS.stream().map(Customer::id).toList());
+    log.info(
+        "demo data ready: CSMs {} and customers {}",
+        CSMS.stream().map(Csm::id).toList(),
+        CUSTOMERS.stream().map(Customer::id).toList());
   }
 }

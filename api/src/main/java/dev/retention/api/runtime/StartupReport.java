@@ -21,7 +21,9 @@ class StartupReport {
   private final PlaybookSettings settings;
 
   StartupReport(
-      Environment env, ObjectProvider<EmbeddedPostgres> embeddedPostgres, PlaybookSettings settings) {
+      Environment env,
+      ObjectProvider<EmbeddedPostgres> embeddedPostgres,
+      PlaybookSettings settings) {
     this.env = env;
     this.embeddedPostgres = embeddedPostgres;
     this.settings = settings;

@@ -45,7 +45,8 @@ class TemporalRuntimeConfiguration {
     return builder -> {
       builder.setUseTimeskipping(false);
       KEYWORD_ATTRIBUTES.forEach(
-          name -> builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+          name ->
+              builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
       return builder;
     };
   }

@@ -23,7 +23,8 @@ class CustomerApiTest {
 
   @Test
   void putCsm_createsThenReplaces() {
-    String body = """
+    String body =
+        """
         {"name":"Sam","email":"sam@example.com","managerEmail":"lena@example.com"}""";
     assertThat(api.put("/api/csms/csm-put-1", body).status()).isEqualTo(201);
     Response again = api.put("/api/csms/csm-put-1", body);
@@ -34,7 +35,9 @@ class CustomerApiTest {
   @Test
   void putCsm_withInvalidEmail_isRejectedNamingTheField() {
     Response r =
-        api.put("/api/csms/csm-bad", """
+        api.put(
+            "/api/csms/csm-bad",
+            """
             {"name":"Sam","email":"not-an-email","managerEmail":"lena@example.com"}""");
     assertProblem(r, 400, "email", "email");
     assertThat(api.put("/api/customers/c-x", customerJson("csm-bad", "UTC")).status())
@@ -44,7 +47,9 @@ class CustomerApiTest {
   @Test
   void putCsm_withMissingManager_isRejected() {
     assertProblem(
-        api.put("/api/csms/csm-bad2", """
+        api.put(
+            "/api/csms/csm-bad2",
+            """
             {"name":"Sam","email":"sam@example.com"}"""),
         400,
         "managerEmail",
@@ -123,8 +128,7 @@ class CustomerApiTest {
     assertProblem(api.get("/api/customers/c-none"), 404, null, "c-none");
     assertThat(api.get("/api/customers/c-none/timeline").status()).isEqualTo(404);
     assertThat(api.get("/api/customers/c-none/communications").status()).isEqualTo(404);
-    assertThat(
-            api.post("/api/customers/c-none/metrics", HttpApi.metrics(5, 1, "NEUTRAL")).status())
+    assertThat(api.post("/api/customers/c-none/metrics", HttpApi.metrics(5, 1, "NEUTRAL")).status())
         .isEqualTo(404);
   }
 
@@ -164,14 +168,16 @@ class CustomerApiTest {
     assertProblem(
         api.post(
             "/api/customers/" + customer + "/metrics",
-            HttpApi.metrics(5, 1, "NEUTRAL").replace("\"emailOpenRate\":0.1", "\"emailOpenRate\":1.5")),
+            HttpApi.metrics(5, 1, "NEUTRAL")
+                .replace("\"emailOpenRate\":0.1", "\"emailOpenRate\":1.5")),
         400,
         "emailOpenRate",
         "emailOpenRate");
     assertProblem(
         api.post(
             "/api/customers/" + customer + "/metrics",
-            HttpApi.metrics(5, 1, "NEUTRAL").replace("\"queriesPerWeek\":5", "\"queriesPerWeek\":-5")),
+            HttpApi.metrics(5, 1, "NEUTRAL")
+                .replace("\"queriesPerWeek\":5", "\"queriesPerWeek\":-5")),
         400,
         "queriesPerWeek",
         "queriesPerWeek");

@@ -25,15 +25,21 @@ class EventApiTest {
   @Test
   void customerReplied_informsEveryRunningRun_andAnswersTheirIds() {
     String customer = api.newCustomer("rep");
-    api.post("/api/playbooks", """
-        {"playbook":"at-risk","customerId":"%s"}""".formatted(customer));
+    api.post(
+        "/api/playbooks",
+        """
+        {"playbook":"at-risk","customerId":"%s"}"""
+            .formatted(customer));
     api.await(
         "/api/playbooks?customerId=" + customer + "&status=RUNNING",
         Duration.ofSeconds(30),
         r -> r.body().size() == 1);
     Response replied =
-        api.post("/api/events/customer-replied", """
-            {"customerId":"%s"}""".formatted(customer));
+        api.post(
+            "/api/events/customer-replied",
+            """
+            {"customerId":"%s"}"""
+                .formatted(customer));
     assertThat(replied.status()).isEqualTo(202);
     assertThat(replied.body().path("workflowIds").get(0).asText()).isEqualTo("at-risk-" + customer);
     Response run =
@@ -48,8 +54,11 @@ class EventApiTest {
   void customerReplied_withoutRuns_touchesNothing() {
     String customer = api.newCustomer("idle");
     Response replied =
-        api.post("/api/events/customer-replied", """
-            {"customerId":"%s"}""".formatted(customer));
+        api.post(
+            "/api/events/customer-replied",
+            """
+            {"customerId":"%s"}"""
+                .formatted(customer));
     assertThat(replied.status()).isEqualTo(202);
     assertThat(replied.body().path("workflowIds").size()).isZero();
   }
@@ -57,8 +66,13 @@ class EventApiTest {
   @Test
   void customerReplied_errors() {
     assertProblem(
-        api.post("/api/events/customer-replied", """
-            {"customerId":"c-ghost"}"""), 404, null, "c-ghost");
+        api.post(
+            "/api/events/customer-replied",
+            """
+            {"customerId":"c-ghost"}"""),
+        404,
+        null,
+        "c-ghost");
     assertProblem(api.post("/api/events/customer-replied", "{}"), 400, "customerId", "customerId");
     assertProblem(api.post("/api/events/customer-replied", "{"), 400, null, "JSON");
   }

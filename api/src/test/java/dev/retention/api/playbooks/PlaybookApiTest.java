@@ -28,13 +28,16 @@ class PlaybookApiTest {
     return api.post(
         "/api/playbooks",
         """
-        {"playbook":"%s","customerId":"%s"}""".formatted(playbook, customer));
+        {"playbook":"%s","customerId":"%s"}"""
+            .formatted(playbook, customer));
   }
 
   private Response outcome(String workflowId, String type) {
     return api.post(
-        "/api/playbooks/" + workflowId + "/outcomes", """
-        {"type":"%s","note":"n"}""".formatted(type));
+        "/api/playbooks/" + workflowId + "/outcomes",
+        """
+        {"type":"%s","note":"n"}"""
+            .formatted(type));
   }
 
   @Test
@@ -46,9 +49,7 @@ class PlaybookApiTest {
     assertThat(started.text("runId")).isNotBlank();
     Response run =
         api.await(
-            "/api/playbooks/at-risk-" + customer,
-            WAIT,
-            r -> r.body().path("steps").size() >= 1);
+            "/api/playbooks/at-risk-" + customer, WAIT, r -> r.body().path("steps").size() >= 1);
     assertThat(run.text("status")).isEqualTo("RUNNING");
     assertThat(run.text("stage")).isEqualTo("OUTREACH");
     assertThat(run.body().path("steps").get(0).path("step").asText()).isEqualTo("day-1-email");
@@ -79,8 +80,13 @@ class PlaybookApiTest {
   void unknownCustomer_is404_andMissingField_is400() {
     assertProblem(start("at-risk", "c-nobody"), 404, null, "c-nobody");
     assertProblem(
-        api.post("/api/playbooks", """
-            {"playbook":"at-risk"}"""), 400, "customerId", "customerId");
+        api.post(
+            "/api/playbooks",
+            """
+            {"playbook":"at-risk"}"""),
+        400,
+        "customerId",
+        "customerId");
     assertProblem(api.post("/api/playbooks", "not json"), 400, null, "JSON");
   }
 
@@ -124,7 +130,8 @@ class PlaybookApiTest {
     assertThat(saved.text("outcome")).isEqualTo("SAVED");
     api.await("/api/playbooks/" + id, WAIT, r -> "COMPLETED".equals(r.text("status")));
     assertProblem(outcome(id, "CHURNED"), 409, null, "closed");
-    assertThat(api.get("/api/playbooks?customerId=" + customer).body().get(0).path("outcome").asText())
+    assertThat(
+            api.get("/api/playbooks?customerId=" + customer).body().get(0).path("outcome").asText())
         .isEqualTo("SAVED");
   }
 
@@ -135,7 +142,8 @@ class PlaybookApiTest {
     String id = "at-risk-" + customer;
     api.await("/api/playbooks/" + id, WAIT, r -> r.body().path("steps").size() >= 1);
     assertThat(api.delete("/api/playbooks/" + id).status()).isEqualTo(202);
-    Response run = api.await("/api/playbooks/" + id, WAIT, r -> "CANCELLED".equals(r.text("status")));
+    Response run =
+        api.await("/api/playbooks/" + id, WAIT, r -> "CANCELLED".equals(r.text("status")));
     assertThat(run.text("outcome")).isEqualTo("CANCELLED");
     assertProblem(api.delete("/api/playbooks/" + id), 409, null, "closed");
     api.await(
@@ -152,7 +160,10 @@ class PlaybookApiTest {
     api.post("/api/customers/" + customer + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
     start("at-risk", customer);
     String id = "at-risk-" + customer;
-    api.await("/api/playbooks?customerId=" + customer + "&status=RUNNING", WAIT, r -> r.body().size() == 1);
+    api.await(
+        "/api/playbooks?customerId=" + customer + "&status=RUNNING",
+        WAIT,
+        r -> r.body().size() == 1);
     Response healthy =
         api.post(
             "/api/customers/" + customer + "/metrics",
@@ -160,7 +171,8 @@ class PlaybookApiTest {
             {"queriesPerWeek":60,"featuresUsed":5,"loginsPerWeek":6,"emailOpenRate":0.6,
              "openTickets":0,"sentiment":"POSITIVE","planUsage":0.5}""");
     assertThat(healthy.body().path("workflowsInformed").toString()).contains(id);
-    Response run = api.await("/api/playbooks/" + id, WAIT, r -> "COMPLETED".equals(r.text("status")));
+    Response run =
+        api.await("/api/playbooks/" + id, WAIT, r -> "COMPLETED".equals(r.text("status")));
     assertThat(run.text("outcome")).isEqualTo("RECOVERED");
   }
 }

@@ -103,13 +103,12 @@ public final class HttpApi {
   private Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response =
-          http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body =
-          response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+          http.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode body = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
       return new Response(
-          response.statusCode(),
-          response.headers().firstValue("Content-Type").orElse(""),
-          body);
+          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
     } catch (IOException e) {
       throw new AssertionError("request failed: " + e, e);
     } catch (InterruptedException e) {

@@ -9,7 +9,9 @@ public final class Problems {
 
   private Problems() {}
 
-  /** A problem+json answer with the status, a title, a detail saying why and, if given, the field. */
+  /**
+   * A problem+json answer with the status, a title, a detail saying why and, if given, the field.
+   */
   public static void assertProblem(Response r, int status, String field, String detailPart) {
     assertThat(r.status()).as(r.toString()).isEqualTo(status);
     assertThat(r.contentType()).startsWith("application/problem+json");

@@ -31,6 +31,7 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
   static final int DECISION_DAYS = 14;
 
   private final AtRiskInput input;
+
   /** Set when the customer answered or a call happened: the CSM now owns the conversation. */
   private boolean handedOver;
 

@@ -1,6 +1,8 @@
 package dev.retention.workflows.common;
 
-/** What a CSM (or the backend) can record on a run. Which are valid depends on playbook and stage. */
+/**
+ * What a CSM (or the backend) can record on a run. Which are valid depends on playbook and stage.
+ */
 public enum OutcomeType {
   CUSTOMER_RESPONDED,
   CALL_COMPLETED,

@@ -87,9 +87,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   // ---- the workflow method's frame -------------------------------------------------------------
 
   /**
-   * Runs a playbook body and closes the run: records the outcome in the ledger, or, when the run
-   * is cancelled through the API, records {@code CANCELLED} before letting the cancellation
-   * through.
+   * Runs a playbook body and closes the run: records the outcome in the ledger, or, when the run is
+   * cancelled through the API, records {@code CANCELLED} before letting the cancellation through.
    */
   protected final PlaybookResult execute(Runnable body) {
     Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(stage));
@@ -129,7 +128,10 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
             "outcome",
             now(),
             "OUTCOME",
-            playbook.id() + " closed " + outcome + (outcomeReason == null ? "" : ": " + outcomeReason)));
+            playbook.id()
+                + " closed "
+                + outcome
+                + (outcomeReason == null ? "" : ": " + outcomeReason)));
   }
 
   // ---- handlers --------------------------------------------------------------------------------
@@ -383,13 +385,12 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     return Instant.ofEpochMilli(Workflow.currentTimeMillis());
   }
 
-  // ---- ledger -------------------------------------------------------------------------------------
+  // ---- ledger
+  // -------------------------------------------------------------------------------------
 
   private void ledger(String key, String kind, String summary) {
     // The closing status is written once, by execute(), after the last step.
-    ledgerUpdate(
-        "RUNNING",
-        new TimelineEntry(key + "#" + steps.size(), now(), kind, summary));
+    ledgerUpdate("RUNNING", new TimelineEntry(key + "#" + steps.size(), now(), kind, summary));
   }
 
   private void ledgerUpdate(String status, TimelineEntry entry) {

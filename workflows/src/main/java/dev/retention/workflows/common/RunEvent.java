@@ -1,9 +1,9 @@
 package dev.retention.workflows.common;
 
 /**
- * Something that happened to a run from outside (a CSM outcome, the customer's answer, a new
- * health score, another playbook taking over). Handlers only queue these; the run's main thread
- * acts on them in order, so all effects (activities) happen in one place.
+ * Something that happened to a run from outside (a CSM outcome, the customer's answer, a new health
+ * score, another playbook taking over). Handlers only queue these; the run's main thread acts on
+ * them in order, so all effects (activities) happen in one place.
  */
 public sealed interface RunEvent {
 

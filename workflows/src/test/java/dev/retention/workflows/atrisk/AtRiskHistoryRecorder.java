@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Records the history that {@link AtRiskReplayTest} replays: the no-response run, start to
- * {@code CHURNING}, on the time-skipping test server.
+ * Records the history that {@link AtRiskReplayTest} replays: the no-response run, start to {@code
+ * CHURNING}, on the time-skipping test server.
  *
  * <p>Not part of the normal build: the committed history must stay the one recorded with the
  * workflow code that was live, so that replaying it catches non-deterministic changes. Re-record

@@ -64,8 +64,10 @@ class AtRiskPlaybookTest {
   static final String CUSTOMER = "c-42";
   static final String CSM = "csm-7";
   static final String WORKFLOW_ID = Playbook.AT_RISK.workflowId(CUSTOMER);
+
   /** A Monday morning: the run starts here on the test server's clock. */
   static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
   /** How late (real time spent in activities and workflow tasks) a step may run after its time. */
   static final Duration SLACK = Duration.ofMinutes(1);
 
@@ -437,7 +439,8 @@ class AtRiskPlaybookTest {
   // ---- an outcome that arrives while the last step runs -----------------------------------------
 
   @Test
-  void outcomeAcceptedWhileTheLastStepRuns_failsSayingTheRunClosed_andTheRunCloses() throws Exception {
+  void outcomeAcceptedWhileTheLastStepRuns_failsSayingTheRunClosed_andTheRunCloses()
+      throws Exception {
     AtRiskPlaybook run = start(50);
     RecordingActivities.Gate tagging = activities.holdNextTag();
 
@@ -510,8 +513,8 @@ class AtRiskPlaybookTest {
   }
 
   /**
-   * Polls the state query (real time) until the run has acted on what the test did: a signal or
-   * a sleep is delivered asynchronously to the worker.
+   * Polls the state query (real time) until the run has acted on what the test did: a signal or a
+   * sleep is delivered asynchronously to the worker.
    */
   private static PlaybookState awaitState(AtRiskPlaybook run, Predicate<PlaybookState> ready) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -1,0 +1,363 @@
+package dev.retention.activities.email;
+
+import static dev.retention.activities.testing.Fixtures.ACME;
+import static dev.retention.activities.testing.Fixtures.PETRA;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.testing.ActivityHarness;
+import dev.retention.activities.testing.Fixtures;
+import dev.retention.activities.testing.MutableClock;
+import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.workflows.ports.CustomerEmail;
+import dev.retention.workflows.ports.EmailActivities;
+import dev.retention.workflows.ports.EmailReceipt;
+import dev.retention.workflows.ports.EmailStatus;
+import dev.retention.workflows.ports.FailureType;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@ExtendWith(PostgresExtension.class)
+class EmailActivitiesTest {
+
+  private static final String WORKFLOW_ID = "at-risk-" + ACME.id();
+  private static final String RUN_ID = "6f1c1d7e-1111-4c1e-9a53-000000000001";
+  private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+
+  private static JdbcClient jdbc;
+  private static CustomerDirectory directory;
+  private static Communications communications;
+
+  private final CountingProvider provider = new CountingProvider();
+  private ActivityHarness harness;
+  private EmailActivities emails;
+
+  @BeforeAll
+  static void wire(DataSource dataSource) {
+    jdbc = JdbcClient.create(dataSource);
+    directory = new CustomerDirectory(jdbc);
+    communications = new Communications(jdbc);
+  }
+
+  @BeforeEach
+  void setUp() {
+    Fixtures.petraWithCustomers(directory);
+    EmailActivitiesImpl impl =
+        new EmailActivitiesImpl(
+            directory,
+            communications,
+            new EmailTemplates(),
+            provider,
+            new MutableClock(NOW),
+            "Insightly");
+    harness = new ActivityHarness(impl);
+    emails = harness.stub(EmailActivities.class);
+  }
+
+  @AfterEach
+  void tearDown() {
+    harness.close();
+  }
+
+  @Test
+  void sendsTheStepEmailPersonallyFromTheCsm() {
+    EmailReceipt receipt = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(receipt.status()).isEqualTo(EmailStatus.SENT);
+    assertThat(receipt.subject())
+        .isEqualTo("Acme Analytics: can I help you get more out of Insightly?");
+    assertThat(receipt.providerMessageId()).isEqualTo("msg-1");
+
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("workflow_id")).isEqualTo(WORKFLOW_ID);
+              assertThat(row.get("run_id")).isEqualTo(harness.runIds().last());
+              assertThat(row.get("step")).isEqualTo("day-1");
+              assertThat(row.get("customer_id")).isEqualTo(ACME.id());
+              assertThat(row.get("template")).isEqualTo("at-risk/day-1");
+              assertThat(row.get("status")).isEqualTo(Communications.SENT);
+              assertThat(row.get("subject")).isEqualTo(receipt.subject());
+              assertThat(row.get("from_name")).isEqualTo(PETRA.name());
+              assertThat(row.get("from_address")).isEqualTo(PETRA.email());
+              assertThat(row.get("reply_to")).isEqualTo(PETRA.email());
+              assertThat(row.get("to_address")).isEqualTo(ACME.email());
+              assertThat((String) row.get("body_text"))
+                  .contains("Hi Acme Analytics team", "I'm Petra Novak", PETRA.email())
+                  .doesNotContain("{{");
+              assertThat(row.get("provider")).isEqualTo("counting");
+              assertThat(row.get("provider_message_id")).isEqualTo("msg-1");
+              assertThat(row.get("sent_at")).isEqualTo(Timestamp.from(NOW));
+            });
+
+    OutgoingEmail sent = provider.sent.getFirst();
+    assertThat(sent.fromName()).isEqualTo(PETRA.name());
+    assertThat(sent.fromAddress()).isEqualTo(PETRA.email());
+    assertThat(sent.replyTo()).isEqualTo(PETRA.email());
+    assertThat(sent.toName()).isEqualTo(ACME.name());
+    assertThat(sent.toAddress()).isEqualTo(ACME.email());
+    assertThat(sent.idempotencyKey())
+        .isEqualTo(WORKFLOW_ID + "/" + harness.runIds().last() + "/day-1");
+  }
+
+  @Test
+  void theRunIdComesFromTheActivityContextAndTheWorkflowIdFromTheRequest() {
+    // The test environment reports workflow id "test-workflow-id" and a random run id per call.
+    emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    String runId = harness.runIds().last();
+    assertThat(runId).matches("[0-9a-f-]{36}");
+    assertThat(
+            jdbc.sql("select run_id, workflow_id from communications")
+                .query((rs, i) -> List.of(rs.getString(1), rs.getString(2)))
+                .single())
+        .containsExactly(runId, WORKFLOW_ID);
+  }
+
+  @Test
+  void aRetryOfTheSameRunAndStepReturnsTheFirstReceiptAndSendsNothing() {
+    harness.runIds().pin(RUN_ID);
+
+    EmailReceipt first = emails.sendCustomerEmail(dayOne(ACME.id()));
+    EmailReceipt retry = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(retry).isEqualTo(first);
+    assertThat(retry.providerMessageId()).isEqualTo("msg-1");
+    assertThat(provider.sent).hasSize(1);
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("run_id")).isEqualTo(RUN_ID);
+              assertThat(row.get("status")).isEqualTo(Communications.SENT);
+            });
+  }
+
+  @Test
+  void aLaterRunOfTheSameWorkflowIdSendsItsOwnEmail() {
+    // After a run has closed the same playbook may run again with the same workflow id.
+    emails.sendCustomerEmail(dayOne(ACME.id()));
+    emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(harness.runIds().seen()).doesNotHaveDuplicates();
+    assertThat(provider.sent).hasSize(2);
+    assertThat(rows())
+        .extracting(row -> row.get("run_id"))
+        .containsExactlyInAnyOrderElementsOf(harness.runIds().seen());
+  }
+
+  @Test
+  void aSuppressedCustomerIsSkippedWithoutCallingTheProvider() {
+    communications.suppress(ACME.email(), "unsubscribed");
+
+    EmailReceipt receipt = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(receipt.status()).isEqualTo(EmailStatus.SKIPPED_SUPPRESSED);
+    assertThat(receipt.providerMessageId()).isNull();
+    assertThat(provider.sent).isEmpty();
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("status")).isEqualTo(Communications.SKIPPED_SUPPRESSED);
+              assertThat(row.get("provider_message_id")).isNull();
+            });
+  }
+
+  @Test
+  void suppressionIgnoresTheCaseOfTheAddress() {
+    communications.suppress("OPS@Acme.TEST", "complained");
+
+    assertThat(emails.sendCustomerEmail(dayOne(ACME.id())).status())
+        .isEqualTo(EmailStatus.SKIPPED_SUPPRESSED);
+    assertThat(provider.sent).isEmpty();
+  }
+
+  @Test
+  void anUnknownCustomerFailsForGood() {
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne("c-404")));
+
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(FailureType.UNKNOWN_CUSTOMER.name());
+              assertThat(cause.isNonRetryable()).isTrue();
+            });
+    assertThat(provider.sent).isEmpty();
+    assertThat(rows()).isEmpty();
+  }
+
+  @Test
+  void anUnknownTemplateFailsForGood() {
+    CustomerEmail unknownTemplate =
+        new CustomerEmail(WORKFLOW_ID, "day-1", "at-risk", "at-risk/day-99", ACME.id(), Map.of());
+
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(unknownTemplate));
+
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(FailureType.TEMPLATE_ERROR.name());
+              assertThat(cause.isNonRetryable()).isTrue();
+            });
+    assertThat(rows()).isEmpty();
+  }
+
+  @Test
+  void aPermanentProviderFailureMarksTheRowFailedAndIsNotRetried() {
+    harness.runIds().pin(RUN_ID);
+    provider.failure =
+        email -> {
+          throw new PermanentEmailFailure("mailbox ops@acme.test does not exist");
+        };
+
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(FailureType.EMAIL_REJECTED.name());
+              assertThat(cause.isNonRetryable()).isTrue();
+              assertThat(cause.getOriginalMessage()).contains("does not exist");
+            });
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("status")).isEqualTo(Communications.FAILED);
+              assertThat(row.get("detail")).isEqualTo("mailbox ops@acme.test does not exist");
+              assertThat(row.get("provider_message_id")).isNull();
+            });
+
+    // Called again for the same run + step, it stays rejected without asking the provider again.
+    ActivityFailure again =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+    assertThat(((ApplicationFailure) again.getCause()).getType())
+        .isEqualTo(FailureType.EMAIL_REJECTED.name());
+    assertThat(provider.attempts).hasSize(1);
+  }
+
+  @Test
+  void aTransientProviderFailureLeavesTheRowPendingUntilARetrySendsIt() {
+    harness.runIds().pin(RUN_ID);
+    provider.failure =
+        email -> {
+          throw new IllegalStateException("provider timed out");
+        };
+
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(IllegalStateException.class.getName());
+              assertThat(cause.isNonRetryable()).isFalse();
+            });
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("status")).isEqualTo(Communications.PENDING);
+              assertThat(row.get("sent_at")).isNull();
+            });
+
+    provider.failure = null;
+    EmailReceipt retry = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(retry.status()).isEqualTo(EmailStatus.SENT);
+    assertThat(provider.attempts).hasSize(2);
+    // The retry hands the provider the same idempotency key as the failed attempt.
+    assertThat(provider.attempts)
+        .extracting(OutgoingEmail::idempotencyKey)
+        .containsOnly(WORKFLOW_ID + "/" + RUN_ID + "/day-1");
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("status")).isEqualTo(Communications.SENT);
+              assertThat(row.get("provider_message_id")).isEqualTo(retry.providerMessageId());
+            });
+  }
+
+  @Test
+  void aCustomerWhoUnsubscribesBeforeTheRetryIsSkippedAndTheRowSaysSo() {
+    harness.runIds().pin(RUN_ID);
+    provider.failure =
+        email -> {
+          throw new IllegalStateException("provider timed out");
+        };
+    catchThrowableOfType(ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+    communications.suppress(ACME.email(), "unsubscribed");
+    provider.failure = null;
+
+    EmailReceipt retry = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(retry.status()).isEqualTo(EmailStatus.SKIPPED_SUPPRESSED);
+    assertThat(provider.attempts).hasSize(1);
+    assertThat(provider.sent).isEmpty();
+    assertThat(rows())
+        .singleElement()
+        .satisfies(
+            row -> assertThat(row.get("status")).isEqualTo(Communications.SKIPPED_SUPPRESSED));
+  }
+
+  private static CustomerEmail dayOne(String customerId) {
+    return new CustomerEmail(
+        WORKFLOW_ID, "day-1", "at-risk", "at-risk/day-1", customerId, Map.of());
+  }
+
+  private static List<Map<String, Object>> rows() {
+    return jdbc.sql("select * from communications order by id").query().listOfRows();
+  }
+
+  /** Accepts every email unless the test sets a failure, and records every call. */
+  static final class CountingProvider implements EmailProvider {
+
+    final List<OutgoingEmail> attempts = new CopyOnWriteArrayList<>();
+    final List<OutgoingEmail> sent = new CopyOnWriteArrayList<>();
+    volatile Consumer<OutgoingEmail> failure;
+
+    @Override
+    public String name() {
+      return "counting";
+    }
+
+    @Override
+    public String send(OutgoingEmail email) {
+      attempts.add(email);
+      if (failure != null) {
+        failure.accept(email);
+      }
+      sent.add(email);
+      return "msg-" + attempts.size();
+    }
+  }
+}

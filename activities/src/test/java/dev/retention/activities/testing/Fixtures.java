@@ -1,0 +1,47 @@
+package dev.retention.activities.testing;
+
+import dev.retention.activities.customers.Csm;
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import java.math.BigDecimal;
+
+/** A CSM and the customers she owns. */
+public final class Fixtures {
+
+  public static final Csm PETRA =
+      new Csm(
+          "csm-petra", "Petra Novak", "petra.novak@retention.test", "lena.manager@retention.test");
+
+  public static final Customer ACME =
+      new Customer(
+          "c-42",
+          "Acme Analytics",
+          "ops@acme.test",
+          PETRA.id(),
+          "Growth",
+          new BigDecimal("499.00"),
+          1000,
+          "Europe/Prague",
+          "en");
+
+  public static final Customer GLOBEX =
+      new Customer(
+          "c-7",
+          "Globex",
+          "it@globex.test",
+          PETRA.id(),
+          "Starter",
+          new BigDecimal("99.00"),
+          200,
+          "America/New_York",
+          "en");
+
+  /** Petra with Acme and Globex. */
+  public static void petraWithCustomers(CustomerDirectory directory) {
+    directory.upsertCsm(PETRA);
+    directory.upsertCustomer(ACME);
+    directory.upsertCustomer(GLOBEX);
+  }
+
+  private Fixtures() {}
+}
