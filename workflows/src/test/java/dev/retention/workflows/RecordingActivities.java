@@ -5,6 +5,7 @@ import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CrmTaskReceipt;
+import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
@@ -31,6 +32,7 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
   public record Call<T>(Instant at, T request) {}
 
   private final List<Call<CustomerEmail>> emails = new CopyOnWriteArrayList<>();
+  private final List<Call<CsmAlert>> alerts = new CopyOnWriteArrayList<>();
   private final List<Call<CrmTask>> tasks = new CopyOnWriteArrayList<>();
   private final List<Call<CrmNote>> notes = new CopyOnWriteArrayList<>();
   private final List<Call<CrmTag>> tags = new CopyOnWriteArrayList<>();
@@ -45,6 +47,13 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
     emails.add(new Call<>(scheduledAt(), email));
     return new EmailReceipt(
         EmailStatus.SENT, "Subject of " + email.template(), "msg-" + ids.incrementAndGet());
+  }
+
+  @Override
+  public EmailReceipt sendCsmAlert(CsmAlert alert) {
+    alerts.add(new Call<>(scheduledAt(), alert));
+    return new EmailReceipt(
+        EmailStatus.SENT, "Alert " + alert.template(), "msg-" + ids.incrementAndGet());
   }
 
   @Override
@@ -86,6 +95,10 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
 
   public List<String> emailTemplates() {
     return emails.stream().map(c -> c.request().template()).toList();
+  }
+
+  public List<Call<CsmAlert>> alerts() {
+    return List.copyOf(alerts);
   }
 
   public List<Call<CrmTask>> tasks() {

@@ -8,6 +8,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -28,10 +30,21 @@ public class CrmTasks {
       String status,
       Instant createdAt) {}
 
+  static final String DEFAULT_EXECUTIVE = "executive@example.com";
+
   private final JdbcClient jdbc;
+  private final String executiveEmail;
 
   public CrmTasks(JdbcClient jdbc) {
+    this(jdbc, DEFAULT_EXECUTIVE);
+  }
+
+  @Autowired
+  public CrmTasks(
+      JdbcClient jdbc,
+      @Value("${retention.crm.executive-email:" + DEFAULT_EXECUTIVE + "}") String executiveEmail) {
     this.jdbc = jdbc;
+    this.executiveEmail = executiveEmail;
   }
 
   /** Creates the task of a run's step once; a retry returns the same task id. */
@@ -86,6 +99,11 @@ public class CrmTasks {
 
   public String assigneeEmail(String customerId, TaskAssignee assignee) {
     String column = assignee == TaskAssignee.MANAGER ? "s.manager_email" : "s.email";
+    if (assignee == TaskAssignee.EXECUTIVE) {
+      // Still checks that the customer exists.
+      assigneeEmail(customerId, TaskAssignee.CSM);
+      return executiveEmail;
+    }
     return jdbc.sql(
             "select " + column + " from customers c join csms s on s.id = c.csm_id where c.id = :c")
         .param("c", customerId)

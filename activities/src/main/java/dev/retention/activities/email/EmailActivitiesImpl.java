@@ -1,8 +1,10 @@
 package dev.retention.activities.email;
 
+import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
@@ -19,9 +21,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a playbook email personally from the customer's CSM, exactly once per run + step: the row
- * is claimed before the provider is called and completed after; a retry finds it and, if the send
- * had not completed, sends again with the same idempotency key.
+ * Sends playbook emails exactly once per run + step: the row is claimed before the provider is
+ * called and completed after; a retry finds it and, if the send had not completed, sends again with
+ * the same idempotency key. Customer emails come personally from their CSM and are never sent to a
+ * suppressed address; alerts go to the CSM (or manager, or executive) and are never suppressed.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -33,6 +36,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   private final EmailProvider provider;
   private final Clock clock;
   private final String productName;
+  private final CrmTasks tasks;
 
   public EmailActivitiesImpl(
       CustomerDirectory directory,
@@ -40,17 +44,62 @@ public class EmailActivitiesImpl implements EmailActivities {
       EmailTemplates templates,
       EmailProvider provider,
       Clock clock,
-      @Value("${retention.email.product-name}") String productName) {
+      @Value("${retention.email.product-name}") String productName,
+      CrmTasks tasks) {
     this.directory = directory;
     this.communications = communications;
     this.templates = templates;
     this.provider = provider;
     this.clock = clock;
     this.productName = productName;
+    this.tasks = tasks;
   }
+
+  /** One email of a run's step, before its recipient is known. */
+  private record Step(
+      String workflowId,
+      String step,
+      String template,
+      String customerId,
+      Map<String, String> vars) {}
 
   @Override
   public EmailReceipt sendCustomerEmail(CustomerEmail request) {
+    Step step =
+        new Step(
+            request.workflowId(),
+            request.step(),
+            request.template(),
+            request.customerId(),
+            request.variables());
+    return deliver(step, true, (customer, csm) -> customer.email(), Customer::name);
+  }
+
+  @Override
+  public EmailReceipt sendCsmAlert(CsmAlert alert) {
+    Step step =
+        new Step(
+            alert.workflowId(),
+            alert.step(),
+            alert.template(),
+            alert.customerId(),
+            alert.variables());
+    return deliver(
+        step,
+        false,
+        (customer, csm) -> tasks.assigneeEmail(customer.id(), alert.recipient()),
+        customer -> alert.recipient().name().toLowerCase());
+  }
+
+  private interface Recipient {
+    String address(Customer customer, Csm csm);
+  }
+
+  private EmailReceipt deliver(
+      Step request,
+      boolean toCustomer,
+      Recipient recipient,
+      java.util.function.Function<Customer, String> recipientName) {
     String runId = Activity.getExecutionContext().getInfo().getRunId();
     Optional<Communications.Claim> existing =
         communications.find(request.workflowId(), runId, request.step());
@@ -68,8 +117,7 @@ public class EmailActivitiesImpl implements EmailActivities {
                 () -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
     RenderedEmail rendered;
     try {
-      rendered =
-          templates.render(request.template(), variables(customer, csm, request.variables()));
+      rendered = templates.render(request.template(), variables(customer, csm, request.vars()));
     } catch (TemplateException e) {
       throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
     }
@@ -80,72 +128,54 @@ public class EmailActivitiesImpl implements EmailActivities {
             csm.name(),
             csm.email(),
             csm.email(),
-            customer.name(),
-            customer.email(),
+            recipientName.apply(customer),
+            recipient.address(customer, csm),
             rendered.subject(),
             rendered.text());
 
-    if (communications.isSuppressed(customer.email())) {
-      boolean claimed =
-          communications.claim(
-              request.workflowId(),
-              runId,
-              request.step(),
-              customer.id(),
-              request.template(),
-              email,
-              Communications.SKIPPED_SUPPRESSED,
-              provider.name());
+    if (toCustomer && communications.isSuppressed(customer.email())) {
+      boolean claimed = claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
       if (!claimed) {
         // A retry of an attempt that left the row PENDING, and the address was suppressed since.
-        communications.complete(
-            request.workflowId(),
-            runId,
-            request.step(),
-            Communications.SKIPPED_SUPPRESSED,
-            null,
-            null,
-            clock.instant());
+        complete(request, runId, Communications.SKIPPED_SUPPRESSED, null, null);
       }
       return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, rendered.subject(), null);
     }
-    communications.claim(
+    claim(request, runId, customer, email, Communications.PENDING);
+    String messageId;
+    try {
+      messageId = provider.send(email);
+    } catch (PermanentEmailFailure e) {
+      complete(request, runId, Communications.FAILED, null, e.getMessage());
+      throw permanent(FailureType.EMAIL_REJECTED, e.getMessage());
+    }
+    complete(request, runId, Communications.SENT, messageId, null);
+    return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
+  }
+
+  private boolean claim(
+      Step request, String runId, Customer customer, OutgoingEmail email, String status) {
+    return communications.claim(
         request.workflowId(),
         runId,
         request.step(),
         customer.id(),
         request.template(),
         email,
-        Communications.PENDING,
+        status,
         provider.name());
-    String messageId;
-    try {
-      messageId = provider.send(email);
-    } catch (PermanentEmailFailure e) {
-      communications.complete(
-          request.workflowId(),
-          runId,
-          request.step(),
-          Communications.FAILED,
-          null,
-          e.getMessage(),
-          clock.instant());
-      throw permanent(FailureType.EMAIL_REJECTED, e.getMessage());
-    }
+  }
+
+  private void complete(
+      Step request, String runId, String status, String messageId, String detail) {
     communications.complete(
-        request.workflowId(),
-        runId,
-        request.step(),
-        Communications.SENT,
-        messageId,
-        null,
-        clock.instant());
-    return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
+        request.workflowId(), runId, request.step(), status, messageId, detail, clock.instant());
   }
 
   private Map<String, String> variables(Customer customer, Csm csm, Map<String, String> step) {
     Map<String, String> vars = new HashMap<>();
     vars.put("product", productName);
+    vars.put("customer.id", customer.id());
     vars.put("customer.name", customer.name());
     vars.put("customer.plan", customer.plan());
     vars.put("csm.name", csm.name());

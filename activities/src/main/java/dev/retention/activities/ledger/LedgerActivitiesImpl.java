@@ -42,12 +42,13 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     jdbc.sql(
             """
             insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
-              stage, outcome, next_step, next_step_at, started_at, closed_at)
+              stage, outcome, next_step, next_step_at, started_at, closed_at, first_value_at)
             values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
-              :nextStep, :nextStepAt, :startedAt, :closedAt)
+              :nextStep, :nextStepAt, :startedAt, :closedAt, :firstValueAt)
             on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
               outcome = excluded.outcome, next_step = excluded.next_step,
               next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
+              first_value_at = excluded.first_value_at,
               updated_at = now()
             where playbook_runs.closed_at is null
             """)
@@ -63,6 +64,7 @@ public class LedgerActivitiesImpl implements LedgerActivities {
         .param("nextStepAt", ts(r.nextStepAt()))
         .param("startedAt", ts(r.startedAt()))
         .param("closedAt", ts(r.closedAt()))
+        .param("firstValueAt", ts(r.firstValueAt()))
         .update();
   }
 

@@ -76,7 +76,8 @@ public class RunProjection {
         rs.getString("next_step"),
         instant(rs.getTimestamp("next_step_at")),
         instant(rs.getTimestamp("started_at")),
-        instant(rs.getTimestamp("closed_at")));
+        instant(rs.getTimestamp("closed_at")),
+        instant(rs.getTimestamp("first_value_at")));
   }
 
   private static Instant instant(Timestamp ts) {

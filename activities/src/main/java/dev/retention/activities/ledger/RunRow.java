@@ -15,4 +15,5 @@ public record RunRow(
     String nextStep,
     Instant nextStepAt,
     Instant startedAt,
-    Instant closedAt) {}
+    Instant closedAt,
+    Instant firstValueAt) {}

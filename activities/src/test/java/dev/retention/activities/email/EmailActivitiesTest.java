@@ -5,6 +5,7 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
@@ -63,7 +64,8 @@ class EmailActivitiesTest {
             new EmailTemplates(),
             provider,
             new MutableClock(NOW),
-            "Insightly");
+            "Insightly",
+            new CrmTasks(jdbc));
     harness = new ActivityHarness(impl);
     emails = harness.stub(EmailActivities.class);
   }

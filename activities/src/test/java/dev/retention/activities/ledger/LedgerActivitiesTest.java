@@ -87,6 +87,7 @@ class LedgerActivitiesTest {
                 "day-3",
                 DAY_3,
                 START,
+                null,
                 null));
     assertThat(timeline.forCustomer(ACME.id(), 10))
         .containsExactly(
@@ -158,6 +159,7 @@ class LedgerActivitiesTest {
             "day-3",
             START.plus(Duration.ofDays(12)),
             START.plus(Duration.ofDays(10)),
+            null,
             null);
 
     ledger.record(new LedgerUpdate(second, null));
@@ -206,7 +208,8 @@ class LedgerActivitiesTest {
                 null,
                 null,
                 started,
-                closed ? started.plus(Duration.ofDays(14)) : null),
+                closed ? started.plus(Duration.ofDays(14)) : null,
+                null),
             null));
   }
 
@@ -224,7 +227,8 @@ class LedgerActivitiesTest {
         closed ? null : "day-3",
         closed ? null : DAY_3,
         START,
-        closedAt);
+        closedAt,
+        null);
   }
 
   private static List<String> ids(List<RunRow> rows) {

@@ -148,6 +148,8 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
       }
       case RunEvent.Superseded superseded ->
           close(RunOutcome.SUPERSEDED, superseded.request().reason());
+      case RunEvent.Milestone ignored -> {}
+      case RunEvent.Upgrade ignored -> {}
     }
   }
 

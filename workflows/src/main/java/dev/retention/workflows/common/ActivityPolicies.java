@@ -1,16 +1,18 @@
 package dev.retention.workflows.common;
 
+import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.LedgerActivities;
+import dev.retention.workflows.ports.OfferActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /** The timeouts and retry policies of the playbooks' activities, chosen once for all of them. */
-final class ActivityPolicies {
+public final class ActivityPolicies {
 
   /**
    * Email: bounded retries. A provider outage longer than this surfaces as a FAILED step with a CSM
@@ -53,6 +55,14 @@ final class ActivityPolicies {
 
   static CrmActivities crm() {
     return Workflow.newActivityStub(CrmActivities.class, DATABASE);
+  }
+
+  public static BackendActivities backend() {
+    return Workflow.newActivityStub(BackendActivities.class, DATABASE);
+  }
+
+  public static OfferActivities offers() {
+    return Workflow.newActivityStub(OfferActivities.class, DATABASE);
   }
 
   static LedgerActivities ledger() {

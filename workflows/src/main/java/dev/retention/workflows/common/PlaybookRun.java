@@ -3,6 +3,7 @@ package dev.retention.workflows.common;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CrmTaskReceipt;
+import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
@@ -24,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +65,9 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   private String stage;
   private RunOutcome outcome;
   private String outcomeReason;
+  private boolean finished;
+  private Instant firstValueAt;
+  private final Map<String, String> facts = new LinkedHashMap<>();
   private NextStep nextStep;
   private String waitingFor;
   private boolean customerResponded;
@@ -98,6 +103,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
       if (outcome == null) {
         throw new IllegalStateException(playbook.id() + " body returned without an outcome");
       }
+      finish();
     } catch (CanceledFailure | ActivityFailure cancelled) {
       if (!CancellationScope.current().isCancelRequested()) {
         throw cancelled;
@@ -151,7 +157,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
         nextStep,
         waitingFor,
         customerResponded,
-        isClosed() ? List.of() : allowedOutcomes().stream().sorted().toList(),
+        outcome != null ? List.of() : allowedOutcomes().stream().sorted().toList(),
+        Map.copyOf(facts),
         List.copyOf(steps));
   }
 
@@ -162,6 +169,10 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     }
     if (isClosed()) {
       throw new IllegalStateException("the run is already closed with outcome " + outcome);
+    }
+    if (outcome != null) {
+      throw new IllegalStateException(
+          "the run's outcome is already " + outcome + "; it only has follow-up steps left");
     }
     Set<OutcomeType> allowed = allowedOutcomes();
     if (!allowed.contains(request.type())) {
@@ -202,6 +213,16 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   @Override
   public void supersede(Supersede request) {
     queue(new RunEvent.Superseded(request));
+  }
+
+  @Override
+  public void milestone(MilestoneReached milestone) {
+    queue(new RunEvent.Milestone(milestone));
+  }
+
+  @Override
+  public void upgraded(Upgraded upgrade) {
+    queue(new RunEvent.Upgrade(upgrade));
   }
 
   private long queue(RunEvent event) {
@@ -312,9 +333,36 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     record(
         step,
         now(),
-        assignee == TaskAssignee.MANAGER ? StepResult.ESCALATED : StepResult.TASK_CREATED,
+        assignee == TaskAssignee.CSM ? StepResult.TASK_CREATED : StepResult.ESCALATED,
         priority + " task for " + assignee.name().toLowerCase() + ": " + title);
     return receipt;
+  }
+
+  /** Emails an alert to the CSM (or their manager). Alerts are never suppressed. */
+  protected final StepResult sendCsmAlert(
+      String step, TaskAssignee recipient, String template, Map<String, String> variables) {
+    try {
+      EmailReceipt receipt =
+          email.sendCsmAlert(
+              new CsmAlert(
+                  workflowId,
+                  step,
+                  playbook.id(),
+                  template,
+                  context.customerId(),
+                  recipient,
+                  variables));
+      return record(
+          step,
+          now(),
+          StepResult.SENT,
+          "alert to " + recipient.name().toLowerCase() + ": \"" + receipt.subject() + "\"");
+    } catch (ActivityFailure failure) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw failure;
+      }
+      return record(step, now(), StepResult.FAILED, rootMessage(failure));
+    }
   }
 
   /** Appends to the step log and writes the step to the customer's timeline. */
@@ -352,15 +400,47 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
 
   /** Closes the run with an outcome. The body sees {@link #isClosed()} and returns. */
   protected final void close(RunOutcome runOutcome, String reason) {
+    decide(runOutcome, reason);
+    finish();
+  }
+
+  /**
+   * Settles the run's outcome while it still has follow-up steps to take (e.g. win-back emails
+   * after a churn). CSM outcomes are refused from here on; signals still reach the run.
+   */
+  protected final void decide(RunOutcome runOutcome, String reason) {
     if (outcome == null) {
       outcome = runOutcome;
       outcomeReason = reason;
+    }
+  }
+
+  /** Ends the run (its outcome must be decided): no more steps, events are dropped. */
+  protected final void finish() {
+    if (!finished) {
+      finished = true;
       setStage(CLOSED);
     }
   }
 
   protected final boolean isClosed() {
-    return outcome != null;
+    return finished;
+  }
+
+  protected final RunOutcome outcome() {
+    return outcome;
+  }
+
+  /** Playbook-specific facts shown in the run's state (e.g. the NPS score, the offer). */
+  protected final void fact(String name, String value) {
+    facts.put(name, value);
+  }
+
+  /** The moment the customer first got value (onboarding's FIRST_QUERY), for reports. */
+  protected final void recordFirstValue(Instant at) {
+    if (firstValueAt == null) {
+      firstValueAt = at;
+    }
   }
 
   /** A suffix that makes a repeatable step's key unique within the run. */
@@ -409,7 +489,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
                 open && nextStep != null ? nextStep.step() : null,
                 open && nextStep != null ? nextStep.at() : null,
                 startedAt,
-                open ? null : now()),
+                open ? null : now(),
+                firstValueAt),
             entry));
   }
 

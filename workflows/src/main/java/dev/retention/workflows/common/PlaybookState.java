@@ -2,10 +2,12 @@ package dev.retention.workflows.common;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The readable state of a run at any moment: stage, outcome once closed, the next step and when it
- * is due, what it waits for, the steps so far, and the outcome types a CSM can record now.
+ * is due, what it waits for, the steps so far, the outcome types a CSM can record now, and
+ * playbook-specific facts.
  */
 public record PlaybookState(
     String workflowId,
@@ -21,4 +23,5 @@ public record PlaybookState(
     String waitingFor,
     boolean customerResponded,
     List<OutcomeType> allowedOutcomes,
+    Map<String, String> facts,
     List<StepRecord> steps) {}

@@ -32,4 +32,12 @@ public interface PlaybookWorkflow {
 
   @SignalMethod
   void supersede(Supersede request);
+
+  /** An onboarding milestone reported by the backend. */
+  @SignalMethod
+  void milestone(MilestoneReached milestone);
+
+  /** The customer upgraded their plan. */
+  @SignalMethod
+  void upgraded(Upgraded upgrade);
 }

@@ -14,4 +14,8 @@ public sealed interface RunEvent {
   record Health(HealthChange change) implements RunEvent {}
 
   record Superseded(Supersede request) implements RunEvent {}
+
+  record Milestone(MilestoneReached milestone) implements RunEvent {}
+
+  record Upgrade(Upgraded upgrade) implements RunEvent {}
 }

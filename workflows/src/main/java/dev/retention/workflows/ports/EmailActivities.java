@@ -12,4 +12,7 @@ public interface EmailActivities {
 
   @ActivityMethod
   EmailReceipt sendCustomerEmail(CustomerEmail email);
+
+  @ActivityMethod
+  EmailReceipt sendCsmAlert(CsmAlert alert);
 }

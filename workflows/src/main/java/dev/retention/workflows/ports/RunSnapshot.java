@@ -2,7 +2,10 @@ package dev.retention.workflows.ports;
 
 import java.time.Instant;
 
-/** The row of a run in the projection. {@code status} uses the API's run statuses. */
+/**
+ * The row of a run in the projection. {@code status} uses the API's run statuses; {@code
+ * firstValueAt} is onboarding's time of first value (null elsewhere).
+ */
 public record RunSnapshot(
     String workflowId,
     String runId,
@@ -15,4 +18,5 @@ public record RunSnapshot(
     String nextStep,
     Instant nextStepAt,
     Instant startedAt,
-    Instant closedAt) {}
+    Instant closedAt,
+    Instant firstValueAt) {}

@@ -1,7 +1,11 @@
 package dev.retention.workflows.ports;
 
-/** Who a task is for: the customer's CSM, or the CSM's manager (escalations). */
+/**
+ * Who a task (or alert) is for: the customer's CSM, the CSM's manager (escalations), or the
+ * executive on duty ({@code retention.crm.executive-email}) for rejected save offers.
+ */
 public enum TaskAssignee {
   CSM,
-  MANAGER
+  MANAGER,
+  EXECUTIVE
 }

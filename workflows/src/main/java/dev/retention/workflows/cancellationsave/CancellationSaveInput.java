@@ -1,0 +1,11 @@
+package dev.retention.workflows.cancellationsave;
+
+import dev.retention.workflows.common.PlaybookContext;
+import java.time.Instant;
+
+/**
+ * Starts a cancellation-save run. The cancellation is held until {@code decisionDeadline} (set by
+ * the caller, who also tells the backend), and never longer.
+ */
+public record CancellationSaveInput(
+    PlaybookContext context, CancellationReason reason, Instant decisionDeadline) {}

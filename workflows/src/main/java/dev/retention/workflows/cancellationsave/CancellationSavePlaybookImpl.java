@@ -1,0 +1,279 @@
+package dev.retention.workflows.cancellationsave;
+
+import static dev.retention.workflows.common.OutcomeType.CHURNED;
+import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.common.OutcomeType.OFFER_ACCEPTED;
+import static dev.retention.workflows.common.OutcomeType.OFFER_PRESENTED;
+import static dev.retention.workflows.common.OutcomeType.OFFER_REJECTED;
+import static dev.retention.workflows.common.OutcomeType.SAVE_CALL_DONE;
+
+import dev.retention.workflows.common.ActivityPolicies;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.RunEvent;
+import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.ports.BackendActivities;
+import dev.retention.workflows.ports.BackendNotification;
+import dev.retention.workflows.ports.CrmNote;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The cancellation-save playbook as PLAYBOOKS.md gives it. */
+public class CancellationSavePlaybookImpl extends PlaybookRun implements CancellationSavePlaybook {
+
+  static final int CALL_SLA_HOURS = 2;
+  static final int OFFER_EMAIL_AFTER_HOURS = 4;
+  static final int EXIT_SURVEY_DAYS = 1;
+  static final int[] WIN_BACK_DAYS = {30, 90};
+
+  private final CancellationSaveInput input;
+  private final SaveOffer offer;
+  private final BackendActivities backend = ActivityPolicies.backend();
+  private final Map<String, String> vars;
+
+  private boolean callDone;
+  private boolean offerSent;
+  private boolean offerRejected;
+  private boolean cameBack;
+
+  @WorkflowInit
+  public CancellationSavePlaybookImpl(CancellationSaveInput input) {
+    super(Playbook.CANCELLATION_SAVE, input.context(), Stage.AWAITING_SAVE_CALL.name());
+    this.input = input;
+    this.offer = input.reason().offer();
+    this.vars =
+        Map.of(
+            "reason", input.reason().name(),
+            "offer", offer.description(),
+            "decisionDeadline", input.decisionDeadline().toString());
+    fact("reason", input.reason().name());
+    fact("offer", offer.name());
+    fact("decisionDeadline", input.decisionDeadline().toString());
+  }
+
+  enum Stage {
+    /** The CSM owes the customer a save call within 2 hours. */
+    AWAITING_SAVE_CALL,
+    /** The offer is on the table. */
+    OFFER_OPEN,
+    /** The customer rejected the offer; an executive has a day to try. */
+    EXECUTIVE_REVIEW,
+    /** Churned: exit survey and win-back emails. */
+    WIN_BACK
+  }
+
+  @Override
+  public PlaybookResult run(CancellationSaveInput ignored) {
+    return execute(this::play);
+  }
+
+  private void play() {
+    createTask(
+        "save-call-task",
+        TaskAssignee.CSM,
+        "Cancellation request: save call within 2 hours",
+        "Reason: "
+            + input.reason()
+            + ". Offer to make: "
+            + offer.description()
+            + ". The cancellation is held until "
+            + input.decisionDeadline()
+            + ". Record SAVE_CALL_DONE after the call.",
+        startedAt.plus(cadence.hours(CALL_SLA_HOURS)),
+        TaskPriority.URGENT);
+    sendCsmAlert("csm-alert", TaskAssignee.CSM, "cancellation-save/csm-alert", vars);
+
+    if (waitForDecision(startedAt.plus(cadence.hours(CALL_SLA_HOURS)), "save-call-sla")
+        && !callDone) {
+      createTask(
+          "save-call-sla-escalation",
+          TaskAssignee.MANAGER,
+          "No save call within 2 hours of a cancellation request",
+          "The CSM has not recorded SAVE_CALL_DONE. Reason: " + input.reason() + ".",
+          now().plus(cadence.hours(2)),
+          TaskPriority.URGENT);
+    }
+    if (waitForDecision(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)), "offer-email")
+        && !callDone) {
+      sendOffer(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)));
+    }
+    if (waitForDecision(input.decisionDeadline(), "decision-deadline")) {
+      record("decision-deadline", input.decisionDeadline(), StepResult.RECORDED, "not saved");
+      decide(RunOutcome.CHURNED, "not saved by the decision deadline; the cancellation proceeds");
+    }
+    if (isClosed()) {
+      return;
+    }
+    if (outcome() == RunOutcome.SAVED) {
+      backend.notifyBackend(
+          new BackendNotification(
+              workflowId,
+              "cancellation-withdrawn",
+              context.customerId(),
+              "CANCELLATION_WITHDRAWN",
+              Map.of("offer", offer.name())));
+      record("cancellation-withdrawn", now(), StepResult.RECORDED, "backend told");
+      finish();
+      return;
+    }
+    winBack();
+  }
+
+  /** Waits until {@code at}; false once the outcome is decided (saved or churned) or closed. */
+  private boolean waitForDecision(Instant at, String step) {
+    return waitUntil(at, step, "the " + step + " step", () -> outcome() == null);
+  }
+
+  private void winBack() {
+    setStage(Stage.WIN_BACK.name());
+    Instant churnedAt = now();
+    fact("churnedAt", churnedAt.toString());
+    String survey = "exit-survey";
+    Instant surveyAt = churnedAt.plus(cadence.days(EXIT_SURVEY_DAYS));
+    if (!waitForReturn(surveyAt, survey)
+        || sendCustomerEmail(survey, surveyAt, "cancellation-save/exit-survey", vars)
+            == StepResult.SKIPPED_SUPPRESSED) {
+      finish();
+      return;
+    }
+    for (int days : WIN_BACK_DAYS) {
+      String step = "win-back-day-" + days;
+      Instant at = churnedAt.plus(cadence.days(days));
+      if (!waitForReturn(at, step)
+          || sendCustomerEmail(step, at, "cancellation-save/win-back-" + days, vars)
+              == StepResult.SKIPPED_SUPPRESSED) {
+        break;
+      }
+    }
+    finish();
+  }
+
+  /** Waits for a win-back step; false when the customer came back (or the run was closed). */
+  private boolean waitForReturn(Instant at, String step) {
+    return waitUntil(at, step, "the " + step + " email", () -> !cameBack);
+  }
+
+  private void sendOffer(Instant plannedAt) {
+    offerSent = true;
+    setStage(Stage.OFFER_OPEN.name());
+    sendCustomerEmail("offer-email", plannedAt, "cancellation-save/offer", vars);
+  }
+
+  @Override
+  protected Set<OutcomeType> allowedOutcomes() {
+    Set<OutcomeType> allowed = EnumSet.of(OFFER_ACCEPTED, CHURNED);
+    if (!callDone) {
+      allowed.add(SAVE_CALL_DONE);
+    }
+    if (callDone && !offerSent) {
+      allowed.add(OFFER_PRESENTED);
+    }
+    if ((callDone || offerSent) && !offerRejected) {
+      allowed.add(OFFER_REJECTED);
+    }
+    if (!customerHasResponded()) {
+      allowed.add(CUSTOMER_RESPONDED);
+    }
+    return allowed;
+  }
+
+  @Override
+  protected void onEvent(RunEvent event) {
+    switch (event) {
+      case RunEvent.Outcome(CsmOutcome outcome) -> onOutcome(outcome);
+      case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
+      case RunEvent.Upgrade upgrade -> {
+        if (outcome() == null) {
+          record(
+              "upgraded",
+              now(),
+              StepResult.RECORDED,
+              "customer upgraded to " + upgrade.upgrade().plan());
+          decide(RunOutcome.SAVED, "the customer upgraded to " + upgrade.upgrade().plan());
+        } else {
+          cameBack = true;
+          record(
+              "came-back",
+              now(),
+              StepResult.RECORDED,
+              "customer is back on " + upgrade.upgrade().plan());
+        }
+      }
+      case RunEvent.Superseded superseded ->
+          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+      case RunEvent.Health ignored -> {}
+      case RunEvent.Milestone ignored -> {}
+    }
+  }
+
+  private void onOutcome(CsmOutcome outcome) {
+    switch (outcome.type()) {
+      case SAVE_CALL_DONE -> {
+        callDone = true;
+        setStage(Stage.OFFER_OPEN.name());
+        note("save-call-done", "Save call done. " + orNone(outcome.note()));
+        record("save-call-done", now(), StepResult.NOTE_ADDED, "the CSM can present the offer");
+      }
+      case OFFER_PRESENTED -> sendOffer(now());
+      case OFFER_ACCEPTED -> {
+        note("offer-accepted", "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
+        record("offer-accepted", now(), StepResult.NOTE_ADDED, offer.name());
+        decide(RunOutcome.SAVED, "offer accepted: " + offer.name());
+      }
+      case OFFER_REJECTED -> {
+        offerRejected = true;
+        setStage(Stage.EXECUTIVE_REVIEW.name());
+        createTask(
+            "executive-task",
+            TaskAssignee.EXECUTIVE,
+            "Save offer rejected: executive outreach within 1 day",
+            "The customer rejected "
+                + offer.description()
+                + ". CSM note: "
+                + orNone(outcome.note()),
+            now().plus(cadence.days(1)),
+            TaskPriority.URGENT);
+      }
+      case CHURNED -> {
+        note("churned", "Churn confirmed. " + orNone(outcome.note()));
+        record("churned", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
+        decide(RunOutcome.CHURNED, "recorded by the CSM");
+      }
+      case CUSTOMER_RESPONDED -> onCustomerResponded("csm");
+      default -> throw new IllegalStateException("validator let through " + outcome.type());
+    }
+  }
+
+  private void onCustomerResponded(String source) {
+    if (customerHasResponded() || outcome() != null) {
+      return;
+    }
+    markCustomerResponded();
+    createTask(
+        "customer-responded-task",
+        TaskAssignee.CSM,
+        "Customer responded about the cancellation: follow up personally",
+        "The customer answered (" + source + "). Automated emails have stopped.",
+        now().plus(cadence.hours(2)),
+        TaskPriority.URGENT);
+  }
+
+  private void note(String step, String body) {
+    crm.addNote(
+        new CrmNote(
+            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
+  }
+
+  private static String orNone(String text) {
+    return text == null || text.isBlank() ? "" : text;
+  }
+}
