@@ -30,20 +30,12 @@ class AtRiskEndToEndTest {
     String silent = api.newCustomer("silent");
     String replier = api.newCustomer("replier");
     for (String customer : List.of(silent, replier)) {
-      assertThat(
-              api.post("/api/customers/" + customer + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"))
-                  .body()
-                  .path("band")
-                  .asText())
-          .isEqualTo("AT_RISK");
-      assertThat(
-              api.post(
-                      "/api/playbooks",
-                      """
-                  {"playbook":"at-risk","customerId":"%s"}"""
-                          .formatted(customer))
-                  .status())
-          .isEqualTo(202);
+      // Health falling below 60 starts the at-risk playbook by itself.
+      Response scored =
+          api.post("/api/customers/" + customer + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+      assertThat(scored.text("band")).isEqualTo("AT_RISK");
+      assertThat(scored.body().path("workflowsInformed").toString())
+          .contains("at-risk-" + customer);
     }
     Instant started = Instant.now();
 

@@ -1,5 +1,7 @@
 package dev.retention.workflows;
 
+import dev.retention.workflows.ports.BackendActivities;
+import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;
@@ -10,12 +12,18 @@ import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
+import dev.retention.workflows.ports.ExpansionFigures;
+import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
+import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.RunSnapshot;
 import io.temporal.activity.Activity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +32,27 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * In-memory fakes of the playbooks' activities that record every call, with the (test server's)
  * time at which the workflow scheduled it. Thread-safe: activities run on worker threads while the
- * test thread reads.
+ * test thread reads. Offers answer with the fixed {@link #FIGURES}; a test can mark email steps as
+ * suppressed (the provider answers {@code SKIPPED_SUPPRESSED}) and hold the next email or tag.
  */
-public final class RecordingActivities implements EmailActivities, CrmActivities, LedgerActivities {
+public final class RecordingActivities
+    implements EmailActivities,
+        CrmActivities,
+        LedgerActivities,
+        BackendActivities,
+        OfferActivities {
+
+  /** What {@link #expansionFigures} answers: a starter customer whose next plan is pro. */
+  public static final ExpansionFigures FIGURES =
+      new ExpansionFigures(
+          "starter",
+          "pro",
+          Map.of(
+              "currentPlan", "starter",
+              "nextPlan", "pro",
+              "roi.summary", "Pro pays for itself in 4 months",
+              "roi.hoursSavedPerMonth", "32",
+              "roi.firstYearPrice", "3840.00"));
 
   /** One call, and when the workflow scheduled it (virtual time under time skipping). */
   public record Call<T>(Instant at, T request) {}
@@ -37,13 +63,25 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
   private final List<Call<CrmNote>> notes = new CopyOnWriteArrayList<>();
   private final List<Call<CrmTag>> tags = new CopyOnWriteArrayList<>();
   private final List<Call<LedgerUpdate>> ledger = new CopyOnWriteArrayList<>();
+  private final List<Call<BackendNotification>> backend = new CopyOnWriteArrayList<>();
+  private final List<Call<ExpansionFiguresRequest>> figureRequests = new CopyOnWriteArrayList<>();
+  private final Set<String> suppressedSteps = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
   private volatile Gate tagGate;
+  private volatile Gate emailGate;
 
   // ---- the activities ---------------------------------------------------------------------------
 
   @Override
   public EmailReceipt sendCustomerEmail(CustomerEmail email) {
+    Gate gate = emailGate;
+    if (gate != null) {
+      emailGate = null;
+      gate.holdCaller();
+    }
+    if (suppressedSteps.contains(email.step())) {
+      return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, null, null);
+    }
     emails.add(new Call<>(scheduledAt(), email));
     return new EmailReceipt(
         EmailStatus.SENT, "Subject of " + email.template(), "msg-" + ids.incrementAndGet());
@@ -82,6 +120,17 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
     ledger.add(new Call<>(scheduledAt(), update));
   }
 
+  @Override
+  public void notifyBackend(BackendNotification notification) {
+    backend.add(new Call<>(scheduledAt(), notification));
+  }
+
+  @Override
+  public ExpansionFigures expansionFigures(ExpansionFiguresRequest request) {
+    figureRequests.add(new Call<>(scheduledAt(), request));
+    return FIGURES;
+  }
+
   private static Instant scheduledAt() {
     return Instant.ofEpochMilli(
         Activity.getExecutionContext().getInfo().getCurrentAttemptScheduledTimestamp());
@@ -95,6 +144,11 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
 
   public List<String> emailTemplates() {
     return emails.stream().map(c -> c.request().template()).toList();
+  }
+
+  /** The email steps that went out (suppressed ones are not sent, so not listed). */
+  public List<String> emailSteps() {
+    return emails.stream().map(c -> c.request().step()).toList();
   }
 
   public List<Call<CsmAlert>> alerts() {
@@ -117,6 +171,14 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
     return tags.stream().map(c -> c.request().tag()).toList();
   }
 
+  public List<Call<BackendNotification>> backendNotifications() {
+    return List.copyOf(backend);
+  }
+
+  public List<Call<ExpansionFiguresRequest>> figureRequests() {
+    return List.copyOf(figureRequests);
+  }
+
   public List<Call<LedgerUpdate>> ledger() {
     return List.copyOf(ledger);
   }
@@ -137,6 +199,23 @@ public final class RecordingActivities implements EmailActivities, CrmActivities
     Gate gate = new Gate();
     tagGate = gate;
     return gate;
+  }
+
+  /** Holds the next {@code sendCustomerEmail} call until the returned gate is opened. */
+  public Gate holdNextEmail() {
+    Gate gate = new Gate();
+    emailGate = gate;
+    return gate;
+  }
+
+  // ---- suppression ------------------------------------------------------------------------------
+
+  /**
+   * The provider answers {@code SKIPPED_SUPPRESSED} for these email steps (as for a customer who
+   * unsubscribed, bounced or complained by then); nothing is sent.
+   */
+  public void suppressSteps(String... steps) {
+    suppressedSteps.addAll(List.of(steps));
   }
 
   /** Lets a test act while an activity is in flight. */

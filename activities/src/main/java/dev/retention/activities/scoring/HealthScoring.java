@@ -81,14 +81,24 @@ public class HealthScoring {
                 customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
           }
           return new ScoredHealth(
-              health.score(), health.band(), trend, health.components(), now, before, drop, alert);
+              health.score(),
+              health.band(),
+              trend,
+              health.components(),
+              now,
+              before,
+              drop,
+              alert,
+              metrics.planUsage(),
+              previous.map(ScoredHealth::planUsage).orElse(null));
         });
   }
 
   public Optional<ScoredHealth> latest(String customerId) {
     return jdbc.sql(
             """
-            select score, band, trend, usage_score, engagement_score, support_score, scored_at
+            select score, band, trend, usage_score, engagement_score, support_score, scored_at,
+              plan_usage
             from health_scores where customer_id = :c order by scored_at desc, id desc limit 1
             """)
         .param("c", customerId)
@@ -105,7 +115,9 @@ public class HealthScoring {
                     rs.getTimestamp("scored_at").toInstant(),
                     null,
                     0,
-                    false))
+                    false,
+                    rs.getDouble("plan_usage"),
+                    null))
         .optional();
   }
 

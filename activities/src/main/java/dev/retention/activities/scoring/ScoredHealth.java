@@ -15,4 +15,6 @@ public record ScoredHealth(
     Instant scoredAt,
     Integer previousScore,
     int dropWithin30Days,
-    boolean dropAlerted) {}
+    boolean dropAlerted,
+    double planUsage,
+    Double previousPlanUsage) {}

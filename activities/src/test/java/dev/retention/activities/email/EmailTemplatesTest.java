@@ -22,15 +22,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class EmailTemplatesTest {
 
-  /** What every email gets from the customer, the CSM and the product, plus the score. */
+  /**
+   * What every email gets from the customer, the CSM and the product, plus the step variables the
+   * playbooks pass (the workflow tests check which step passes which). A template that uses any
+   * other name fails here, not in a live send.
+   */
   private static final Map<String, String> STANDARD =
-      Map.of(
-          "product", "Insightly",
-          "customer.name", "Acme Analytics",
-          "customer.plan", "Growth",
-          "csm.name", "Petra Novak",
-          "csm.email", "petra.novak@retention.test",
-          "healthScore", "52");
+      Map.ofEntries(
+          Map.entry("product", "Insightly"),
+          Map.entry("customer.id", "c-1"),
+          Map.entry("customer.name", "Acme Analytics"),
+          Map.entry("customer.plan", "Growth"),
+          Map.entry("csm.name", "Petra Novak"),
+          Map.entry("csm.email", "petra.novak@retention.test"),
+          Map.entry("healthScore", "52"),
+          Map.entry("usagePercent", "90"),
+          Map.entry("roi.nextPlan", "Business"),
+          Map.entry("roi.nextFeatures", "SSO and audit logs"),
+          Map.entry("roi.nextLimit", "50,000 queries"),
+          Map.entry("roi.nextPrice", "$1,490"),
+          Map.entry("roi.offerPrice", "$1,192"),
+          Map.entry("roi.summary", "You use 9,000 of 10,000 queries."),
+          Map.entry("offer.validUntil", "2026-12-01T09:00:00Z"),
+          Map.entry("milestone", "you asked your first question"),
+          Map.entry("nps.score", "3"),
+          Map.entry("nps.comment", "Too slow"),
+          Map.entry("reason", "TOO_EXPENSIVE"),
+          Map.entry("offer", "a discount"),
+          Map.entry("decisionDeadline", "2026-12-01T09:00:00Z"));
 
   private final EmailTemplates templates = new EmailTemplates();
 

@@ -10,7 +10,7 @@ import dev.retention.activities.ledger.TimelineItem;
 import dev.retention.activities.scoring.HealthScore;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
-import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.problems.ApiProblem;
 import jakarta.validation.Valid;
 import java.math.BigDecimal;
@@ -35,7 +35,7 @@ class CustomerController {
   private final Timeline timeline;
   private final Communications communications;
   private final CrmTasks tasks;
-  private final PlaybookRuns runs;
+  private final CustomerEvents events;
 
   CustomerController(
       CustomerDirectory directory,
@@ -43,13 +43,13 @@ class CustomerController {
       Timeline timeline,
       Communications communications,
       CrmTasks tasks,
-      PlaybookRuns runs) {
+      CustomerEvents events) {
     this.directory = directory;
     this.scoring = scoring;
     this.timeline = timeline;
     this.communications = communications;
     this.tasks = tasks;
-    this.runs = runs;
+    this.events = events;
   }
 
   record Health(int score, String band, String trend, Instant scoredAt) {}
@@ -116,7 +116,7 @@ class CustomerController {
   MetricsView metrics(@PathVariable String customerId, @Valid @RequestBody MetricsRequest body) {
     Customer customer = customer(customerId);
     ScoredHealth health = scoring.record(customer.id(), body.toMetrics());
-    List<String> informed = runs.healthChanged(customer.id(), health.score(), health.band().name());
+    List<String> informed = events.healthScored(customer, health).workflowIds();
     return new MetricsView(
         health.score(),
         health.band().name(),

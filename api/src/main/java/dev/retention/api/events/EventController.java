@@ -1,11 +1,20 @@
 package dev.retention.api.events;
 
-import dev.retention.activities.customers.CustomerDirectory;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.retention.activities.customers.Customer;
 import dev.retention.api.customers.Ids;
 import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.common.Milestone;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -13,34 +22,88 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Events from the backend; each answers 202 with the workflow ids it touched. */
+/**
+ * Events from the backend. Each is validated whole before anything changes, and answers 202 with
+ * the workflow ids it touched (and the ones it started).
+ */
 @RestController
 class EventController {
 
-  private final CustomerDirectory directory;
   private final PlaybookRuns runs;
+  private final CustomerEvents events;
 
-  EventController(CustomerDirectory directory, PlaybookRuns runs) {
-    this.directory = directory;
+  EventController(PlaybookRuns runs, CustomerEvents events) {
     this.runs = runs;
+    this.events = events;
   }
 
   record CustomerEvent(@NotBlank String customerId) {}
 
-  record Touched(List<String> workflowIds) {}
+  record MilestoneEvent(@NotBlank String customerId, @NotBlank String milestone) {}
 
-  @PostMapping("/api/events/customer-replied")
-  ResponseEntity<Touched> customerReplied(@Valid @RequestBody CustomerEvent body) {
-    String customerId = known(body.customerId());
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .body(new Touched(runs.customerResponded(customerId, "backend")));
+  record NpsEvent(
+      @NotBlank String customerId,
+      @NotNull @Min(0) @Max(10) Integer score,
+      @Size(max = 5000) String comment) {}
+
+  record CancellationEvent(@NotBlank String customerId, @NotBlank String reason) {}
+
+  record UpgradeEvent(@NotBlank String customerId, @NotBlank @Size(max = 100) String plan) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Answer(List<String> workflowIds, List<String> started, Instant decisionDeadline) {
+    static Answer of(CustomerEvents.Touched touched) {
+      return new Answer(touched.workflowIds(), touched.started(), touched.decisionDeadline());
+    }
   }
 
-  private String known(String customerId) {
-    Ids.check("customerId", customerId);
-    if (!directory.customerExists(customerId)) {
-      throw ApiProblem.notFound("Customer", "no customer " + customerId);
+  @PostMapping("/api/events/signup")
+  ResponseEntity<Answer> signup(@Valid @RequestBody CustomerEvent body) {
+    return accepted(events.signup(customer(body.customerId())));
+  }
+
+  @PostMapping("/api/events/milestone")
+  ResponseEntity<Answer> milestone(@Valid @RequestBody MilestoneEvent body) {
+    Milestone milestone;
+    try {
+      milestone = Milestone.valueOf(body.milestone());
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(
+          "milestone",
+          "unknown milestone "
+              + body.milestone()
+              + "; milestones are "
+              + Arrays.stream(Milestone.values()).map(Enum::name).toList());
     }
-    return customerId;
+    return accepted(events.milestone(customer(body.customerId()), milestone));
+  }
+
+  @PostMapping("/api/events/nps")
+  ResponseEntity<Answer> nps(@Valid @RequestBody NpsEvent body) {
+    return accepted(events.nps(customer(body.customerId()), body.score(), body.comment()));
+  }
+
+  @PostMapping("/api/events/cancellation-requested")
+  ResponseEntity<Answer> cancellationRequested(@Valid @RequestBody CancellationEvent body) {
+    var reason = PlaybookStarts.reason(body.reason());
+    return accepted(events.cancellationRequested(customer(body.customerId()), reason));
+  }
+
+  @PostMapping("/api/events/upgraded")
+  ResponseEntity<Answer> upgraded(@Valid @RequestBody UpgradeEvent body) {
+    return accepted(events.upgraded(customer(body.customerId()), body.plan().strip()));
+  }
+
+  @PostMapping("/api/events/customer-replied")
+  ResponseEntity<Answer> customerReplied(@Valid @RequestBody CustomerEvent body) {
+    return accepted(events.customerReplied(customer(body.customerId()), "backend"));
+  }
+
+  private Customer customer(String customerId) {
+    return runs.customer(Ids.check("customerId", customerId));
+  }
+
+  private static ResponseEntity<Answer> accepted(CustomerEvents.Touched touched) {
+    return ResponseEntity.status(HttpStatus.ACCEPTED).body(Answer.of(touched));
   }
 }

@@ -29,9 +29,11 @@ class PlaybookController {
       Set.of("RUNNING", "COMPLETED", "CANCELLED", "FAILED", "TERMINATED");
 
   private final PlaybookRuns runs;
+  private final PlaybookStarts starts;
 
-  PlaybookController(PlaybookRuns runs) {
+  PlaybookController(PlaybookRuns runs, PlaybookStarts starts) {
     this.runs = runs;
+    this.starts = starts;
   }
 
   record StartRequest(
@@ -43,7 +45,7 @@ class PlaybookController {
   ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
     Ids.check("customerId", body.customerId());
     return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .body(runs.start(body.playbook(), body.customerId(), body.reason()));
+        .body(starts.byHand(body.playbook(), body.customerId(), body.reason()));
   }
 
   @GetMapping("/api/playbooks/{workflowId}")

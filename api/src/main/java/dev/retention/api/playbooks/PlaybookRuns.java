@@ -4,18 +4,15 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.RunRow;
-import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
-import dev.retention.workflows.atrisk.AtRiskInput;
-import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
 import dev.retention.workflows.common.HealthChange;
 import dev.retention.workflows.common.NextStep;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
@@ -41,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -52,12 +50,16 @@ public class PlaybookRuns {
 
   private static final Logger log = LoggerFactory.getLogger(PlaybookRuns.class);
 
-  /** The playbooks this release runs; the others answer 400 "not available yet". */
-  static final List<Playbook> AVAILABLE = List.of(Playbook.AT_RISK);
+  private static final Map<Playbook, String> WORKFLOW_TYPES =
+      Map.of(
+          Playbook.AT_RISK, "AtRiskPlaybook",
+          Playbook.EXPANSION, "ExpansionPlaybook",
+          Playbook.ONBOARDING, "OnboardingPlaybook",
+          Playbook.NPS_FOLLOW_UP, "NpsFollowUpPlaybook",
+          Playbook.CANCELLATION_SAVE, "CancellationSavePlaybook");
 
   private final WorkflowClient client;
   private final CustomerDirectory directory;
-  private final HealthScoring scoring;
   private final RunProjection projection;
   private final PlaybookSettings settings;
   private final String taskQueue;
@@ -65,13 +67,11 @@ public class PlaybookRuns {
   public PlaybookRuns(
       WorkflowClient client,
       CustomerDirectory directory,
-      HealthScoring scoring,
       RunProjection projection,
       PlaybookSettings settings,
       @Value("${retention.task-queue}") String taskQueue) {
     this.client = client;
     this.directory = directory;
-    this.scoring = scoring;
     this.projection = projection;
     this.settings = settings;
     this.taskQueue = taskQueue;
@@ -80,36 +80,57 @@ public class PlaybookRuns {
   /** What {@code POST /api/playbooks} answers. */
   public record Started(String workflowId, String runId, String playbook, String customerId) {}
 
-  public Started start(String playbookName, String customerId, String reason) {
-    Playbook playbook =
-        Playbook.fromId(playbookName)
-            .orElseThrow(
-                () ->
-                    ApiProblem.invalid(
-                        "playbook",
-                        "unknown playbook "
-                            + playbookName
-                            + "; playbooks are "
-                            + java.util.Arrays.stream(Playbook.values())
-                                .map(Playbook::id)
-                                .toList()));
-    if (!AVAILABLE.contains(playbook)) {
-      throw ApiProblem.invalid(
-          "playbook",
-          "the "
-              + playbook.id()
-              + " playbook is not available yet; available: "
-              + AVAILABLE.stream().map(Playbook::id).toList());
+  /** The playbook is already running for the customer; {@code runId} is the running one. */
+  public static class AlreadyRunning extends RuntimeException {
+    private final String workflowId;
+    private final String runId;
+
+    AlreadyRunning(String workflowId, String runId) {
+      super(workflowId + " is already running");
+      this.workflowId = workflowId;
+      this.runId = runId;
     }
-    Customer customer =
-        directory
-            .findCustomer(customerId)
-            .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));
+
+    public String workflowId() {
+      return workflowId;
+    }
+
+    public String runId() {
+      return runId;
+    }
+
+    public ApiProblem problem(Playbook playbook, String customerId) {
+      return ApiProblem.conflict(
+          "Playbook already running",
+          "a "
+              + playbook.id()
+              + " run is already running for customer "
+              + customerId
+              + ": "
+              + workflowId,
+          runId == null
+              ? Map.of("workflowId", workflowId)
+              : Map.of("workflowId", workflowId, "runId", runId));
+    }
+  }
+
+  /** The context every run starts with: the customer, their CSM, today's cadence. */
+  public PlaybookContext context(Customer customer) {
+    return new PlaybookContext(customer.id(), customer.csmId(), new Cadence(settings.dayLength()));
+  }
+
+  public Customer customer(String customerId) {
+    return directory
+        .findCustomer(customerId)
+        .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));
+  }
+
+  /**
+   * Starts a run with its input. One run per playbook per customer: a running one makes this throw
+   * {@link AlreadyRunning}; a closed one may be followed by a new run.
+   */
+  public Started start(Playbook playbook, Customer customer, Object input) {
     String workflowId = playbook.workflowId(customer.id());
-    Cadence cadence = new Cadence(settings.dayLength());
-    var context =
-        new dev.retention.workflows.common.PlaybookContext(
-            customer.id(), customer.csmId(), cadence);
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)
@@ -126,28 +147,27 @@ public class PlaybookRuns {
             .build();
     try {
       WorkflowExecution execution =
-          switch (playbook) {
-            case AT_RISK -> {
-              Integer score = scoring.latest(customer.id()).map(ScoredHealth::score).orElse(null);
-              AtRiskPlaybook stub = client.newWorkflowStub(AtRiskPlaybook.class, options);
-              yield WorkflowClient.start(
-                  stub::run, new AtRiskInput(context, score, reason == null ? "manual" : reason));
-            }
-            default -> throw new IllegalStateException("not available: " + playbook);
-          };
+          client.newUntypedWorkflowStub(WORKFLOW_TYPES.get(playbook), options).start(input);
       log.info("started {} run {}", playbook.id(), workflowId);
       return new Started(workflowId, execution.getRunId(), playbook.id(), customer.id());
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw ApiProblem.conflict(
-          "Playbook already running",
-          "a "
-              + playbook.id()
-              + " run is already running for customer "
-              + customer.id()
-              + ": "
-              + workflowId,
-          Map.of("workflowId", workflowId, "runId", e.getExecution().getRunId()));
+      throw new AlreadyRunning(workflowId, e.getExecution().getRunId());
     }
+  }
+
+  /** Whether a run of the playbook is running for the customer, as Temporal knows it. */
+  public boolean isRunning(Playbook playbook, String customerId) {
+    return describe(playbook.workflowId(customerId))
+        .map(
+            d ->
+                d.getWorkflowExecutionInfo().getStatus()
+                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+        .orElse(false);
+  }
+
+  /** The live state of a running (or closed) run. */
+  public PlaybookState state(String workflowId) {
+    return client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state();
   }
 
   /** The run's full state, from the workflow itself; the projection when Temporal lost it. */
@@ -183,7 +203,8 @@ public class PlaybookRuns {
     try {
       PlaybookState state =
           client.newWorkflowStub(PlaybookWorkflow.class, workflowId).recordOutcome(outcome);
-      return fromState(state, null, state.outcome() == null ? "RUNNING" : "COMPLETED", null);
+      boolean finished = PlaybookRun.CLOSED.equals(state.stage());
+      return fromState(state, null, finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
       if (e.getCause() instanceof ApplicationFailure failure) {
         if (PlaybookRun.RUN_CLOSED.equals(failure.getType())
@@ -206,23 +227,30 @@ public class PlaybookRuns {
 
   /** The customer answered: every running run of theirs hears it. */
   public List<String> customerResponded(String customerId, String source) {
-    return signalRunning(customerId, run -> run.customerResponded(new CustomerResponse(source)));
+    return signalRunning(
+        customerId, null, run -> run.customerResponded(new CustomerResponse(source)));
   }
 
   /** A new health score: running runs decide what it means for them (at-risk: ≥ 60 recovers). */
   public List<String> healthChanged(String customerId, int score, String band) {
-    return signalRunning(customerId, run -> run.healthChanged(new HealthChange(score, band)));
+    return signalRunning(customerId, null, run -> run.healthChanged(new HealthChange(score, band)));
   }
 
-  private List<String> signalRunning(
-      String customerId, java.util.function.Consumer<PlaybookWorkflow> signal) {
+  /**
+   * Sends a signal to the customer's running runs (of one playbook, or of all when null). Run ids
+   * are deterministic, so this asks Temporal directly rather than the projection, which may lag a
+   * run that started a moment ago.
+   */
+  public List<String> signalRunning(
+      String customerId, Playbook playbook, Consumer<PlaybookWorkflow> signal) {
     List<String> informed = new ArrayList<>();
-    for (RunRow row : projection.list(customerId, null, "RUNNING", 100)) {
+    for (Playbook candidate : playbook == null ? List.of(Playbook.values()) : List.of(playbook)) {
+      String workflowId = candidate.workflowId(customerId);
       try {
-        signal.accept(client.newWorkflowStub(PlaybookWorkflow.class, row.workflowId()));
-        informed.add(row.workflowId());
+        signal.accept(client.newWorkflowStub(PlaybookWorkflow.class, workflowId));
+        informed.add(workflowId);
       } catch (WorkflowNotFoundException e) {
-        projection.markClosed(row.runId(), "TERMINATED", Instant.now());
+        // Not running: never started, or closed.
       }
     }
     return informed;
@@ -302,6 +330,7 @@ public class PlaybookRuns {
         s.startedAt(),
         closedAt,
         s.dayLength(),
+        s.facts(),
         s.steps());
   }
 
@@ -322,6 +351,7 @@ public class PlaybookRuns {
         null,
         r.startedAt(),
         r.closedAt(),
+        null,
         null,
         null);
   }

@@ -6,6 +6,7 @@ import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.StepRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** A run as the API shows it; {@code steps} is left out of lists. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,4 +27,5 @@ public record RunView(
     Instant startedAt,
     Instant closedAt,
     String dayLength,
+    Map<String, String> facts,
     List<StepRecord> steps) {}

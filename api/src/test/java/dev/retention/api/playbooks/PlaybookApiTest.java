@@ -7,6 +7,7 @@ import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -69,11 +70,38 @@ class PlaybookApiTest {
   }
 
   @Test
-  void unknownPlaybook_orNotYetAvailable_is400() {
+  void unknownPlaybook_orMissingInput_is400_andStartsNothing() {
     String customer = api.newCustomer("pb");
     assertProblem(start("win-back", customer), 400, "playbook", "unknown playbook");
-    assertProblem(start("expansion", customer), 400, "playbook", "not available yet");
+    assertProblem(start("nps-follow-up", customer), 400, "playbook", "no NPS answer");
+    assertProblem(
+        api.post(
+            "/api/playbooks",
+            """
+            {"playbook":"cancellation-save","customerId":"%s","reason":"BORED"}"""
+                .formatted(customer)),
+        400,
+        "reason",
+        "TOO_EXPENSIVE");
     assertThat(api.get("/api/playbooks?customerId=" + customer).body().size()).isZero();
+  }
+
+  @Test
+  void everyPlaybookCanBeStartedByHand() {
+    String customer = api.newCustomer("all");
+    api.post(
+        "/api/events/nps",
+        """
+        {"customerId":"%s","score":8}"""
+            .formatted(customer));
+    for (String playbook : List.of("at-risk", "expansion", "onboarding")) {
+      assertThat(start(playbook, customer).status()).as(playbook).isEqualTo(202);
+    }
+    assertThat(start("nps-follow-up", customer).status()).isEqualTo(409);
+    api.await(
+        "/api/playbooks?customerId=" + customer + "&status=RUNNING",
+        WAIT,
+        r -> r.body().size() == 4);
   }
 
   @Test

@@ -104,7 +104,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     }
     if (waitForDecision(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)), "offer-email")
         && !callDone) {
-      sendOffer(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)));
+      sendOffer(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)), false);
     }
     if (waitForDecision(input.decisionDeadline(), "decision-deadline")) {
       record("decision-deadline", input.decisionDeadline(), StepResult.RECORDED, "not saved");
@@ -135,6 +135,8 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
 
   private void winBack() {
     setStage(Stage.WIN_BACK.name());
+    // The save conversation is over; a reply from here on stops the win-back emails.
+    conversationEnded();
     Instant churnedAt = now();
     fact("churnedAt", churnedAt.toString());
     String survey = "exit-survey";
@@ -157,15 +159,19 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     finish();
   }
 
-  /** Waits for a win-back step; false when the customer came back (or the run was closed). */
+  /**
+   * Waits for a win-back step; false when the customer came back or answered (the CSM takes it from
+   * there), or the run was closed.
+   */
   private boolean waitForReturn(Instant at, String step) {
-    return waitUntil(at, step, "the " + step + " email", () -> !cameBack);
+    return waitUntil(
+        at, step, "the " + step + " email", () -> !cameBack && !customerHasResponded());
   }
 
-  private void sendOffer(Instant plannedAt) {
+  private void sendOffer(Instant plannedAt, boolean onCsmRequest) {
     offerSent = true;
     setStage(Stage.OFFER_OPEN.name());
-    sendCustomerEmail("offer-email", plannedAt, "cancellation-save/offer", vars);
+    sendCustomerEmail("offer-email", plannedAt, "cancellation-save/offer", vars, onCsmRequest);
   }
 
   @Override
@@ -223,7 +229,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
         note("save-call-done", "Save call done. " + orNone(outcome.note()));
         record("save-call-done", now(), StepResult.NOTE_ADDED, "the CSM can present the offer");
       }
-      case OFFER_PRESENTED -> sendOffer(now());
+      case OFFER_PRESENTED -> sendOffer(now(), true);
       case OFFER_ACCEPTED -> {
         note("offer-accepted", "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
         record("offer-accepted", now(), StepResult.NOTE_ADDED, offer.name());
@@ -254,10 +260,23 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
   }
 
   private void onCustomerResponded(String source) {
-    if (customerHasResponded() || outcome() != null) {
+    if (customerHasResponded()) {
       return;
     }
     markCustomerResponded();
+    if (outcome() == RunOutcome.CHURNED) {
+      createTask(
+          "churned-customer-replied-task",
+          TaskAssignee.CSM,
+          "A churned customer replied: follow up personally",
+          "The customer answered (" + source + "). The win-back emails have stopped.",
+          now().plus(cadence.days(1)),
+          TaskPriority.HIGH);
+      return;
+    }
+    if (outcome() != null) {
+      return;
+    }
     createTask(
         "customer-responded-task",
         TaskAssignee.CSM,

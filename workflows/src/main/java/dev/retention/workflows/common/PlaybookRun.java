@@ -278,7 +278,20 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /** Sends a customer email from the CSM, unless the customer is talking with their CSM already. */
   protected final StepResult sendCustomerEmail(
       String step, Instant plannedAt, String template, Map<String, String> variables) {
-    if (customerResponded) {
+    return sendCustomerEmail(step, plannedAt, template, variables, false);
+  }
+
+  /**
+   * Sends a customer email; {@code onCsmRequest} marks one the CSM asked for (e.g. "send the offer
+   * now"), which goes out even while the CSM owns the conversation.
+   */
+  protected final StepResult sendCustomerEmail(
+      String step,
+      Instant plannedAt,
+      String template,
+      Map<String, String> variables,
+      boolean onCsmRequest) {
+    if (customerResponded && !onCsmRequest) {
       return record(
           step, plannedAt, StepResult.SKIPPED_CUSTOMER_RESPONDED, "the CSM owns the conversation");
     }
@@ -412,6 +425,9 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     if (outcome == null) {
       outcome = runOutcome;
       outcomeReason = reason;
+      // Whatever the run waited for is moot; a follow-up step sets its own.
+      nextStep = null;
+      waitingFor = null;
     }
   }
 
@@ -455,6 +471,14 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /** Marks that the customer answered: from here on, no automated email goes to them. */
   protected final void markCustomerResponded() {
     customerResponded = true;
+  }
+
+  /**
+   * The conversation the customer's answer opened is over (e.g. they churned): automation may
+   * resume.
+   */
+  protected final void conversationEnded() {
+    customerResponded = false;
   }
 
   protected final Instant day(long offsetDays) {

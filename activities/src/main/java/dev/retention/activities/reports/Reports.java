@@ -1,0 +1,177 @@
+package dev.retention.activities.reports;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reports for a CS lead, computed in SQL over the run projection and the NPS answers, for runs
+ * started (answers given) in [from, to).
+ */
+@Repository
+public class Reports {
+
+  public static final List<String> PLAYBOOKS =
+      List.of("at-risk", "expansion", "onboarding", "nps-follow-up", "cancellation-save");
+
+  /**
+   * One playbook's numbers. Rates are over runs with a decided outcome, leaving out runs that were
+   * {@code CANCELLED} or {@code SUPERSEDED} (they say nothing about the playbook); null when there
+   * are none.
+   */
+  public record PlaybookReport(
+      String playbook,
+      long started,
+      long running,
+      Map<String, Long> outcomes,
+      Double saveRate,
+      Double upgradeRate) {}
+
+  public record NpsReport(
+      long responses, long promoters, long passives, long detractors, Integer nps) {}
+
+  public record OnboardingReport(
+      long started,
+      long completed,
+      long closed,
+      Double completionRate,
+      long reachedFirstValue,
+      Duration medianTimeToFirstValue,
+      Double firstValueWithin24HoursRate) {}
+
+  private final JdbcClient jdbc;
+
+  public Reports(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public List<PlaybookReport> playbooks(Instant from, Instant to) {
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    PLAYBOOKS.forEach(p -> counts.put(p, new long[5]));
+    jdbc.sql(
+            """
+            select playbook,
+              count(*) as started,
+              count(*) filter (where status = 'RUNNING') as running,
+              count(*) filter (where outcome is not null
+                and outcome not in ('CANCELLED', 'SUPERSEDED')) as decided,
+              count(*) filter (where outcome = 'SAVED'
+                or (playbook = 'at-risk' and outcome = 'RECOVERED')) as saved,
+              count(*) filter (where outcome = 'UPGRADED') as upgraded
+            from playbook_runs
+            where started_at >= :from and started_at < :to
+            group by playbook
+            """)
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .query(
+            rs -> {
+              counts.put(
+                  rs.getString("playbook"),
+                  new long[] {
+                    rs.getLong("started"),
+                    rs.getLong("running"),
+                    rs.getLong("decided"),
+                    rs.getLong("saved"),
+                    rs.getLong("upgraded")
+                  });
+            });
+    Map<String, Map<String, Long>> outcomes = new LinkedHashMap<>();
+    PLAYBOOKS.forEach(p -> outcomes.put(p, new LinkedHashMap<>()));
+    jdbc.sql(
+            """
+            select playbook, outcome, count(*) as runs from playbook_runs
+            where started_at >= :from and started_at < :to and outcome is not null
+            group by playbook, outcome order by playbook, outcome
+            """)
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .query(
+            rs -> {
+              outcomes
+                  .computeIfAbsent(rs.getString("playbook"), p -> new LinkedHashMap<>())
+                  .put(rs.getString("outcome"), rs.getLong("runs"));
+            });
+    return counts.entrySet().stream()
+        .map(
+            e -> {
+              String playbook = e.getKey();
+              long[] c = e.getValue();
+              boolean saves = playbook.equals("at-risk") || playbook.equals("cancellation-save");
+              return new PlaybookReport(
+                  playbook,
+                  c[0],
+                  c[1],
+                  outcomes.getOrDefault(playbook, Map.of()),
+                  saves ? rate(c[3], c[2]) : null,
+                  playbook.equals("expansion") ? rate(c[4], c[2]) : null);
+            })
+        .toList();
+  }
+
+  public NpsReport nps(Instant from, Instant to) {
+    return jdbc.sql(
+            """
+            select count(*) as responses,
+              count(*) filter (where score >= 9) as promoters,
+              count(*) filter (where score between 7 and 8) as passives,
+              count(*) filter (where score <= 6) as detractors,
+              round(100.0 * (count(*) filter (where score >= 9) - count(*) filter (where score <= 6))
+                / nullif(count(*), 0))::integer as nps
+            from nps_responses where responded_at >= :from and responded_at < :to
+            """)
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .query(
+            (rs, i) ->
+                new NpsReport(
+                    rs.getLong("responses"),
+                    rs.getLong("promoters"),
+                    rs.getLong("passives"),
+                    rs.getLong("detractors"),
+                    (Integer) rs.getObject("nps", Integer.class)))
+        .single();
+  }
+
+  public OnboardingReport onboarding(Instant from, Instant to) {
+    return jdbc.sql(
+            """
+            select count(*) as started,
+              count(*) filter (where outcome = 'COMPLETED') as completed,
+              count(*) filter (where outcome is not null
+                and outcome not in ('CANCELLED', 'SUPERSEDED')) as closed,
+              count(first_value_at) as reached,
+              percentile_cont(0.5) within group (
+                order by extract(epoch from first_value_at - started_at))
+                filter (where first_value_at is not null) as median_seconds,
+              count(*) filter (where first_value_at - started_at <= interval '24 hours') as fast
+            from playbook_runs
+            where playbook = 'onboarding' and started_at >= :from and started_at < :to
+            """)
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .query(
+            (rs, i) -> {
+              Double median = (Double) rs.getObject("median_seconds", Double.class);
+              long reached = rs.getLong("reached");
+              return new OnboardingReport(
+                  rs.getLong("started"),
+                  rs.getLong("completed"),
+                  rs.getLong("closed"),
+                  rate(rs.getLong("completed"), rs.getLong("closed")),
+                  reached,
+                  median == null ? null : Duration.ofMillis(Math.round(median * 1000)),
+                  rate(rs.getLong("fast"), reached));
+            })
+        .single();
+  }
+
+  private static Double rate(long part, long whole) {
+    return whole == 0 ? null : Math.round(10000.0 * part / whole) / 10000.0;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.retention.activities.reports;
+
+import static dev.retention.activities.testing.Fixtures.ACME;
+import static dev.retention.activities.testing.Fixtures.GLOBEX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.testing.Fixtures;
+import dev.retention.activities.testing.PostgresExtension;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The reports against real PostgreSQL with known runs and answers, inside and outside the window.
+ */
+@ExtendWith(PostgresExtension.class)
+class ReportsTest {
+
+  static final Instant FROM = Instant.parse("2026-11-01T00:00:00Z");
+  static final Instant TO = Instant.parse("2026-12-01T00:00:00Z");
+  static final Instant IN = Instant.parse("2026-11-10T09:00:00Z");
+  static final Instant BEFORE = Instant.parse("2026-10-31T23:59:59Z");
+
+  JdbcClient jdbc;
+  Reports reports;
+  NpsResponses nps;
+  int runs;
+
+  @BeforeEach
+  void setUp(DataSource dataSource) {
+    jdbc = JdbcClient.create(dataSource);
+    Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
+    reports = new Reports(jdbc);
+    nps = new NpsResponses(jdbc);
+  }
+
+  private void run(String playbook, String status, String outcome, Instant startedAt) {
+    run(playbook, status, outcome, startedAt, null);
+  }
+
+  private void run(
+      String playbook, String status, String outcome, Instant startedAt, Duration firstValue) {
+    runs++;
+    jdbc.sql(
+            """
+            insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
+              outcome, started_at, first_value_at)
+            values (:r, :w, :p, :c, 'csm-petra', :s, :o, :at, :fv)
+            """)
+        .param("r", "run-" + runs)
+        .param("w", playbook + "-" + runs)
+        .param("p", playbook)
+        .param("c", runs % 2 == 0 ? ACME.id() : GLOBEX.id())
+        .param("s", status)
+        .param("o", outcome)
+        .param("at", Timestamp.from(startedAt))
+        .param("fv", firstValue == null ? null : Timestamp.from(startedAt.plus(firstValue)))
+        .update();
+  }
+
+  @Test
+  void playbooks_countStartsRunningAndOutcomes_withSaveAndUpgradeRates() {
+    run("at-risk", "COMPLETED", "SAVED", IN);
+    run("at-risk", "COMPLETED", "RECOVERED", IN);
+    run("at-risk", "COMPLETED", "CHURNING", IN);
+    run("at-risk", "COMPLETED", "CHURNED", IN);
+    run("at-risk", "COMPLETED", "SUPERSEDED", IN);
+    run("at-risk", "RUNNING", null, IN);
+    run("at-risk", "COMPLETED", "SAVED", BEFORE);
+    run("cancellation-save", "COMPLETED", "SAVED", IN);
+    run("cancellation-save", "RUNNING", "CHURNED", IN);
+    run("expansion", "COMPLETED", "UPGRADED", IN);
+    run("expansion", "COMPLETED", "EXPIRED", IN);
+    run("expansion", "CANCELLED", "CANCELLED", IN);
+    run("expansion", "COMPLETED", "DECLINED", TO);
+
+    var byPlaybook =
+        reports.playbooks(FROM, TO).stream()
+            .collect(java.util.stream.Collectors.toMap(Reports.PlaybookReport::playbook, r -> r));
+
+    var atRisk = byPlaybook.get("at-risk");
+    assertThat(atRisk.started()).isEqualTo(6);
+    assertThat(atRisk.running()).isEqualTo(1);
+    assertThat(atRisk.outcomes())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("SAVED", 1L, "RECOVERED", 1L, "CHURNING", 1L, "CHURNED", 1L, "SUPERSEDED", 1L));
+    // (SAVED + RECOVERED) / decided runs without CANCELLED/SUPERSEDED = 2 / 4.
+    assertThat(atRisk.saveRate()).isEqualTo(0.5);
+    assertThat(atRisk.upgradeRate()).isNull();
+
+    var cancellation = byPlaybook.get("cancellation-save");
+    assertThat(cancellation.started()).isEqualTo(2);
+    assertThat(cancellation.running()).isEqualTo(1);
+    assertThat(cancellation.saveRate()).isEqualTo(0.5);
+
+    var expansion = byPlaybook.get("expansion");
+    assertThat(expansion.started()).isEqualTo(3);
+    assertThat(expansion.upgradeRate()).isEqualTo(0.5);
+    assertThat(expansion.saveRate()).isNull();
+
+    var onboarding = byPlaybook.get("onboarding");
+    assertThat(onboarding.started()).isZero();
+    assertThat(onboarding.outcomes()).isEmpty();
+    assertThat(byPlaybook).containsKeys("nps-follow-up");
+  }
+
+  @Test
+  void nps_isPercentPromotersMinusPercentDetractors_withinTheWindow() {
+    for (int score : new int[] {10, 9, 9, 8, 7, 6, 0}) {
+      nps.record(ACME.id(), score, null, null, IN);
+    }
+    nps.record(ACME.id(), 0, "outside", null, BEFORE);
+    nps.record(ACME.id(), 0, "at to: excluded", null, TO);
+
+    Reports.NpsReport report = reports.nps(FROM, TO);
+
+    assertThat(report.responses()).isEqualTo(7);
+    assertThat(report.promoters()).isEqualTo(3);
+    assertThat(report.passives()).isEqualTo(2);
+    assertThat(report.detractors()).isEqualTo(2);
+    // (3 - 2) / 7 = 14.29% → 14
+    assertThat(report.nps()).isEqualTo(14);
+  }
+
+  @Test
+  void nps_withoutAnswers_isNull_andAllDetractorsIsMinus100() {
+    assertThat(reports.nps(FROM, TO).nps()).isNull();
+    nps.record(GLOBEX.id(), 2, null, null, IN);
+    assertThat(reports.nps(FROM, TO).nps()).isEqualTo(-100);
+  }
+
+  @Test
+  void onboarding_completionRateAndMedianTimeToFirstValue() {
+    run("onboarding", "COMPLETED", "COMPLETED", IN, Duration.ofHours(2));
+    run("onboarding", "COMPLETED", "COMPLETED", IN, Duration.ofHours(10));
+    run("onboarding", "COMPLETED", "INCOMPLETE", IN, Duration.ofHours(30));
+    run("onboarding", "COMPLETED", "TRIAL_EXPIRED", IN, null);
+    run("onboarding", "RUNNING", null, IN, Duration.ofHours(1));
+    run("onboarding", "COMPLETED", "COMPLETED", BEFORE, Duration.ofMinutes(1));
+
+    Reports.OnboardingReport report = reports.onboarding(FROM, TO);
+
+    assertThat(report.started()).isEqualTo(5);
+    assertThat(report.completed()).isEqualTo(2);
+    assertThat(report.closed()).isEqualTo(4);
+    assertThat(report.completionRate()).isEqualTo(0.5);
+    assertThat(report.reachedFirstValue()).isEqualTo(4);
+    // 1h, 2h, 10h, 30h → median 6h
+    assertThat(report.medianTimeToFirstValue()).isEqualTo(Duration.ofHours(6));
+    assertThat(report.firstValueWithin24HoursRate()).isEqualTo(0.75);
+  }
+
+  @Test
+  void onboarding_withoutRuns_hasNoRates() {
+    Reports.OnboardingReport report = reports.onboarding(FROM, TO);
+    assertThat(report.started()).isZero();
+    assertThat(report.completionRate()).isNull();
+    assertThat(report.medianTimeToFirstValue()).isNull();
+  }
+}

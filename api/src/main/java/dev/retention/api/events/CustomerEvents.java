@@ -1,0 +1,207 @@
+package dev.retention.api.events;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.ledger.Timeline;
+import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.workflows.cancellationsave.CancellationReason;
+import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.common.MilestoneReached;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.Upgraded;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+
+/**
+ * What the backend's events mean for the playbooks: which runs start, which hear about it, and the
+ * rules between playbooks (cancellation wins; an upgrade ends expansion and saves a cancellation;
+ * health starts at-risk and expansion, and ends expansion when it drops).
+ */
+@Service
+public class CustomerEvents {
+
+  static final int AT_RISK_BELOW = 60;
+  static final int EXPANSION_ABOVE = 80;
+  static final double EXPANSION_USAGE = 0.8;
+
+  private final PlaybookRuns runs;
+  private final PlaybookStarts starts;
+  private final CustomerDirectory directory;
+  private final NpsResponses nps;
+  private final Timeline timeline;
+  private final Clock clock;
+
+  CustomerEvents(
+      PlaybookRuns runs,
+      PlaybookStarts starts,
+      CustomerDirectory directory,
+      NpsResponses nps,
+      Timeline timeline,
+      Clock clock) {
+    this.runs = runs;
+    this.starts = starts;
+    this.directory = directory;
+    this.nps = nps;
+    this.timeline = timeline;
+    this.clock = clock;
+  }
+
+  /** The runs an event touched, those it started, and (for a cancellation) the deadline. */
+  public record Touched(List<String> workflowIds, List<String> started, Instant decisionDeadline) {
+    static Touched of(List<String> informed) {
+      return new Touched(informed, List.of(), null);
+    }
+  }
+
+  public Touched signup(Customer customer) {
+    return startOrJoin(Playbook.ONBOARDING, customer, () -> starts.onboarding(customer));
+  }
+
+  public Touched milestone(Customer customer, Milestone milestone) {
+    timeline.add(customer.id(), clock.instant(), "MILESTONE", "Milestone " + milestone);
+    return Touched.of(
+        runs.signalRunning(
+            customer.id(),
+            Playbook.ONBOARDING,
+            run -> run.milestone(new MilestoneReached(milestone))));
+  }
+
+  public Touched nps(Customer customer, int score, String comment) {
+    Touched touched =
+        startOrJoin(
+            Playbook.NPS_FOLLOW_UP, customer, () -> starts.npsFollowUp(customer, score, comment));
+    nps.record(customer.id(), score, comment, touched.workflowIds().getFirst(), clock.instant());
+    timeline.add(
+        customer.id(),
+        clock.instant(),
+        "NPS",
+        "NPS " + score + " (" + NpsResponses.category(score) + ")");
+    return touched;
+  }
+
+  public Touched cancellationRequested(Customer customer, CancellationReason reason) {
+    List<String> superseded = new ArrayList<>();
+    superseded.addAll(runningIds(customer, Playbook.AT_RISK));
+    superseded.addAll(runningIds(customer, Playbook.EXPANSION));
+    try {
+      PlaybookStarts.CancellationStarted started = starts.cancellation(customer, reason);
+      List<String> ids = new ArrayList<>(superseded);
+      ids.add(started.started().workflowId());
+      return new Touched(ids, List.of(started.started().workflowId()), started.decisionDeadline());
+    } catch (PlaybookRuns.AlreadyRunning running) {
+      PlaybookState state = runs.state(running.workflowId());
+      String deadline = state.facts().get("decisionDeadline");
+      return new Touched(
+          List.of(running.workflowId()),
+          List.of(),
+          deadline == null ? null : Instant.parse(deadline));
+    }
+  }
+
+  public Touched upgraded(Customer customer, String plan) {
+    directory.upsertCustomer(
+        new Customer(
+            customer.id(),
+            customer.name(),
+            customer.email(),
+            customer.csmId(),
+            plan,
+            customer.mrr(),
+            customer.planUsageLimit(),
+            customer.timezone(),
+            customer.locale()));
+    timeline.add(customer.id(), clock.instant(), "PLAN", "Upgraded to " + plan);
+    return Touched.of(
+        runs.signalRunning(customer.id(), null, run -> run.upgraded(new Upgraded(plan))));
+  }
+
+  public Touched customerReplied(Customer customer, String source) {
+    return Touched.of(runs.customerResponded(customer.id(), source));
+  }
+
+  /**
+   * After a new health score: running runs hear it (at-risk recovers at 60+, expansion ends below
+   * 60); a score that falls below 60 starts at-risk, and one that rises above 80 with plan usage at
+   * 80% or more starts expansion, unless that playbook runs already or the customer's cancellation
+   * is being handled. Only the crossing starts a run, so a weekly sweep does not restart a playbook
+   * that just ended.
+   */
+  public Touched healthScored(Customer customer, ScoredHealth health) {
+    Set<String> touched =
+        new LinkedHashSet<>(
+            runs.healthChanged(customer.id(), health.score(), health.band().name()));
+    List<String> started = new ArrayList<>();
+    boolean cancelling = runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id());
+    Integer before = health.previousScore();
+    if (!cancelling
+        && health.score() < AT_RISK_BELOW
+        && (before == null || before >= AT_RISK_BELOW)) {
+      startQuietly(
+          Playbook.AT_RISK,
+          customer,
+          () -> starts.atRisk(customer, health.score(), "health fell to " + health.score()),
+          touched,
+          started);
+    }
+    boolean qualifies = qualifiesForExpansion(health.score(), health.planUsage());
+    boolean qualifiedBefore =
+        before != null
+            && health.previousPlanUsage() != null
+            && qualifiesForExpansion(before, health.previousPlanUsage());
+    if (!cancelling && qualifies && !qualifiedBefore) {
+      startQuietly(
+          Playbook.EXPANSION,
+          customer,
+          () -> starts.expansion(customer, health.score(), health.planUsage()),
+          touched,
+          started);
+    }
+    return new Touched(List.copyOf(touched), started, null);
+  }
+
+  static boolean qualifiesForExpansion(int score, double planUsage) {
+    return score > EXPANSION_ABOVE && planUsage >= EXPANSION_USAGE;
+  }
+
+  private void startQuietly(
+      Playbook playbook,
+      Customer customer,
+      java.util.function.Supplier<PlaybookRuns.Started> start,
+      Set<String> touched,
+      List<String> started) {
+    try {
+      String id = start.get().workflowId();
+      touched.add(id);
+      started.add(id);
+    } catch (PlaybookRuns.AlreadyRunning running) {
+      touched.add(running.workflowId());
+    }
+  }
+
+  private Touched startOrJoin(
+      Playbook playbook,
+      Customer customer,
+      java.util.function.Supplier<PlaybookRuns.Started> start) {
+    try {
+      String id = start.get().workflowId();
+      return new Touched(List.of(id), List.of(id), null);
+    } catch (PlaybookRuns.AlreadyRunning running) {
+      return new Touched(List.of(running.workflowId()), List.of(), null);
+    }
+  }
+
+  private List<String> runningIds(Customer customer, Playbook playbook) {
+    return runs.isRunning(playbook, customer.id())
+        ? List.of(playbook.workflowId(customer.id()))
+        : List.of();
+  }
+}

@@ -1,0 +1,146 @@
+package dev.retention.workflows.expansion;
+
+import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.common.OutcomeType.DECLINED;
+
+import dev.retention.workflows.common.ActivityPolicies;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.RunEvent;
+import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.ports.CrmNote;
+import dev.retention.workflows.ports.ExpansionFigures;
+import dev.retention.workflows.ports.ExpansionFiguresRequest;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** The expansion playbook as PLAYBOOKS.md gives it. */
+public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlaybook {
+
+  static final int HEALTH_DROPPED_BELOW = 60;
+  static final int OFFER_DAY = 13;
+  static final int OFFER_VALID_DAYS = 7;
+
+  enum Stage {
+    /** Day 1–6: usage note sent. */
+    USAGE_NOTIFIED,
+    /** Day 7–13: case study and ROI sent. */
+    CASE_STUDY,
+    /** Day 14–20: the discounted offer is open. */
+    OFFER_OPEN,
+    /** The customer answered: the CSM follows up until the offer's end. */
+    CSM_FOLLOW_UP
+  }
+
+  private final ExpansionInput input;
+  private boolean handedOver;
+
+  @WorkflowInit
+  public ExpansionPlaybookImpl(ExpansionInput input) {
+    super(Playbook.EXPANSION, input.context(), Stage.USAGE_NOTIFIED.name());
+    this.input = input;
+    fact("healthScore", Integer.toString(input.healthScore()));
+    fact("planUsage", Long.toString(Math.round(input.planUsage() * 100)) + "%");
+  }
+
+  @Override
+  public PlaybookResult run(ExpansionInput ignored) {
+    return execute(this::play);
+  }
+
+  private void play() {
+    ExpansionFigures figures =
+        ActivityPolicies.offers()
+            .expansionFigures(new ExpansionFiguresRequest(context.customerId(), input.planUsage()));
+    fact("nextPlan", figures.nextPlan());
+    Instant offerEnds = day(OFFER_DAY + OFFER_VALID_DAYS);
+    Map<String, String> vars = new HashMap<>(figures.variables());
+    vars.put("offer.validUntil", offerEnds.toString());
+    vars.put("usagePercent", Long.toString(Math.round(input.planUsage() * 100)));
+
+    sendCustomerEmail("day-1-usage-email", day(0), "expansion/usage", vars);
+    if (scheduledStep(day(6), "day-7-case-study-email")) {
+      setStage(Stage.CASE_STUDY.name());
+      sendCustomerEmail("day-7-case-study-email", day(6), "expansion/case-study", vars);
+    }
+    if (scheduledStep(day(OFFER_DAY), "day-14-offer-email")) {
+      setStage(Stage.OFFER_OPEN.name());
+      fact("offerValidUntil", offerEnds.toString());
+      sendCustomerEmail("day-14-offer-email", day(OFFER_DAY), "expansion/offer", vars);
+    }
+    if (waitUntil(offerEnds, "offer-expiry", "UPGRADED or DECLINED", () -> true)) {
+      record("offer-expiry", offerEnds, StepResult.RECORDED, "the offer lapsed");
+      close(RunOutcome.EXPIRED, "no upgrade by the end of the offer");
+    }
+  }
+
+  private boolean scheduledStep(Instant at, String step) {
+    return waitUntil(at, step, "the scheduled step " + step, () -> !handedOver);
+  }
+
+  @Override
+  protected Set<OutcomeType> allowedOutcomes() {
+    return customerHasResponded() ? EnumSet.of(DECLINED) : EnumSet.of(CUSTOMER_RESPONDED, DECLINED);
+  }
+
+  @Override
+  protected void onEvent(RunEvent event) {
+    switch (event) {
+      case RunEvent.Outcome(CsmOutcome outcome) -> {
+        if (outcome.type() == DECLINED) {
+          note("declined", "Expansion declined. " + (outcome.note() == null ? "" : outcome.note()));
+          record("declined", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
+          close(RunOutcome.DECLINED, "recorded by the CSM");
+        } else {
+          onCustomerResponded("csm");
+        }
+      }
+      case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
+      case RunEvent.Upgrade upgrade -> {
+        record("upgraded", now(), StepResult.RECORDED, "upgraded to " + upgrade.upgrade().plan());
+        close(RunOutcome.UPGRADED, "upgraded to " + upgrade.upgrade().plan());
+      }
+      case RunEvent.Health health -> {
+        if (health.change().score() < HEALTH_DROPPED_BELOW) {
+          record("health-dropped", now(), StepResult.RECORDED, "health " + health.change().score());
+          close(RunOutcome.HEALTH_DROPPED, "health fell to " + health.change().score());
+        }
+      }
+      case RunEvent.Superseded superseded ->
+          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+      case RunEvent.Milestone ignored -> {}
+    }
+  }
+
+  private void onCustomerResponded(String source) {
+    if (customerHasResponded()) {
+      return;
+    }
+    markCustomerResponded();
+    handedOver = true;
+    setStage(Stage.CSM_FOLLOW_UP.name());
+    createTask(
+        "customer-interested-task",
+        TaskAssignee.CSM,
+        "Customer interested in expanding: follow up personally",
+        "The customer answered (" + source + "). Automated emails have stopped.",
+        now().plus(cadence.days(1)),
+        TaskPriority.HIGH);
+  }
+
+  private void note(String step, String body) {
+    crm.addNote(
+        new CrmNote(
+            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
+  }
+}

@@ -1,0 +1,259 @@
+package dev.retention.workflows.onboarding;
+
+import static dev.retention.workflows.common.Milestone.FIRST_QUERY;
+import static dev.retention.workflows.common.Milestone.INTEGRATION_CONNECTED;
+import static dev.retention.workflows.common.Milestone.PAYMENT_METHOD_ADDED;
+import static dev.retention.workflows.common.Milestone.THREE_QUESTIONS;
+import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
+
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.RunEvent;
+import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskPriority;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The onboarding playbook as PLAYBOOKS.md gives it. */
+public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPlaybook {
+
+  static final int STALL_DAYS = 3;
+  static final int TRIAL_DAYS = 14;
+  static final int CLOSE_DAYS = 30;
+
+  enum Stage {
+    /** In the trial, moving. */
+    ONBOARDING,
+    /** In the trial, no milestone for 3 days. */
+    STALLED,
+    /** Trial ended with a payment method: paying customer until the day-30 close. */
+    SUCCESS
+  }
+
+  /** Engagement, from the milestones reached by day 6, picks the conversion email. */
+  enum Engagement {
+    HIGH,
+    MEDIUM,
+    LOW
+  }
+
+  private final Map<Milestone, Instant> reached = new EnumMap<>(Milestone.class);
+  private Instant lastProgressAt;
+  private int stalls;
+
+  @WorkflowInit
+  public OnboardingPlaybookImpl(OnboardingInput input) {
+    super(Playbook.ONBOARDING, input.context(), Stage.ONBOARDING.name());
+    this.lastProgressAt = startedAt;
+    fact("trialEndsAt", day(TRIAL_DAYS).toString());
+  }
+
+  @Override
+  public PlaybookResult run(OnboardingInput input) {
+    return execute(this::play);
+  }
+
+  private void play() {
+    sendCustomerEmail("day-0-welcome-email", day(0), "onboarding/welcome", Map.of());
+    if (!step(day(1), "day-2-setup-help")) {
+      return;
+    }
+    if (!reached.containsKey(INTEGRATION_CONNECTED)) {
+      sendCustomerEmail("day-2-setup-help", day(1), "onboarding/setup-help", Map.of());
+    }
+    if (!step(day(3), "day-3-onboarding-call")) {
+      return;
+    }
+    if (!reached.containsKey(FIRST_QUERY)) {
+      sendCustomerEmail("day-3-onboarding-call", day(3), "onboarding/onboarding-call", Map.of());
+      createTask(
+          "day-3-setup-assistance-task",
+          TaskAssignee.CSM,
+          "Setup assistance: no first query after 3 days",
+          "Offer a personal onboarding call and help them ask their first question.",
+          now().plus(cadence.days(1)),
+          TaskPriority.HIGH);
+    }
+    if (!step(day(6), "day-6-conversion-email")) {
+      return;
+    }
+    Engagement engagement = engagement();
+    fact("engagement", engagement.name());
+    sendCustomerEmail(
+        "day-6-conversion-email",
+        day(6),
+        "onboarding/conversion-" + engagement.name().toLowerCase(),
+        Map.of());
+    if (!step(day(13), "day-13-trial-ending")) {
+      return;
+    }
+    if (!reached.containsKey(PAYMENT_METHOD_ADDED)) {
+      sendCustomerEmail("day-13-trial-ending", day(13), "onboarding/trial-ending", Map.of());
+    }
+    if (!step(day(TRIAL_DAYS), "day-14-trial-end")) {
+      return;
+    }
+    if (reached.containsKey(PAYMENT_METHOD_ADDED)) {
+      setStage(Stage.SUCCESS.name());
+      record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "converted to paid");
+    } else {
+      record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "not converted");
+      createTask(
+          "trial-expired-task",
+          TaskAssignee.CSM,
+          "Trial expired without a payment method",
+          "Milestones reached: " + reached.keySet() + ". Reach out about converting.",
+          now().plus(cadence.days(1)),
+          TaskPriority.HIGH);
+      close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
+      return;
+    }
+    if (waitUntil(day(CLOSE_DAYS), "day-30-close", "the day-30 close", () -> true)) {
+      List<Milestone> missing =
+          EnumSet.allOf(Milestone.class).stream().filter(m -> !reached.containsKey(m)).toList();
+      record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
+      if (missing.isEmpty()) {
+        close(RunOutcome.COMPLETED, "every milestone reached");
+      } else {
+        close(RunOutcome.INCOMPLETE, "milestones not reached: " + missing);
+      }
+    }
+  }
+
+  /**
+   * Waits for a scheduled step while watching for stalls: no milestone for 3 days during the trial
+   * makes the run STALLED and gives the CSM a task. False once the run closed.
+   */
+  private boolean step(Instant at, String stepName) {
+    while (true) {
+      Instant stallAt = stallWatch() ? lastProgressAt.plus(cadence.days(STALL_DAYS)) : null;
+      boolean scheduled = stallAt == null || !stallAt.isBefore(at);
+      Instant until = scheduled ? at : stallAt;
+      String stageWhenWaiting = stage();
+      // A stage change (stalled → moving again) re-arms the stall watch.
+      boolean due =
+          waitUntil(
+              until,
+              scheduled ? stepName : "stall-check",
+              scheduled ? "the scheduled step " + stepName : "a milestone",
+              () -> stage().equals(stageWhenWaiting));
+      if (isClosed()) {
+        return false;
+      }
+      if (due && scheduled) {
+        return true;
+      }
+      if (due && stallWatch() && !now().isBefore(lastProgressAt.plus(cadence.days(STALL_DAYS)))) {
+        markStalled();
+      }
+    }
+  }
+
+  /** Stalls count while onboarding: in the trial, not stalled already, milestones missing. */
+  private boolean stallWatch() {
+    return Stage.ONBOARDING.name().equals(stage())
+        && reached.size() < Milestone.values().length
+        && now().isBefore(day(TRIAL_DAYS));
+  }
+
+  private void markStalled() {
+    stalls++;
+    setStage(Stage.STALLED.name());
+    fact("stalled", "true");
+    createTask(
+        "stalled-task-" + stalls,
+        TaskAssignee.CSM,
+        "Onboarding stalled: no milestone for " + STALL_DAYS + " days",
+        "Milestones so far: " + reached.keySet() + ". Help the customer take the next step.",
+        now().plus(cadence.days(1)),
+        TaskPriority.HIGH);
+  }
+
+  private Engagement engagement() {
+    if (reached.containsKey(THREE_QUESTIONS) || reached.size() >= 3) {
+      return Engagement.HIGH;
+    }
+    return reached.containsKey(FIRST_QUERY) || !reached.isEmpty()
+        ? Engagement.MEDIUM
+        : Engagement.LOW;
+  }
+
+  @Override
+  protected Set<OutcomeType> allowedOutcomes() {
+    return customerHasResponded()
+        ? EnumSet.noneOf(OutcomeType.class)
+        : EnumSet.of(CUSTOMER_RESPONDED);
+  }
+
+  @Override
+  protected void onEvent(RunEvent event) {
+    switch (event) {
+      case RunEvent.Milestone m -> onMilestone(m.milestone().milestone());
+      case RunEvent.Outcome(CsmOutcome outcome) -> onCustomerResponded("csm");
+      case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
+      case RunEvent.Superseded superseded ->
+          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+      case RunEvent.Health ignored -> {}
+      case RunEvent.Upgrade ignored -> {}
+    }
+  }
+
+  private void onMilestone(Milestone milestone) {
+    if (reached.containsKey(milestone)) {
+      return;
+    }
+    Instant at = now();
+    reached.put(milestone, at);
+    lastProgressAt = at;
+    fact("milestones", reached.keySet().toString());
+    if (milestone == FIRST_QUERY) {
+      recordFirstValue(at);
+      fact("timeToFirstValue", Duration.between(startedAt, at).toString());
+    }
+    if (Stage.STALLED.name().equals(stage())) {
+      setStage(Stage.ONBOARDING.name());
+      fact("stalled", "false");
+    }
+    sendCustomerEmail(
+        "milestone-" + milestone.name().toLowerCase().replace('_', '-'),
+        at,
+        "onboarding/milestone",
+        Map.of("milestone", title(milestone)));
+  }
+
+  private void onCustomerResponded(String source) {
+    if (customerHasResponded()) {
+      return;
+    }
+    markCustomerResponded();
+    createTask(
+        "customer-responded-task",
+        TaskAssignee.CSM,
+        "Trial customer replied: follow up personally",
+        "The customer answered (" + source + "). Automated emails have stopped.",
+        now().plus(cadence.days(1)),
+        TaskPriority.HIGH);
+  }
+
+  static String title(Milestone milestone) {
+    return switch (milestone) {
+      case INTEGRATION_CONNECTED -> "you connected your first integration";
+      case FIRST_QUERY -> "you asked your first question";
+      case THREE_QUESTIONS -> "you have asked three questions";
+      case PAYMENT_METHOD_ADDED -> "you are all set up to keep going after the trial";
+      case KEY_WORKFLOW_ESTABLISHED -> "your team has a key workflow running";
+    };
+  }
+}
