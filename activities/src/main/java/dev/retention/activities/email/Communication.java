@@ -2,7 +2,11 @@ package dev.retention.activities.email;
 
 import java.time.Instant;
 
-/** An email as the API lists it. */
+/**
+ * An email as the API lists it. {@code status} is what our send did (SENT, FAILED,
+ * SKIPPED_SUPPRESSED, PENDING); {@code deliveryStatus} is what the provider reported since
+ * (DELIVERED, OPENED, CLICKED, BOUNCED, COMPLAINED, UNSUBSCRIBED), or null.
+ */
 public record Communication(
     String workflowId,
     String step,
@@ -13,4 +17,6 @@ public record Communication(
     Instant sentAt,
     String providerMessageId,
     String provider,
-    String detail) {}
+    String detail,
+    String deliveryStatus,
+    Instant deliveryUpdatedAt) {}

@@ -19,6 +19,12 @@ public class Communications {
   public static final String SKIPPED_SUPPRESSED = "SKIPPED_SUPPRESSED";
   public static final String FAILED = "FAILED";
 
+  /** Why an address is suppressed. */
+  public static final String UNSUBSCRIBED = "UNSUBSCRIBED";
+
+  public static final String BOUNCED = "BOUNCED";
+  public static final String COMPLAINED = "COMPLAINED";
+
   /** The row of one step. */
   public record Claim(String status, String subject, String providerMessageId) {}
 
@@ -54,9 +60,10 @@ public class Communications {
     return jdbc.sql(
                 """
             insert into communications (workflow_id, run_id, step, customer_id, template, subject,
-              to_address, from_name, from_address, reply_to, body_text, status, provider)
+              to_address, from_name, from_address, reply_to, body_text, status, provider,
+              idempotency_key)
             values (:w, :r, :step, :c, :template, :subject, :to, :fromName, :from, :replyTo, :body,
-              :status, :provider)
+              :status, :provider, :key)
             on conflict (workflow_id, run_id, step) do nothing
             """)
             .param("w", workflowId)
@@ -72,6 +79,7 @@ public class Communications {
             .param("body", email.text())
             .param("status", status)
             .param("provider", provider)
+            .param("key", email.idempotencyKey())
             .update()
         == 1;
   }
@@ -108,22 +116,32 @@ public class Communications {
         > 0;
   }
 
-  public void suppress(String email, String reason) {
-    jdbc.sql(
-            """
+  /** Adds the address to the suppression list; true when it was not on it yet. */
+  public boolean suppress(String email, String reason) {
+    return jdbc.sql(
+                """
             insert into suppressions (email, reason) values (lower(:e), :reason)
             on conflict (email) do nothing
             """)
-        .param("e", email)
-        .param("reason", reason)
-        .update();
+            .param("e", email)
+            .param("reason", reason)
+            .update()
+        == 1;
+  }
+
+  /** The customers whose address this is, ignoring case (inbound replies are matched so). */
+  public List<String> customerIdsByAddress(String email) {
+    return jdbc.sql("select id from customers where lower(email) = lower(:e) order by id")
+        .param("e", email.trim())
+        .query(String.class)
+        .list();
   }
 
   public List<Communication> forCustomer(String customerId) {
     return jdbc.sql(
             """
             select workflow_id, step, template, subject, to_address, status, sent_at,
-              provider_message_id, provider, detail
+              provider_message_id, provider, detail, delivery_status, delivery_updated_at
             from communications where customer_id = :c order by created_at desc, id desc
             """)
         .param("c", customerId)
@@ -141,7 +159,11 @@ public class Communications {
                         : rs.getTimestamp("sent_at").toInstant(),
                     rs.getString("provider_message_id"),
                     rs.getString("provider"),
-                    rs.getString("detail")))
+                    rs.getString("detail"),
+                    rs.getString("delivery_status"),
+                    rs.getTimestamp("delivery_updated_at") == null
+                        ? null
+                        : rs.getTimestamp("delivery_updated_at").toInstant()))
         .list();
   }
 }

@@ -13,10 +13,14 @@ import dev.retention.workflows.ports.FailureType;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.spring.boot.ActivityImpl;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HashMap;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +29,9 @@ import org.springframework.stereotype.Component;
  * called and completed after; a retry finds it and, if the send had not completed, sends again with
  * the same idempotency key. Customer emails come personally from their CSM and are never sent to a
  * suppressed address; alerts go to the CSM (or manager, or executive) and are never suppressed.
+ * Customer emails carry a signed one-click unsubscribe link in the text and the RFC 8058 {@code
+ * List-Unsubscribe} headers. A provider that cannot take the email now ({@link
+ * RetryableEmailFailure}) fails the attempt for Temporal to retry, after its Retry-After if given.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -37,7 +44,32 @@ public class EmailActivitiesImpl implements EmailActivities {
   private final Clock clock;
   private final String productName;
   private final CrmTasks tasks;
+  private final UnsubscribeLinks unsubscribeLinks;
 
+  /** The longest Retry-After we honour; the email retry policy stays bounded. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+  @Autowired
+  public EmailActivitiesImpl(
+      CustomerDirectory directory,
+      Communications communications,
+      EmailTemplates templates,
+      EmailProvider provider,
+      Clock clock,
+      @Value("${retention.email.product-name}") String productName,
+      CrmTasks tasks,
+      UnsubscribeLinks unsubscribeLinks) {
+    this.directory = directory;
+    this.communications = communications;
+    this.templates = templates;
+    this.provider = provider;
+    this.clock = clock;
+    this.productName = productName;
+    this.tasks = tasks;
+    this.unsubscribeLinks = unsubscribeLinks;
+  }
+
+  /** Without a configured unsubscribe key (tests): links signed with a random one. */
   public EmailActivitiesImpl(
       CustomerDirectory directory,
       Communications communications,
@@ -46,13 +78,21 @@ public class EmailActivitiesImpl implements EmailActivities {
       Clock clock,
       @Value("${retention.email.product-name}") String productName,
       CrmTasks tasks) {
-    this.directory = directory;
-    this.communications = communications;
-    this.templates = templates;
-    this.provider = provider;
-    this.clock = clock;
-    this.productName = productName;
-    this.tasks = tasks;
+    this(
+        directory,
+        communications,
+        templates,
+        provider,
+        clock,
+        productName,
+        tasks,
+        new UnsubscribeLinks(randomSecret(), "http://localhost:8080"));
+  }
+
+  private static String randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return Base64.getEncoder().encodeToString(secret);
   }
 
   /** One email of a run's step, before its recipient is known. */
@@ -115,9 +155,23 @@ public class EmailActivitiesImpl implements EmailActivities {
             .findCsm(customer.csmId())
             .orElseThrow(
                 () -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
+    // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
+    String unsubscribeUrl =
+        toCustomer ? unsubscribeLinks.url(customer.id(), customer.email()) : null;
+    Map<String, String> vars = variables(customer, csm, request.vars());
+    if (unsubscribeUrl != null) {
+      vars.put("unsubscribe.url", unsubscribeUrl);
+    }
     RenderedEmail rendered;
     try {
-      rendered = templates.render(request.template(), variables(customer, csm, request.vars()));
+      // Customers read their own language and see times in their own zone; alerts to CSMs are
+      // in English.
+      rendered =
+          templates.render(
+              request.template(),
+              toCustomer ? customer.locale() : EmailTemplates.FALLBACK_LOCALE,
+              ZoneId.of(customer.timezone()),
+              vars);
     } catch (TemplateException e) {
       throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
     }
@@ -131,7 +185,14 @@ public class EmailActivitiesImpl implements EmailActivities {
             recipientName.apply(customer),
             recipient.address(customer, csm),
             rendered.subject(),
-            rendered.text());
+            unsubscribeUrl == null
+                ? rendered.text()
+                : withUnsubscribeLink(rendered.text(), unsubscribeUrl),
+            unsubscribeUrl == null ? Map.of() : UnsubscribeLinks.headers(unsubscribeUrl),
+            unsubscribeUrl,
+            unsubscribeUrl == null || rendered.html() == null
+                ? rendered.html()
+                : withUnsubscribeLinkHtml(rendered.html(), unsubscribeUrl));
 
     if (toCustomer && communications.isSuppressed(customer.email())) {
       boolean claimed = claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
@@ -148,9 +209,48 @@ public class EmailActivitiesImpl implements EmailActivities {
     } catch (PermanentEmailFailure e) {
       complete(request, runId, Communications.FAILED, null, e.getMessage());
       throw permanent(FailureType.EMAIL_REJECTED, e.getMessage());
+    } catch (RetryableEmailFailure e) {
+      // The row stays PENDING: the retry sends again with the same idempotency key.
+      throw retryLater(e);
     }
     complete(request, runId, Communications.SENT, messageId, null);
     return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
+  }
+
+  /** The link at the end of the text, unless the template placed it already. */
+  private static String withUnsubscribeLink(String text, String url) {
+    if (text.contains(url)) {
+      return text;
+    }
+    return text.stripTrailing() + "\n\n--\nUnsubscribe from these emails: " + url + "\n";
+  }
+
+  /** The link as a small footer at the end of the HTML body, unless the template placed it. */
+  private static String withUnsubscribeLinkHtml(String html, String url) {
+    String href = url.replace("&", "&amp;").replace("\"", "&quot;");
+    if (html.contains(href) || html.contains(url)) {
+      return html;
+    }
+    String footer =
+        "<p style=\"margin:24px 0 0;font-size:12px;color:#6b7280;\">"
+            + "<a href=\""
+            + href
+            + "\" style=\"color:#6b7280;\">Unsubscribe from these emails</a></p>\n";
+    int body = html.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
+    return body < 0 ? html + footer : html.substring(0, body) + footer + html.substring(body);
+  }
+
+  private static ApplicationFailure retryLater(RetryableEmailFailure e) {
+    ApplicationFailure.Builder failure =
+        ApplicationFailure.newBuilder()
+            .setMessage(e.getMessage())
+            .setType(RetryableEmailFailure.class.getName());
+    if (e.retryAfter() != null) {
+      Duration delay =
+          e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter();
+      failure.setNextRetryDelay(delay.isZero() ? Duration.ofSeconds(1) : delay);
+    }
+    return failure.build();
   }
 
   private boolean claim(
@@ -173,17 +273,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   }
 
   private Map<String, String> variables(Customer customer, Csm csm, Map<String, String> step) {
-    Map<String, String> vars = new HashMap<>();
-    vars.put("product", productName);
-    vars.put("customer.id", customer.id());
-    vars.put("customer.name", customer.name());
-    vars.put("customer.plan", customer.plan());
-    vars.put("csm.name", csm.name());
-    vars.put("csm.email", csm.email());
-    if (step != null) {
-      vars.putAll(step);
-    }
-    return vars;
+    return new EmailVariables(productName).of(customer, csm, step);
   }
 
   private static EmailReceipt receipt(Communications.Claim claim) {

@@ -1,4 +1,4 @@
 package dev.retention.activities.email;
 
-/** A template rendered for one customer. */
-public record RenderedEmail(String subject, String text) {}
+/** A template rendered for one customer: subject, plain text, HTML, and the locale used. */
+public record RenderedEmail(String subject, String text, String html, String locale) {}

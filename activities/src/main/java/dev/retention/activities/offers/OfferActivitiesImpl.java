@@ -12,6 +12,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.text.NumberFormat;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +20,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * The expansion ROI from the customer's own usage and the plan prices: what they use of their plan,
- * what the next plan gives for its price, and the first year with the 20% expansion offer.
+ * what the next plan gives for its price, and the first year with the 20% expansion offer. The
+ * figures go to the email templates as variables; the templates phrase them in the customer's
+ * language.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
 public class OfferActivitiesImpl implements OfferActivities {
 
   static final BigDecimal FIRST_YEAR_DISCOUNT = new BigDecimal("0.20");
+
+  /** The code for moving up to the catalogue's next plan. */
+  static final String NEXT_PLAN = "NEXT_PLAN";
+
+  /** The code for a custom plan, when the customer is on the catalogue's biggest. */
+  static final String CUSTOM = "CUSTOM";
 
   private final CustomerDirectory directory;
   private final PlanCatalog catalog;
@@ -48,6 +57,12 @@ public class OfferActivitiesImpl implements OfferActivities {
     return figures(customer, request.planUsage(), catalog);
   }
 
+  /**
+   * The figures as template variables: numbers and money formatted, no prose; the templates and
+   * their {@code values.properties} phrase them. {@code roi.comparison} and {@code roi.offerTerms}
+   * are {@value #NEXT_PLAN} or, when the catalogue has no bigger plan, {@value #CUSTOM}, as are
+   * {@code roi.nextPlan}, {@code roi.nextFeatures} and {@code roi.nextLimit} then.
+   */
   static ExpansionFigures figures(Customer customer, double planUsage, PlanCatalog catalog) {
     NumberFormat money = NumberFormat.getCurrencyInstance(Locale.US);
     money.setMaximumFractionDigits(0);
@@ -61,20 +76,18 @@ public class OfferActivitiesImpl implements OfferActivities {
     vars.put("roi.currentPrice", money.format(price));
     vars.put("roi.usage", count.format(used));
     vars.put("roi.limit", count.format(limit));
+    vars.put("roi.usagePercent", Long.toString(Math.round(planUsage * 100)));
+    vars.put("roi.currentPricePerThousand", money2(perThousand(price, Math.max(used, 1))));
     if (next.isEmpty()) {
-      vars.put("roi.nextPlan", "a custom plan");
-      vars.put("roi.nextFeatures", "capacity and terms shaped to your team");
-      vars.put("roi.nextLimit", "as much as you need");
-      vars.put("roi.nextPrice", "a custom price");
-      vars.put("roi.offerPrice", "20% less in the first year");
-      vars.put(
-          "roi.summary",
-          "You use "
-              + count.format(used)
-              + " of the "
-              + count.format(limit)
-              + " queries a month in your plan. A custom plan removes the limit; I'll put the"
-              + " figures together with you.");
+      for (String name :
+          List.of(
+              "roi.nextPlan",
+              "roi.nextFeatures",
+              "roi.nextLimit",
+              "roi.comparison",
+              "roi.offerTerms")) {
+        vars.put(name, CUSTOM);
+      }
       return new ExpansionFigures(customer.plan(), "custom", vars);
     }
     PlanCatalog.Plan plan = next.get();
@@ -83,31 +96,15 @@ public class OfferActivitiesImpl implements OfferActivities {
             .multiply(BigDecimal.ONE.subtract(FIRST_YEAR_DISCOUNT))
             .setScale(0, RoundingMode.HALF_UP);
     double headroom = limit == 0 ? 0 : (double) plan.usageLimit() / limit;
-    BigDecimal perThousandNow = perThousand(price, Math.max(used, 1));
-    BigDecimal perThousandNext = perThousand(offer, plan.usageLimit());
     vars.put("roi.nextPlan", plan.name());
     vars.put("roi.nextFeatures", plan.features());
-    vars.put("roi.nextLimit", count.format(plan.usageLimit()) + " queries");
+    vars.put("roi.nextLimit", count.format(plan.usageLimit()));
+    vars.put("roi.headroom", String.format(Locale.US, "%.1f", headroom));
     vars.put("roi.nextPrice", money.format(plan.monthlyPrice()));
     vars.put("roi.offerPrice", money.format(offer));
-    vars.put(
-        "roi.summary",
-        String.format(
-            Locale.US,
-            "You use %s of the %s queries a month in %s (%d%%), at %s per 1,000 queries used."
-                + " %s gives you %s queries (%.1fx the room) for %s a month; with 20%% off the"
-                + " first year that is %s a month, or %s per 1,000 queries of capacity.",
-            count.format(used),
-            count.format(limit),
-            customer.plan(),
-            Math.round(planUsage * 100),
-            money2(perThousandNow),
-            plan.name(),
-            count.format(plan.usageLimit()),
-            headroom,
-            money.format(plan.monthlyPrice()),
-            money.format(offer),
-            money2(perThousandNext)));
+    vars.put("roi.nextPricePerThousand", money2(perThousand(offer, plan.usageLimit())));
+    vars.put("roi.comparison", NEXT_PLAN);
+    vars.put("roi.offerTerms", NEXT_PLAN);
     return new ExpansionFigures(customer.plan(), plan.name(), vars);
   }
 

@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.RunRow;
+import dev.retention.activities.manners.SendingRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.common.Cadence;
@@ -62,6 +63,7 @@ public class PlaybookRuns {
   private final CustomerDirectory directory;
   private final RunProjection projection;
   private final PlaybookSettings settings;
+  private final SendingRules sendingRules;
   private final String taskQueue;
 
   public PlaybookRuns(
@@ -69,11 +71,13 @@ public class PlaybookRuns {
       CustomerDirectory directory,
       RunProjection projection,
       PlaybookSettings settings,
+      SendingRules sendingRules,
       @Value("${retention.task-queue}") String taskQueue) {
     this.client = client;
     this.directory = directory;
     this.projection = projection;
     this.settings = settings;
+    this.sendingRules = sendingRules;
     this.taskQueue = taskQueue;
   }
 
@@ -116,7 +120,18 @@ public class PlaybookRuns {
 
   /** The context every run starts with: the customer, their CSM, today's cadence. */
   public PlaybookContext context(Customer customer) {
-    return new PlaybookContext(customer.id(), customer.csmId(), new Cadence(settings.dayLength()));
+    return new PlaybookContext(
+        customer.id(), customer.csmId(), new Cadence(settings.dayLength()), sendingRulesOn());
+  }
+
+  /**
+   * The sending rules are defined in real days: on by default when a playbook day is a real day,
+   * off for short demo days, unless {@code retention.sending-rules.enabled} says otherwise.
+   */
+  boolean sendingRulesOn() {
+    return sendingRules.enabled() != null
+        ? sendingRules.enabled()
+        : settings.dayLength().compareTo(java.time.Duration.ofDays(1)) >= 0;
   }
 
   public Customer customer(String customerId) {

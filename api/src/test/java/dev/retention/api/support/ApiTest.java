@@ -18,6 +18,11 @@ import org.springframework.boot.test.context.SpringBootTest;
     properties = {
       "retention.embedded-postgres.data-dir=",
       "retention.playbooks.day-length=PT2S",
-      "retention.demo-data.enabled=false"
+      "retention.demo-data.enabled=false",
+      // Email webhooks and unsubscribe links, signed in the tests with the other halves.
+      "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET,
+      "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,
+      "retention.email.sendgrid.inbound-token=" + ApiTestKeys.SENDGRID_INBOUND_TOKEN,
+      "retention.email.resend.webhook-secret=" + ApiTestKeys.RESEND_WEBHOOK_SECRET
     })
 public @interface ApiTest {}

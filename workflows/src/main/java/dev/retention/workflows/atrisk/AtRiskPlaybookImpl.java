@@ -14,7 +14,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
@@ -157,13 +156,13 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
     switch (outcome.type()) {
       case CUSTOMER_RESPONDED -> onCustomerResponded("csm");
       case CALL_COMPLETED -> {
-        note("call-completed", "Call completed. Action plan: " + orNone(outcome.note()));
+        addNote("call-completed", "Call completed. Action plan: " + orNone(outcome.note()));
         record("call-completed", now(), StepResult.NOTE_ADDED, "action plan noted");
         markCustomerResponded();
         handedOver = true;
       }
       case CALL_NO_ANSWER -> {
-        note("call-no-answer", "Call attempt: no answer. " + orNone(outcome.note()));
+        addNote("call-no-answer", "Call attempt: no answer. " + orNone(outcome.note()));
         record("call-no-answer", now(), StepResult.NOTE_ADDED, "the playbook goes on");
       }
       case SAVED -> closeByCsm(RunOutcome.SAVED, outcome);
@@ -189,15 +188,9 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
 
   private void closeByCsm(RunOutcome runOutcome, CsmOutcome outcome) {
     if (outcome.note() != null && !outcome.note().isBlank()) {
-      note("outcome-" + runOutcome.name().toLowerCase(), outcome.note());
+      addNote("outcome-" + runOutcome.name().toLowerCase(), outcome.note());
     }
     close(runOutcome, "recorded by " + (outcome.csmId() == null ? "the CSM" : outcome.csmId()));
-  }
-
-  private void note(String step, String body) {
-    crm.addNote(
-        new CrmNote(
-            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
   }
 
   private static String orNone(String text) {

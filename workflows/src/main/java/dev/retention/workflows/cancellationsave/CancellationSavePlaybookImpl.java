@@ -18,7 +18,6 @@ import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
 import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.BackendNotification;
-import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -53,7 +52,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     this.vars =
         Map.of(
             "reason", input.reason().name(),
-            "offer", offer.description(),
+            "offer", offer.name(),
             "decisionDeadline", input.decisionDeadline().toString());
     fact("reason", input.reason().name());
     fact("offer", offer.name());
@@ -174,6 +173,12 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     sendCustomerEmail("offer-email", plannedAt, "cancellation-save/offer", vars, onCsmRequest);
   }
 
+  /** The customer's request is held against a deadline: no waiting for business hours. */
+  @Override
+  protected boolean exemptFromSendingRules() {
+    return true;
+  }
+
   @Override
   protected Set<OutcomeType> allowedOutcomes() {
     Set<OutcomeType> allowed = EnumSet.of(OFFER_ACCEPTED, CHURNED);
@@ -226,12 +231,13 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
       case SAVE_CALL_DONE -> {
         callDone = true;
         setStage(Stage.OFFER_OPEN.name());
-        note("save-call-done", "Save call done. " + orNone(outcome.note()));
+        addNote("save-call-done", "Save call done. " + orNone(outcome.note()));
         record("save-call-done", now(), StepResult.NOTE_ADDED, "the CSM can present the offer");
       }
       case OFFER_PRESENTED -> sendOffer(now(), true);
       case OFFER_ACCEPTED -> {
-        note("offer-accepted", "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
+        addNote(
+            "offer-accepted", "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
         record("offer-accepted", now(), StepResult.NOTE_ADDED, offer.name());
         decide(RunOutcome.SAVED, "offer accepted: " + offer.name());
       }
@@ -250,7 +256,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
             TaskPriority.URGENT);
       }
       case CHURNED -> {
-        note("churned", "Churn confirmed. " + orNone(outcome.note()));
+        addNote("churned", "Churn confirmed. " + orNone(outcome.note()));
         record("churned", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
         decide(RunOutcome.CHURNED, "recorded by the CSM");
       }
@@ -284,12 +290,6 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
         "The customer answered (" + source + "). Automated emails have stopped.",
         now().plus(cadence.hours(2)),
         TaskPriority.URGENT);
-  }
-
-  private void note(String step, String body) {
-    crm.addNote(
-        new CrmNote(
-            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
   }
 
   private static String orNone(String text) {

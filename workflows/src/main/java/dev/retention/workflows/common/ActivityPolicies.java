@@ -6,6 +6,7 @@ import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.OfferActivities;
+import dev.retention.workflows.ports.SendingRulesActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -55,6 +56,10 @@ public final class ActivityPolicies {
 
   static CrmActivities crm() {
     return Workflow.newActivityStub(CrmActivities.class, DATABASE);
+  }
+
+  static SendingRulesActivities sendingRules() {
+    return Workflow.newActivityStub(SendingRulesActivities.class, DATABASE);
   }
 
   public static BackendActivities backend() {

@@ -1,6 +1,7 @@
 package dev.retention.workflows.common;
 
 import dev.retention.workflows.ports.CrmActivities;
+import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CrmTaskReceipt;
 import dev.retention.workflows.ports.CsmAlert;
@@ -11,6 +12,9 @@ import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
+import dev.retention.workflows.ports.SendSlot;
+import dev.retention.workflows.ports.SendSlotRequest;
+import dev.retention.workflows.ports.SendingRulesActivities;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import dev.retention.workflows.ports.TimelineEntry;
@@ -55,6 +59,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
 
   protected final EmailActivities email = ActivityPolicies.email();
   protected final CrmActivities crm = ActivityPolicies.crm();
+  private final SendingRulesActivities sendingRules = ActivityPolicies.sendingRules();
   private final LedgerActivities ledger = ActivityPolicies.ledger();
 
   private final List<StepRecord> steps = new ArrayList<>();
@@ -82,6 +87,14 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   // ---- what each playbook defines ------------------------------------------------------------
+
+  /**
+   * Whether this playbook's customer emails skip the sending rules (business hours, daily cap).
+   * Cancellation-save's do: the customer's request is held against a deadline.
+   */
+  protected boolean exemptFromSendingRules() {
+    return false;
+  }
 
   /** The outcome types a CSM may record in the current stage. */
   protected abstract Set<OutcomeType> allowedOutcomes();
@@ -249,6 +262,9 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     while (true) {
       drainEvents();
       if (isClosed() || !keepOn.getAsBoolean()) {
+        // What the run waited for is moot; the next wait says what comes next.
+        this.nextStep = null;
+        this.waitingFor = null;
         return false;
       }
       Duration left = Duration.between(now(), at);
@@ -294,6 +310,30 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     if (customerResponded && !onCsmRequest) {
       return record(
           step, plannedAt, StepResult.SKIPPED_CUSTOMER_RESPONDED, "the CSM owns the conversation");
+    }
+    if (context.sendingRules() && !onCsmRequest && !exemptFromSendingRules()) {
+      SendSlot slot =
+          sendingRules.reserveSendSlot(
+              new SendSlotRequest(workflowId, step, context.customerId(), now(), true));
+      if (slot.at().isAfter(now())) {
+        // Durably, acting on events: a reply or a close while waiting means no email.
+        boolean due = waitUntil(slot.at(), step, slot.waitingFor(), () -> !customerResponded);
+        if (!due) {
+          // Not sent: give the customer's day back to the other playbooks.
+          sendingRules.releaseSendSlot(
+              new SendSlotRequest(workflowId, step, context.customerId(), slot.at(), true));
+        }
+        if (isClosed()) {
+          return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, "the run closed first");
+        }
+        if (customerResponded) {
+          return record(
+              step,
+              plannedAt,
+              StepResult.SKIPPED_CUSTOMER_RESPONDED,
+              "the CSM owns the conversation");
+        }
+      }
     }
     EmailReceipt receipt;
     try {
@@ -351,6 +391,13 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     return receipt;
   }
 
+  /** Adds a note on the customer in the CRM, by the CSM; unique per step of the run. */
+  protected final void addNote(String step, String body) {
+    crm.addNote(
+        new CrmNote(
+            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
+  }
+
   /** Emails an alert to the CSM (or their manager). Alerts are never suppressed. */
   protected final StepResult sendCsmAlert(
       String step, TaskAssignee recipient, String template, Map<String, String> variables) {
@@ -390,7 +437,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /** The timeline's kind of entry for a step result. */
   private static String kind(StepResult result) {
     return switch (result) {
-      case SENT, SKIPPED_SUPPRESSED, SKIPPED_CUSTOMER_RESPONDED, FAILED -> "EMAIL";
+      case SENT, SKIPPED_SUPPRESSED, SKIPPED_CUSTOMER_RESPONDED, SKIPPED_RUN_CLOSED, FAILED ->
+          "EMAIL";
       case TASK_CREATED, ESCALATED -> "TASK";
       case NOTE_ADDED -> "NOTE";
       case TAGGED -> "TAG";

@@ -12,7 +12,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.TaskAssignee;
@@ -98,7 +97,8 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     switch (event) {
       case RunEvent.Outcome(CsmOutcome outcome) -> {
         if (outcome.type() == DECLINED) {
-          note("declined", "Expansion declined. " + (outcome.note() == null ? "" : outcome.note()));
+          addNote(
+              "declined", "Expansion declined. " + (outcome.note() == null ? "" : outcome.note()));
           record("declined", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
           close(RunOutcome.DECLINED, "recorded by the CSM");
         } else {
@@ -136,11 +136,5 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
         "The customer answered (" + source + "). Automated emails have stopped.",
         now().plus(cadence.days(1)),
         TaskPriority.HIGH);
-  }
-
-  private void note(String step, String body) {
-    crm.addNote(
-        new CrmNote(
-            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
   }
 }

@@ -14,7 +14,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
@@ -60,11 +59,13 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
             "nps.score",
             Integer.toString(input.score()),
             "nps.comment",
-            input.comment() == null || input.comment().isBlank()
-                ? "(no comment)"
-                : input.comment());
+            input.comment() == null ? "" : input.comment().strip());
     fact("score", Integer.toString(input.score()));
     fact("category", category.name());
+  }
+
+  private String orNoComment() {
+    return vars.get("nps.comment").isEmpty() ? "(none)" : vars.get("nps.comment");
   }
 
   private static Stage initialStage(NpsCategory category) {
@@ -119,7 +120,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
         "detractor-task",
         TaskAssignee.CSM,
         "NPS detractor (" + input.score() + "): reach out within 24 hours",
-        "Comment: " + vars.get("nps.comment") + ". Record OUTREACH_DONE once you reached them.",
+        "Comment: " + orNoComment() + ". Record OUTREACH_DONE once you reached them.",
         startedAt.plus(cadence.hours(OUTREACH_SLA_HOURS)),
         TaskPriority.URGENT);
     sendCsmAlert("csm-alert", TaskAssignee.CSM, "nps-follow-up/detractor-alert", vars);
@@ -134,7 +135,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
           "outreach-sla-escalation",
           TaskAssignee.MANAGER,
           "NPS detractor not contacted within 24 hours",
-          "Score " + input.score() + ". Comment: " + vars.get("nps.comment"),
+          "Score " + input.score() + ". Comment: " + orNoComment(),
           now().plus(cadence.hours(4)),
           TaskPriority.URGENT);
       sendCsmAlert(
@@ -196,7 +197,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
       case RECOVERY_PLAN ->
           advance(Stage.RECOVERING, "recovery-plan", "Service recovery plan: ", outcome);
       case RESOLVED -> {
-        note("resolved", "Resolved. " + orEmpty(outcome.note()));
+        addNote("resolved", "Resolved. " + orEmpty(outcome.note()));
         record("resolved", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
         close(RunOutcome.RESOLVED, "recorded by the CSM");
       }
@@ -205,7 +206,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
   }
 
   private void advance(Stage next, String step, String notePrefix, CsmOutcome outcome) {
-    note(step, notePrefix + orEmpty(outcome.note()));
+    addNote(step, notePrefix + orEmpty(outcome.note()));
     record(step, now(), StepResult.NOTE_ADDED, orEmpty(outcome.note()));
     setStage(next.name());
   }
@@ -230,15 +231,9 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
   }
 
   private void featureRequest(String step, String text) {
-    note(step, "Feature request (NPS " + input.score() + "): " + text);
+    addNote(step, "Feature request (NPS " + input.score() + "): " + text);
     crm.addTag(new CrmTag(workflowId, context.customerId(), "feature-request"));
     record(step, now(), StepResult.NOTE_ADDED, "feature request captured");
-  }
-
-  private void note(String step, String body) {
-    crm.addNote(
-        new CrmNote(
-            workflowId, step + "#" + stepCount(), context.customerId(), context.csmId(), body));
   }
 
   private static String orEmpty(String text) {

@@ -50,6 +50,10 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
   }
 
   private final Map<Milestone, Instant> reached = new EnumMap<>(Milestone.class);
+
+  /** Milestones whose celebration email the main flow has yet to send. */
+  private final java.util.ArrayDeque<Milestone> celebrations = new java.util.ArrayDeque<>();
+
   private Instant lastProgressAt;
   private int stalls;
 
@@ -120,7 +124,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
       return;
     }
-    if (waitUntil(day(CLOSE_DAYS), "day-30-close", "the day-30 close", () -> true)) {
+    if (step(day(CLOSE_DAYS), "day-30-close")) {
       List<Milestone> missing =
           EnumSet.allOf(Milestone.class).stream().filter(m -> !reached.containsKey(m)).toList();
       record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
@@ -142,13 +146,25 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       boolean scheduled = stallAt == null || !stallAt.isBefore(at);
       Instant until = scheduled ? at : stallAt;
       String stageWhenWaiting = stage();
-      // A stage change (stalled → moving again) re-arms the stall watch.
+      // A stage change (stalled → moving again) re-arms the stall watch; a milestone wakes the
+      // run to send its celebration email from here, not from the event handler.
       boolean due =
           waitUntil(
               until,
               scheduled ? stepName : "stall-check",
               scheduled ? "the scheduled step " + stepName : "a milestone",
-              () -> stage().equals(stageWhenWaiting));
+              () -> stage().equals(stageWhenWaiting) && celebrations.isEmpty());
+      if (isClosed()) {
+        return false;
+      }
+      while (!celebrations.isEmpty() && !isClosed()) {
+        Milestone milestone = celebrations.removeFirst();
+        sendCustomerEmail(
+            "milestone-" + milestone.name().toLowerCase().replace('_', '-'),
+            reached.get(milestone),
+            "onboarding/milestone",
+            Map.of("milestone", milestone.name()));
+      }
       if (isClosed()) {
         return false;
       }
@@ -226,11 +242,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       setStage(Stage.ONBOARDING.name());
       fact("stalled", "false");
     }
-    sendCustomerEmail(
-        "milestone-" + milestone.name().toLowerCase().replace('_', '-'),
-        at,
-        "onboarding/milestone",
-        Map.of("milestone", title(milestone)));
+    celebrations.add(milestone);
   }
 
   private void onCustomerResponded(String source) {
@@ -245,15 +257,5 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
         "The customer answered (" + source + "). Automated emails have stopped.",
         now().plus(cadence.days(1)),
         TaskPriority.HIGH);
-  }
-
-  static String title(Milestone milestone) {
-    return switch (milestone) {
-      case INTEGRATION_CONNECTED -> "you connected your first integration";
-      case FIRST_QUERY -> "you asked your first question";
-      case THREE_QUESTIONS -> "you have asked three questions";
-      case PAYMENT_METHOD_ADDED -> "you are all set up to keep going after the trial";
-      case KEY_WORKFLOW_ESTABLISHED -> "your team has a key workflow running";
-    };
   }
 }

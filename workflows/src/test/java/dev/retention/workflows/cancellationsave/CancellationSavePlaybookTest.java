@@ -125,7 +125,7 @@ class CancellationSavePlaybookTest {
     assertThat(alert.request().recipient()).isEqualTo(TaskAssignee.CSM);
     assertThat(alert.request().variables())
         .containsEntry("reason", reason.name())
-        .containsEntry("offer", expected.description())
+        .containsEntry("offer", expected.name())
         .containsEntry("decisionDeadline", DEADLINE.toString());
     assertThat(activities.emails()).isEmpty();
   }
@@ -163,7 +163,7 @@ class CancellationSavePlaybookTest {
     assertRanAt(emails.get(0).at(), start, Duration.ofHours(4));
     assertThat(emails.get(0).request().template()).isEqualTo("cancellation-save/offer");
     assertThat(emails.get(0).request().variables())
-        .containsEntry("offer", SaveOffer.DISCOUNT_OR_DOWNGRADE.description());
+        .containsEntry("offer", SaveOffer.DISCOUNT_OR_DOWNGRADE.name());
     assertRanAt(emails.get(1).at(), DEADLINE, Duration.ofDays(1));
     assertRanAt(emails.get(2).at(), DEADLINE, Duration.ofDays(30));
     assertRanAt(emails.get(3).at(), DEADLINE, Duration.ofDays(90));
@@ -250,8 +250,7 @@ class CancellationSavePlaybookTest {
     assertThat(activities.emailSteps()).containsExactly("offer-email");
     Call<CustomerEmail> offer = activities.emails().getFirst();
     assertRanAt(offer.at(), start, Duration.ofHours(6));
-    assertThat(offer.request().variables())
-        .containsEntry("offer", SaveOffer.PAUSE_BILLING.description());
+    assertThat(offer.request().variables()).containsEntry("offer", SaveOffer.PAUSE_BILLING.name());
     assertThat(presented.steps())
         .extracting(StepRecord::step)
         .containsExactly("save-call-task", "csm-alert", "save-call-done", "offer-email");

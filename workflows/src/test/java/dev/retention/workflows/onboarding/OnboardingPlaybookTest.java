@@ -207,9 +207,7 @@ class OnboardingPlaybookTest {
         .containsExactly("milestone-integration-connected", "milestone-first-query");
     assertThat(celebrations)
         .extracting(e -> e.request().variables().get("milestone"))
-        .containsExactly(
-            OnboardingPlaybookImpl.title(INTEGRATION_CONNECTED),
-            OnboardingPlaybookImpl.title(FIRST_QUERY));
+        .containsExactly(INTEGRATION_CONNECTED.name(), FIRST_QUERY.name());
     assertThat(state.steps())
         .filteredOn(s -> s.step().startsWith("milestone-"))
         .extracting(StepRecord::result)

@@ -1,0 +1,128 @@
+package dev.retention.api.email;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.Communications;
+import dev.retention.activities.email.UnsubscribeLinks;
+import dev.retention.activities.ledger.Timeline;
+import dev.retention.api.customers.Ids;
+import dev.retention.api.problems.ApiProblem;
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The signed one-click unsubscribe link of every customer email (RFC 8058). {@code POST} is the
+ * one-click unsubscribe mail clients send ({@code List-Unsubscribe=One-Click}) and the button of
+ * the page; {@code GET} only shows that page, because link scanners fetch URLs in mail and must not
+ * unsubscribe anybody. Only a valid signature changes anything: the customer's address goes on the
+ * suppression list (reason UNSUBSCRIBED) and the timeline says so.
+ */
+@RestController
+class UnsubscribeController {
+
+  private final CustomerDirectory directory;
+  private final UnsubscribeLinks links;
+  private final Communications communications;
+  private final Timeline timeline;
+  private final Clock clock;
+  private final String productName;
+
+  UnsubscribeController(
+      CustomerDirectory directory,
+      UnsubscribeLinks links,
+      Communications communications,
+      Timeline timeline,
+      Clock clock,
+      @Value("${retention.email.product-name:our product}") String productName) {
+    this.directory = directory;
+    this.links = links;
+    this.communications = communications;
+    this.timeline = timeline;
+    this.clock = clock;
+    this.productName = productName;
+  }
+
+  record Unsubscribed(String customerId, boolean unsubscribed, boolean alreadyUnsubscribed) {}
+
+  @GetMapping(UnsubscribeLinks.PATH)
+  ResponseEntity<String> page(
+      @RequestParam(required = false) String c, @RequestParam(required = false) String s) {
+    Customer customer = verified(c, s);
+    String product = HtmlUtils.htmlEscape(productName);
+    String action = HtmlUtils.htmlEscape(links.url(customer.id(), customer.email()));
+    return html(
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Unsubscribe</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+        <body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto">
+        <h1>Unsubscribe</h1>
+        <p>Stop the automated emails from %s to this address?</p>
+        <form method="post" action="%s"><button type="submit">Unsubscribe</button></form>
+        </body></html>
+        """
+            .formatted(product, action));
+  }
+
+  @PostMapping(UnsubscribeLinks.PATH)
+  ResponseEntity<?> unsubscribe(
+      @RequestParam(required = false) String c,
+      @RequestParam(required = false) String s,
+      @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
+    Customer customer = verified(c, s);
+    boolean added = communications.suppress(customer.email(), Communications.UNSUBSCRIBED);
+    if (added) {
+      timeline.add(
+          customer.id(),
+          clock.instant(),
+          "CONSENT",
+          "Unsubscribed from automated emails (one-click link): no more playbook emails");
+    }
+    if (accept != null && accept.contains(MediaType.TEXT_HTML_VALUE)) {
+      return html(
+          """
+          <!doctype html>
+          <html lang="en"><head><meta charset="utf-8"><title>Unsubscribed</title></head>
+          <body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto">
+          <h1>You are unsubscribed</h1><p>You will get no more automated emails from %s.</p>
+          </body></html>
+          """
+              .formatted(HtmlUtils.htmlEscape(productName)));
+    }
+    return ResponseEntity.ok(new Unsubscribed(customer.id(), true, !added));
+  }
+
+  /** The link's customer, if the signature is theirs; otherwise a problem and no change. */
+  private Customer verified(String customerId, String signature) {
+    if (!StringUtils.hasText(customerId)) {
+      throw ApiProblem.invalid("c", "c (the customer id of the unsubscribe link) is required");
+    }
+    if (!StringUtils.hasText(signature)) {
+      throw ApiProblem.invalid("s", "s (the signature of the unsubscribe link) is required");
+    }
+    Ids.check("c", customerId);
+    Optional<Customer> customer = directory.findCustomer(customerId);
+    if (customer.isEmpty() || !links.verify(customerId, customer.get().email(), signature)) {
+      // The same answer for an unknown customer: a link does not reveal who is a customer.
+      throw WebhookSupport.unauthorized(
+          "this unsubscribe link is not valid (altered, or for an address that has changed);"
+              + " nothing was changed");
+    }
+    return customer.get();
+  }
+
+  private static ResponseEntity<String> html(String body) {
+    return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(body);
+  }
+}
