@@ -39,11 +39,8 @@ class AtRiskEndToEndTest {
     }
     Instant started = Instant.now();
 
-    // Day 1 (offset 0) goes out at once; the reply comes in before day 3 (offset 4 s).
-    api.await(
-        "/api/customers/" + replier + "/communications",
-        Duration.ofSeconds(20),
-        r -> r.body().size() == 1);
+    // Day 1 (offset 0) goes out at once; the reply comes in right away, well before day 3
+    // (offset 4 s), so a slow machine cannot make it late.
     assertThat(
             api.post(
                     "/api/events/customer-replied",

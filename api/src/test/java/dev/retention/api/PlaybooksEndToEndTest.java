@@ -48,7 +48,7 @@ class PlaybooksEndToEndTest {
     assertThat(answered.body().path("workflowIds").get(0).asText()).isEqualTo(id);
 
     Response atOnce = api.await("/api/playbooks/" + id, WAIT, r -> steps(r).size() >= 2);
-    assertThat(steps(atOnce)).containsExactly("detractor-task:TASK_CREATED", "csm-alert:SENT");
+    assertThat(steps(atOnce)).startsWith("detractor-task:TASK_CREATED", "csm-alert:SENT");
     assertThat(api.get("/api/customers/" + customer + "/tasks").body().toString())
         .contains("URGENT");
     assertThat(api.get("/api/customers/" + customer + "/communications").body().toString())
