@@ -131,6 +131,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
             "the CSM's OUTREACH_DONE (24-hour SLA)",
             () -> Stage.AWAITING_OUTREACH.name().equals(stage()));
     if (slaMissed) {
+      fact("escalated", "true");
       createTask(
           "outreach-sla-escalation",
           TaskAssignee.MANAGER,
@@ -140,7 +141,6 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
           TaskPriority.URGENT);
       sendCsmAlert(
           "manager-alert", TaskAssignee.MANAGER, "nps-follow-up/detractor-escalation", vars);
-      fact("escalated", "true");
     }
     if (waitUntil(day(RESOLUTION_DAYS), "resolution-deadline", "the CSM's RESOLVED", () -> true)) {
       record("resolution-deadline", day(RESOLUTION_DAYS), StepResult.RECORDED, "not resolved");
