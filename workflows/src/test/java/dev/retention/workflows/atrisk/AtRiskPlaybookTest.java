@@ -3,6 +3,7 @@ package dev.retention.workflows.atrisk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.common.Cadence;
@@ -39,9 +40,7 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,7 +48,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +57,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the assertions on times prove the real day offsets of PLAYBOOKS.md.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AtRiskPlaybookTest {
+class AtRiskPlaybookTest extends PlaybookTestBase {
 
   static final String CUSTOMER = "c-42";
   static final String CSM = "csm-7";
@@ -94,21 +92,6 @@ class AtRiskPlaybookTest {
           // The fakes are registered per test, before the worker starts.
           .setDoNotStart(true)
           .build();
-
-  TestWorkflowEnvironment testEnv;
-  WorkflowClient client;
-  Worker worker;
-  RecordingActivities activities;
-
-  @BeforeEach
-  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
-    this.testEnv = testEnv;
-    this.client = testEnv.getWorkflowClient();
-    this.worker = worker;
-    this.activities = new RecordingActivities();
-    worker.registerActivitiesImplementations(activities);
-    testEnv.start();
-  }
 
   // ---- the full timeline ------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestSupport;
-import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
@@ -38,14 +38,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,7 +55,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * an exit survey and win-back emails on days 30 and 90.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CancellationSavePlaybookTest {
+class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   static final String CUSTOMER = "c-13";
   static final String CSM = "csm-4";
@@ -70,21 +67,6 @@ class CancellationSavePlaybookTest {
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       PlaybookTestSupport.extension(CancellationSavePlaybookImpl.class);
-
-  TestWorkflowEnvironment testEnv;
-  WorkflowClient client;
-  Worker worker;
-  RecordingActivities activities;
-
-  @BeforeEach
-  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
-    this.testEnv = testEnv;
-    this.client = testEnv.getWorkflowClient();
-    this.worker = worker;
-    this.activities = new RecordingActivities();
-    worker.registerActivitiesImplementations(activities);
-    testEnv.start();
-  }
 
   // ---- at once ----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
@@ -41,14 +42,11 @@ import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,7 +56,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * case study with the customer's ROI on day 7, the 20% offer on day 14, lapsed on day 21.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ExpansionPlaybookTest {
+class ExpansionPlaybookTest extends PlaybookTestBase {
 
   static final String CUSTOMER = "c-77";
   static final String CSM = "csm-3";
@@ -67,21 +65,6 @@ class ExpansionPlaybookTest {
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       PlaybookTestSupport.extension(ExpansionPlaybookImpl.class);
-
-  TestWorkflowEnvironment testEnv;
-  WorkflowClient client;
-  Worker worker;
-  RecordingActivities activities;
-
-  @BeforeEach
-  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
-    this.testEnv = testEnv;
-    this.client = testEnv.getWorkflowClient();
-    this.worker = worker;
-    this.activities = new RecordingActivities();
-    worker.registerActivitiesImplementations(activities);
-    testEnv.start();
-  }
 
   // ---- the full timeline ------------------------------------------------------------------------
 

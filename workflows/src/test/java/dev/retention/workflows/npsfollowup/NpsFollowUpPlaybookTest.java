@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestSupport;
-import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
@@ -33,14 +33,11 @@ import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,7 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * advocate, passives asked what would make it a 10, detractors get their CSM within 24 hours.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class NpsFollowUpPlaybookTest {
+class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   static final String CUSTOMER = "c-5";
   static final String CSM = "csm-2";
@@ -61,21 +58,6 @@ class NpsFollowUpPlaybookTest {
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       PlaybookTestSupport.extension(NpsFollowUpPlaybookImpl.class);
-
-  TestWorkflowEnvironment testEnv;
-  WorkflowClient client;
-  Worker worker;
-  RecordingActivities activities;
-
-  @BeforeEach
-  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
-    this.testEnv = testEnv;
-    this.client = testEnv.getWorkflowClient();
-    this.worker = worker;
-    this.activities = new RecordingActivities();
-    worker.registerActivitiesImplementations(activities);
-    testEnv.start();
-  }
 
   // ---- promoters --------------------------------------------------------------------------------
 

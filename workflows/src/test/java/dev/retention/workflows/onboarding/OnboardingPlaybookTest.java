@@ -13,8 +13,8 @@ import static dev.retention.workflows.common.Milestone.THREE_QUESTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestSupport;
-import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
@@ -37,15 +37,12 @@ import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TaskAssignee;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,7 +55,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * milestone celebrations and stall detection all along.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class OnboardingPlaybookTest {
+class OnboardingPlaybookTest extends PlaybookTestBase {
 
   static final String CUSTOMER = "c-9";
   static final String CSM = "csm-1";
@@ -67,21 +64,6 @@ class OnboardingPlaybookTest {
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       PlaybookTestSupport.extension(OnboardingPlaybookImpl.class);
-
-  TestWorkflowEnvironment testEnv;
-  WorkflowClient client;
-  Worker worker;
-  RecordingActivities activities;
-
-  @BeforeEach
-  void startWorker(TestWorkflowEnvironment testEnv, Worker worker) {
-    this.testEnv = testEnv;
-    this.client = testEnv.getWorkflowClient();
-    this.worker = worker;
-    this.activities = new RecordingActivities();
-    worker.registerActivitiesImplementations(activities);
-    testEnv.start();
-  }
 
   // ---- no milestone at all ----------------------------------------------------------------------
 
