@@ -175,14 +175,12 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
     if (customerHasResponded() && handedOver) {
       return;
     }
-    markCustomerResponded();
     handedOver = true;
-    createTask(
+    handOverToCsm(
         "customer-responded-task",
-        TaskAssignee.CSM,
         "Customer responded: follow up personally",
-        "The customer answered (" + source + "). Automated emails have stopped.",
-        now().plus(cadence.days(1)),
+        source,
+        cadence.days(1),
         TaskPriority.HIGH);
   }
 

@@ -269,27 +269,25 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     if (customerHasResponded()) {
       return;
     }
-    markCustomerResponded();
     if (outcome() == RunOutcome.CHURNED) {
-      createTask(
+      handOverToCsm(
           "churned-customer-replied-task",
-          TaskAssignee.CSM,
           "A churned customer replied: follow up personally",
-          "The customer answered (" + source + "). The win-back emails have stopped.",
-          now().plus(cadence.days(1)),
+          source,
+          "The win-back emails have stopped.",
+          cadence.days(1),
           TaskPriority.HIGH);
-      return;
+    } else if (outcome() != null) {
+      // Saved, with only the backend notification left: nothing to follow up.
+      markCustomerResponded();
+    } else {
+      handOverToCsm(
+          "customer-responded-task",
+          "Customer responded about the cancellation: follow up personally",
+          source,
+          cadence.hours(2),
+          TaskPriority.URGENT);
     }
-    if (outcome() != null) {
-      return;
-    }
-    createTask(
-        "customer-responded-task",
-        TaskAssignee.CSM,
-        "Customer responded about the cancellation: follow up personally",
-        "The customer answered (" + source + "). Automated emails have stopped.",
-        now().plus(cadence.hours(2)),
-        TaskPriority.URGENT);
   }
 
   private static String orNone(String text) {

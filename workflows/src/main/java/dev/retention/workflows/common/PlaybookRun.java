@@ -391,6 +391,33 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     return receipt;
   }
 
+  /**
+   * The customer answered: from here on no automated email goes to them, and the CSM gets a task to
+   * follow up personally (the common rule of every playbook).
+   */
+  protected final void handOverToCsm(
+      String step, String title, String source, Duration dueIn, TaskPriority priority) {
+    handOverToCsm(step, title, source, "Automated emails have stopped.", dueIn, priority);
+  }
+
+  /** As above, saying what stopped (e.g. the win-back emails). */
+  protected final void handOverToCsm(
+      String step,
+      String title,
+      String source,
+      String stopped,
+      Duration dueIn,
+      TaskPriority priority) {
+    markCustomerResponded();
+    createTask(
+        step,
+        TaskAssignee.CSM,
+        title,
+        "The customer answered (" + source + "). " + stopped,
+        now().plus(dueIn),
+        priority);
+  }
+
   /** Adds a note on the customer in the CRM, by the CSM; unique per step of the run. */
   protected final void addNote(String step, String body) {
     crm.addNote(

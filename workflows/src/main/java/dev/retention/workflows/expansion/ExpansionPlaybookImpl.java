@@ -14,7 +14,6 @@ import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
-import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Instant;
@@ -126,15 +125,13 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     if (customerHasResponded()) {
       return;
     }
-    markCustomerResponded();
     handedOver = true;
     setStage(Stage.CSM_FOLLOW_UP.name());
-    createTask(
+    handOverToCsm(
         "customer-interested-task",
-        TaskAssignee.CSM,
         "Customer interested in expanding: follow up personally",
-        "The customer answered (" + source + "). Automated emails have stopped.",
-        now().plus(cadence.days(1)),
+        source,
+        cadence.days(1),
         TaskPriority.HIGH);
   }
 }

@@ -215,18 +215,17 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
     if (customerHasResponded() || category == NpsCategory.DETRACTOR) {
       return;
     }
-    markCustomerResponded();
     if (category == NpsCategory.PASSIVE) {
       // Their answer to "what would make it a 10?" is the feedback this run is for.
+      markCustomerResponded();
       reply = text == null || text.isBlank() ? "(reply by email; see the CSM's inbox)" : text;
       return;
     }
-    createTask(
+    handOverToCsm(
         "customer-responded-task",
-        TaskAssignee.CSM,
         "Promoter replied: follow up personally",
-        "The customer answered (" + source + "). Automated emails have stopped.",
-        now().plus(cadence.days(1)),
+        source,
+        cadence.days(1),
         TaskPriority.NORMAL);
   }
 

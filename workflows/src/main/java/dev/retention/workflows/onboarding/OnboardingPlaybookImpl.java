@@ -249,13 +249,11 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
     if (customerHasResponded()) {
       return;
     }
-    markCustomerResponded();
-    createTask(
+    handOverToCsm(
         "customer-responded-task",
-        TaskAssignee.CSM,
         "Trial customer replied: follow up personally",
-        "The customer answered (" + source + "). Automated emails have stopped.",
-        now().plus(cadence.days(1)),
+        source,
+        cadence.days(1),
         TaskPriority.HIGH);
   }
 }
