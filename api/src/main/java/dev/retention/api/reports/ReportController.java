@@ -1,5 +1,6 @@
 package dev.retention.api.reports;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.retention.activities.reports.Reports;
 import dev.retention.api.problems.ApiProblem;
 import java.time.Clock;
@@ -32,25 +33,8 @@ class ReportController {
 
   record PlaybooksAnswer(Instant from, Instant to, List<Reports.PlaybookReport> playbooks) {}
 
-  record NpsAnswer(
-      Instant from,
-      Instant to,
-      long responses,
-      long promoters,
-      long passives,
-      long detractors,
-      Integer nps) {}
-
-  record OnboardingAnswer(
-      Instant from,
-      Instant to,
-      long started,
-      long completed,
-      long closed,
-      Double completionRate,
-      long reachedFirstValue,
-      Duration medianTimeToFirstValue,
-      Double firstValueWithin24HoursRate) {}
+  /** A report with the window it covers; the report's own fields sit beside from and to. */
+  record Answer<R>(Instant from, Instant to, @JsonUnwrapped R report) {}
 
   @GetMapping("/api/reports/playbooks")
   PlaybooksAnswer playbooks(
@@ -60,29 +44,17 @@ class ReportController {
   }
 
   @GetMapping("/api/reports/nps")
-  NpsAnswer nps(
+  Answer<Reports.NpsReport> nps(
       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
     Window w = window(from, to);
-    Reports.NpsReport r = reports.nps(w.from(), w.to());
-    return new NpsAnswer(
-        w.from(), w.to(), r.responses(), r.promoters(), r.passives(), r.detractors(), r.nps());
+    return new Answer<>(w.from(), w.to(), reports.nps(w.from(), w.to()));
   }
 
   @GetMapping("/api/reports/onboarding")
-  OnboardingAnswer onboarding(
+  Answer<Reports.OnboardingReport> onboarding(
       @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
     Window w = window(from, to);
-    Reports.OnboardingReport r = reports.onboarding(w.from(), w.to());
-    return new OnboardingAnswer(
-        w.from(),
-        w.to(),
-        r.started(),
-        r.completed(),
-        r.closed(),
-        r.completionRate(),
-        r.reachedFirstValue(),
-        r.medianTimeToFirstValue(),
-        r.firstValueWithin24HoursRate());
+    return new Answer<>(w.from(), w.to(), reports.onboarding(w.from(), w.to()));
   }
 
   private Window window(String from, String to) {
