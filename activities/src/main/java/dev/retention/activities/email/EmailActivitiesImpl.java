@@ -42,7 +42,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   private final EmailTemplates templates;
   private final EmailProvider provider;
   private final Clock clock;
-  private final String productName;
+  private final EmailVariables variables;
   private final CrmTasks tasks;
   private final UnsubscribeLinks unsubscribeLinks;
 
@@ -64,7 +64,7 @@ public class EmailActivitiesImpl implements EmailActivities {
     this.templates = templates;
     this.provider = provider;
     this.clock = clock;
-    this.productName = productName;
+    this.variables = new EmailVariables(productName);
     this.tasks = tasks;
     this.unsubscribeLinks = unsubscribeLinks;
   }
@@ -273,7 +273,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   }
 
   private Map<String, String> variables(Customer customer, Csm csm, Map<String, String> step) {
-    return new EmailVariables(productName).of(customer, csm, step);
+    return variables.of(customer, csm, step);
   }
 
   private static EmailReceipt receipt(Communications.Claim claim) {

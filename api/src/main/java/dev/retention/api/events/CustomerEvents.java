@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -63,7 +64,7 @@ public class CustomerEvents {
   }
 
   public Touched signup(Customer customer) {
-    return startOrJoin(Playbook.ONBOARDING, customer, () -> starts.onboarding(customer));
+    return startOrJoin(() -> starts.onboarding(customer));
   }
 
   public Touched milestone(Customer customer, Milestone milestone) {
@@ -76,9 +77,7 @@ public class CustomerEvents {
   }
 
   public Touched nps(Customer customer, int score, String comment) {
-    Touched touched =
-        startOrJoin(
-            Playbook.NPS_FOLLOW_UP, customer, () -> starts.npsFollowUp(customer, score, comment));
+    Touched touched = startOrJoin(() -> starts.npsFollowUp(customer, score, comment));
     nps.record(customer.id(), score, comment, touched.workflowIds().getFirst(), clock.instant());
     timeline.add(
         customer.id(),
@@ -145,10 +144,9 @@ public class CustomerEvents {
     if (!cancelling
         && health.score() < AT_RISK_BELOW
         && (before == null || before >= AT_RISK_BELOW)) {
-      startQuietly(
-          Playbook.AT_RISK,
-          customer,
-          () -> starts.atRisk(customer, health.score(), "health fell to " + health.score()),
+      add(
+          startOrJoin(
+              () -> starts.atRisk(customer, health.score(), "health fell to " + health.score())),
           touched,
           started);
     }
@@ -158,10 +156,8 @@ public class CustomerEvents {
             && health.previousPlanUsage() != null
             && qualifiesForExpansion(before, health.previousPlanUsage());
     if (!cancelling && qualifies && !qualifiedBefore) {
-      startQuietly(
-          Playbook.EXPANSION,
-          customer,
-          () -> starts.expansion(customer, health.score(), health.planUsage()),
+      add(
+          startOrJoin(() -> starts.expansion(customer, health.score(), health.planUsage())),
           touched,
           started);
     }
@@ -172,31 +168,19 @@ public class CustomerEvents {
     return score > EXPANSION_ABOVE && planUsage >= EXPANSION_USAGE;
   }
 
-  private void startQuietly(
-      Playbook playbook,
-      Customer customer,
-      java.util.function.Supplier<PlaybookRuns.Started> start,
-      Set<String> touched,
-      List<String> started) {
-    try {
-      String id = start.get().workflowId();
-      touched.add(id);
-      started.add(id);
-    } catch (PlaybookRuns.AlreadyRunning running) {
-      touched.add(running.workflowId());
-    }
-  }
-
-  private Touched startOrJoin(
-      Playbook playbook,
-      Customer customer,
-      java.util.function.Supplier<PlaybookRuns.Started> start) {
+  /** Starts a run, or, when one is running already, answers with that one. */
+  private static Touched startOrJoin(Supplier<PlaybookRuns.Started> start) {
     try {
       String id = start.get().workflowId();
       return new Touched(List.of(id), List.of(id), null);
     } catch (PlaybookRuns.AlreadyRunning running) {
       return new Touched(List.of(running.workflowId()), List.of(), null);
     }
+  }
+
+  private static void add(Touched more, Set<String> touched, List<String> started) {
+    touched.addAll(more.workflowIds());
+    started.addAll(more.started());
   }
 
   private List<String> runningIds(Customer customer, Playbook playbook) {
