@@ -1,5 +1,6 @@
 package dev.retention.api;
 
+import dev.retention.api.security.KeyCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RetentionApplication {
 
   public static void main(String[] args) {
+    if (KeyCommand.isCommand(args)) {
+      System.exit(KeyCommand.run(RetentionApplication.class, args));
+    }
     SpringApplication.run(RetentionApplication.class, args);
   }
 }

@@ -21,17 +21,30 @@ public class RunProjection {
 
   /** Runs filtered by any of customer, playbook and status, newest first. */
   public List<RunRow> list(String customerId, String playbook, String status, int limit) {
+    return list(customerId, playbook, status, null, limit);
+  }
+
+  /**
+   * The same, limited to the customers that the given CSMs own now (null: every customer), so a CSM
+   * sees the runs of their portfolio and a manager those of their team.
+   */
+  public List<RunRow> list(
+      String customerId, String playbook, String status, List<String> csmIds, int limit) {
     return jdbc.sql(
             """
             select * from playbook_runs
             where (cast(:customer as text) is null or customer_id = :customer)
               and (cast(:playbook as text) is null or playbook = :playbook)
               and (cast(:status as text) is null or status = :status)
+              and (cast(:scoped as boolean) is false or customer_id in
+                    (select id from customers where csm_id = any(cast(:csms as text[]))))
             order by started_at desc, run_id limit :limit
             """)
         .param("customer", customerId)
         .param("playbook", playbook)
         .param("status", status)
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
         .param("limit", limit)
         .query(RunProjection::map)
         .list();

@@ -65,7 +65,8 @@ public final class PostgresExtension implements BeforeEachCallback, ParameterRes
                 .sql(
                     """
                     select tablename from pg_tables
-                    where schemaname = 'public' and tablename <> 'flyway_schema_history'
+                    where schemaname = 'public'
+                      and tablename not in ('flyway_schema_history', 'audit_log')
                     order by tablename
                     """)
                 .query(String.class)

@@ -12,6 +12,7 @@ import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
 import jakarta.validation.Valid;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -36,6 +37,7 @@ class CustomerController {
   private final Communications communications;
   private final CrmTasks tasks;
   private final CustomerEvents events;
+  private final Access access;
 
   CustomerController(
       CustomerDirectory directory,
@@ -43,7 +45,9 @@ class CustomerController {
       Timeline timeline,
       Communications communications,
       CrmTasks tasks,
-      CustomerEvents events) {
+      CustomerEvents events,
+      Access access) {
+    this.access = access;
     this.directory = directory;
     this.scoring = scoring;
     this.timeline = timeline;
@@ -80,6 +84,7 @@ class CustomerController {
   ResponseEntity<CustomerView> put(
       @PathVariable String customerId, @Valid @RequestBody CustomerRequest body) {
     Ids.check("customerId", customerId);
+    access.customer(customerId);
     try {
       ZoneId.of(body.timezone());
     } catch (DateTimeException e) {
@@ -145,6 +150,7 @@ class CustomerController {
 
   private Customer customer(String customerId) {
     Ids.check("customerId", customerId);
+    access.customer(customerId);
     return directory
         .findCustomer(customerId)
         .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));

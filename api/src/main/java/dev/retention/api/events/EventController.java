@@ -6,6 +6,7 @@ import dev.retention.api.customers.Ids;
 import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Milestone;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -31,10 +32,12 @@ class EventController {
 
   private final PlaybookRuns runs;
   private final CustomerEvents events;
+  private final Access access;
 
-  EventController(PlaybookRuns runs, CustomerEvents events) {
+  EventController(PlaybookRuns runs, CustomerEvents events, Access access) {
     this.runs = runs;
     this.events = events;
+    this.access = access;
   }
 
   record CustomerEvent(@NotBlank String customerId) {}
@@ -100,7 +103,8 @@ class EventController {
   }
 
   private Customer customer(String customerId) {
-    return runs.customer(Ids.check("customerId", customerId));
+    access.customer(Ids.check("customerId", customerId));
+    return runs.customer(customerId);
   }
 
   private static ResponseEntity<Answer> accepted(CustomerEvents.Touched touched) {

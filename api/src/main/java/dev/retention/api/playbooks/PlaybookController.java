@@ -2,6 +2,7 @@ package dev.retention.api.playbooks;
 
 import dev.retention.api.customers.Ids;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
@@ -30,10 +31,12 @@ class PlaybookController {
 
   private final PlaybookRuns runs;
   private final PlaybookStarts starts;
+  private final Access access;
 
-  PlaybookController(PlaybookRuns runs, PlaybookStarts starts) {
+  PlaybookController(PlaybookRuns runs, PlaybookStarts starts, Access access) {
     this.runs = runs;
     this.starts = starts;
+    this.access = access;
   }
 
   record StartRequest(
@@ -44,13 +47,15 @@ class PlaybookController {
   @PostMapping("/api/playbooks")
   ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
     Ids.check("customerId", body.customerId());
+    access.customer(body.customerId());
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(starts.byHand(body.playbook(), body.customerId(), body.reason()));
   }
 
   @GetMapping("/api/playbooks/{workflowId}")
   RunView get(@PathVariable String workflowId) {
-    return runs.view(checkWorkflowId(workflowId));
+    access.run(checkWorkflowId(workflowId));
+    return runs.view(workflowId);
   }
 
   @GetMapping("/api/playbooks")
@@ -60,6 +65,7 @@ class PlaybookController {
       @RequestParam(required = false) String status) {
     if (customerId != null) {
       Ids.check("customerId", customerId);
+      access.customer(customerId);
     }
     if (playbook != null && Playbook.fromId(playbook).isEmpty()) {
       throw ApiProblem.invalid(
@@ -73,11 +79,13 @@ class PlaybookController {
       throw ApiProblem.invalid(
           "status", "status must be one of " + STATUSES.stream().sorted().toList());
     }
-    return runs.list(customerId, playbook, status);
+    return runs.list(customerId, playbook, status, access.visibleCsmIds().orElse(null));
   }
 
   @PostMapping("/api/playbooks/{workflowId}/outcomes")
   RunView outcome(@PathVariable String workflowId, @Valid @RequestBody OutcomeRequest body) {
+    access.run(checkWorkflowId(workflowId));
+    String author = access.outcomeAuthor(body.csmId());
     OutcomeType type;
     try {
       type = OutcomeType.valueOf(body.type());
@@ -90,12 +98,13 @@ class PlaybookController {
               + Arrays.stream(OutcomeType.values()).map(Enum::name).toList());
     }
     return runs.recordOutcome(
-        checkWorkflowId(workflowId), new CsmOutcome(type, body.note(), body.csmId()));
+        checkWorkflowId(workflowId), new CsmOutcome(type, body.note(), author));
   }
 
   @DeleteMapping("/api/playbooks/{workflowId}")
   ResponseEntity<Map<String, String>> cancel(@PathVariable String workflowId) {
-    runs.cancel(checkWorkflowId(workflowId));
+    access.run(checkWorkflowId(workflowId));
+    runs.cancel(workflowId);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(Map.of("workflowId", workflowId, "status", "CANCELLING"));
   }

@@ -206,8 +206,10 @@ public class PlaybookRuns {
     return fromState(state, info.getExecution().getRunId(), status, closedAt);
   }
 
-  public List<RunView> list(String customerId, String playbook, String status) {
-    return projection.list(customerId, playbook, status, 500).stream()
+  /** Runs from the projection; {@code csmIds} limits them to those CSMs' customers (null: all). */
+  public List<RunView> list(
+      String customerId, String playbook, String status, List<String> csmIds) {
+    return projection.list(customerId, playbook, status, csmIds, 500).stream()
         .map(PlaybookRuns::fromRow)
         .toList();
   }

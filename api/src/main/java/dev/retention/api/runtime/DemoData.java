@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * written with upserts, so starting again leaves one copy (and restores edited demo rows).
  */
 @Component
+@Order(10)
 @ConditionalOnProperty(name = "retention.demo-data.enabled", havingValue = "true")
 class DemoData implements ApplicationRunner {
 

@@ -1,10 +1,12 @@
 package dev.retention.api.runtime;
 
+import dev.retention.api.security.Credentials;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
@@ -12,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 /** Says, in one short block at start-up, where the API, Temporal and the database are. */
 @Component
+@ConditionalOnWebApplication
 class StartupReport {
 
   private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
@@ -19,14 +22,17 @@ class StartupReport {
   private final Environment env;
   private final ObjectProvider<EmbeddedPostgres> embeddedPostgres;
   private final PlaybookSettings settings;
+  private final Credentials credentials;
 
   StartupReport(
       Environment env,
       ObjectProvider<EmbeddedPostgres> embeddedPostgres,
-      PlaybookSettings settings) {
+      PlaybookSettings settings,
+      Credentials credentials) {
     this.env = env;
     this.embeddedPostgres = embeddedPostgres;
     this.settings = settings;
+    this.credentials = credentials;
   }
 
   @EventListener
@@ -57,13 +63,45 @@ class StartupReport {
           Temporal  {}  task queue {}
           Database  {}
           Day       retention.playbooks.day-length = {}
-        ---------------------------------------------""",
+        {}---------------------------------------------""",
         ManagementFactory.getRuntimeMXBean().getUptime(),
         port,
         temporal,
         env.getProperty("retention.task-queue"),
         database,
-        settings.dayLength());
+        settings.dayLength(),
+        credentialsBlock(port));
+  }
+
+  /** The credentials this start created, shown here once; never logged again. */
+  private String credentialsBlock(String port) {
+    Credentials.Created created = credentials.takeCreated();
+    if (created.isEmpty()) {
+      return "  Access    every call needs credentials (first-start ones were shown once; admins"
+          + " make more at POST /api/admin/keys)\n";
+    }
+    StringBuilder block = new StringBuilder("  Access    shown this once; keep them:\n");
+    if (created.adminKey() != null) {
+      block
+          .append("    admin key (scope admin), for the README walk-through:\n")
+          .append("      export RETENTION_KEY=")
+          .append(created.adminKey())
+          .append('\n');
+    }
+    if (!created.logins().isEmpty()) {
+      block.append("    logins (POST http://localhost:").append(port).append("/api/session):\n");
+      created
+          .logins()
+          .forEach(
+              l ->
+                  block
+                      .append("      ")
+                      .append(
+                          String.format(
+                              "%-6s %-8s password %s", l.username(), l.role(), l.password()))
+                      .append('\n'));
+    }
+    return block.toString();
   }
 
   private static String redact(String url) {

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.embedded-postgres.data-dir=",
       "retention.playbooks.day-length=PT2S",
       "retention.demo-data.enabled=false",
+      "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
       // Email webhooks and unsubscribe links, signed in the tests with the other halves.
       "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET,
       "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,

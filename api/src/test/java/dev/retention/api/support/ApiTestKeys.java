@@ -22,4 +22,8 @@ public final class ApiTestKeys {
   public static final String SENDGRID_INBOUND_TOKEN = "api-test-inbound-token-5d1c";
 
   public static final String RESEND_WEBHOOK_SECRET = "whsec_nddogqn3v0zzocuNKzv6tIXvxPN07a9n";
+
+  /** The admin integration key the API tests call with (registered by its hash at start). */
+  public static final String ADMIN_KEY =
+      "rpk_apitestadmin_ApiTestOnlyAdminKeyNeverUseItAnywhereElse01";
 }

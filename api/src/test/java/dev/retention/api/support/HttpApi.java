@@ -3,6 +3,7 @@ package dev.retention.api.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,16 +12,88 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-/** A small JSON client for the API under test, over real HTTP. */
+/**
+ * A small JSON client for the API under test, over real HTTP, calling like a real client: with the
+ * tests' admin integration key unless told otherwise ({@link #withKey}, {@link #anonymous}, or a
+ * person's login session from {@link #login}).
+ */
 public final class HttpApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http;
+  private final CookieManager cookies;
   private final String base;
+  private final String bearer;
 
   public HttpApi(int port) {
-    this.base = "http://localhost:" + port;
+    this("http://localhost:" + port, ApiTestKeys.ADMIN_KEY, null);
+  }
+
+  private HttpApi(String base, String bearer, CookieManager cookies) {
+    this.base = base;
+    this.bearer = bearer;
+    this.cookies = cookies;
+    this.http =
+        cookies == null
+            ? HttpClient.newHttpClient()
+            : HttpClient.newBuilder().cookieHandler(cookies).build();
+  }
+
+  /** The same API called with another integration key. */
+  public HttpApi withKey(String key) {
+    return new HttpApi(base, key, null);
+  }
+
+  /** The same API called without any credentials. */
+  public HttpApi anonymous() {
+    return new HttpApi(base, null, null);
+  }
+
+  /** A person's session: logs in with POST /api/session; writes send the CSRF token. */
+  public HttpApi login(String username, String password) {
+    HttpApi session = new HttpApi(base, null, new CookieManager());
+    Response answer =
+        session.post(
+            "/api/session",
+            "{\"username\":\"%s\",\"password\":\"%s\"}".formatted(username, password));
+    if (answer.status() != 200) {
+      throw new AssertionError("login as " + username + " failed: " + answer);
+    }
+    return session;
+  }
+
+  /** Creates an integration key with the given scopes (as the admin); returns the key. */
+  public String createKey(String... scopes) {
+    StringBuilder list = new StringBuilder();
+    for (String scope : scopes) {
+      list.append(list.isEmpty() ? "" : ",").append('"').append(scope).append('"');
+    }
+    Response created = post("/api/admin/keys", "{\"name\":\"test key\",\"scopes\":[" + list + "]}");
+    if (created.status() != 201) {
+      throw new AssertionError("could not create a key: " + created);
+    }
+    return created.body().path("key").asText();
+  }
+
+  /** Creates a login (as the admin) with a fresh password; returns the password. */
+  public String createLogin(String username, String role, String csmId, String email) {
+    String password = "pw-" + UUID.randomUUID();
+    Response created =
+        put(
+            "/api/admin/people/" + username,
+            """
+            {"name":"%s","email":"%s","role":"%s",%s"password":"%s"}"""
+                .formatted(
+                    username,
+                    email,
+                    role,
+                    csmId == null ? "" : "\"csmId\":\"" + csmId + "\",",
+                    password));
+    if (created.status() != 201 && created.status() != 200) {
+      throw new AssertionError("could not create login " + username + ": " + created);
+    }
+    return password;
   }
 
   public record Response(int status, String contentType, JsonNode body) {
@@ -101,6 +174,15 @@ public final class HttpApi {
   }
 
   private Response send(HttpRequest.Builder request) {
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    if (cookies != null) {
+      cookies.getCookieStore().getCookies().stream()
+          .filter(c -> c.getName().equals("XSRF-TOKEN"))
+          .findFirst()
+          .ifPresent(c -> request.header("X-XSRF-TOKEN", c.getValue()));
+    }
     try {
       HttpResponse<String> response =
           http.send(

@@ -1,0 +1,113 @@
+package dev.retention.api.security;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.common.Playbook;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ownership: a CSM reads and acts on their own customers and runs, a manager on their team's, an
+ * admin and integration keys (by scope, checked by {@link AccessRules}) on all. Each check also
+ * tells the audit trail which customer and run the request is about.
+ */
+@Component
+public class Access {
+
+  private final CustomerDirectory directory;
+  private final People people;
+
+  public Access(CustomerDirectory directory, People people) {
+    this.directory = directory;
+    this.people = people;
+  }
+
+  /**
+   * Refuses (403) a person whose portfolio does not hold the customer. An unknown customer is
+   * refused to people as well, so ids cannot be probed; keys and admins get the usual 404 later.
+   */
+  public void customer(String customerId) {
+    AuditTrail.customer(customerId);
+    Caller caller = Callers.require();
+    Optional<List<String>> visible = visibleCsmIds(caller);
+    if (visible.isEmpty()) {
+      return;
+    }
+    Optional<String> csm = directory.findCustomer(customerId).map(Customer::csmId);
+    if (csm.isEmpty() || !visible.get().contains(csm.get())) {
+      throw forbidden(
+          "customer "
+              + customerId
+              + " is not in "
+              + (caller.role() == Role.MANAGER ? "your team's" : "your")
+              + " portfolio");
+    }
+  }
+
+  /** The same rule for a run, through the customer its workflow id names. */
+  public void run(String workflowId) {
+    AuditTrail.workflow(workflowId);
+    Optional<String> customerId = customerOf(workflowId);
+    if (customerId.isPresent()) {
+      customer(customerId.get());
+    } else if (visibleCsmIds(Callers.require()).isPresent()) {
+      throw forbidden("run " + workflowId + " is not in your portfolio");
+    }
+  }
+
+  /** The CSMs whose customers the caller sees: empty for everyone's (keys, admins). */
+  public Optional<List<String>> visibleCsmIds() {
+    return visibleCsmIds(Callers.require());
+  }
+
+  private Optional<List<String>> visibleCsmIds(Caller caller) {
+    if (caller.isKey() || caller.isAdmin()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        caller.role() == Role.MANAGER
+            ? people.teamCsmIds(caller.email())
+            : caller.csmId() == null ? List.of() : List.of(caller.csmId()));
+  }
+
+  /**
+   * The CSM an outcome is attributed to. A person records as themselves: a body {@code csmId}
+   * naming someone else is refused. A key (a backend tool acting for a CSM) may name the CSM.
+   */
+  public String outcomeAuthor(String bodyCsmId) {
+    Caller caller = Callers.require();
+    if (caller.isKey()) {
+      return bodyCsmId;
+    }
+    String self = caller.csmId() != null ? caller.csmId() : caller.id();
+    if (bodyCsmId != null && !bodyCsmId.equals(self)) {
+      throw new ApiProblem(
+          HttpStatus.FORBIDDEN,
+          "Forbidden",
+          "csmId may only name yourself ("
+              + self
+              + "); leave it out and the outcome is recorded as yours",
+          "csmId",
+          null);
+    }
+    return self;
+  }
+
+  /** Workflow ids are {@code <playbook>-<customerId>}. */
+  static Optional<String> customerOf(String workflowId) {
+    return Arrays.stream(Playbook.values())
+        .map(p -> p.id() + "-")
+        .filter(workflowId::startsWith)
+        .map(prefix -> workflowId.substring(prefix.length()))
+        .filter(id -> !id.isEmpty())
+        .findFirst();
+  }
+
+  private static ApiProblem forbidden(String detail) {
+    return new ApiProblem(HttpStatus.FORBIDDEN, "Forbidden", detail, null, null);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.retention.api.security;
+
+import dev.retention.activities.email.UnsubscribeLinks;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Who may call what, in one table: for each endpoint the scope an integration key needs and the
+ * roles a person needs. Ownership (a CSM's own customers, a manager's team) is checked by {@link
+ * Access} where the customer is known. Anything not listed needs some credentials.
+ */
+public final class AccessRules {
+
+  private static final Set<Role> EVERYONE = EnumSet.allOf(Role.class);
+  private static final Set<Role> LEADS = EnumSet.of(Role.MANAGER, Role.ADMIN);
+  private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
+
+  /** One row: a method (null for any) and path pattern, and what it needs (null scope: public). */
+  public record Rule(HttpMethod method, String pattern, Scope scope, Set<Role> roles) {
+
+    boolean isPublic() {
+      return scope == null && roles.isEmpty();
+    }
+
+    /** Any authenticated caller: a person of any role or a key of any scope. */
+    boolean anyCaller() {
+      return scope == null && !roles.isEmpty();
+    }
+
+    RequestMatcher matcher() {
+      return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);
+    }
+
+    boolean allows(Caller caller) {
+      if (anyCaller()) {
+        return true;
+      }
+      return caller.isKey() ? caller.hasScope(scope) : roles.contains(caller.role());
+    }
+
+    /** What is missing, in words, for a caller this rule refuses. */
+    String needs(Caller caller) {
+      if (caller.isKey()) {
+        return "this integration key lacks the scope '"
+            + scope.id()
+            + "' that "
+            + (method == null ? "" : method.name() + " ")
+            + pattern
+            + " needs";
+      }
+      return "a "
+          + caller.role().name()
+          + " login may not call "
+          + (method == null ? "" : method.name() + " ")
+          + pattern
+          + "; it is for "
+          + roles.stream().map(Enum::name).sorted().collect(Collectors.joining(", "))
+          + " logins and keys with the scope '"
+          + scope.id()
+          + "'";
+    }
+
+    AuthorizationManager<RequestAuthorizationContext> manager() {
+      return (authentication, context) ->
+          new AuthorizationDecision(
+              Callers.of(authentication.get()).map(this::allows).orElse(false));
+    }
+  }
+
+  public static final List<Rule> RULES =
+      List.of(
+          open(HttpMethod.GET, "/actuator/health"),
+          open(HttpMethod.GET, "/actuator/health/**"),
+          // Signed by the providers; each controller checks the signature.
+          open(HttpMethod.POST, "/api/webhooks/**"),
+          // Signed links in emails; RFC 8058 one-click posts come from mail providers.
+          open(HttpMethod.GET, UnsubscribeLinks.PATH),
+          open(HttpMethod.POST, UnsubscribeLinks.PATH),
+          open(HttpMethod.POST, "/api/session"),
+          new Rule(HttpMethod.GET, "/api/session", null, EVERYONE),
+          new Rule(HttpMethod.DELETE, "/api/session", null, EVERYONE),
+          new Rule(HttpMethod.PUT, "/api/csms/*", Scope.CUSTOMERS_WRITE, ADMINS),
+          new Rule(HttpMethod.PUT, "/api/customers/*", Scope.CUSTOMERS_WRITE, ADMINS),
+          new Rule(HttpMethod.POST, "/api/customers/*/metrics", Scope.EVENTS_WRITE, ADMINS),
+          new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),
+          // A CSM may say their own customer replied (a phone call, a chat).
+          new Rule(HttpMethod.POST, "/api/events/customer-replied", Scope.EVENTS_WRITE, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/events/**", Scope.EVENTS_WRITE, ADMINS),
+          new Rule(HttpMethod.POST, "/api/playbooks", Scope.PLAYBOOKS_WRITE, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/playbooks/*/outcomes", Scope.PLAYBOOKS_WRITE, EVERYONE),
+          new Rule(HttpMethod.DELETE, "/api/playbooks/*", Scope.PLAYBOOKS_WRITE, EVERYONE),
+          new Rule(HttpMethod.GET, "/api/playbooks/**", Scope.READ, EVERYONE),
+          new Rule(HttpMethod.GET, "/api/reports/**", Scope.READ, LEADS),
+          new Rule(HttpMethod.GET, "/api/templates/**", Scope.READ, EVERYONE),
+          new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
+          new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
+          new Rule(null, "/codec/**", Scope.OPS, ADMINS),
+          new Rule(null, "/actuator/**", Scope.OPS, ADMINS));
+
+  private AccessRules() {}
+
+  private static Rule open(HttpMethod method, String pattern) {
+    return new Rule(method, pattern, null, Set.of());
+  }
+
+  /** The first rule that applies to a request, as the filter chain applies them. */
+  public static Optional<Rule> ruleFor(HttpServletRequest request) {
+    return RULES.stream().filter(r -> r.matcher().matches(request)).findFirst();
+  }
+}

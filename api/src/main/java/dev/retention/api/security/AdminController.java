@@ -1,0 +1,137 @@
+package dev.retention.api.security;
+
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.api.customers.Ids;
+import dev.retention.api.problems.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Integration keys and people's logins, for admins. A key's secret is shown once, at creation. */
+@RestController
+class AdminController {
+
+  private final ApiKeys keys;
+  private final People people;
+  private final CustomerDirectory directory;
+  private final PasswordEncoder passwords;
+
+  AdminController(
+      ApiKeys keys, People people, CustomerDirectory directory, PasswordEncoder passwords) {
+    this.keys = keys;
+    this.people = people;
+    this.directory = directory;
+    this.passwords = passwords;
+  }
+
+  record KeyRequest(@NotBlank @Size(max = 200) String name, @NotEmpty List<String> scopes) {}
+
+  record PersonRequest(
+      @NotBlank @Size(max = 200) String name,
+      @NotBlank @Email @Size(max = 200) String email,
+      @NotBlank String role,
+      String csmId,
+      @Size(min = 12, max = 200) String password) {}
+
+  @PostMapping("/api/admin/keys")
+  ResponseEntity<ApiKeys.NewKey> createKey(@Valid @RequestBody KeyRequest body) {
+    Set<Scope> scopes = scopes(body.scopes());
+    ApiKeys.NewKey created = keys.create(body.name().strip(), scopes, Callers.require().actor());
+    return ResponseEntity.status(HttpStatus.CREATED).body(created);
+  }
+
+  @GetMapping("/api/admin/keys")
+  List<ApiKeys.KeyInfo> keys() {
+    return keys.list();
+  }
+
+  @DeleteMapping("/api/admin/keys/{keyId}")
+  ResponseEntity<Void> revoke(@PathVariable String keyId) {
+    Ids.check("keyId", keyId);
+    if (keys.find(keyId).isEmpty()) {
+      throw ApiProblem.notFound("Key", "no integration key " + keyId);
+    }
+    keys.revoke(keyId);
+    return ResponseEntity.noContent().build();
+  }
+
+  @PutMapping("/api/admin/people/{username}")
+  ResponseEntity<People.Person> putPerson(
+      @PathVariable String username, @Valid @RequestBody PersonRequest body) {
+    Ids.check("username", username);
+    Role role;
+    try {
+      role = Role.valueOf(body.role());
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(
+          "role", "unknown role " + body.role() + "; roles are " + List.of(Role.values()));
+    }
+    if (role == Role.CSM && body.csmId() == null) {
+      throw ApiProblem.invalid("csmId", "a CSM login needs the csmId of its CSM record");
+    }
+    if (body.csmId() != null) {
+      Ids.check("csmId", body.csmId());
+      if (directory.findCsm(body.csmId()).isEmpty()) {
+        throw ApiProblem.notFound("CSM", "csmId " + body.csmId() + " is unknown");
+      }
+    }
+    people
+        .findByEmail(body.email())
+        .filter(other -> !other.username().equals(username))
+        .ifPresent(
+            other -> {
+              throw ApiProblem.conflict(
+                  "Email in use",
+                  "email " + body.email() + " already belongs to login " + other.username(),
+                  null);
+            });
+    String hash = body.password() == null ? null : passwords.encode(body.password());
+    boolean created =
+        people.upsert(username, body.name().strip(), body.email(), role, body.csmId(), hash);
+    return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(people.find(username).orElseThrow());
+  }
+
+  @GetMapping("/api/admin/people")
+  List<People.Person> people() {
+    return people.list();
+  }
+
+  @DeleteMapping("/api/admin/people/{username}")
+  ResponseEntity<Void> disable(@PathVariable String username) {
+    Ids.check("username", username);
+    if (people.find(username).isEmpty()) {
+      throw ApiProblem.notFound("Login", "no login " + username);
+    }
+    people.disable(username);
+    return ResponseEntity.noContent().build();
+  }
+
+  static Set<Scope> scopes(List<String> ids) {
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String id : ids) {
+      scopes.add(
+          Scope.fromId(id)
+              .orElseThrow(
+                  () ->
+                      ApiProblem.invalid(
+                          "scopes", "unknown scope " + id + "; scopes are " + Scope.ids())));
+    }
+    return scopes;
+  }
+}

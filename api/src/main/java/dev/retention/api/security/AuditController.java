@@ -1,0 +1,46 @@
+package dev.retention.api.security;
+
+import dev.retention.api.customers.Ids;
+import dev.retention.api.problems.ApiProblem;
+import java.time.Instant;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit trail for admins, newest first, filtered by customer, actor and time, paged. */
+@RestController
+class AuditController {
+
+  private final AuditLog audit;
+
+  AuditController(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  @GetMapping("/api/audit")
+  AuditLog.Page audit(
+      @RequestParam(required = false) String customerId,
+      @RequestParam(required = false) String actor,
+      @RequestParam(required = false) Instant from,
+      @RequestParam(required = false) Instant to,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    if (customerId != null) {
+      Ids.check("customerId", customerId);
+    }
+    if (actor != null && !actor.matches("((key|person):)?[A-Za-z0-9._-]{1,64}")) {
+      throw ApiProblem.invalid(
+          "actor", "actor is a key id or username, optionally prefixed key: or person:");
+    }
+    if (page < 0 || page > 100_000) {
+      throw ApiProblem.invalid("page", "page must be between 0 and 100000");
+    }
+    if (size < 1 || size > 200) {
+      throw ApiProblem.invalid("size", "size must be between 1 and 200");
+    }
+    if (from != null && to != null && from.isAfter(to)) {
+      throw ApiProblem.invalid("from", "from must not be after to");
+    }
+    return audit.find(customerId, actor, from, to, page, size);
+  }
+}

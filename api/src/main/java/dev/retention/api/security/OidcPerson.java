@@ -1,0 +1,26 @@
+package dev.retention.api.security;
+
+import java.util.List;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+
+/** A person signed in through the identity provider, with the {@link Caller} they are here. */
+public class OidcPerson extends DefaultOidcUser {
+
+  private final Caller caller;
+
+  OidcPerson(Caller caller, OidcIdToken idToken, OidcUserInfo userInfo) {
+    super(
+        List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().name())),
+        idToken,
+        userInfo,
+        "email");
+    this.caller = caller;
+  }
+
+  public Caller caller() {
+    return caller;
+  }
+}

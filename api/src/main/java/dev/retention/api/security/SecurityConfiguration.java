@@ -1,0 +1,120 @@
+package dev.retention.api.security;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every call authenticated and authorised: integration keys ({@code Authorization: Bearer}) for the
+ * backend, login sessions (password, or single sign-on when configured) for people. Who may call
+ * what is {@link AccessRules}; ownership is {@link Access}; every write is audited.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  @Bean
+  SecurityFilterChain api(
+      HttpSecurity http,
+      ApiKeys keys,
+      AuditLog audit,
+      JsonMapper json,
+      SecurityContextRepository sessions,
+      ObjectProvider<ClientRegistrationRepository> sso,
+      ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> ssoPeople)
+      throws Exception {
+    ProblemResponses problems = new ProblemResponses(json);
+    RequestMatcher withKey = request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+    var paths = PathPatternRequestMatcher.withDefaults();
+    http.cors(Customizer.withDefaults())
+        // Sessions (browsers) need the CSRF token on writes; keys are not ambient credentials.
+        .csrf(
+            csrf ->
+                csrf.spa()
+                    .ignoringRequestMatchers(
+                        withKey,
+                        paths.matcher("/api/webhooks/**"),
+                        paths.matcher("/api/unsubscribe"),
+                        paths.matcher("/api/session")))
+        .httpBasic(basic -> basic.disable())
+        .formLogin(form -> form.disable())
+        .logout(logout -> logout.disable())
+        .requestCache(cache -> cache.disable())
+        .securityContext(context -> context.securityContextRepository(sessions))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .authorizeHttpRequests(
+            authorize -> {
+              for (AccessRules.Rule rule : AccessRules.RULES) {
+                if (rule.isPublic()) {
+                  authorize.requestMatchers(rule.matcher()).permitAll();
+                } else {
+                  authorize.requestMatchers(rule.matcher()).access(rule.manager());
+                }
+              }
+              authorize.anyRequest().authenticated();
+            })
+        .addFilterBefore(
+            new ApiKeyFilter(keys, problems), UsernamePasswordAuthenticationFilter.class)
+        .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class);
+    ClientRegistrationRepository registrations = sso.getIfAvailable();
+    if (registrations != null) {
+      http.oauth2Login(
+          login ->
+              login
+                  .clientRegistrationRepository(registrations)
+                  .userInfoEndpoint(user -> user.oidcUserService(ssoPeople.getObject()))
+                  .defaultSuccessUrl("/api/session", true));
+    }
+    return http.build();
+  }
+
+  @Bean
+  SecurityContextRepository securityContextRepository() {
+    return new HttpSessionSecurityContextRepository();
+  }
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  }
+
+  @Bean
+  UserDetailsService peopleWithPasswords(People people) {
+    return username ->
+        people
+            .passwordHash(username)
+            .map(hash -> User.withUsername(username).password(hash).roles("PERSON").build())
+            .orElseThrow(() -> new UsernameNotFoundException("no login " + username));
+  }
+
+  @Bean
+  AuthenticationManager passwordLogins(UserDetailsService users, PasswordEncoder encoder) {
+    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+    provider.setPasswordEncoder(encoder);
+    return new ProviderManager(provider);
+  }
+}

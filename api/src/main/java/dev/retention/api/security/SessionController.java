@@ -1,0 +1,119 @@
+package dev.retention.api.security;
+
+import dev.retention.api.problems.ApiProblem;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Login sessions for people: {@code POST /api/session} with a username and password answers who you
+ * are and sets the session cookie; {@code GET} says who the caller is (keys too); {@code DELETE}
+ * logs out. Writes with a session also need the CSRF token (cookie {@code XSRF-TOKEN}, header
+ * {@code X-XSRF-TOKEN}).
+ */
+@RestController
+class SessionController {
+
+  private final AuthenticationManager passwords;
+  private final People people;
+  private final SecurityContextRepository sessions;
+  private final SecurityContextHolderStrategy contexts =
+      SecurityContextHolder.getContextHolderStrategy();
+
+  SessionController(
+      AuthenticationManager passwords, People people, SecurityContextRepository sessions) {
+    this.passwords = passwords;
+    this.people = people;
+    this.sessions = sessions;
+  }
+
+  record Login(
+      @NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 200) String password) {}
+
+  record Me(
+      String actor,
+      String kind,
+      String id,
+      String name,
+      String role,
+      String csmId,
+      String email,
+      List<String> scopes) {
+    static Me of(Caller c) {
+      return new Me(
+          c.actor(),
+          c.kind().name(),
+          c.id(),
+          c.name(),
+          c.role() == null ? null : c.role().name(),
+          c.csmId(),
+          c.email(),
+          c.scopes().stream().map(Scope::id).sorted().toList());
+    }
+  }
+
+  @PostMapping("/api/session")
+  Me login(
+      @Valid @RequestBody Login body, HttpServletRequest request, HttpServletResponse response) {
+    AuditTrail.attemptedActor(body.username());
+    try {
+      passwords.authenticate(
+          UsernamePasswordAuthenticationToken.unauthenticated(body.username(), body.password()));
+    } catch (AuthenticationException e) {
+      throw new ApiProblem(
+          HttpStatus.UNAUTHORIZED,
+          "Login failed",
+          "the username or the password is wrong, or the login is disabled",
+          null,
+          null);
+    }
+    Caller caller =
+        people
+            .find(body.username())
+            .orElseThrow(() -> new IllegalStateException("login vanished: " + body.username()))
+            .caller();
+    // A new session id at login, so a session id planted before cannot be ridden.
+    HttpSession existing = request.getSession(false);
+    if (existing != null) {
+      request.changeSessionId();
+    }
+    SecurityContext context = contexts.createEmptyContext();
+    context.setAuthentication(new CallerAuthentication(caller));
+    contexts.setContext(context);
+    sessions.saveContext(context, request, response);
+    return Me.of(caller);
+  }
+
+  @GetMapping("/api/session")
+  Me me() {
+    return Me.of(Callers.require());
+  }
+
+  @DeleteMapping("/api/session")
+  ResponseEntity<Void> logout(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session != null) {
+      session.invalidate();
+    }
+    contexts.clearContext();
+    return ResponseEntity.noContent().build();
+  }
+}
