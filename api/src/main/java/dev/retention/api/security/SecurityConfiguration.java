@@ -48,6 +48,10 @@ class SecurityConfiguration {
       throws Exception {
     ProblemResponses problems = new ProblemResponses(json);
     RequestMatcher withKey = request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+    // Without a session there are no ambient credentials to ride: such a write is answered by
+    // authentication (401), not by CSRF.
+    RequestMatcher withoutSession =
+        request -> request.getRequestedSessionId() == null || !request.isRequestedSessionIdValid();
     var paths = PathPatternRequestMatcher.withDefaults();
     http.cors(Customizer.withDefaults())
         // Sessions (browsers) need the CSRF token on writes; keys are not ambient credentials.
@@ -56,6 +60,7 @@ class SecurityConfiguration {
                 csrf.spa()
                     .ignoringRequestMatchers(
                         withKey,
+                        withoutSession,
                         paths.matcher("/api/webhooks/**"),
                         paths.matcher("/api/unsubscribe"),
                         paths.matcher("/api/session")))

@@ -9,6 +9,7 @@ import dev.retention.activities.email.RenderedEmail;
 import dev.retention.activities.email.TemplateException;
 import dev.retention.api.customers.Ids;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,10 +35,15 @@ class TemplateController {
   private final EmailTemplates templates;
   private final EmailVariables variables;
   private final CustomerDirectory directory;
+  private final Access access;
   private final Map<String, String> samples = loadSamples();
 
   TemplateController(
-      EmailTemplates templates, EmailVariables variables, CustomerDirectory directory) {
+      EmailTemplates templates,
+      EmailVariables variables,
+      CustomerDirectory directory,
+      Access access) {
+    this.access = access;
     this.templates = templates;
     this.variables = variables;
     this.directory = directory;
@@ -62,6 +68,7 @@ class TemplateController {
       throw ApiProblem.invalid("customerId", "customerId is required: whose email to preview");
     }
     Ids.check("customerId", customerId);
+    access.customer(customerId);
     if (!PART.matcher(playbook).matches() || !PART.matcher(step).matches()) {
       throw ApiProblem.invalid("template", "playbook and step are lower-case words with '-'");
     }

@@ -25,6 +25,7 @@ public final class HttpApi {
   private final CookieManager cookies;
   private final String base;
   private final String bearer;
+  private boolean csrf = true;
 
   public HttpApi(int port) {
     this("http://localhost:" + port, ApiTestKeys.ADMIN_KEY, null);
@@ -61,6 +62,13 @@ public final class HttpApi {
       throw new AssertionError("login as " + username + " failed: " + answer);
     }
     return session;
+  }
+
+  /** This session without its CSRF token, as a forged cross-site request would be. */
+  public HttpApi withoutCsrf() {
+    HttpApi forged = new HttpApi(base, bearer, cookies);
+    forged.csrf = false;
+    return forged;
   }
 
   /** Creates an integration key with the given scopes (as the admin); returns the key. */
@@ -100,6 +108,15 @@ public final class HttpApi {
     public String text(String field) {
       return body.path(field).asText(null);
     }
+  }
+
+  /** Any method, with a JSON body or none. */
+  public Response call(String method, String path, String json) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (json == null) {
+      return send(request.method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+    return send(body(request, json).method(method, publisher(json)));
   }
 
   public Response get(String path) {
@@ -177,7 +194,7 @@ public final class HttpApi {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
-    if (cookies != null) {
+    if (cookies != null && csrf) {
       cookies.getCookieStore().getCookies().stream()
           .filter(c -> c.getName().equals("XSRF-TOKEN"))
           .findFirst()

@@ -1,0 +1,245 @@
+package dev.retention.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.HttpApi.Response;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Every endpoint × no credentials / a key with the wrong scope / another CSM / the right caller.
+ * Each row gets its own customer (owned by CSM "mine") and, where it needs one, a running at-risk
+ * run; "other" is a CSM of another team. Refusals must be problem+json saying what is missing.
+ */
+@ApiTest
+class AuthorizationMatrixTest {
+
+  /** Who, besides admins, may call: the owning CSM, managers and admins only, or admins only. */
+  enum People {
+    OWNER,
+    LEADS,
+    ADMINS
+  }
+
+  record Call(String method, String path, String body, String scope, People people, boolean run) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  static Stream<Call> calls() {
+    String metrics = HttpApi.metrics(60, 6, "POSITIVE");
+    return Stream.of(
+        new Call(
+            "PUT", "/api/csms/csm-new-{c}", csmBody(), "customers:write", People.ADMINS, false),
+        new Call(
+            "PUT",
+            "/api/customers/{c}",
+            customerBody("{csm}"),
+            "customers:write",
+            People.ADMINS,
+            false),
+        new Call("GET", "/api/customers/{c}", null, "read", People.OWNER, false),
+        new Call("GET", "/api/customers/{c}/timeline", null, "read", People.OWNER, false),
+        new Call("GET", "/api/customers/{c}/communications", null, "read", People.OWNER, false),
+        new Call("GET", "/api/customers/{c}/tasks", null, "read", People.OWNER, false),
+        new Call(
+            "POST", "/api/customers/{c}/metrics", metrics, "events:write", People.ADMINS, false),
+        new Call("POST", "/api/events/signup", event(""), "events:write", People.ADMINS, false),
+        new Call(
+            "POST",
+            "/api/events/milestone",
+            event(",\"milestone\":\"FIRST_QUERY\""),
+            "events:write",
+            People.ADMINS,
+            false),
+        new Call(
+            "POST", "/api/events/nps", event(",\"score\":9"), "events:write", People.ADMINS, false),
+        new Call(
+            "POST",
+            "/api/events/cancellation-requested",
+            event(",\"reason\":\"NOT_USING\""),
+            "events:write",
+            People.ADMINS,
+            false),
+        new Call(
+            "POST",
+            "/api/events/upgraded",
+            event(",\"plan\":\"Business\""),
+            "events:write",
+            People.ADMINS,
+            false),
+        new Call(
+            "POST", "/api/events/customer-replied", event(""), "events:write", People.OWNER, true),
+        new Call(
+            "POST",
+            "/api/playbooks",
+            "{\"playbook\":\"expansion\",\"customerId\":\"{c}\"}",
+            "playbooks:write",
+            People.OWNER,
+            false),
+        new Call("GET", "/api/playbooks/at-risk-{c}", null, "read", People.OWNER, true),
+        new Call("GET", "/api/playbooks?customerId={c}", null, "read", People.OWNER, true),
+        new Call(
+            "POST",
+            "/api/playbooks/at-risk-{c}/outcomes",
+            "{\"type\":\"CUSTOMER_RESPONDED\"}",
+            "playbooks:write",
+            People.OWNER,
+            true),
+        new Call(
+            "DELETE", "/api/playbooks/at-risk-{c}", null, "playbooks:write", People.OWNER, true),
+        new Call("GET", "/api/reports/playbooks", null, "read", People.LEADS, false),
+        new Call("GET", "/api/reports/nps", null, "read", People.LEADS, false),
+        new Call("GET", "/api/reports/onboarding", null, "read", People.LEADS, false),
+        new Call(
+            "GET",
+            "/api/templates/at-risk/day-1/preview?customerId={c}",
+            null,
+            "read",
+            People.OWNER,
+            false),
+        new Call(
+            "POST",
+            "/api/admin/keys",
+            "{\"name\":\"k\",\"scopes\":[\"read\"]}",
+            "admin",
+            People.ADMINS,
+            false),
+        new Call("GET", "/api/admin/keys", null, "admin", People.ADMINS, false),
+        new Call(
+            "PUT",
+            "/api/admin/people/p-{c}",
+            "{\"name\":\"P\",\"email\":\"p-{c}@example.com\",\"role\":\"MANAGER\"}",
+            "admin",
+            People.ADMINS,
+            false),
+        new Call("GET", "/api/admin/people", null, "admin", People.ADMINS, false),
+        new Call("GET", "/api/audit", null, "admin", People.ADMINS, false),
+        new Call("GET", "/actuator/info", null, "ops", People.ADMINS, false));
+  }
+
+  private static String csmBody() {
+    return "{\"name\":\"New CSM\",\"email\":\"new@example.com\",\"managerEmail\":\"m@example.com\"}";
+  }
+
+  private static String customerBody(String csm) {
+    return """
+        {"name":"Globex","email":"ops@globex.example","csmId":"%s","plan":"Growth","mrr":490,
+         "planUsageLimit":10000,"timezone":"Europe/Amsterdam","locale":"en"}"""
+        .formatted(csm);
+  }
+
+  private static String event(String rest) {
+    return "{\"customerId\":\"{c}\"" + rest + "}";
+  }
+
+  @LocalServerPort int port;
+  HttpApi admin;
+
+  @BeforeEach
+  void setUp() {
+    admin = new HttpApi(port);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("calls")
+  void everyEndpoint_refusesTheWrongCallers_andServesTheRightOne(Call call) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String managerEmail = "lead-" + suffix + "@example.com";
+    String mine = "csm-mine-" + suffix;
+    String other = "csm-other-" + suffix;
+    putCsm(mine, managerEmail);
+    putCsm(other, "someone-else-" + suffix + "@example.com");
+    String customer = "c-" + suffix;
+    assertThat(admin.put("/api/customers/" + customer, customerBody(mine)).status()).isEqualTo(201);
+    if (call.run()) {
+      Response started =
+          admin.post(
+              "/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+      assertThat(started.status()).as(started.toString()).isEqualTo(202);
+      admin.await(
+          "/api/playbooks/at-risk-" + customer,
+          Duration.ofSeconds(30),
+          r -> r.body().path("steps").size() >= 1);
+    }
+    String path = call.path().replace("{c}", customer);
+    String body =
+        call.body() == null ? null : call.body().replace("{c}", customer).replace("{csm}", mine);
+
+    HttpApi owner = person("mine-" + suffix, "CSM", mine, "mine-" + suffix + "@example.com");
+    HttpApi otherCsm = person("other-" + suffix, "CSM", other, "other-" + suffix + "@example.com");
+    HttpApi lead = person("lead-" + suffix, "MANAGER", null, managerEmail);
+
+    // No credentials: 401, saying what to send.
+    Response anonymous = admin.anonymous().call(call.method(), path, body);
+    assertRefused(anonymous, 401, "credentials");
+
+    // A key without the scope (and without admin): 403 naming the scope.
+    String wrongScope = call.scope().equals("read") ? "events:write" : "read";
+    Response wrongKey = admin.withKey(admin.createKey(wrongScope)).call(call.method(), path, body);
+    assertRefused(wrongKey, 403, call.scope());
+
+    // Another CSM: 403.
+    Response stranger = otherCsm.call(call.method(), path, body);
+    assertRefused(stranger, 403, "");
+
+    // The owner CSM is refused where only leads or admins may call.
+    if (call.people() != People.OWNER) {
+      assertRefused(owner.call(call.method(), path, body), 403, "");
+    }
+    if (call.people() == People.ADMINS) {
+      assertRefused(lead.call(call.method(), path, body), 403, "");
+    }
+
+    // Nothing above changed anything: the customer is as it was, and a run is still running.
+    if (call.run()) {
+      Response run = admin.get("/api/playbooks/at-risk-" + customer);
+      assertThat(run.text("status")).isEqualTo("RUNNING");
+      assertThat(run.body().path("outcome").isMissingNode() || run.body().path("outcome").isNull())
+          .as(run.toString())
+          .isTrue();
+    }
+
+    // The right caller: a key with exactly the scope, or the owner / their manager.
+    Response allowed =
+        switch (call.people()) {
+          case OWNER -> owner.call(call.method(), path, body);
+          case LEADS -> lead.call(call.method(), path, body);
+          case ADMINS ->
+              admin.withKey(admin.createKey(call.scope())).call(call.method(), path, body);
+        };
+    assertThat(allowed.status()).as(allowed.toString()).isBetween(200, 299);
+  }
+
+  private HttpApi person(String username, String role, String csmId, String email) {
+    return admin.login(username, admin.createLogin(username, role, csmId, email));
+  }
+
+  private void putCsm(String id, String managerEmail) {
+    Response r =
+        admin.put(
+            "/api/csms/" + id,
+            "{\"name\":\"CSM\",\"email\":\""
+                + id
+                + "@example.com\",\"managerEmail\":\""
+                + managerEmail
+                + "\"}");
+    assertThat(r.status()).as(r.toString()).isIn(200, 201);
+  }
+
+  private static void assertRefused(Response r, int status, String detailPart) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.text("title")).isNotBlank();
+    assertThat(r.text("detail")).contains(detailPart);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.retention.api.security;
+
+import static dev.retention.api.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.HttpApi.Response;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@ApiTest
+class SecurityApiTest {
+
+  @LocalServerPort int port;
+  HttpApi admin;
+  String suffix;
+  String csm;
+  String customer;
+  HttpApi petra;
+
+  @BeforeEach
+  void setUp() {
+    admin = new HttpApi(port);
+    suffix = UUID.randomUUID().toString().substring(0, 8);
+    customer = admin.newCustomer("sec");
+    csm = admin.get("/api/customers/" + customer).text("csmId");
+    String password =
+        admin.createLogin("petra-" + suffix, "CSM", csm, "petra-" + suffix + "@example.com");
+    petra = admin.login("petra-" + suffix, password);
+  }
+
+  @Test
+  void publicEndpoints_needNoCredentials() {
+    HttpApi anonymous = admin.anonymous();
+    assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
+    // Signed links and webhooks check their own signatures: refused for that, not for a login.
+    Response unsubscribe = anonymous.get("/api/unsubscribe?token=not-a-token");
+    assertThat(unsubscribe.status()).isNotIn(401, 403);
+    Response webhook = anonymous.post("/api/webhooks/resend", "{}");
+    assertThat(webhook.text("title")).isNotEqualTo("Authentication required");
+  }
+
+  @Test
+  void unknownPaths_andEverythingElse_needCredentials() {
+    assertProblem(admin.anonymous().get("/api/nothing-here"), 401, null, "credentials");
+    assertProblem(admin.anonymous().get("/anything"), 401, null, "credentials");
+    assertThat(admin.get("/api/nothing-here").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aWrongOrRevokedKey_is401_andLastUseIsRecorded() {
+    assertProblem(
+        admin.withKey("rpk_aaaaaaaaaaaa_" + "x".repeat(43)).get("/api/customers/" + customer),
+        401,
+        null,
+        "unknown, revoked or malformed");
+    assertProblem(admin.withKey("garbage").get("/api/customers/" + customer), 401, null, "key");
+
+    Response created =
+        admin.post("/api/admin/keys", "{\"name\":\"backend\",\"scopes\":[\"read\"]}");
+    assertThat(created.status()).isEqualTo(201);
+    String key = created.body().path("key").asText();
+    String id = created.body().path("info").path("id").asText();
+    assertThat(key).startsWith("rpk_" + id + "_");
+    assertThat(admin.withKey(key).get("/api/customers/" + customer).status()).isEqualTo(200);
+
+    Response listed = admin.get("/api/admin/keys");
+    var row =
+        java.util.stream.StreamSupport.stream(listed.body().spliterator(), false)
+            .filter(k -> k.path("id").asText().equals(id))
+            .findFirst()
+            .orElseThrow();
+    assertThat(row.path("lastUsedAt").isNull()).isFalse();
+    assertThat(row.toString()).doesNotContain(key.substring(17));
+
+    assertThat(admin.delete("/api/admin/keys/" + id).status()).isEqualTo(204);
+    assertProblem(admin.withKey(key).get("/api/customers/" + customer), 401, null, "revoked");
+  }
+
+  @Test
+  void unknownScope_isRefusedNamingTheField() {
+    assertProblem(
+        admin.post("/api/admin/keys", "{\"name\":\"k\",\"scopes\":[\"everything\"]}"),
+        400,
+        "scopes",
+        "unknown scope everything");
+  }
+
+  @Test
+  void login_session_csrf_andLogout() {
+    Response me = petra.get("/api/session");
+    assertThat(me.text("actor")).isEqualTo("person:petra-" + suffix);
+    assertThat(me.text("role")).isEqualTo("CSM");
+    assertThat(me.text("csmId")).isEqualTo(csm);
+
+    assertProblem(
+        admin
+            .anonymous()
+            .post(
+                "/api/session",
+                "{\"username\":\"petra-" + suffix + "\",\"password\":\"wrong-password\"}"),
+        401,
+        null,
+        "wrong");
+
+    // A session write without the CSRF token is refused; with it, it goes through.
+    assertProblem(
+        petra
+            .withoutCsrf()
+            .post(
+                "/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}"),
+        403,
+        null,
+        "CSRF token");
+    assertThat(admin.get("/api/playbooks?customerId=" + customer).body().size()).isZero();
+    Response start =
+        petra.post(
+            "/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+    assertThat(start.status()).as(start.toString()).isEqualTo(202);
+
+    assertThat(petra.delete("/api/session").status()).isEqualTo(204);
+    assertProblem(petra.get("/api/customers/" + customer), 401, null, "credentials");
+  }
+
+  @Test
+  void anOutcome_isAttributedToThePerson_andMayNotNameSomeoneElse() {
+    admin.post("/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+    String run = "/api/playbooks/at-risk-" + customer;
+    admin.await(run, Duration.ofSeconds(30), r -> r.body().path("steps").size() >= 1);
+
+    assertProblem(
+        petra.post(run + "/outcomes", "{\"type\":\"SAVED\",\"csmId\":\"csm-someone-else\"}"),
+        403,
+        "csmId",
+        "only name yourself");
+    assertThat(admin.get(run).text("status")).isEqualTo("RUNNING");
+
+    Response saved = petra.post(run + "/outcomes", "{\"type\":\"CUSTOMER_RESPONDED\"}");
+    assertThat(saved.status()).as(saved.toString()).isEqualTo(200);
+    saved = petra.post(run + "/outcomes", "{\"type\":\"SAVED\",\"note\":\"training plan\"}");
+    assertThat(saved.text("outcome")).isEqualTo("SAVED");
+
+    Response audit =
+        admin.get("/api/audit?customerId=" + customer + "&actor=person:petra-" + suffix);
+    assertThat(audit.status()).isEqualTo(200);
+    var actions = audit.body().path("items").findValuesAsText("action");
+    var results = audit.body().path("items").findValuesAsText("result");
+    assertThat(actions).contains("POST /api/playbooks/{workflowId}/outcomes");
+    assertThat(results).contains("OK", "DENIED");
+    assertThat(audit.body().path("items").findValuesAsText("workflowId"))
+        .contains("at-risk-" + customer);
+  }
+
+  @Test
+  void aCsm_seesOnlyTheirOwnRuns_andAManagerTheirTeams() {
+    String others = admin.newCustomer("sec-other");
+    admin.post("/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+    admin.post("/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + others + "\"}");
+    admin.await(
+        "/api/playbooks?customerId=" + others, Duration.ofSeconds(30), r -> r.body().size() == 1);
+    admin.await(
+        "/api/playbooks?customerId=" + customer, Duration.ofSeconds(30), r -> r.body().size() == 1);
+
+    var mine = petra.get("/api/playbooks").body().findValuesAsText("customerId");
+    assertThat(mine).contains(customer).doesNotContain(others);
+    assertProblem(petra.get("/api/customers/" + others), 403, null, "not in your portfolio");
+
+    // newCustomer's CSMs report to lena@example.com: her team holds both.
+    String password = admin.createLogin("lena-" + suffix, "MANAGER", null, "lena@example.com");
+    var team =
+        admin
+            .login("lena-" + suffix, password)
+            .get("/api/playbooks")
+            .body()
+            .findValuesAsText("customerId");
+    assertThat(team).contains(customer, others);
+  }
+
+  @Test
+  void theAuditLog_isAppendOnly_andPaged() {
+    admin.put(
+        "/api/csms/csm-audit-" + suffix,
+        "{\"name\":\"A\",\"email\":\"a@example.com\",\"managerEmail\":\"m@example.com\"}");
+    Response page = admin.get("/api/audit?actor=key:apitestadmin&size=1");
+    assertThat(page.body().path("items").size()).isEqualTo(1);
+    assertThat(page.body().path("total").asLong()).isGreaterThanOrEqualTo(1);
+    assertProblem(admin.get("/api/audit?size=1000"), 400, "size", "between 1 and 200");
+  }
+}
