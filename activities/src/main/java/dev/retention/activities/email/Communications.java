@@ -1,5 +1,6 @@
 package dev.retention.activities.email;
 
+import dev.retention.activities.privacy.PersonalData;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -108,8 +109,11 @@ public class Communications {
         .update();
   }
 
+  /** On the list by address, or by the SHA-256 an erasure left in its place. */
   public boolean isSuppressed(String email) {
-    return jdbc.sql("select count(*) from suppressions where lower(email) = lower(:e)")
+    return jdbc.sql(
+                "select count(*) from suppressions where lower(email) = lower(:e) or email = "
+                    + PersonalData.HASHED_ADDRESS)
             .param("e", email)
             .query(Long.class)
             .single()

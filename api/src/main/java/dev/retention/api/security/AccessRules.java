@@ -91,6 +91,7 @@ public final class AccessRules {
           new Rule(HttpMethod.DELETE, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.PUT, "/api/csms/*", Scope.CUSTOMERS_WRITE, ADMINS),
           new Rule(HttpMethod.PUT, "/api/customers/*", Scope.CUSTOMERS_WRITE, ADMINS),
+          new Rule(HttpMethod.DELETE, "/api/customers/*/personal-data", Scope.ADMIN, ADMINS),
           new Rule(HttpMethod.POST, "/api/customers/*/metrics", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),
           // A CSM may say their own customer replied (a phone call, a chat).

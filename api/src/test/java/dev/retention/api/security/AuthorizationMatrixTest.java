@@ -48,6 +48,7 @@ class AuthorizationMatrixTest {
             People.ADMINS,
             false),
         new Call("GET", "/api/customers/{c}", null, "read", People.OWNER, false),
+        new Call("DELETE", "/api/customers/{c}/personal-data", null, "admin", People.ADMINS, false),
         new Call("GET", "/api/customers/{c}/timeline", null, "read", People.OWNER, false),
         new Call("GET", "/api/customers/{c}/communications", null, "read", People.OWNER, false),
         new Call("GET", "/api/customers/{c}/tasks", null, "read", People.OWNER, false),
