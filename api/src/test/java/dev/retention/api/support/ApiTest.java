@@ -20,6 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.playbooks.day-length=PT2S",
       "retention.demo-data.enabled=false",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
+      // Temporal payloads encrypted with a key generated per test run, never one on disk.
+      "retention.codec.key-file=",
       // Email webhooks and unsubscribe links, signed in the tests with the other halves.
       "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET,
       "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,
