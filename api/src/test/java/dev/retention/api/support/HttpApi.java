@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -129,6 +130,13 @@ public final class HttpApi {
 
   public Response post(String path, String json) {
     return send(body(HttpRequest.newBuilder(uri(path)), json).POST(publisher(json)));
+  }
+
+  /** A POST with extra request headers (e.g. the codec endpoint's {@code X-Namespace}). */
+  public Response post(String path, String json, Map<String, String> headers) {
+    HttpRequest.Builder request = body(HttpRequest.newBuilder(uri(path)), json);
+    headers.forEach(request::header);
+    return send(request.POST(publisher(json)));
   }
 
   public Response put(String path, String json) {
