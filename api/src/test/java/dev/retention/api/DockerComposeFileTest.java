@@ -124,6 +124,10 @@ class DockerComposeFileTest {
     assertThat(env.get("SPRING_DATASOURCE_URL"))
         .isEqualTo("jdbc:postgresql://postgresql:5432/" + database);
     assertThat(env).containsKeys("SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
+    // A real Temporal server needs payload keys, and the UI decodes through the app's codec.
+    assertThat(env.get("RETENTION_CODEC_KEYS")).contains("RETENTION_CODEC_KEYS");
+    assertThat(environment(service("temporal-ui")))
+        .containsEntry("TEMPORAL_CODEC_ENDPOINT", "http://localhost:8080/codec");
 
     assertThat(dependsOn(app))
         .containsEntry("temporal", "service_healthy")
