@@ -87,6 +87,10 @@ public final class AccessRules {
           open(HttpMethod.GET, UnsubscribeLinks.PATH),
           open(HttpMethod.POST, UnsubscribeLinks.PATH),
           open(HttpMethod.POST, "/api/session"),
+          // Swagger UI's static page; the document it shows (/v3/api-docs) needs credentials.
+          open(HttpMethod.GET, "/swagger-ui.html"),
+          open(HttpMethod.GET, "/swagger-ui/**"),
+          new Rule(HttpMethod.GET, "/v3/api-docs/**", null, EVERYONE),
           new Rule(HttpMethod.GET, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.DELETE, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.PUT, "/api/csms/*", Scope.CUSTOMERS_WRITE, ADMINS),

@@ -67,7 +67,14 @@ public class Credentials implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     if (StringUtils.hasText(bootstrapKey)) {
-      keys.registerIfAbsent(bootstrapKey.strip(), "bootstrap admin", EnumSet.of(Scope.ADMIN));
+      try {
+        keys.registerIfAbsent(bootstrapKey.strip(), "bootstrap admin", EnumSet.of(Scope.ADMIN));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(
+            "retention.security.bootstrap-admin-key (RETENTION_BOOTSTRAP_ADMIN_KEY) is not a key: "
+                + e.getMessage(),
+            e);
+      }
     }
     if (!demo) {
       return;
