@@ -39,9 +39,12 @@ public class HealthScoring {
 
   public ScoredHealth record(String customerId, HealthMetrics metrics) {
     HealthScore health = HealthScore.of(metrics);
-    Instant now = clock.instant();
     return tx.execute(
         status -> {
+          // One scoring per customer at a time: a second one waits here for the first to commit,
+          // so it sees that score as the previous one (trend, drop alert), never "no previous".
+          lockCustomer(customerId);
+          Instant now = clock.instant();
           Optional<ScoredHealth> previous = latest(customerId);
           Integer before = previous.map(ScoredHealth::score).orElse(null);
           String trend =
@@ -118,6 +121,18 @@ public class HealthScoring {
                     false,
                     rs.getDouble("plan_usage"),
                     null))
+        .optional();
+  }
+
+  /**
+   * Locks the customer's row until the transaction ends. FOR NO KEY UPDATE conflicts with itself
+   * but not with the key-share locks of foreign keys, so rows for this customer can still be
+   * written elsewhere meanwhile (timeline, tasks).
+   */
+  private void lockCustomer(String customerId) {
+    jdbc.sql("select id from customers where id = :c for no key update")
+        .param("c", customerId)
+        .query(String.class)
         .optional();
   }
 

@@ -5,14 +5,24 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.activities.crm.CrmTasks;
+import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.ledger.TimelineItem;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -217,6 +227,69 @@ class HealthScoringTest {
     assertThat(scored.trend()).isEqualTo("NEW");
     assertThat(scored.dropWithin30Days()).isZero();
     assertThat(tasks.forCustomer(ACME.id())).isEmpty();
+  }
+
+  /**
+   * Two metric posts for one customer at the same moment, many times over: one sees no previous
+   * score, the other sees the first's; and a 15-point drop alerts the CSM once, not twice.
+   */
+  @Test
+  void concurrentScoresOfOneCustomerAreSerialised() throws Exception {
+    CustomerDirectory directory = new CustomerDirectory(jdbc);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 25; round++) {
+        Customer customer =
+            new Customer(
+                "c-race-" + round,
+                "Race " + round,
+                "race@acme.test",
+                PETRA.id(),
+                "Growth",
+                new BigDecimal("10.00"),
+                100,
+                "UTC",
+                "en");
+        directory.upsertCustomer(customer);
+
+        List<ScoredHealth> firstTwo = together(pool, customer.id(), SCORE_100, SCORE_100);
+        assertThat(firstTwo)
+            .as("round " + round)
+            .extracting(ScoredHealth::previousScore)
+            .containsExactlyInAnyOrder(null, 100);
+
+        List<ScoredHealth> drops = together(pool, customer.id(), SCORE_85, SCORE_85);
+        assertThat(drops).as("round " + round).filteredOn(ScoredHealth::dropAlerted).hasSize(1);
+        assertThat(drops)
+            .as("round " + round)
+            .extracting(ScoredHealth::previousScore)
+            .containsExactlyInAnyOrder(100, 85);
+        assertThat(tasks.forCustomer(customer.id())).as("round " + round).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Both scores recorded at once, released by one barrier. */
+  private List<ScoredHealth> together(
+      ExecutorService pool, String customerId, HealthMetrics a, HealthMetrics b) throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(2);
+    Callable<ScoredHealth> first =
+        () -> {
+          barrier.await(10, TimeUnit.SECONDS);
+          return scoring.record(customerId, a);
+        };
+    Callable<ScoredHealth> second =
+        () -> {
+          barrier.await(10, TimeUnit.SECONDS);
+          return scoring.record(customerId, b);
+        };
+    List<ScoredHealth> results = new ArrayList<>();
+    for (Future<ScoredHealth> f : pool.invokeAll(List.of(first, second))) {
+      results.add(f.get(30, TimeUnit.SECONDS));
+    }
+    return results;
   }
 
   private static HealthMetrics metrics(
