@@ -205,6 +205,7 @@ public class EmailActivitiesImpl implements EmailActivities {
     claim(request, runId, customer, email, Communications.PENDING);
     String messageId;
     try {
+      EmailHeaders.check(email);
       messageId = provider.send(email);
     } catch (PermanentEmailFailure e) {
       complete(request, runId, Communications.FAILED, null, e.getMessage());

@@ -20,6 +20,7 @@ public class LogEmailProvider implements EmailProvider {
 
   @Override
   public String send(OutgoingEmail email) {
+    EmailHeaders.check(email);
     // Derived from the key: a retried send yields the same message id, as a provider would.
     String id =
         "log-" + UUID.nameUUIDFromBytes(email.idempotencyKey().getBytes(StandardCharsets.UTF_8));

@@ -41,6 +41,7 @@ public final class ResendEmailProvider implements EmailProvider {
 
   @Override
   public String send(OutgoingEmail email) {
+    EmailHeaders.check(email);
     CreateEmailOptions options =
         CreateEmailOptions.builder()
             .from(mailbox(email.fromName(), email.fromAddress()))

@@ -91,6 +91,7 @@ public final class SendGridEmailProvider implements EmailProvider {
 
   @Override
   public String send(OutgoingEmail email) {
+    EmailHeaders.check(email);
     Request request = new Request();
     request.setMethod(Method.POST);
     request.setEndpoint("mail/send");

@@ -191,6 +191,40 @@ class EmailActivitiesTest {
   }
 
   @Test
+  void aNameWithALineBreakStoredBehindTheApisBack_failsForGood_andNothingIsSent() {
+    // The API refuses such a name; the email layer must not rely on it.
+    directory.upsertCustomer(
+        new dev.retention.activities.customers.Customer(
+            ACME.id(),
+            "Acme\r\nBcc: everyone@example.com",
+            ACME.email(),
+            ACME.csmId(),
+            ACME.plan(),
+            ACME.mrr(),
+            ACME.planUsageLimit(),
+            ACME.timezone(),
+            ACME.locale()));
+
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(FailureType.EMAIL_REJECTED.name());
+              assertThat(cause.isNonRetryable()).isTrue();
+              // The name is in the subject too, which is checked first.
+              assertThat(cause.getOriginalMessage()).contains("subject", "control character");
+            });
+    assertThat(provider.attempts).isEmpty();
+    assertThat(rows())
+        .singleElement()
+        .satisfies(row -> assertThat(row.get("status")).isEqualTo(Communications.FAILED));
+  }
+
+  @Test
   void anUnknownCustomerFailsForGood() {
     ActivityFailure failure =
         catchThrowableOfType(

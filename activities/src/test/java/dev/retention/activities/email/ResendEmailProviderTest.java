@@ -187,4 +187,19 @@ class ResendEmailProviderTest {
         .isEqualTo("\"Novak, Petra\" <p@x.test>");
     assertThat(ResendEmailProvider.mailbox(null, "p@x.test")).isEqualTo("p@x.test");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource(
+      "dev.retention.activities.email.EmailHeadersTest#injected")
+  void aControlCharacterInAHeaderIsRefusedForGood_andNothingReachesResend(
+      String header, OutgoingEmail email) {
+    resend.stubFor(post(urlEqualTo("/emails")).willReturn(aResponse().withStatus(202)));
+
+    PermanentEmailFailure refused =
+        catchThrowableOfType(PermanentEmailFailure.class, () -> provider.send(email));
+
+    assertThat(refused).as(header).isNotNull();
+    assertThat(refused.getMessage()).startsWith("refusing to send");
+    assertThat(resend.getAllServeEvents()).isEmpty();
+  }
 }

@@ -226,4 +226,19 @@ class SendGridEmailProviderTest {
                         Clock.systemUTC())))
         .hasMessageContaining("scheme and host");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource(
+      "dev.retention.activities.email.EmailHeadersTest#injected")
+  void aControlCharacterInAHeaderIsRefusedForGood_andNothingReachesSendGrid(
+      String header, OutgoingEmail email) {
+    sendGrid.stubFor(post(urlEqualTo("/v3/mail/send")).willReturn(aResponse().withStatus(202)));
+
+    PermanentEmailFailure refused =
+        catchThrowableOfType(PermanentEmailFailure.class, () -> provider.send(email));
+
+    assertThat(refused).as(header).isNotNull();
+    assertThat(refused.getMessage()).startsWith("refusing to send");
+    assertThat(sendGrid.getAllServeEvents()).isEmpty();
+  }
 }
