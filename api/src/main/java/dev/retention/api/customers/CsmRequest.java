@@ -1,7 +1,10 @@
 package dev.retention.api.customers;
 
+import dev.retention.api.input.SingleLine;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 
 record CsmRequest(
-    @NotBlank String name, @NotBlank @Email String email, @NotBlank @Email String managerEmail) {}
+    @NotBlank @SingleLine String name,
+    @NotBlank @Email @SingleLine String email,
+    @NotBlank @Email @SingleLine String managerEmail) {}

@@ -6,6 +6,8 @@ import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.UnsubscribeLinks;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.customers.Ids;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import java.time.Clock;
 import java.util.Optional;
@@ -57,7 +59,8 @@ class UnsubscribeController {
 
   @GetMapping(UnsubscribeLinks.PATH)
   ResponseEntity<String> page(
-      @RequestParam(required = false) String c, @RequestParam(required = false) String s) {
+      @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String c,
+      @RequestParam(required = false) @SingleLine String s) {
     Customer customer = verified(c, s);
     String product = HtmlUtils.htmlEscape(productName);
     String action = HtmlUtils.htmlEscape(links.url(customer.id(), customer.email()));
@@ -77,8 +80,8 @@ class UnsubscribeController {
 
   @PostMapping(UnsubscribeLinks.PATH)
   ResponseEntity<?> unsubscribe(
-      @RequestParam(required = false) String c,
-      @RequestParam(required = false) String s,
+      @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String c,
+      @RequestParam(required = false) @SingleLine String s,
       @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
     Customer customer = verified(c, s);
     boolean added = communications.suppress(customer.email(), Communications.UNSUBSCRIBED);

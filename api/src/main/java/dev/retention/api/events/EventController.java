@@ -3,6 +3,9 @@ package dev.retention.api.events;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
 import dev.retention.api.customers.Ids;
+import dev.retention.api.input.FreeText;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
@@ -13,7 +16,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -40,18 +42,24 @@ class EventController {
     this.access = access;
   }
 
-  record CustomerEvent(@NotBlank String customerId) {}
+  record CustomerEvent(@NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId) {}
 
-  record MilestoneEvent(@NotBlank String customerId, @NotBlank String milestone) {}
+  record MilestoneEvent(
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @NotBlank @SingleLine String milestone) {}
 
   record NpsEvent(
-      @NotBlank String customerId,
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
       @NotNull @Min(0) @Max(10) Integer score,
-      @Size(max = 5000) String comment) {}
+      @FreeText String comment) {}
 
-  record CancellationEvent(@NotBlank String customerId, @NotBlank String reason) {}
+  record CancellationEvent(
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @NotBlank @SingleLine String reason) {}
 
-  record UpgradeEvent(@NotBlank String customerId, @NotBlank @Size(max = 100) String plan) {}
+  record UpgradeEvent(
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @NotBlank @SingleLine(max = 100) String plan) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Answer(List<String> workflowIds, List<String> started, Instant decisionDeadline) {

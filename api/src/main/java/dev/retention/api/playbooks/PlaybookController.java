@@ -1,6 +1,9 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.api.customers.Ids;
+import dev.retention.api.input.FreeText;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
@@ -8,7 +11,6 @@ import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +42,14 @@ class PlaybookController {
   }
 
   record StartRequest(
-      @NotBlank String playbook, @NotBlank String customerId, @Size(max = 500) String reason) {}
+      @NotBlank @SingleLine String playbook,
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @SingleLine(max = 500) String reason) {}
 
-  record OutcomeRequest(@NotBlank String type, @Size(max = 5000) String note, String csmId) {}
+  record OutcomeRequest(
+      @NotBlank @SingleLine String type,
+      @FreeText String note,
+      @SingleLine(max = TextRules.ID_MAX) String csmId) {}
 
   @PostMapping("/api/playbooks")
   ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
@@ -60,9 +67,9 @@ class PlaybookController {
 
   @GetMapping("/api/playbooks")
   List<RunView> list(
-      @RequestParam(required = false) String customerId,
-      @RequestParam(required = false) String playbook,
-      @RequestParam(required = false) String status) {
+      @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @RequestParam(required = false) @SingleLine String playbook,
+      @RequestParam(required = false) @SingleLine String status) {
     if (customerId != null) {
       Ids.check("customerId", customerId);
       access.customer(customerId);

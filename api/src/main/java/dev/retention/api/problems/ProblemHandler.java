@@ -1,9 +1,13 @@
 package dev.retention.api.problems;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -13,13 +17,19 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every error as RFC 9457 problem+json: a title, a detail a backend developer can act on, and for
@@ -29,6 +39,10 @@ import tools.jackson.core.JacksonException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  /** Jackson's STRICT_DUPLICATE_DETECTION message: {@code Duplicate Object property "score"}. */
+  private static final Pattern DUPLICATE =
+      Pattern.compile("Duplicate (?:Object )?(?:property|field) \"([^\"]*)\"");
 
   record FieldProblem(String field, String problem) {}
 
@@ -71,18 +85,103 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    BodyTooLarge tooLarge = BodyTooLarge.in(e);
+    if (tooLarge != null) {
+      return respond(tooLarge.problem());
+    }
     String field = null;
     String detail = "the request body is missing or is not valid JSON";
     if (e.getCause() instanceof JacksonException jackson) {
       field = fieldPath(jackson);
-      detail =
-          field == null
-              ? "the request body is not valid JSON: " + jackson.getOriginalMessage()
-              : field
-                  + " has a value of the wrong type or an unknown value: "
-                  + jackson.getOriginalMessage();
+      Matcher duplicate = DUPLICATE.matcher(String.valueOf(jackson.getOriginalMessage()));
+      if (duplicate.find()) {
+        field = field == null ? duplicate.group(1) : field + "." + duplicate.group(1);
+        detail = field + " is given more than once; give every property once";
+      } else if (jackson instanceof UnrecognizedPropertyException unknown) {
+        detail =
+            field
+                + " is not a property of this request; the properties are "
+                + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      } else {
+        detail =
+            field == null
+                ? "the request body is not valid JSON: " + jackson.getOriginalMessage()
+                : field
+                    + " has a value of the wrong type or an unknown value: "
+                    + jackson.getOriginalMessage();
+      }
     }
     return respond(problem(HttpStatus.BAD_REQUEST, "Malformed request body", detail, field));
+  }
+
+  /** A constraint on a query parameter or path variable ({@code @SingleLine} and the like). */
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> problems = new ArrayList<>();
+    for (ParameterValidationResult result : e.getParameterValidationResults()) {
+      String name = parameterName(result.getMethodParameter());
+      result
+          .getResolvableErrors()
+          .forEach(error -> problems.add(new FieldProblem(name, error.getDefaultMessage())));
+    }
+    if (problems.isEmpty()) {
+      return respond(problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), null));
+    }
+    FieldProblem first = problems.getFirst();
+    ProblemDetail body =
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "Invalid request",
+            first.field() + " " + first.problem(),
+            first.field());
+    body.setProperty("errors", problems);
+    return respond(body);
+  }
+
+  /**
+   * Spring MVC's own answers (404 no such path, 405, 406, 413, 415, …): problem+json whatever the
+   * client accepts, with the headers Spring set (such as Allow on a 405).
+   */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ResponseEntity<Object> answer =
+        super.handleExceptionInternal(e, body, headers, status, request);
+    if (answer == null || !(answer.getBody() instanceof ProblemDetail problem)) {
+      return answer;
+    }
+    HttpHeaders out = new HttpHeaders();
+    out.putAll(answer.getHeaders());
+    out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    return new ResponseEntity<>(problem, out, answer.getStatusCode());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(
+      NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return respond(
+        problem(
+            HttpStatus.NOT_FOUND,
+            "Not found",
+            "there is no endpoint at " + e.getHttpMethod() + " /" + e.getResourcePath(),
+            null));
+  }
+
+  private static String parameterName(MethodParameter parameter) {
+    RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+    if (param != null && !param.name().isEmpty()) {
+      return param.name();
+    }
+    PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+    if (path != null && !path.name().isEmpty()) {
+      return path.name();
+    }
+    String name = parameter.getParameterName();
+    return name == null ? "parameter " + parameter.getParameterIndex() : name;
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -119,12 +218,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static ProblemDetail problem(
       HttpStatus status, String title, String detail, String field) {
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-    body.setTitle(title);
-    if (field != null) {
-      body.setProperty("field", field);
-    }
-    return body;
+    return ProblemWriter.problem(status, title, detail, field);
   }
 
   private static String fieldPath(JacksonException e) {

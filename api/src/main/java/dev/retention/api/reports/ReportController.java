@@ -2,6 +2,7 @@ package dev.retention.api.reports;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.retention.activities.reports.Reports;
+import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,11 @@ class ReportController {
 
   static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
 
+  /** Report windows lie within these years: nothing older exists, nothing later makes sense. */
+  static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+  static final Instant LATEST = Instant.parse("2101-01-01T00:00:00Z");
+
   private final Reports reports;
   private final Clock clock;
 
@@ -38,21 +44,24 @@ class ReportController {
 
   @GetMapping("/api/reports/playbooks")
   PlaybooksAnswer playbooks(
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+      @RequestParam(required = false) @SingleLine String from,
+      @RequestParam(required = false) @SingleLine String to) {
     Window w = window(from, to);
     return new PlaybooksAnswer(w.from(), w.to(), reports.playbooks(w.from(), w.to()));
   }
 
   @GetMapping("/api/reports/nps")
   Answer<Reports.NpsReport> nps(
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+      @RequestParam(required = false) @SingleLine String from,
+      @RequestParam(required = false) @SingleLine String to) {
     Window w = window(from, to);
     return new Answer<>(w.from(), w.to(), reports.nps(w.from(), w.to()));
   }
 
   @GetMapping("/api/reports/onboarding")
   Answer<Reports.OnboardingReport> onboarding(
-      @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+      @RequestParam(required = false) @SingleLine String from,
+      @RequestParam(required = false) @SingleLine String to) {
     Window w = window(from, to);
     return new Answer<>(w.from(), w.to(), reports.onboarding(w.from(), w.to()));
   }
@@ -67,11 +76,16 @@ class ReportController {
   }
 
   private static Instant instant(String field, String value) {
+    Instant at;
     try {
-      return Instant.parse(value);
+      at = Instant.parse(value);
     } catch (DateTimeParseException e) {
       throw ApiProblem.invalid(
           field, field + " must be an ISO-8601 UTC instant such as 2026-11-01T00:00:00Z");
     }
+    if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
+      throw ApiProblem.invalid(field, field + " must lie in the years 2000 to 2100, was " + at);
+    }
+    return at;
   }
 }

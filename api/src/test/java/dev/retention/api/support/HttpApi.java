@@ -2,14 +2,19 @@ package dev.retention.api.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.CookieManager;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -198,6 +203,96 @@ public final class HttpApi {
     return URI.create(base + path);
   }
 
+  /**
+   * Any method, path (already encoded), headers and body bytes, for requests a well-behaved client
+   * would not send: wrong content types, odd Accept headers, bodies streamed without a length.
+   * {@code chunked} streams the body without a Content-Length.
+   */
+  public Response send(
+      String method, String path, Map<String, String> headers, byte[] body, boolean chunked) {
+    HttpRequest.BodyPublisher publisher;
+    if (body == null) {
+      publisher = HttpRequest.BodyPublishers.noBody();
+    } else if (chunked) {
+      publisher = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
+    } else {
+      publisher = HttpRequest.BodyPublishers.ofByteArray(body);
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method, publisher);
+    headers.forEach(request::header);
+    return send(request);
+  }
+
+  /**
+   * A request written byte for byte on a socket, for what java.net.http refuses to send (a path
+   * with a malformed percent-encoding, a raw control character): {@code target} goes into the
+   * request line as it is. The connection is closed after the answer.
+   */
+  public Response sendRaw(String method, String target, Map<String, String> headers) {
+    try (Socket socket = new Socket("localhost", uri("/").getPort())) {
+      socket.setSoTimeout(30_000);
+      StringBuilder head = new StringBuilder();
+      head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+      head.append("Host: localhost:").append(uri("/").getPort()).append("\r\n");
+      head.append("Connection: close\r\n");
+      if (bearer != null) {
+        head.append("Authorization: Bearer ").append(bearer).append("\r\n");
+      }
+      headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+      head.append("\r\n");
+      OutputStream out = socket.getOutputStream();
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int endOfHead = answer.indexOf("\r\n\r\n");
+      String[] lines = answer.substring(0, Math.max(0, endOfHead)).split("\r\n");
+      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      String contentType = "";
+      boolean chunked = false;
+      for (String line : lines) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-type:")) {
+          contentType = line.substring("content-type:".length()).trim();
+        }
+        chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+      }
+      String body = endOfHead < 0 ? "" : answer.substring(endOfHead + 4);
+      return new Response(status, contentType, parse(chunked ? dechunk(body) : body));
+    } catch (IOException e) {
+      throw new AssertionError("raw request failed: " + e, e);
+    }
+  }
+
+  private static String dechunk(String body) {
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    while (true) {
+      int lineEnd = body.indexOf("\r\n", at);
+      if (lineEnd < 0) {
+        return out.toString();
+      }
+      int size = Integer.parseInt(body.substring(at, lineEnd).split(";")[0].trim(), 16);
+      if (size == 0) {
+        return out.toString();
+      }
+      // Sizes count bytes; the bodies here are ASCII JSON.
+      out.append(body, lineEnd + 2, lineEnd + 2 + size);
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+
+  /** JSON when the body is JSON; otherwise the text as a JSON string, for the failure message. */
+  private static JsonNode parse(String text) {
+    if (text.isBlank()) {
+      return JSON.nullNode();
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (IOException notJson) {
+      return JSON.getNodeFactory().textNode(text);
+    }
+  }
+
   private Response send(HttpRequest.Builder request) {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
@@ -213,7 +308,7 @@ public final class HttpApi {
           http.send(
               request.timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+      JsonNode body = parse(response.body());
       return new Response(
           response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
     } catch (IOException e) {
