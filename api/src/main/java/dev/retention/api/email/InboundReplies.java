@@ -3,6 +3,7 @@ package dev.retention.api.email;
 import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.DeliveryEvents;
 import dev.retention.activities.ledger.Timeline;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookRuns;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class InboundReplies {
             at,
             "REPLY",
             "Customer replied by email"
-                + (subject == null || subject.isBlank() ? "" : ": \"" + subject.strip() + "\"")
+                + (subject == null || subject.isBlank() ? "" : ": \"" + oneLine(subject) + "\"")
                 + (informed.isEmpty() ? "" : "; automated emails stopped"));
       }
     }
@@ -84,6 +85,23 @@ class InboundReplies {
         customers.size(),
         informed);
     return new Handled(Handled.MATCHED, informed);
+  }
+
+  /**
+   * A subject as the timeline shows it: whatever the sender put in it, one line (control characters
+   * become spaces) of at most 200 characters.
+   */
+  static String oneLine(String subject) {
+    StringBuilder line = new StringBuilder(subject.length());
+    subject
+        .strip()
+        .codePoints()
+        .forEach(
+            c -> line.appendCodePoint(TextRules.breaksALine((char) c) && c < 0x10000 ? ' ' : c));
+    String clean = line.toString();
+    return TextRules.length(clean) <= TextRules.LINE_MAX
+        ? clean
+        : clean.substring(0, clean.offsetByCodePoints(0, TextRules.LINE_MAX - 1)) + "…";
   }
 
   /** The address in {@code Name <addr@host>} or a bare {@code addr@host}; null if none. */

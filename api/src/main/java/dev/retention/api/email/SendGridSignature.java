@@ -6,6 +6,10 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -16,8 +20,9 @@ import org.springframework.util.StringUtils;
  * the {@code X-Twilio-Email-Event-Webhook-Timestamp} header followed by the raw request body, with
  * the verification key from SendGrid's settings ({@code
  * retention.email.sendgrid.webhook-public-key}, base64 DER as SendGrid shows it; PEM armour is
- * accepted too). The JDK's own EC provider does the work; sendgrid-java's helper needs
- * BouncyCastle, which we do not ship.
+ * accepted too). A timestamp further from now than {@code
+ * retention.email.sendgrid.webhook-tolerance} (5 minutes) is refused. The JDK's own EC provider
+ * does the work; sendgrid-java's helper needs BouncyCastle, which we do not ship.
  */
 @Component
 class SendGridSignature {
@@ -26,9 +31,36 @@ class SendGridSignature {
   static final String TIMESTAMP = "X-Twilio-Email-Event-Webhook-Timestamp";
 
   private final PublicKey key;
+  private final Duration tolerance;
+  private final Clock clock;
 
-  SendGridSignature(@Value("${retention.email.sendgrid.webhook-public-key:}") String publicKey) {
+  SendGridSignature(
+      @Value("${retention.email.sendgrid.webhook-public-key:}") String publicKey,
+      @Value("${retention.email.sendgrid.webhook-tolerance:PT5M}") Duration tolerance,
+      Clock clock) {
     this.key = StringUtils.hasText(publicKey) ? parse(publicKey) : null;
+    this.tolerance = tolerance;
+    this.clock = clock;
+  }
+
+  /**
+   * Null when the signed timestamp (Unix seconds) is within the tolerance of now, else why not: the
+   * signature covers the timestamp, so a captured request cannot be replayed once it is stale.
+   */
+  String staleness(String timestamp) {
+    Instant signedAt;
+    try {
+      signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
+    } catch (NumberFormatException | DateTimeException e) {
+      return TIMESTAMP + " is not a Unix time in seconds";
+    }
+    if (Duration.between(signedAt, clock.instant()).abs().compareTo(tolerance) > 0) {
+      return TIMESTAMP
+          + " is more than "
+          + tolerance.toMinutes()
+          + " minutes from now: refusing a stale or replayed webhook";
+    }
+    return null;
   }
 
   boolean configured() {

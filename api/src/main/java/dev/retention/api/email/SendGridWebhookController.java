@@ -5,10 +5,13 @@ import static dev.retention.api.email.WebhookSupport.text;
 import dev.retention.activities.email.DeliveryEvents;
 import dev.retention.activities.email.DeliveryEvents.Kind;
 import dev.retention.activities.email.SendGridEmailProvider;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +38,8 @@ import tools.jackson.databind.ObjectMapper;
 class SendGridWebhookController {
 
   static final String PROVIDER = "sendgrid";
+
+  private static final Pattern DATE = Pattern.compile("(?im)^date:[ \\t]*([^\\r\\n]*)");
 
   private static final Pattern MESSAGE_ID =
       Pattern.compile("(?im)^message-id:\\s*(<[^>\\r\\n]+>|\\S+)");
@@ -88,6 +93,10 @@ class SendGridWebhookController {
       throw WebhookSupport.unauthorized(
           SendGridSignature.SIGNATURE + " is not a valid signature of the timestamp and body");
     }
+    String stale = signature.staleness(timestamp);
+    if (stale != null) {
+      throw WebhookSupport.unauthorized(stale);
+    }
     JsonNode batch;
     try {
       batch = json.readTree(body);
@@ -121,7 +130,9 @@ class SendGridWebhookController {
       @PathVariable String token,
       @RequestParam(required = false) String from,
       @RequestParam(required = false) String subject,
-      @RequestParam(required = false) String headers) {
+      @RequestParam(required = false) String headers,
+      @RequestParam(required = false) String text,
+      @RequestParam(required = false) String html) {
     if (inboundToken == null) {
       throw WebhookSupport.unauthorized(
           "retention.email.sendgrid.inbound-token is not set: Inbound Parse is not accepted");
@@ -133,7 +144,46 @@ class SendGridWebhookController {
       throw WebhookSupport.malformed("the Inbound Parse form has no 'from' field");
     }
     return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .body(replies.received(PROVIDER, messageId(headers), from, subject, clock.instant()));
+        .body(
+            replies.received(
+                PROVIDER,
+                deliveryId(headers, from, subject, text, html),
+                from,
+                subject,
+                clock.instant()));
+  }
+
+  /**
+   * The email's Message-ID; without one, a hash of what the email says (sender, subject, its Date
+   * header, body), so a post SendGrid retries is recognised all the same and recorded once.
+   */
+  static String deliveryId(String headers, String from, String subject, String text, String html) {
+    String messageId = messageId(headers);
+    if (messageId != null) {
+      return messageId;
+    }
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
+    for (String part :
+        new String[] {from, subject, header(headers, DATE), text != null ? text : html}) {
+      byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
+      // Length-prefixed, so moving text from one part to the next changes the hash.
+      sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      sha256.update(bytes);
+    }
+    return "content-sha256:" + HexFormat.of().formatHex(sha256.digest());
+  }
+
+  private static String header(String headers, Pattern pattern) {
+    if (headers == null) {
+      return null;
+    }
+    Matcher m = pattern.matcher(headers);
+    return m.find() ? m.group(1).strip() : null;
   }
 
   /** The event types we act on; deferrals, drops, soft bounces (blocked) and the like we don't. */

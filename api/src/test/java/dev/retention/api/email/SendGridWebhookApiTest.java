@@ -95,6 +95,12 @@ class SendGridWebhookApiTest {
     assertUnauthorized(post(body, null, timestamp), "headers are required");
     assertUnauthorized(post(body, signature, null), "headers are required");
     assertUnauthorized(post(body, "bm90IGEgc2lnbmF0dXJl", timestamp), "not a valid signature");
+    // Genuinely signed, but ten minutes old (a captured request replayed) or ten minutes ahead.
+    for (long skew : new long[] {-600, 600}) {
+      String other = String.valueOf(Long.parseLong(timestamp) + skew);
+      assertUnauthorized(
+          post(body, EmailHttp.sendGridSignature(SENDGRID, other, body), other), "stale");
+    }
 
     JsonNode dayOne = EmailRuns.dayOne(api, customer.id());
     assertThat(dayOne.path("deliveryStatus").isNull()).as(dayOne.toString()).isTrue();
@@ -137,6 +143,29 @@ class SendGridWebhookApiTest {
   }
 
   @Test
+  void inboundParse_withoutAMessageId_isDeduplicatedOnItsContent() {
+    EmailHttp.Customer customer = http.newCustomer("sgdup");
+    String from = "Ops <" + customer.email() + ">";
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("headers", "Subject: Re: checking in\nDate: Mon, 2 Mar 2026 10:00:00 +0000");
+    form.put("from", from);
+    form.put("subject", "Re: checking in");
+    form.put("text", "Happy to talk.");
+
+    EmailHttp.Raw first = inbound(ApiTestKeys.SENDGRID_INBOUND_TOKEN, form);
+    EmailHttp.Raw retry = inbound(ApiTestKeys.SENDGRID_INBOUND_TOKEN, form);
+    form.put("text", "Happy to talk. Thursday?");
+    EmailHttp.Raw another = inbound(ApiTestKeys.SENDGRID_INBOUND_TOKEN, form);
+
+    assertThat(first.json().path("status").asText()).as(first.text()).isEqualTo("matched");
+    assertThat(retry.json().path("status").asText()).as(retry.text()).isEqualTo("duplicate");
+    assertThat(another.json().path("status").asText()).as(another.text()).isEqualTo("matched");
+    assertThat(EmailRuns.timeline(api, customer.id()).split("Customer replied by email", -1))
+        .as("one timeline entry per distinct email")
+        .hasSize(3);
+  }
+
+  @Test
   void inboundParse_withAWrongToken_is401_andAnUnknownSenderIsIgnored() {
     assertUnauthorized(inbound("not-the-token", "Someone <someone@example.com>", "hello"), "token");
 
@@ -167,8 +196,6 @@ class SendGridWebhookApiTest {
   }
 
   private EmailHttp.Raw inbound(String token, String from, String subject) {
-    String boundary = "xYzZY" + UUID.randomUUID().toString().replace("-", "");
-    StringBuilder form = new StringBuilder();
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put(
         "headers", "Message-ID: <" + UUID.randomUUID() + "@mail.example>\nSubject: " + subject);
@@ -176,6 +203,12 @@ class SendGridWebhookApiTest {
     fields.put("to", "petra@example.com");
     fields.put("subject", subject);
     fields.put("text", "Yes, let's talk on Thursday.");
+    return inbound(token, fields);
+  }
+
+  private EmailHttp.Raw inbound(String token, Map<String, String> fields) {
+    String boundary = "xYzZY" + UUID.randomUUID().toString().replace("-", "");
+    StringBuilder form = new StringBuilder();
     fields.forEach(
         (name, value) ->
             form.append("--")
