@@ -1,5 +1,6 @@
 package dev.retention.api.security;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -76,6 +77,10 @@ class SecurityConfiguration {
         .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
         .authorizeHttpRequests(
             authorize -> {
+              // The container's error dispatch (/error) renders the error of a request that was
+              // already authorised or refused on its own, such as the firewall's 400: it must
+              // answer that error, not a 401 of its own.
+              authorize.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
               for (AccessRules.Rule rule : AccessRules.RULES) {
                 if (rule.isPublic()) {
                   authorize.requestMatchers(rule.matcher()).permitAll();
