@@ -2,6 +2,8 @@ package dev.retention.api.security;
 
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.customers.Ids;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -39,14 +41,15 @@ class AdminController {
     this.passwords = passwords;
   }
 
-  record KeyRequest(@NotBlank @Size(max = 200) String name, @NotEmpty List<String> scopes) {}
+  record KeyRequest(
+      @NotBlank @SingleLine String name, @NotEmpty @Size(max = 10) List<String> scopes) {}
 
   record PersonRequest(
-      @NotBlank @Size(max = 200) String name,
-      @NotBlank @Email @Size(max = 200) String email,
-      @NotBlank String role,
-      String csmId,
-      @Size(min = 12, max = 200) String password) {}
+      @NotBlank @SingleLine String name,
+      @NotBlank @Email @SingleLine String email,
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String role,
+      @SingleLine(max = TextRules.ID_MAX) String csmId,
+      @Size(min = 12) @SingleLine String password) {}
 
   @PostMapping("/api/admin/keys")
   ResponseEntity<ApiKeys.NewKey> createKey(@Valid @RequestBody KeyRequest body) {

@@ -1,6 +1,8 @@
 package dev.retention.api.security;
 
 import dev.retention.api.customers.Ids;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,8 +21,8 @@ class AuditController {
 
   @GetMapping("/api/audit")
   AuditLog.Page audit(
-      @RequestParam(required = false) String customerId,
-      @RequestParam(required = false) String actor,
+      @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @RequestParam(required = false) @SingleLine(max = 80) String actor,
       @RequestParam(required = false) Instant from,
       @RequestParam(required = false) Instant to,
       @RequestParam(defaultValue = "0") int page,

@@ -1,12 +1,13 @@
 package dev.retention.api.security;
 
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -46,7 +47,8 @@ class SessionController {
   }
 
   record Login(
-      @NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 200) String password) {}
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String username,
+      @NotBlank @SingleLine String password) {}
 
   record Me(
       String actor,
