@@ -2,6 +2,7 @@ package dev.retention.api.customers;
 
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.CustomerDirectory;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +21,8 @@ class CsmController {
   }
 
   @PutMapping("/api/csms/{csmId}")
+  @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
   ResponseEntity<Csm> put(@PathVariable String csmId, @Valid @RequestBody CsmRequest body) {
     Ids.check("csmId", csmId);
     Csm csm = new Csm(csmId, body.name().strip(), body.email(), body.managerEmail());

@@ -13,6 +13,7 @@ import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -81,6 +82,8 @@ class CustomerController {
       List<String> workflowsInformed) {}
 
   @PutMapping("/api/customers/{customerId}")
+  @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
   ResponseEntity<CustomerView> put(
       @PathVariable String customerId, @Valid @RequestBody CustomerRequest body) {
     Ids.check("customerId", customerId);

@@ -4,6 +4,7 @@ import static dev.retention.api.email.WebhookSupport.text;
 
 import dev.retention.activities.email.DeliveryEvents;
 import dev.retention.activities.email.DeliveryEvents.Kind;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -46,6 +47,8 @@ class ResendWebhookController {
   }
 
   @PostMapping("/api/webhooks/resend")
+  @ApiResponse(responseCode = "200", description = "Handled or ignored", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "202", description = "Accepted", useReturnTypeSchema = true)
   ResponseEntity<Object> event(
       @RequestHeader(name = ResendSignature.ID, required = false) String id,
       @RequestHeader(name = ResendSignature.TIMESTAMP, required = false) String timestamp,

@@ -5,6 +5,7 @@ import static dev.retention.api.email.WebhookSupport.text;
 import dev.retention.activities.email.DeliveryEvents;
 import dev.retention.activities.email.DeliveryEvents.Kind;
 import dev.retention.activities.email.SendGridEmailProvider;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -126,6 +127,7 @@ class SendGridWebhookController {
   }
 
   @PostMapping("/api/webhooks/sendgrid/inbound/{token}")
+  @ApiResponse(responseCode = "202", description = "Accepted", useReturnTypeSchema = true)
   ResponseEntity<InboundReplies.Handled> inbound(
       @PathVariable String token,
       @RequestParam(required = false) String from,

@@ -9,6 +9,9 @@ import dev.retention.api.customers.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
@@ -58,6 +61,10 @@ class UnsubscribeController {
   record Unsubscribed(String customerId, boolean unsubscribed, boolean alreadyUnsubscribed) {}
 
   @GetMapping(UnsubscribeLinks.PATH)
+  @ApiResponse(
+      responseCode = "200",
+      description = "A page asking to confirm",
+      content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
   ResponseEntity<String> page(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String c,
       @RequestParam(required = false) @SingleLine String s) {

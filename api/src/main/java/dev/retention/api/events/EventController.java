@@ -11,6 +11,7 @@ import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Milestone;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -69,11 +70,19 @@ class EventController {
   }
 
   @PostMapping("/api/events/signup")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> signup(@Valid @RequestBody CustomerEvent body) {
     return accepted(events.signup(customer(body.customerId())));
   }
 
   @PostMapping("/api/events/milestone")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> milestone(@Valid @RequestBody MilestoneEvent body) {
     Milestone milestone;
     try {
@@ -90,22 +99,38 @@ class EventController {
   }
 
   @PostMapping("/api/events/nps")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> nps(@Valid @RequestBody NpsEvent body) {
     return accepted(events.nps(customer(body.customerId()), body.score(), body.comment()));
   }
 
   @PostMapping("/api/events/cancellation-requested")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> cancellationRequested(@Valid @RequestBody CancellationEvent body) {
     var reason = PlaybookStarts.reason(body.reason());
     return accepted(events.cancellationRequested(customer(body.customerId()), reason));
   }
 
   @PostMapping("/api/events/upgraded")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> upgraded(@Valid @RequestBody UpgradeEvent body) {
     return accepted(events.upgraded(customer(body.customerId()), body.plan().strip()));
   }
 
   @PostMapping("/api/events/customer-replied")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
   ResponseEntity<Answer> customerReplied(@Valid @RequestBody CustomerEvent body) {
     return accepted(events.customerReplied(customer(body.customerId()), "backend"));
   }

@@ -9,6 +9,7 @@ import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.util.Arrays;
@@ -52,6 +53,7 @@ class PlaybookController {
       @SingleLine(max = TextRules.ID_MAX) String csmId) {}
 
   @PostMapping("/api/playbooks")
+  @ApiResponse(responseCode = "202", description = "Started", useReturnTypeSchema = true)
   ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
     Ids.check("customerId", body.customerId());
     access.customer(body.customerId());
@@ -109,6 +111,10 @@ class PlaybookController {
   }
 
   @DeleteMapping("/api/playbooks/{workflowId}")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Stopping; the run ends with outcome CANCELLED",
+      useReturnTypeSchema = true)
   ResponseEntity<Map<String, String>> cancel(@PathVariable String workflowId) {
     access.run(checkWorkflowId(workflowId));
     runs.cancel(workflowId);

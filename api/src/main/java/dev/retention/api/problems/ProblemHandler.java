@@ -194,6 +194,30 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             e.getName()));
   }
 
+  /** A multipart content type whose body cannot be parsed (no boundary, say). */
+  @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+  ResponseEntity<Object> badMultipart(org.springframework.web.multipart.MultipartException e) {
+    return respond(
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "Malformed request body",
+            "the multipart body cannot be read (a missing boundary, or a broken part); only the"
+                + " SendGrid Inbound Parse endpoint takes multipart/form-data",
+            null));
+  }
+
+  /** Tomcat refuses a query string or form parameter it cannot decode (e.g. an empty name). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<Object> badParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+    return respond(
+        problem(
+            HttpStatus.BAD_REQUEST,
+            "Invalid request",
+            "the query string (or form body) holds a parameter that cannot be decoded, such as"
+                + " one without a name or with broken percent-encoding",
+            null));
+  }
+
   @ExceptionHandler(DataAccessResourceFailureException.class)
   ResponseEntity<Object> databaseDown(DataAccessResourceFailureException e) {
     log.error("database unavailable", e);

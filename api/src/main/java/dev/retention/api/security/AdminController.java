@@ -5,6 +5,7 @@ import dev.retention.api.customers.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -52,6 +53,10 @@ class AdminController {
       @Size(min = 12) @SingleLine String password) {}
 
   @PostMapping("/api/admin/keys")
+  @ApiResponse(
+      responseCode = "201",
+      description = "Created; the key is in this answer only",
+      useReturnTypeSchema = true)
   ResponseEntity<ApiKeys.NewKey> createKey(@Valid @RequestBody KeyRequest body) {
     Set<Scope> scopes = scopes(body.scopes());
     ApiKeys.NewKey created = keys.create(body.name().strip(), scopes, Callers.require().actor());
@@ -64,6 +69,7 @@ class AdminController {
   }
 
   @DeleteMapping("/api/admin/keys/{keyId}")
+  @ApiResponse(responseCode = "204", description = "Revoked")
   ResponseEntity<Void> revoke(@PathVariable String keyId) {
     Ids.check("keyId", keyId);
     if (keys.find(keyId).isEmpty()) {
@@ -74,6 +80,8 @@ class AdminController {
   }
 
   @PutMapping("/api/admin/people/{username}")
+  @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
+  @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
   ResponseEntity<People.Person> putPerson(
       @PathVariable String username, @Valid @RequestBody PersonRequest body) {
     Ids.check("username", username);
@@ -116,6 +124,7 @@ class AdminController {
   }
 
   @DeleteMapping("/api/admin/people/{username}")
+  @ApiResponse(responseCode = "204", description = "Disabled")
   ResponseEntity<Void> disable(@PathVariable String username) {
     Ids.check("username", username);
     if (people.find(username).isEmpty()) {

@@ -3,6 +3,7 @@ package dev.retention.api.security;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -110,6 +111,7 @@ class SessionController {
   }
 
   @DeleteMapping("/api/session")
+  @ApiResponse(responseCode = "204", description = "Logged out")
   ResponseEntity<Void> logout(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
     if (session != null) {
