@@ -1,5 +1,6 @@
 package dev.retention.activities.ledger;
 
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
@@ -21,17 +22,29 @@ public class LedgerActivitiesImpl implements LedgerActivities {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
+  private final TaskQueue tasks;
 
-  public LedgerActivitiesImpl(JdbcClient jdbc, TransactionTemplate tx) {
+  public LedgerActivitiesImpl(JdbcClient jdbc, TransactionTemplate tx, TaskQueue tasks) {
     this.jdbc = jdbc;
     this.tx = tx;
+    this.tasks = tasks;
   }
 
   @Override
   public void record(LedgerUpdate update) {
     tx.executeWithoutResult(
         status -> {
+          String decidedBefore =
+              jdbc.sql("select outcome from playbook_runs where run_id = :r for update")
+                  .param("r", update.run().runId())
+                  .query(String.class)
+                  .optional()
+                  .orElse(null);
           upsert(update.run());
+          if (decidedBefore == null && update.run().outcome() != null) {
+            // The outcome is decided: the CSM's open tasks of this run are moot now.
+            tasks.obsoleteForDecidedRun(update.run().runId(), update.run().outcome());
+          }
           if (update.entry() != null) {
             insert(update.run(), update.entry());
           }

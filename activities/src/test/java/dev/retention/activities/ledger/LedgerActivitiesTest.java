@@ -6,6 +6,7 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
@@ -57,7 +58,9 @@ class LedgerActivitiesTest {
   @BeforeEach
   void setUp() {
     Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
-    harness = new ActivityHarness(new LedgerActivitiesImpl(jdbc, tx));
+    harness =
+        new ActivityHarness(
+            new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, java.time.Clock.systemUTC())));
     ledger = harness.stub(LedgerActivities.class);
   }
 

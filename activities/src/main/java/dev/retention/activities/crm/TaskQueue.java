@@ -1,0 +1,245 @@
+package dev.retention.activities.crm;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The life of a CRM task after a playbook created it: listed per assignee (urgent and overdue
+ * first), completed with a note, snoozed to a time, or closed as obsolete when its run's outcome is
+ * decided. A snoozed task is open, but out of the OPEN list until its time comes.
+ */
+@Component
+public class TaskQueue {
+
+  public enum State {
+    OPEN,
+    SNOOZED,
+    DONE,
+    OBSOLETE
+  }
+
+  public record Task(
+      long id,
+      String customerId,
+      String workflowId,
+      String step,
+      String assignee,
+      String assigneeEmail,
+      String title,
+      String body,
+      String priority,
+      Instant dueAt,
+      boolean overdue,
+      State status,
+      Instant snoozedUntil,
+      Instant createdAt,
+      Instant closedAt,
+      String closedBy,
+      String closeNote) {}
+
+  /**
+   * A filter: every part optional. {@code csmIds} limits to the customers of those CSMs (a CSM's
+   * portfolio, a manager's team; null for all).
+   */
+  public record Query(
+      String assigneeEmail,
+      String customerId,
+      State status,
+      Instant dueBefore,
+      List<String> csmIds,
+      int page,
+      int size) {}
+
+  public record Page(List<Task> items, int page, int size, long total) {}
+
+  /** Why a change was refused. */
+  public enum Refusal {
+    NOT_FOUND,
+    CLOSED
+  }
+
+  public record Change(Task task, Refusal refusal) {}
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  public TaskQueue(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public Page list(Query q) {
+    List<String> where = new ArrayList<>();
+    Map<String, Object> params = new HashMap<>();
+    params.put("now", Timestamp.from(clock.instant()));
+    if (q.assigneeEmail() != null) {
+      where.add("lower(t.assignee_email) = lower(:assignee)");
+      params.put("assignee", q.assigneeEmail());
+    }
+    if (q.customerId() != null) {
+      where.add("t.customer_id = :customer");
+      params.put("customer", q.customerId());
+    }
+    if (q.dueBefore() != null) {
+      where.add("t.due_at < :dueBefore");
+      params.put("dueBefore", Timestamp.from(q.dueBefore()));
+    }
+    if (q.csmIds() != null) {
+      where.add(
+          "t.customer_id in (select id from customers where csm_id = any(cast(:csms as text[])))");
+      params.put("csms", q.csmIds().toArray(String[]::new));
+    }
+    if (q.status() != null) {
+      where.add(
+          switch (q.status()) {
+            case OPEN ->
+                "t.status = 'OPEN' and (t.snoozed_until is null or t.snoozed_until <= :now)";
+            case SNOOZED -> "t.status = 'OPEN' and t.snoozed_until > :now";
+            case DONE -> "t.status = 'DONE'";
+            case OBSOLETE -> "t.status = 'OBSOLETE'";
+          });
+    }
+    String filter = where.isEmpty() ? "" : " where " + String.join(" and ", where);
+    long total =
+        jdbc.sql("select count(*) from crm_tasks t" + filter)
+            .params(params)
+            .query(Long.class)
+            .single();
+    List<Task> items =
+        jdbc.sql(
+                SELECT
+                    + filter
+                    + " "
+                    + """
+                     order by (t.status = 'OPEN') desc, (t.priority = 'URGENT') desc,
+                       t.due_at, t.id limit :limit offset :offset""")
+            .params(params)
+            .param("limit", q.size())
+            .param("offset", (long) q.page() * q.size())
+            .query(this::task)
+            .list();
+    return new Page(items, q.page(), q.size(), total);
+  }
+
+  public Optional<Task> find(long id) {
+    return jdbc.sql(SELECT + " where t.id = :id")
+        .param("id", id)
+        .param("now", Timestamp.from(clock.instant()))
+        .query(this::task)
+        .optional();
+  }
+
+  /** Marks an open (or snoozed) task done, with who and an optional note. */
+  public Change complete(long id, String by, String note) {
+    return close(id, "DONE", by, note);
+  }
+
+  /** Hides an open task until the given time. */
+  public Change snooze(long id, Instant until, String by) {
+    int changed =
+        jdbc.sql(
+                "update crm_tasks set snoozed_until = :until, closed_by = :by"
+                    + " where id = :id and status = 'OPEN'")
+            .param("until", Timestamp.from(until))
+            .param("by", by)
+            .param("id", id)
+            .update();
+    return result(id, changed);
+  }
+
+  private Change close(long id, String status, String by, String note) {
+    int changed =
+        jdbc.sql(
+                """
+                update crm_tasks set status = :status, closed_at = :now, closed_by = :by,
+                  close_note = :note, snoozed_until = null
+                where id = :id and status = 'OPEN'
+                """)
+            .param("status", status)
+            .param("now", Timestamp.from(clock.instant()))
+            .param("by", by)
+            .param("note", note)
+            .param("id", id)
+            .update();
+    return result(id, changed);
+  }
+
+  private Change result(long id, int changed) {
+    Optional<Task> task = find(id);
+    if (task.isEmpty()) {
+      return new Change(null, Refusal.NOT_FOUND);
+    }
+    return new Change(task.get(), changed == 1 ? null : Refusal.CLOSED);
+  }
+
+  /**
+   * A run's outcome was decided: the CSM's open tasks of that run have nothing left to act on and
+   * close as obsolete, saying why. Tasks for the manager or an executive (escalations, hand-overs
+   * made as the run closes) stay open until someone closes them. Returns how many closed.
+   */
+  public int obsoleteForDecidedRun(String runId, String outcome) {
+    return jdbc.sql(
+            """
+            update crm_tasks set status = 'OBSOLETE', closed_at = :now, closed_by = 'playbook',
+              close_note = :why, snoozed_until = null
+            where run_id = :run and status = 'OPEN' and assignee = 'CSM'
+            """)
+        .param("now", Timestamp.from(clock.instant()))
+        .param("why", "the run's outcome was decided: " + outcome)
+        .param("run", runId)
+        .update();
+  }
+
+  private static final String SELECT =
+      """
+      select t.id, t.customer_id, t.workflow_id, t.step, t.assignee, t.assignee_email, t.title,
+        t.body, t.priority, t.due_at, t.status, t.snoozed_until, t.created_at, t.closed_at,
+        t.closed_by, t.close_note,
+        (t.status = 'OPEN' and t.snoozed_until is not null and t.snoozed_until > :now) as snoozed,
+        (t.status = 'OPEN' and t.due_at < :now) as overdue
+      from crm_tasks t""";
+
+  private Task task(ResultSet rs, int row) throws SQLException {
+    String status = rs.getString("status");
+    State state =
+        rs.getBoolean("snoozed")
+            ? State.SNOOZED
+            : switch (status) {
+              case "DONE" -> State.DONE;
+              case "OBSOLETE" -> State.OBSOLETE;
+              default -> State.OPEN;
+            };
+    return new Task(
+        rs.getLong("id"),
+        rs.getString("customer_id"),
+        rs.getString("workflow_id"),
+        rs.getString("step"),
+        rs.getString("assignee"),
+        rs.getString("assignee_email"),
+        rs.getString("title"),
+        rs.getString("body"),
+        rs.getString("priority"),
+        rs.getTimestamp("due_at").toInstant(),
+        rs.getBoolean("overdue"),
+        state,
+        instant(rs.getTimestamp("snoozed_until")),
+        rs.getTimestamp("created_at").toInstant(),
+        instant(rs.getTimestamp("closed_at")),
+        rs.getString("closed_by"),
+        rs.getString("close_note"));
+  }
+
+  private static Instant instant(Timestamp ts) {
+    return ts == null ? null : ts.toInstant();
+  }
+}
