@@ -9,6 +9,8 @@ import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -35,8 +37,11 @@ class PlaybookController {
   private final PlaybookRuns runs;
   private final PlaybookStarts starts;
   private final Access access;
+  private final MeterRegistry meters;
 
-  PlaybookController(PlaybookRuns runs, PlaybookStarts starts, Access access) {
+  PlaybookController(
+      PlaybookRuns runs, PlaybookStarts starts, Access access, MeterRegistry meters) {
+    this.meters = meters;
     this.runs = runs;
     this.starts = starts;
     this.access = access;
@@ -106,8 +111,34 @@ class PlaybookController {
               + "; outcome types are "
               + Arrays.stream(OutcomeType.values()).map(Enum::name).toList());
     }
-    return runs.recordOutcome(
-        checkWorkflowId(workflowId), new CsmOutcome(type, body.note(), author));
+    CsmOutcome outcome = new CsmOutcome(type, body.note(), author);
+    Timer.Sample sample = Timer.start(meters);
+    String result = "error";
+    try {
+      RunView view = runs.recordOutcome(workflowId, outcome);
+      result = "accepted";
+      return view;
+    } catch (ApiProblem refused) {
+      result = "refused";
+      throw refused;
+    } finally {
+      // The outcome round trip as a CSM sees it: validated, applied and answered by the run.
+      sample.stop(
+          Timer.builder("retention.outcome.roundtrip")
+              .description("A CSM outcome from request to the run's answer")
+              .tag("playbook", playbookOf(workflowId))
+              .tag("result", result)
+              .publishPercentileHistogram()
+              .register(meters));
+    }
+  }
+
+  private static String playbookOf(String workflowId) {
+    return Arrays.stream(Playbook.values())
+        .map(Playbook::id)
+        .filter(id -> workflowId.startsWith(id + "-"))
+        .findFirst()
+        .orElse("unknown");
   }
 
   @DeleteMapping("/api/playbooks/{workflowId}")

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.embedded-postgres.data-dir=",
       "retention.playbooks.day-length=PT2S",
       "retention.demo-data.enabled=false",
+      "retention.metrics.refresh=PT0.2S",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
       // Temporal payloads encrypted with a key generated per test run, never one on disk.
       "retention.codec.key-file=",
