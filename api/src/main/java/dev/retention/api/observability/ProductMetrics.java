@@ -77,53 +77,48 @@ class ProductMetrics implements MeterBinder {
     }
     refreshedAt = now;
     try {
-      jdbc.sql("select playbook, count(*) as n from playbook_runs group by playbook")
-          .query(
-              rs -> {
-                put(
-                    "retention.runs.started",
-                    "Playbook runs started",
-                    Tags.of("playbook", rs.getString("playbook")),
-                    rs.getLong("n"));
-              });
-      jdbc.sql(
-              "select playbook, coalesce(outcome, status) as outcome, count(*) as n"
-                  + " from playbook_runs where closed_at is not null group by 1, 2")
-          .query(
-              rs -> {
-                put(
-                    "retention.runs.closed",
-                    "Playbook runs closed, by outcome",
-                    Tags.of(
-                        "playbook", rs.getString("playbook"), "outcome", rs.getString("outcome")),
-                    rs.getLong("n"));
-              });
-      jdbc.sql(
-              "select case when status like 'SKIPPED_SUPPRESSED%' then 'SUPPRESSED' else status end"
-                  + " as status, count(*) as n from communications group by 1")
-          .query(
-              rs -> {
-                put(
-                    "retention.emails",
-                    "Emails by status (SENT, FAILED, SUPPRESSED, PENDING, …)",
-                    Tags.of("status", rs.getString("status")),
-                    rs.getLong("n"));
-              });
-      jdbc.sql(
-              "select split_part(workflow_id, '-' || customer_id, 1) as playbook, step,"
-                  + " count(*) as n from crm_tasks where step like '%sla-escalation' group by 1, 2")
-          .query(
-              rs -> {
-                put(
-                    "retention.sla.breaches",
-                    "SLAs a CSM missed (each escalated to the manager)",
-                    Tags.of("playbook", rs.getString("playbook"), "sla", rs.getString("step")),
-                    rs.getLong("n"));
-              });
+      read(
+          "retention.runs.started",
+          "Playbook runs started",
+          "select playbook, count(*) as n from playbook_runs group by playbook",
+          "playbook");
+      read(
+          "retention.runs.closed",
+          "Playbook runs closed, by outcome",
+          "select playbook, coalesce(outcome, status) as outcome, count(*) as n"
+              + " from playbook_runs where closed_at is not null group by 1, 2",
+          "playbook",
+          "outcome");
+      read(
+          "retention.emails",
+          "Emails by status (SENT, FAILED, SUPPRESSED, PENDING, ...)",
+          "select case when status like 'SKIPPED_SUPPRESSED%' then 'SUPPRESSED' else status end"
+              + " as status, count(*) as n from communications group by 1",
+          "status");
+      read(
+          "retention.sla.breaches",
+          "SLAs a CSM missed (each escalated to the manager)",
+          "select split_part(workflow_id, '-' || customer_id, 1) as playbook, step as sla,"
+              + " count(*) as n from crm_tasks where step like '%sla-escalation' group by 1, 2",
+          "playbook",
+          "sla");
     } catch (DataAccessException e) {
       // Keep the last figures; the health endpoint tells that the database is down.
       log.warn("product metrics not refreshed: {}", e.getMostSpecificCause().getMessage());
     }
+  }
+
+  /** One counter per row of a {@code count(*) as n} query, tagged by the named columns. */
+  private void read(String name, String description, String sql, String... tagColumns) {
+    jdbc.sql(sql)
+        .query(
+            rs -> {
+              Tags tags = Tags.empty();
+              for (String column : tagColumns) {
+                tags = tags.and(column, rs.getString(column));
+              }
+              put(name, description, tags, rs.getLong("n"));
+            });
   }
 
   private void put(String name, String description, Tags tags, long value) {

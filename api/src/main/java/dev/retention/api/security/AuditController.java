@@ -4,6 +4,7 @@ import dev.retention.api.customers.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.problems.Paging;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -34,12 +35,7 @@ class AuditController {
       throw ApiProblem.invalid(
           "actor", "actor is a key id or username, optionally prefixed key: or person:");
     }
-    if (page < 0 || page > 100_000) {
-      throw ApiProblem.invalid("page", "page must be between 0 and 100000");
-    }
-    if (size < 1 || size > 200) {
-      throw ApiProblem.invalid("size", "size must be between 1 and 200");
-    }
+    Paging.check(page, size);
     if (from != null && to != null && from.isAfter(to)) {
       throw ApiProblem.invalid("from", "from must not be after to");
     }

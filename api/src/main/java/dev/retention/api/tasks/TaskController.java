@@ -5,6 +5,7 @@ import dev.retention.api.input.FreeText;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.problems.Paging;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.Callers;
@@ -56,12 +57,7 @@ class TaskController {
       @RequestParam(name = "due-before", required = false) Instant dueBefore,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
-    if (page < 0 || page > 100_000) {
-      throw ApiProblem.invalid("page", "page must be between 0 and 100000");
-    }
-    if (size < 1 || size > 200) {
-      throw ApiProblem.invalid("size", "size must be between 1 and 200");
-    }
+    Paging.check(page, size);
     TaskQueue.State state = state(status);
     if (customerId != null) {
       access.customer(customerId);
