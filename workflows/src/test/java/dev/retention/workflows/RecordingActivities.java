@@ -10,6 +10,7 @@ import dev.retention.workflows.ports.CrmTaskReceipt;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
+import dev.retention.workflows.ports.EmailFailure;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.ExpansionFigures;
@@ -59,6 +60,7 @@ public final class RecordingActivities
 
   private final List<Call<CustomerEmail>> emails = new CopyOnWriteArrayList<>();
   private final List<Call<CsmAlert>> alerts = new CopyOnWriteArrayList<>();
+  private final List<Call<EmailFailure>> emailFailures = new CopyOnWriteArrayList<>();
   private final List<Call<CrmTask>> tasks = new CopyOnWriteArrayList<>();
   private final List<Call<CrmNote>> notes = new CopyOnWriteArrayList<>();
   private final List<Call<CrmTag>> tags = new CopyOnWriteArrayList<>();
@@ -69,6 +71,8 @@ public final class RecordingActivities
   private final AtomicLong ids = new AtomicLong();
   private volatile Gate tagGate;
   private volatile Gate emailGate;
+  private volatile Gate ledgerGate;
+  private final AtomicLong ledgerWritesBeforeGate = new AtomicLong(-1);
 
   // ---- the activities ---------------------------------------------------------------------------
 
@@ -95,6 +99,11 @@ public final class RecordingActivities
   }
 
   @Override
+  public void recordFailure(EmailFailure failure) {
+    emailFailures.add(new Call<>(scheduledAt(), failure));
+  }
+
+  @Override
   public CrmTaskReceipt createTask(CrmTask task) {
     tasks.add(new Call<>(scheduledAt(), task));
     return new CrmTaskReceipt(ids.incrementAndGet(), task.assignee().name().toLowerCase());
@@ -117,6 +126,11 @@ public final class RecordingActivities
 
   @Override
   public void record(LedgerUpdate update) {
+    Gate gate = ledgerGate;
+    if (gate != null && ledgerWritesBeforeGate.getAndDecrement() == 0) {
+      ledgerGate = null;
+      gate.holdCaller();
+    }
     ledger.add(new Call<>(scheduledAt(), update));
   }
 
@@ -149,6 +163,11 @@ public final class RecordingActivities
   /** The email steps that went out (suppressed ones are not sent, so not listed). */
   public List<String> emailSteps() {
     return emails.stream().map(c -> c.request().step()).toList();
+  }
+
+  /** The email steps the run marked failed, in order. */
+  public List<String> failedEmailSteps() {
+    return emailFailures.stream().map(c -> c.request().step()).toList();
   }
 
   public List<Call<CsmAlert>> alerts() {
@@ -192,12 +211,41 @@ public final class RecordingActivities
     return all.getLast().request().run();
   }
 
+  /**
+   * The run as the projection shows it after every write so far, by the projection's rule: a
+   * snapshot updates the row until one closes it; later writes (an activity that was in flight when
+   * the run was stopped) never reopen it.
+   */
+  public RunSnapshot projection() {
+    RunSnapshot row = null;
+    for (Call<LedgerUpdate> call : ledger()) {
+      if (row == null || row.closedAt() == null) {
+        row = call.request().run();
+      }
+    }
+    if (row == null) {
+      throw new AssertionError("nothing was written to the ledger");
+    }
+    return row;
+  }
+
   // ---- holding an activity ----------------------------------------------------------------------
 
   /** Holds the next {@code addTag} call until the returned gate is opened. */
   public Gate holdNextTag() {
     Gate gate = new Gate();
     tagGate = gate;
+    return gate;
+  }
+
+  /**
+   * Holds the {@code n}-th ledger write from now (1 for the next) until the returned gate is
+   * opened; the writes before it go through.
+   */
+  public Gate holdLedgerWrite(int n) {
+    Gate gate = new Gate();
+    ledgerWritesBeforeGate.set(n - 1);
+    ledgerGate = gate;
     return gate;
   }
 

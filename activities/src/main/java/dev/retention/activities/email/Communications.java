@@ -109,6 +109,28 @@ public class Communications {
         .update();
   }
 
+  /**
+   * Marks the step's row {@code FAILED} if it is still {@code PENDING} (the send was given up);
+   * true when it did.
+   */
+  public boolean failPending(
+      String workflowId, String runId, String step, String detail, Instant at) {
+    return jdbc.sql(
+                """
+            update communications set status = :failed, detail = :detail, sent_at = :at
+            where workflow_id = :w and run_id = :r and step = :step and status = :pending
+            """)
+            .param("failed", FAILED)
+            .param("detail", detail)
+            .param("at", Timestamp.from(at))
+            .param("w", workflowId)
+            .param("r", runId)
+            .param("step", step)
+            .param("pending", PENDING)
+            .update()
+        == 1;
+  }
+
   /** On the list by address, or by the SHA-256 an erasure left in its place. */
   public boolean isSuppressed(String email) {
     return jdbc.sql(

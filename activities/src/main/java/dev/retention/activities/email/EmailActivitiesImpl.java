@@ -7,6 +7,7 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
+import dev.retention.workflows.ports.EmailFailure;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.FailureType;
@@ -129,6 +130,13 @@ public class EmailActivitiesImpl implements EmailActivities {
         false,
         (customer, csm) -> tasks.assigneeEmail(customer.id(), alert.recipient()),
         customer -> alert.recipient().name().toLowerCase());
+  }
+
+  @Override
+  public void recordFailure(EmailFailure failure) {
+    String runId = Activity.getExecutionContext().getInfo().getRunId();
+    communications.failPending(
+        failure.workflowId(), runId, failure.step(), failure.reason(), clock.instant());
   }
 
   private interface Recipient {

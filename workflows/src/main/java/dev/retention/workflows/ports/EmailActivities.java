@@ -15,4 +15,11 @@ public interface EmailActivities {
 
   @ActivityMethod
   EmailReceipt sendCsmAlert(CsmAlert alert);
+
+  /**
+   * The step's email could not be sent (its retries are exhausted or it was rejected): its row, if
+   * still {@code PENDING}, becomes {@code FAILED}, so no row stays pending forever.
+   */
+  @ActivityMethod
+  void recordFailure(EmailFailure failure);
 }
