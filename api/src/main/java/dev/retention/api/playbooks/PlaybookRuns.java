@@ -12,6 +12,7 @@ import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
 import dev.retention.workflows.common.HealthChange;
 import dev.retention.workflows.common.NextStep;
+import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookRun;
@@ -223,14 +224,9 @@ public class PlaybookRuns {
       boolean finished = PlaybookRun.CLOSED.equals(state.stage());
       return fromState(state, null, finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
-      if (e.getCause() instanceof ApplicationFailure failure) {
-        if (PlaybookRun.RUN_CLOSED.equals(failure.getType())
-            || failure.getType().endsWith("IllegalStateException")) {
-          throw closed(workflowId, failure.getOriginalMessage());
-        }
-        throw ApiProblem.invalid("type", failure.getOriginalMessage());
-      }
-      throw e;
+      OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);
+      String why = rootMessage(e);
+      throw rejection.runMovedOn() ? closed(workflowId, why) : ApiProblem.invalid("type", why);
     } catch (WorkflowNotFoundException e) {
       throw closed(workflowId, "the run has closed");
     }
@@ -309,6 +305,16 @@ public class PlaybookRuns {
     } catch (WorkflowServiceException e) {
       return Optional.empty();
     }
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure application
+        ? application.getOriginalMessage()
+        : cause.getMessage();
   }
 
   static String status(WorkflowExecutionStatus status) {

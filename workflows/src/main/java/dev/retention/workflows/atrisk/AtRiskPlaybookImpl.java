@@ -14,7 +14,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -52,10 +51,10 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
         input.healthScore() == null
             ? Map.of()
             : Map.of("healthScore", Integer.toString(input.healthScore()));
-    sendCustomerEmail("day-1-email", day(0), "at-risk/day-1", vars);
+    steps.sendCustomerEmail("day-1-email", day(0), "at-risk/day-1", vars);
     if (input.critical()) {
       callTaskCreated = true;
-      createTask(
+      steps.createTask(
           "day-1-urgent-call-task",
           TaskAssignee.CSM,
           "Critical health (" + input.healthScore() + "): call within 24 hours",
@@ -64,12 +63,12 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
           TaskPriority.URGENT);
     }
     if (scheduledStep(day(2), "day-3-email")) {
-      sendCustomerEmail("day-3-email", day(2), "at-risk/day-3", vars);
+      steps.sendCustomerEmail("day-3-email", day(2), "at-risk/day-3", vars);
     }
     if (scheduledStep(day(6), "day-7-call-task")) {
-      setStage(AtRiskStage.CALL.name());
+      run.setStage(AtRiskStage.CALL.name());
       callTaskCreated = true;
-      createTask(
+      steps.createTask(
           "day-7-call-task",
           TaskAssignee.CSM,
           "Call attempt: understand blockers, agree an action plan",
@@ -78,16 +77,18 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
           TaskPriority.HIGH);
     }
     if (scheduledStep(day(13), "day-14-email")) {
-      setStage(AtRiskStage.FINAL_OUTREACH.name());
-      sendCustomerEmail("day-14-email", day(13), "at-risk/day-14", vars);
+      run.setStage(AtRiskStage.FINAL_OUTREACH.name());
+      steps.sendCustomerEmail("day-14-email", day(13), "at-risk/day-14", vars);
     }
     if (scheduledStep(day(16), "day-17-churning-tag")) {
-      crm.addTag(new CrmTag(workflowId, context.customerId(), "churning"));
-      record("day-17-churning-tag", day(16), StepResult.TAGGED, "churning");
-      close(RunOutcome.CHURNING, "no response by day 17");
+      // Decided before the tag is written: a CSM outcome from here on is refused, not lost.
+      run.decide(RunOutcome.CHURNING, "no response by day 17");
+      steps.addTag("churning");
+      steps.record("day-17-churning-tag", day(16), StepResult.TAGGED, "churning");
+      run.finish();
       return;
     }
-    if (handedOver && !isClosed()) {
+    if (handedOver && !run.isClosed()) {
       awaitDecision();
     }
   }
@@ -98,10 +99,11 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
   }
 
   private void awaitDecision() {
-    setStage(AtRiskStage.AWAITING_DECISION.name());
+    run.setStage(AtRiskStage.AWAITING_DECISION.name());
     Instant deadline = now().plus(cadence.days(DECISION_DAYS));
     if (waitUntil(deadline, "decision-deadline", "the CSM's SAVED or CHURNED", () -> true)) {
-      createTask(
+      run.decide(RunOutcome.UNRESOLVED, "no decision within " + DECISION_DAYS + " days");
+      steps.createTask(
           "decision-deadline-manager-task",
           TaskAssignee.MANAGER,
           "At-risk run unresolved after " + DECISION_DAYS + " days",
@@ -110,13 +112,13 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
               + " days of the hand-over.",
           now().plus(cadence.days(1)),
           TaskPriority.HIGH);
-      close(RunOutcome.UNRESOLVED, "no decision within " + DECISION_DAYS + " days");
+      run.finish();
     }
   }
 
   @Override
   protected Set<OutcomeType> allowedOutcomes() {
-    if (AtRiskStage.AWAITING_DECISION.name().equals(stage())) {
+    if (AtRiskStage.AWAITING_DECISION.name().equals(run.stage())) {
       return EnumSet.of(SAVED, CHURNED);
     }
     Set<OutcomeType> allowed = EnumSet.of(CUSTOMER_RESPONDED, SAVED, CHURNED);
@@ -137,16 +139,18 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
       case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
       case RunEvent.Health health -> {
         if (health.change().score() >= RECOVERED_AT) {
-          record(
-              "health-recovered",
-              now(),
-              StepResult.RECORDED,
-              "health " + health.change().score() + " (" + health.change().band() + ")");
-          close(RunOutcome.RECOVERED, "health back at " + health.change().score());
+          later(
+              () ->
+                  steps.record(
+                      "health-recovered",
+                      now(),
+                      StepResult.RECORDED,
+                      "health " + health.change().score() + " (" + health.change().band() + ")"));
+          run.close(RunOutcome.RECOVERED, "health back at " + health.change().score());
         }
       }
       case RunEvent.Superseded superseded ->
-          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+          run.close(RunOutcome.SUPERSEDED, superseded.request().reason());
       case RunEvent.Milestone ignored -> {}
       case RunEvent.Upgrade ignored -> {}
     }
@@ -156,15 +160,23 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
     switch (outcome.type()) {
       case CUSTOMER_RESPONDED -> onCustomerResponded("csm");
       case CALL_COMPLETED -> {
-        addNote("call-completed", "Call completed. Action plan: " + orNone(outcome.note()));
-        record("call-completed", now(), StepResult.NOTE_ADDED, "action plan noted");
-        markCustomerResponded();
-        handedOver = true;
+        later(
+            () -> {
+              steps.addNote(
+                  "call-completed", "Call completed. Action plan: " + orNone(outcome.note()));
+              steps.record("call-completed", now(), StepResult.NOTE_ADDED, "action plan noted");
+            });
+        run.markCustomerResponded();
+        handOver();
       }
-      case CALL_NO_ANSWER -> {
-        addNote("call-no-answer", "Call attempt: no answer. " + orNone(outcome.note()));
-        record("call-no-answer", now(), StepResult.NOTE_ADDED, "the playbook goes on");
-      }
+      case CALL_NO_ANSWER ->
+          later(
+              () -> {
+                steps.addNote(
+                    "call-no-answer", "Call attempt: no answer. " + orNone(outcome.note()));
+                steps.record(
+                    "call-no-answer", now(), StepResult.NOTE_ADDED, "the playbook goes on");
+              });
       case SAVED -> closeByCsm(RunOutcome.SAVED, outcome);
       case CHURNED -> closeByCsm(RunOutcome.CHURNED, outcome);
       default -> throw new IllegalStateException("validator let through " + outcome.type());
@@ -172,11 +184,11 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
   }
 
   private void onCustomerResponded(String source) {
-    if (customerHasResponded() && handedOver) {
+    if (run.customerResponded() && handedOver) {
       return;
     }
-    handedOver = true;
-    handOverToCsm(
+    handOver();
+    steps.handOverToCsm(
         "customer-responded-task",
         "Customer responded: follow up personally",
         source,
@@ -184,11 +196,21 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
         TaskPriority.HIGH);
   }
 
+  /** The CSM owns the conversation now; the run waits for their decision. */
+  private void handOver() {
+    handedOver = true;
+    if (answersAtOnce()) {
+      // The answer shows the stage the run is now in (older runs moved it on the main thread).
+      run.setStage(AtRiskStage.AWAITING_DECISION.name());
+      run.clearWait();
+    }
+  }
+
   private void closeByCsm(RunOutcome runOutcome, CsmOutcome outcome) {
     if (outcome.note() != null && !outcome.note().isBlank()) {
-      addNote("outcome-" + runOutcome.name().toLowerCase(), outcome.note());
+      later(() -> steps.addNote("outcome-" + runOutcome.name().toLowerCase(), outcome.note()));
     }
-    close(runOutcome, "recorded by " + (outcome.csmId() == null ? "the CSM" : outcome.csmId()));
+    run.close(runOutcome, "recorded by " + (outcome.csmId() == null ? "the CSM" : outcome.csmId()));
   }
 
   private static String orNone(String text) {

@@ -7,7 +7,6 @@ import static dev.retention.workflows.common.OutcomeType.OFFER_PRESENTED;
 import static dev.retention.workflows.common.OutcomeType.OFFER_REJECTED;
 import static dev.retention.workflows.common.OutcomeType.SAVE_CALL_DONE;
 
-import dev.retention.workflows.common.ActivityPolicies;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
@@ -16,7 +15,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
@@ -36,7 +34,6 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
 
   private final CancellationSaveInput input;
   private final SaveOffer offer;
-  private final BackendActivities backend = ActivityPolicies.backend();
   private final Map<String, String> vars;
 
   private boolean callDone;
@@ -54,9 +51,9 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
             "reason", input.reason().name(),
             "offer", offer.name(),
             "decisionDeadline", input.decisionDeadline().toString());
-    fact("reason", input.reason().name());
-    fact("offer", offer.name());
-    fact("decisionDeadline", input.decisionDeadline().toString());
+    run.fact("reason", input.reason().name());
+    run.fact("offer", offer.name());
+    run.fact("decisionDeadline", input.decisionDeadline().toString());
   }
 
   enum Stage {
@@ -76,7 +73,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
   }
 
   private void play() {
-    createTask(
+    steps.createTask(
         "save-call-task",
         TaskAssignee.CSM,
         "Cancellation request: save call within 2 hours",
@@ -89,11 +86,11 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
             + ". Record SAVE_CALL_DONE after the call.",
         startedAt.plus(cadence.hours(CALL_SLA_HOURS)),
         TaskPriority.URGENT);
-    sendCsmAlert("csm-alert", TaskAssignee.CSM, "cancellation-save/csm-alert", vars);
+    steps.sendCsmAlert("csm-alert", TaskAssignee.CSM, "cancellation-save/csm-alert", vars);
 
     if (waitForDecision(startedAt.plus(cadence.hours(CALL_SLA_HOURS)), "save-call-sla")
         && !callDone) {
-      createTask(
+      steps.createTask(
           "save-call-sla-escalation",
           TaskAssignee.MANAGER,
           "No save call within 2 hours of a cancellation request",
@@ -106,22 +103,25 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
       sendOffer(startedAt.plus(cadence.hours(OFFER_EMAIL_AFTER_HOURS)), false);
     }
     if (waitForDecision(input.decisionDeadline(), "decision-deadline")) {
-      record("decision-deadline", input.decisionDeadline(), StepResult.RECORDED, "not saved");
-      decide(RunOutcome.CHURNED, "not saved by the decision deadline; the cancellation proceeds");
+      run.decide(
+          RunOutcome.CHURNED, "not saved by the decision deadline; the cancellation proceeds");
+      steps.record("decision-deadline", input.decisionDeadline(), StepResult.RECORDED, "not saved");
     }
-    if (isClosed()) {
+    if (run.isClosed()) {
       return;
     }
-    if (outcome() == RunOutcome.SAVED) {
-      backend.notifyBackend(
-          new BackendNotification(
-              workflowId,
-              "cancellation-withdrawn",
-              context.customerId(),
-              "CANCELLATION_WITHDRAWN",
-              Map.of("offer", offer.name())));
-      record("cancellation-withdrawn", now(), StepResult.RECORDED, "backend told");
-      finish();
+    if (run.outcome() == RunOutcome.SAVED) {
+      steps
+          .backend()
+          .notifyBackend(
+              new BackendNotification(
+                  workflowId,
+                  "cancellation-withdrawn",
+                  context.customerId(),
+                  "CANCELLATION_WITHDRAWN",
+                  Map.of("offer", offer.name())));
+      steps.record("cancellation-withdrawn", now(), StepResult.RECORDED, "backend told");
+      run.finish();
       return;
     }
     winBack();
@@ -129,33 +129,33 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
 
   /** Waits until {@code at}; false once the outcome is decided (saved or churned) or closed. */
   private boolean waitForDecision(Instant at, String step) {
-    return waitUntil(at, step, "the " + step + " step", () -> outcome() == null);
+    return waitUntil(at, step, "the " + step + " step", () -> run.outcome() == null);
   }
 
   private void winBack() {
-    setStage(Stage.WIN_BACK.name());
+    run.setStage(Stage.WIN_BACK.name());
     // The save conversation is over; a reply from here on stops the win-back emails.
-    conversationEnded();
+    run.conversationEnded();
     Instant churnedAt = now();
-    fact("churnedAt", churnedAt.toString());
+    run.fact("churnedAt", churnedAt.toString());
     String survey = "exit-survey";
     Instant surveyAt = churnedAt.plus(cadence.days(EXIT_SURVEY_DAYS));
     if (!waitForReturn(surveyAt, survey)
-        || sendCustomerEmail(survey, surveyAt, "cancellation-save/exit-survey", vars)
+        || steps.sendCustomerEmail(survey, surveyAt, "cancellation-save/exit-survey", vars)
             == StepResult.SKIPPED_SUPPRESSED) {
-      finish();
+      run.finish();
       return;
     }
     for (int days : WIN_BACK_DAYS) {
       String step = "win-back-day-" + days;
       Instant at = churnedAt.plus(cadence.days(days));
       if (!waitForReturn(at, step)
-          || sendCustomerEmail(step, at, "cancellation-save/win-back-" + days, vars)
+          || steps.sendCustomerEmail(step, at, "cancellation-save/win-back-" + days, vars)
               == StepResult.SKIPPED_SUPPRESSED) {
         break;
       }
     }
-    finish();
+    run.finish();
   }
 
   /**
@@ -164,13 +164,16 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
    */
   private boolean waitForReturn(Instant at, String step) {
     return waitUntil(
-        at, step, "the " + step + " email", () -> !cameBack && !customerHasResponded());
+        at, step, "the " + step + " email", () -> !cameBack && !run.customerResponded());
   }
 
   private void sendOffer(Instant plannedAt, boolean onCsmRequest) {
     offerSent = true;
-    setStage(Stage.OFFER_OPEN.name());
-    sendCustomerEmail("offer-email", plannedAt, "cancellation-save/offer", vars, onCsmRequest);
+    run.setStage(Stage.OFFER_OPEN.name());
+    later(
+        () ->
+            steps.sendCustomerEmail(
+                "offer-email", plannedAt, "cancellation-save/offer", vars, onCsmRequest));
   }
 
   /** The customer's request is held against a deadline: no waiting for business hours. */
@@ -191,7 +194,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     if ((callDone || offerSent) && !offerRejected) {
       allowed.add(OFFER_REJECTED);
     }
-    if (!customerHasResponded()) {
+    if (!run.customerResponded()) {
       allowed.add(CUSTOMER_RESPONDED);
     }
     return allowed;
@@ -203,24 +206,28 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
       case RunEvent.Outcome(CsmOutcome outcome) -> onOutcome(outcome);
       case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
       case RunEvent.Upgrade upgrade -> {
-        if (outcome() == null) {
-          record(
-              "upgraded",
-              now(),
-              StepResult.RECORDED,
-              "customer upgraded to " + upgrade.upgrade().plan());
-          decide(RunOutcome.SAVED, "the customer upgraded to " + upgrade.upgrade().plan());
+        if (run.outcome() == null) {
+          later(
+              () ->
+                  steps.record(
+                      "upgraded",
+                      now(),
+                      StepResult.RECORDED,
+                      "customer upgraded to " + upgrade.upgrade().plan()));
+          run.decide(RunOutcome.SAVED, "the customer upgraded to " + upgrade.upgrade().plan());
         } else {
           cameBack = true;
-          record(
-              "came-back",
-              now(),
-              StepResult.RECORDED,
-              "customer is back on " + upgrade.upgrade().plan());
+          later(
+              () ->
+                  steps.record(
+                      "came-back",
+                      now(),
+                      StepResult.RECORDED,
+                      "customer is back on " + upgrade.upgrade().plan()));
         }
       }
       case RunEvent.Superseded superseded ->
-          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+          run.close(RunOutcome.SUPERSEDED, superseded.request().reason());
       case RunEvent.Health ignored -> {}
       case RunEvent.Milestone ignored -> {}
     }
@@ -230,35 +237,49 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     switch (outcome.type()) {
       case SAVE_CALL_DONE -> {
         callDone = true;
-        setStage(Stage.OFFER_OPEN.name());
-        addNote("save-call-done", "Save call done. " + orNone(outcome.note()));
-        record("save-call-done", now(), StepResult.NOTE_ADDED, "the CSM can present the offer");
+        run.setStage(Stage.OFFER_OPEN.name());
+        later(
+            () -> {
+              steps.addNote("save-call-done", "Save call done. " + orNone(outcome.note()));
+              steps.record(
+                  "save-call-done", now(), StepResult.NOTE_ADDED, "the CSM can present the offer");
+            });
       }
       case OFFER_PRESENTED -> sendOffer(now(), true);
       case OFFER_ACCEPTED -> {
-        addNote(
-            "offer-accepted", "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
-        record("offer-accepted", now(), StepResult.NOTE_ADDED, offer.name());
-        decide(RunOutcome.SAVED, "offer accepted: " + offer.name());
+        later(
+            () -> {
+              steps.addNote(
+                  "offer-accepted",
+                  "Offer accepted: " + offer.name() + ". " + orNone(outcome.note()));
+              steps.record("offer-accepted", now(), StepResult.NOTE_ADDED, offer.name());
+            });
+        run.decide(RunOutcome.SAVED, "offer accepted: " + offer.name());
       }
       case OFFER_REJECTED -> {
         offerRejected = true;
-        setStage(Stage.EXECUTIVE_REVIEW.name());
-        createTask(
-            "executive-task",
-            TaskAssignee.EXECUTIVE,
-            "Save offer rejected: executive outreach within 1 day",
-            "The customer rejected "
-                + offer.description()
-                + ". CSM note: "
-                + orNone(outcome.note()),
-            now().plus(cadence.days(1)),
-            TaskPriority.URGENT);
+        run.setStage(Stage.EXECUTIVE_REVIEW.name());
+        Instant dueAt = now().plus(cadence.days(1));
+        later(
+            () ->
+                steps.createTask(
+                    "executive-task",
+                    TaskAssignee.EXECUTIVE,
+                    "Save offer rejected: executive outreach within 1 day",
+                    "The customer rejected "
+                        + offer.description()
+                        + ". CSM note: "
+                        + orNone(outcome.note()),
+                    dueAt,
+                    TaskPriority.URGENT));
       }
       case CHURNED -> {
-        addNote("churned", "Churn confirmed. " + orNone(outcome.note()));
-        record("churned", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
-        decide(RunOutcome.CHURNED, "recorded by the CSM");
+        later(
+            () -> {
+              steps.addNote("churned", "Churn confirmed. " + orNone(outcome.note()));
+              steps.record("churned", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
+            });
+        run.decide(RunOutcome.CHURNED, "recorded by the CSM");
       }
       case CUSTOMER_RESPONDED -> onCustomerResponded("csm");
       default -> throw new IllegalStateException("validator let through " + outcome.type());
@@ -266,22 +287,22 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
   }
 
   private void onCustomerResponded(String source) {
-    if (customerHasResponded()) {
+    if (run.customerResponded()) {
       return;
     }
-    if (outcome() == RunOutcome.CHURNED) {
-      handOverToCsm(
+    if (run.outcome() == RunOutcome.CHURNED) {
+      steps.handOverToCsm(
           "churned-customer-replied-task",
           "A churned customer replied: follow up personally",
           source,
           "The win-back emails have stopped.",
           cadence.days(1),
           TaskPriority.HIGH);
-    } else if (outcome() != null) {
+    } else if (run.outcome() != null) {
       // Saved, with only the backend notification left: nothing to follow up.
-      markCustomerResponded();
+      run.markCustomerResponded();
     } else {
-      handOverToCsm(
+      steps.handOverToCsm(
           "customer-responded-task",
           "Customer responded about the cancellation: follow up personally",
           source,

@@ -7,6 +7,7 @@ import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.SendingRulesActivities;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
@@ -50,27 +51,31 @@ public final class ActivityPolicies {
 
   private ActivityPolicies() {}
 
-  static EmailActivities email() {
-    return Workflow.newActivityStub(EmailActivities.class, EMAIL);
+  /**
+   * The stubs of one run. {@code onStop} is what a stopped run does with the activity in flight:
+   * runs started since {@link RunVersions#RESHAPED} abandon it ({@code ABANDON}: no cancel request
+   * that can strand the run, and none of our activities heartbeats to hear one anyway); older runs
+   * keep the {@code TRY_CANCEL} they were started with.
+   */
+  static RunActivities forRun(ActivityCancellationType onStop) {
+    ActivityOptions email = ActivityOptions.newBuilder(EMAIL).setCancellationType(onStop).build();
+    ActivityOptions database =
+        ActivityOptions.newBuilder(DATABASE).setCancellationType(onStop).build();
+    return new RunActivities(
+        Workflow.newActivityStub(EmailActivities.class, email),
+        Workflow.newActivityStub(CrmActivities.class, database),
+        Workflow.newActivityStub(SendingRulesActivities.class, database),
+        Workflow.newActivityStub(LedgerActivities.class, database),
+        Workflow.newActivityStub(BackendActivities.class, database),
+        Workflow.newActivityStub(OfferActivities.class, database));
   }
 
-  static CrmActivities crm() {
-    return Workflow.newActivityStub(CrmActivities.class, DATABASE);
-  }
-
-  static SendingRulesActivities sendingRules() {
-    return Workflow.newActivityStub(SendingRulesActivities.class, DATABASE);
-  }
-
-  public static BackendActivities backend() {
-    return Workflow.newActivityStub(BackendActivities.class, DATABASE);
-  }
-
-  public static OfferActivities offers() {
-    return Workflow.newActivityStub(OfferActivities.class, DATABASE);
-  }
-
-  static LedgerActivities ledger() {
-    return Workflow.newActivityStub(LedgerActivities.class, DATABASE);
-  }
+  /** A run's activity stubs. */
+  public record RunActivities(
+      EmailActivities email,
+      CrmActivities crm,
+      SendingRulesActivities sendingRules,
+      LedgerActivities ledger,
+      BackendActivities backend,
+      OfferActivities offers) {}
 }

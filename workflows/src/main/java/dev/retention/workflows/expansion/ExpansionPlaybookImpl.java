@@ -3,7 +3,6 @@ package dev.retention.workflows.expansion;
 import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
 import static dev.retention.workflows.common.OutcomeType.DECLINED;
 
-import dev.retention.workflows.common.ActivityPolicies;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
@@ -47,8 +46,8 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
   public ExpansionPlaybookImpl(ExpansionInput input) {
     super(Playbook.EXPANSION, input.context(), Stage.USAGE_NOTIFIED.name());
     this.input = input;
-    fact("healthScore", Integer.toString(input.healthScore()));
-    fact("planUsage", Long.toString(Math.round(input.planUsage() * 100)) + "%");
+    run.fact("healthScore", Integer.toString(input.healthScore()));
+    run.fact("planUsage", Long.toString(Math.round(input.planUsage() * 100)) + "%");
   }
 
   @Override
@@ -58,27 +57,29 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
 
   private void play() {
     ExpansionFigures figures =
-        ActivityPolicies.offers()
+        steps
+            .offers()
             .expansionFigures(new ExpansionFiguresRequest(context.customerId(), input.planUsage()));
-    fact("nextPlan", figures.nextPlan());
+    run.fact("nextPlan", figures.nextPlan());
     Instant offerEnds = day(OFFER_DAY + OFFER_VALID_DAYS);
     Map<String, String> vars = new HashMap<>(figures.variables());
     vars.put("offer.validUntil", offerEnds.toString());
     vars.put("usagePercent", Long.toString(Math.round(input.planUsage() * 100)));
 
-    sendCustomerEmail("day-1-usage-email", day(0), "expansion/usage", vars);
+    steps.sendCustomerEmail("day-1-usage-email", day(0), "expansion/usage", vars);
     if (scheduledStep(day(6), "day-7-case-study-email")) {
-      setStage(Stage.CASE_STUDY.name());
-      sendCustomerEmail("day-7-case-study-email", day(6), "expansion/case-study", vars);
+      run.setStage(Stage.CASE_STUDY.name());
+      steps.sendCustomerEmail("day-7-case-study-email", day(6), "expansion/case-study", vars);
     }
     if (scheduledStep(day(OFFER_DAY), "day-14-offer-email")) {
-      setStage(Stage.OFFER_OPEN.name());
-      fact("offerValidUntil", offerEnds.toString());
-      sendCustomerEmail("day-14-offer-email", day(OFFER_DAY), "expansion/offer", vars);
+      run.setStage(Stage.OFFER_OPEN.name());
+      run.fact("offerValidUntil", offerEnds.toString());
+      steps.sendCustomerEmail("day-14-offer-email", day(OFFER_DAY), "expansion/offer", vars);
     }
     if (waitUntil(offerEnds, "offer-expiry", "UPGRADED or DECLINED", () -> true)) {
-      record("offer-expiry", offerEnds, StepResult.RECORDED, "the offer lapsed");
-      close(RunOutcome.EXPIRED, "no upgrade by the end of the offer");
+      run.decide(RunOutcome.EXPIRED, "no upgrade by the end of the offer");
+      steps.record("offer-expiry", offerEnds, StepResult.RECORDED, "the offer lapsed");
+      run.finish();
     }
   }
 
@@ -88,7 +89,9 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
 
   @Override
   protected Set<OutcomeType> allowedOutcomes() {
-    return customerHasResponded() ? EnumSet.of(DECLINED) : EnumSet.of(CUSTOMER_RESPONDED, DECLINED);
+    return run.customerResponded()
+        ? EnumSet.of(DECLINED)
+        : EnumSet.of(CUSTOMER_RESPONDED, DECLINED);
   }
 
   @Override
@@ -96,38 +99,54 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     switch (event) {
       case RunEvent.Outcome(CsmOutcome outcome) -> {
         if (outcome.type() == DECLINED) {
-          addNote(
-              "declined", "Expansion declined. " + (outcome.note() == null ? "" : outcome.note()));
-          record("declined", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
-          close(RunOutcome.DECLINED, "recorded by the CSM");
+          later(
+              () -> {
+                steps.addNote(
+                    "declined",
+                    "Expansion declined. " + (outcome.note() == null ? "" : outcome.note()));
+                steps.record("declined", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
+              });
+          run.close(RunOutcome.DECLINED, "recorded by the CSM");
         } else {
           onCustomerResponded("csm");
         }
       }
       case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
       case RunEvent.Upgrade upgrade -> {
-        record("upgraded", now(), StepResult.RECORDED, "upgraded to " + upgrade.upgrade().plan());
-        close(RunOutcome.UPGRADED, "upgraded to " + upgrade.upgrade().plan());
+        later(
+            () ->
+                steps.record(
+                    "upgraded",
+                    now(),
+                    StepResult.RECORDED,
+                    "upgraded to " + upgrade.upgrade().plan()));
+        run.close(RunOutcome.UPGRADED, "upgraded to " + upgrade.upgrade().plan());
       }
       case RunEvent.Health health -> {
         if (health.change().score() < HEALTH_DROPPED_BELOW) {
-          record("health-dropped", now(), StepResult.RECORDED, "health " + health.change().score());
-          close(RunOutcome.HEALTH_DROPPED, "health fell to " + health.change().score());
+          later(
+              () ->
+                  steps.record(
+                      "health-dropped",
+                      now(),
+                      StepResult.RECORDED,
+                      "health " + health.change().score()));
+          run.close(RunOutcome.HEALTH_DROPPED, "health fell to " + health.change().score());
         }
       }
       case RunEvent.Superseded superseded ->
-          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+          run.close(RunOutcome.SUPERSEDED, superseded.request().reason());
       case RunEvent.Milestone ignored -> {}
     }
   }
 
   private void onCustomerResponded(String source) {
-    if (customerHasResponded()) {
+    if (run.customerResponded()) {
       return;
     }
     handedOver = true;
-    setStage(Stage.CSM_FOLLOW_UP.name());
-    handOverToCsm(
+    run.setStage(Stage.CSM_FOLLOW_UP.name());
+    steps.handOverToCsm(
         "customer-interested-task",
         "Customer interested in expanding: follow up personally",
         source,

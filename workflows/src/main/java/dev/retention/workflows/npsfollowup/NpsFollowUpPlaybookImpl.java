@@ -7,6 +7,7 @@ import static dev.retention.workflows.common.OutcomeType.RECOVERY_PLAN;
 import static dev.retention.workflows.common.OutcomeType.RESOLVED;
 
 import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookResult;
@@ -14,7 +15,6 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -60,8 +60,8 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
             Integer.toString(input.score()),
             "nps.comment",
             input.comment() == null ? "" : input.comment().strip());
-    fact("score", Integer.toString(input.score()));
-    fact("category", category.name());
+    run.fact("score", Integer.toString(input.score()));
+    run.fact("category", category.name());
   }
 
   private String orNoComment() {
@@ -89,70 +89,73 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
   }
 
   private void promoter() {
-    sendCustomerEmail("thank-you", day(0), "nps-follow-up/promoter-thank-you", vars);
-    crm.addTag(new CrmTag(workflowId, context.customerId(), "advocate"));
-    record("advocate-tag", day(0), StepResult.TAGGED, "advocate");
+    steps.sendCustomerEmail("thank-you", day(0), "nps-follow-up/promoter-thank-you", vars);
+    steps.addTag("advocate");
+    steps.record("advocate-tag", day(0), StepResult.TAGGED, "advocate");
     if (waitUntil(day(2), "review-ask", "the review request on day 3", () -> true)) {
-      sendCustomerEmail("review-ask", day(2), "nps-follow-up/review-ask", vars);
+      steps.sendCustomerEmail("review-ask", day(2), "nps-follow-up/review-ask", vars);
     }
     if (waitUntil(day(7), "referral-invite", "the referral invite on day 8", () -> true)) {
-      sendCustomerEmail("referral-invite", day(7), "nps-follow-up/referral-invite", vars);
-      close(RunOutcome.ADVOCACY_INVITED, "review and referral invitations sent");
+      steps.sendCustomerEmail("referral-invite", day(7), "nps-follow-up/referral-invite", vars);
+      run.close(RunOutcome.ADVOCACY_INVITED, "review and referral invitations sent");
     }
   }
 
   private void passive() {
-    sendCustomerEmail("thank-you", day(0), "nps-follow-up/passive-thank-you", vars);
+    steps.sendCustomerEmail("thank-you", day(0), "nps-follow-up/passive-thank-you", vars);
     if (input.comment() != null && !input.comment().isBlank()) {
       featureRequest("comment-feature-request", input.comment());
     }
     if (waitUntil(
         day(PASSIVE_REPLY_DAYS), "no-reply", "the customer's reply", () -> reply == null)) {
-      close(RunOutcome.NO_REPLY, "no reply within " + PASSIVE_REPLY_DAYS + " days");
-    } else if (!isClosed() && reply != null) {
+      run.close(RunOutcome.NO_REPLY, "no reply within " + PASSIVE_REPLY_DAYS + " days");
+    } else if (!run.isClosed() && reply != null) {
       featureRequest("reply-feature-request", reply);
-      close(RunOutcome.FEEDBACK_CAPTURED, "the customer's reply is captured as a feature request");
+      run.close(
+          RunOutcome.FEEDBACK_CAPTURED, "the customer's reply is captured as a feature request");
     }
   }
 
   private void detractor() {
-    createTask(
+    steps.createTask(
         "detractor-task",
         TaskAssignee.CSM,
         "NPS detractor (" + input.score() + "): reach out within 24 hours",
         "Comment: " + orNoComment() + ". Record OUTREACH_DONE once you reached them.",
         startedAt.plus(cadence.hours(OUTREACH_SLA_HOURS)),
         TaskPriority.URGENT);
-    sendCsmAlert("csm-alert", TaskAssignee.CSM, "nps-follow-up/detractor-alert", vars);
+    steps.sendCsmAlert("csm-alert", TaskAssignee.CSM, "nps-follow-up/detractor-alert", vars);
     boolean slaMissed =
         waitUntil(
             startedAt.plus(cadence.hours(OUTREACH_SLA_HOURS)),
             "outreach-sla",
             "the CSM's OUTREACH_DONE (24-hour SLA)",
-            () -> Stage.AWAITING_OUTREACH.name().equals(stage()));
+            () -> Stage.AWAITING_OUTREACH.name().equals(run.stage()));
     if (slaMissed) {
-      fact("escalated", "true");
-      createTask(
+      run.fact("escalated", "true");
+      steps.createTask(
           "outreach-sla-escalation",
           TaskAssignee.MANAGER,
           "NPS detractor not contacted within 24 hours",
           "Score " + input.score() + ". Comment: " + orNoComment(),
           now().plus(cadence.hours(4)),
           TaskPriority.URGENT);
-      sendCsmAlert(
+      steps.sendCsmAlert(
           "manager-alert", TaskAssignee.MANAGER, "nps-follow-up/detractor-escalation", vars);
     }
     if (waitUntil(day(RESOLUTION_DAYS), "resolution-deadline", "the CSM's RESOLVED", () -> true)) {
-      record("resolution-deadline", day(RESOLUTION_DAYS), StepResult.RECORDED, "not resolved");
-      close(RunOutcome.UNRESOLVED, "not resolved within " + RESOLUTION_DAYS + " days");
+      run.decide(RunOutcome.UNRESOLVED, "not resolved within " + RESOLUTION_DAYS + " days");
+      steps.record(
+          "resolution-deadline", day(RESOLUTION_DAYS), StepResult.RECORDED, "not resolved");
+      run.finish();
     }
   }
 
   @Override
   protected Set<OutcomeType> allowedOutcomes() {
-    return switch (Stage.valueOf(stage())) {
+    return switch (Stage.valueOf(run.stage())) {
       case ADVOCACY, AWAITING_FEEDBACK ->
-          customerHasResponded()
+          run.customerResponded()
               ? EnumSet.noneOf(OutcomeType.class)
               : EnumSet.of(CUSTOMER_RESPONDED);
       case AWAITING_OUTREACH -> EnumSet.of(OUTREACH_DONE);
@@ -166,7 +169,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
   public void validateOutcome(CsmOutcome request) {
     super.validateOutcome(request);
     if (request.type() == RECOVERY_PLAN && (request.note() == null || request.note().isBlank())) {
-      throw new IllegalArgumentException("RECOVERY_PLAN needs the plan as its note");
+      throw OutcomeRejection.NOTE_REQUIRED.rejection("RECOVERY_PLAN needs the plan as its note");
     }
   }
 
@@ -176,7 +179,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
       case RunEvent.Outcome(CsmOutcome outcome) -> onOutcome(outcome);
       case RunEvent.Responded responded -> onCustomerResponded(null, responded.response().source());
       case RunEvent.Superseded superseded ->
-          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+          run.close(RunOutcome.SUPERSEDED, superseded.request().reason());
       case RunEvent.Health ignored -> {}
       case RunEvent.Milestone ignored -> {}
       case RunEvent.Upgrade ignored -> {}
@@ -197,31 +200,37 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
       case RECOVERY_PLAN ->
           advance(Stage.RECOVERING, "recovery-plan", "Service recovery plan: ", outcome);
       case RESOLVED -> {
-        addNote("resolved", "Resolved. " + orEmpty(outcome.note()));
-        record("resolved", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
-        close(RunOutcome.RESOLVED, "recorded by the CSM");
+        later(
+            () -> {
+              steps.addNote("resolved", "Resolved. " + orEmpty(outcome.note()));
+              steps.record("resolved", now(), StepResult.NOTE_ADDED, "recorded by the CSM");
+            });
+        run.close(RunOutcome.RESOLVED, "recorded by the CSM");
       }
       default -> throw new IllegalStateException("validator let through " + outcome.type());
     }
   }
 
   private void advance(Stage next, String step, String notePrefix, CsmOutcome outcome) {
-    addNote(step, notePrefix + orEmpty(outcome.note()));
-    record(step, now(), StepResult.NOTE_ADDED, orEmpty(outcome.note()));
-    setStage(next.name());
+    later(
+        () -> {
+          steps.addNote(step, notePrefix + orEmpty(outcome.note()));
+          steps.record(step, now(), StepResult.NOTE_ADDED, orEmpty(outcome.note()));
+        });
+    run.setStage(next.name());
   }
 
   private void onCustomerResponded(String text, String source) {
-    if (customerHasResponded() || category == NpsCategory.DETRACTOR) {
+    if (run.customerResponded() || category == NpsCategory.DETRACTOR) {
       return;
     }
     if (category == NpsCategory.PASSIVE) {
       // Their answer to "what would make it a 10?" is the feedback this run is for.
-      markCustomerResponded();
+      run.markCustomerResponded();
       reply = text == null || text.isBlank() ? "(reply by email; see the CSM's inbox)" : text;
       return;
     }
-    handOverToCsm(
+    steps.handOverToCsm(
         "customer-responded-task",
         "Promoter replied: follow up personally",
         source,
@@ -230,9 +239,9 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
   }
 
   private void featureRequest(String step, String text) {
-    addNote(step, "Feature request (NPS " + input.score() + "): " + text);
-    crm.addTag(new CrmTag(workflowId, context.customerId(), "feature-request"));
-    record(step, now(), StepResult.NOTE_ADDED, "feature request captured");
+    steps.addNote(step, "Feature request (NPS " + input.score() + "): " + text);
+    steps.addTag("feature-request");
+    steps.record(step, now(), StepResult.NOTE_ADDED, "feature request captured");
   }
 
   private static String orEmpty(String text) {

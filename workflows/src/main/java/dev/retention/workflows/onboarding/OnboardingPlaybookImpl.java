@@ -61,7 +61,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
   public OnboardingPlaybookImpl(OnboardingInput input) {
     super(Playbook.ONBOARDING, input.context(), Stage.ONBOARDING.name());
     this.lastProgressAt = startedAt;
-    fact("trialEndsAt", day(TRIAL_DAYS).toString());
+    run.fact("trialEndsAt", day(TRIAL_DAYS).toString());
   }
 
   @Override
@@ -70,19 +70,20 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
   }
 
   private void play() {
-    sendCustomerEmail("day-0-welcome-email", day(0), "onboarding/welcome", Map.of());
+    steps.sendCustomerEmail("day-0-welcome-email", day(0), "onboarding/welcome", Map.of());
     if (!step(day(1), "day-2-setup-help")) {
       return;
     }
     if (!reached.containsKey(INTEGRATION_CONNECTED)) {
-      sendCustomerEmail("day-2-setup-help", day(1), "onboarding/setup-help", Map.of());
+      steps.sendCustomerEmail("day-2-setup-help", day(1), "onboarding/setup-help", Map.of());
     }
     if (!step(day(3), "day-3-onboarding-call")) {
       return;
     }
     if (!reached.containsKey(FIRST_QUERY)) {
-      sendCustomerEmail("day-3-onboarding-call", day(3), "onboarding/onboarding-call", Map.of());
-      createTask(
+      steps.sendCustomerEmail(
+          "day-3-onboarding-call", day(3), "onboarding/onboarding-call", Map.of());
+      steps.createTask(
           "day-3-setup-assistance-task",
           TaskAssignee.CSM,
           "Setup assistance: no first query after 3 days",
@@ -94,8 +95,8 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       return;
     }
     Engagement engagement = engagement();
-    fact("engagement", engagement.name());
-    sendCustomerEmail(
+    run.fact("engagement", engagement.name());
+    steps.sendCustomerEmail(
         "day-6-conversion-email",
         day(6),
         "onboarding/conversion-" + engagement.name().toLowerCase(),
@@ -104,34 +105,34 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       return;
     }
     if (!reached.containsKey(PAYMENT_METHOD_ADDED)) {
-      sendCustomerEmail("day-13-trial-ending", day(13), "onboarding/trial-ending", Map.of());
+      steps.sendCustomerEmail("day-13-trial-ending", day(13), "onboarding/trial-ending", Map.of());
     }
     if (!step(day(TRIAL_DAYS), "day-14-trial-end")) {
       return;
     }
     if (reached.containsKey(PAYMENT_METHOD_ADDED)) {
-      setStage(Stage.SUCCESS.name());
-      record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "converted to paid");
+      run.setStage(Stage.SUCCESS.name());
+      steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "converted to paid");
     } else {
-      record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "not converted");
-      createTask(
+      steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "not converted");
+      steps.createTask(
           "trial-expired-task",
           TaskAssignee.CSM,
           "Trial expired without a payment method",
           "Milestones reached: " + reached.keySet() + ". Reach out about converting.",
           now().plus(cadence.days(1)),
           TaskPriority.HIGH);
-      close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
+      run.close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
       return;
     }
     if (step(day(CLOSE_DAYS), "day-30-close")) {
       List<Milestone> missing =
           EnumSet.allOf(Milestone.class).stream().filter(m -> !reached.containsKey(m)).toList();
-      record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
+      steps.record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
       if (missing.isEmpty()) {
-        close(RunOutcome.COMPLETED, "every milestone reached");
+        run.close(RunOutcome.COMPLETED, "every milestone reached");
       } else {
-        close(RunOutcome.INCOMPLETE, "milestones not reached: " + missing);
+        run.close(RunOutcome.INCOMPLETE, "milestones not reached: " + missing);
       }
     }
   }
@@ -145,7 +146,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       Instant stallAt = stallWatch() ? lastProgressAt.plus(cadence.days(STALL_DAYS)) : null;
       boolean scheduled = stallAt == null || !stallAt.isBefore(at);
       Instant until = scheduled ? at : stallAt;
-      String stageWhenWaiting = stage();
+      String stageWhenWaiting = run.stage();
       // A stage change (stalled → moving again) re-arms the stall watch; a milestone wakes the
       // run to send its celebration email from here, not from the event handler.
       boolean due =
@@ -153,19 +154,19 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
               until,
               scheduled ? stepName : "stall-check",
               scheduled ? "the scheduled step " + stepName : "a milestone",
-              () -> stage().equals(stageWhenWaiting) && celebrations.isEmpty());
-      if (isClosed()) {
+              () -> run.stage().equals(stageWhenWaiting) && celebrations.isEmpty());
+      if (run.isClosed()) {
         return false;
       }
-      while (!celebrations.isEmpty() && !isClosed()) {
+      while (!celebrations.isEmpty() && !run.isClosed()) {
         Milestone milestone = celebrations.removeFirst();
-        sendCustomerEmail(
+        steps.sendCustomerEmail(
             "milestone-" + milestone.name().toLowerCase().replace('_', '-'),
             reached.get(milestone),
             "onboarding/milestone",
             Map.of("milestone", milestone.name()));
       }
-      if (isClosed()) {
+      if (run.isClosed()) {
         return false;
       }
       if (due && scheduled) {
@@ -179,16 +180,16 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
 
   /** Stalls count while onboarding: in the trial, not stalled already, milestones missing. */
   private boolean stallWatch() {
-    return Stage.ONBOARDING.name().equals(stage())
+    return Stage.ONBOARDING.name().equals(run.stage())
         && reached.size() < Milestone.values().length
         && now().isBefore(day(TRIAL_DAYS));
   }
 
   private void markStalled() {
     stalls++;
-    setStage(Stage.STALLED.name());
-    fact("stalled", "true");
-    createTask(
+    run.setStage(Stage.STALLED.name());
+    run.fact("stalled", "true");
+    steps.createTask(
         "stalled-task-" + stalls,
         TaskAssignee.CSM,
         "Onboarding stalled: no milestone for " + STALL_DAYS + " days",
@@ -208,7 +209,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
 
   @Override
   protected Set<OutcomeType> allowedOutcomes() {
-    return customerHasResponded()
+    return run.customerResponded()
         ? EnumSet.noneOf(OutcomeType.class)
         : EnumSet.of(CUSTOMER_RESPONDED);
   }
@@ -220,7 +221,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       case RunEvent.Outcome(CsmOutcome outcome) -> onCustomerResponded("csm");
       case RunEvent.Responded responded -> onCustomerResponded(responded.response().source());
       case RunEvent.Superseded superseded ->
-          close(RunOutcome.SUPERSEDED, superseded.request().reason());
+          run.close(RunOutcome.SUPERSEDED, superseded.request().reason());
       case RunEvent.Health ignored -> {}
       case RunEvent.Upgrade ignored -> {}
     }
@@ -233,23 +234,23 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
     Instant at = now();
     reached.put(milestone, at);
     lastProgressAt = at;
-    fact("milestones", reached.keySet().toString());
+    run.fact("milestones", reached.keySet().toString());
     if (milestone == FIRST_QUERY) {
-      recordFirstValue(at);
-      fact("timeToFirstValue", Duration.between(startedAt, at).toString());
+      run.recordFirstValue(at);
+      run.fact("timeToFirstValue", Duration.between(startedAt, at).toString());
     }
-    if (Stage.STALLED.name().equals(stage())) {
-      setStage(Stage.ONBOARDING.name());
-      fact("stalled", "false");
+    if (Stage.STALLED.name().equals(run.stage())) {
+      run.setStage(Stage.ONBOARDING.name());
+      run.fact("stalled", "false");
     }
     celebrations.add(milestone);
   }
 
   private void onCustomerResponded(String source) {
-    if (customerHasResponded()) {
+    if (run.customerResponded()) {
       return;
     }
-    handOverToCsm(
+    steps.handOverToCsm(
         "customer-responded-task",
         "Trial customer replied: follow up personally",
         source,

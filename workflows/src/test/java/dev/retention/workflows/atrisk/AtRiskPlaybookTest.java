@@ -10,6 +10,7 @@ import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
 import dev.retention.workflows.common.HealthChange;
+import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
@@ -37,8 +38,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.client.WorkflowUpdateHandle;
-import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
@@ -176,7 +176,10 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     testEnv.sleep(Duration.ofHours(36)); // day 1.5
     run.customerResponded(new CustomerResponse("inbound-email"));
 
-    PlaybookState waiting = awaitState(run, s -> "AWAITING_DECISION".equals(s.stage()));
+    PlaybookState waiting =
+        awaitState(
+            run, s -> s.nextStep() != null && "decision-deadline".equals(s.nextStep().step()));
+    assertThat(waiting.stage()).isEqualTo("AWAITING_DECISION");
     Instant start = waiting.startedAt();
     assertThat(waiting.customerResponded()).isTrue();
     assertThat(waiting.allowedOutcomes()).containsExactly(OutcomeType.SAVED, OutcomeType.CHURNED);
@@ -273,8 +276,10 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
         .contains(OutcomeType.CALL_COMPLETED, OutcomeType.CALL_NO_ANSWER);
     PlaybookState afterCall =
         run.recordOutcome(new CsmOutcome(OutcomeType.CALL_COMPLETED, "Agreed on a rollout", CSM));
+    // Answered from the new state at once; the note follows on the run's main thread.
     assertThat(afterCall.customerResponded()).isTrue();
-    assertThat(afterCall.steps()).extracting(StepRecord::step).contains("call-completed");
+    assertThat(afterCall.allowedOutcomes()).doesNotContain(OutcomeType.CUSTOMER_RESPONDED);
+    awaitState(run, s -> s.steps().stream().anyMatch(r -> r.step().equals("call-completed")));
 
     run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, null, CSM));
     assertThat(resultOf(run).outcome()).isEqualTo(RunOutcome.SAVED);
@@ -422,8 +427,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   // ---- an outcome that arrives while the last step runs -----------------------------------------
 
   @Test
-  void outcomeAcceptedWhileTheLastStepRuns_failsSayingTheRunClosed_andTheRunCloses()
-      throws Exception {
+  void outcomeWhileTheLastStepRuns_isRefusedAsDecided_andTheRunClosesChurning() throws Exception {
     AtRiskPlaybook run = start(50);
     RecordingActivities.Gate tagging = activities.holdNextTag();
 
@@ -432,32 +436,25 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     CompletableFuture<PlaybookResult> result = CompletableFuture.supplyAsync(() -> resultOf(run));
     tagging.awaitEntered();
 
-    WorkflowUpdateHandle<PlaybookState> saved =
-        stub.startUpdate(
-            PlaybookRun.RECORD_OUTCOME,
-            WorkflowUpdateStage.ACCEPTED,
-            PlaybookState.class,
-            new CsmOutcome(OutcomeType.SAVED, null, CSM));
-    tagging.open();
-
-    // The run closes (it used to wait forever for the update handler), and the CSM's call fails
-    // saying why: the run had already reached day 17 and closed CHURNING before SAVED applied.
-    assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RunOutcome.CHURNING);
-    assertThatThrownBy(() -> saved.getResultAsync().get(30, TimeUnit.SECONDS))
-        .hasRootCauseInstanceOf(io.temporal.failure.ApplicationFailure.class)
+    // The run decided CHURNING before it began tagging: the CSM hears so at once, nothing of
+    // their outcome reaches history, and the run closes as it decided.
+    assertThatThrownBy(() -> run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, null, CSM)))
+        .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("CHURNING")
         .satisfies(
             failure ->
-                assertThat(((io.temporal.failure.ApplicationFailure) failure).getType())
-                    .isEqualTo(PlaybookRun.RUN_CLOSED))
-        .hasMessageContaining("CHURNING");
-    assertThat(client.fetchHistory(WORKFLOW_ID).getEvents())
-        .extracting(HistoryEvent::getEventType)
-        .contains(
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
-            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+                assertThat(((ApplicationFailure) failure).getType())
+                    .isEqualTo(OutcomeRejection.OUTCOME_DECIDED.name()));
+    tagging.open();
+
+    assertThat(result.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(RunOutcome.CHURNING);
+    assertThat(stub.describe().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(updateEventsOf(WORKFLOW_ID)).isEmpty();
     assertThat(activities.lastSnapshot().status()).isEqualTo("COMPLETED");
+    assertThat(activities.notes()).isEmpty();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -515,6 +512,13 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
       state = run.state();
     }
     return state;
+  }
+
+  private List<EventType> updateEventsOf(String workflowId) {
+    return client.fetchHistory(workflowId).getEvents().stream()
+        .map(HistoryEvent::getEventType)
+        .filter(UPDATE_EVENTS::contains)
+        .toList();
   }
 
   private static String stepName(PlaybookState state) {

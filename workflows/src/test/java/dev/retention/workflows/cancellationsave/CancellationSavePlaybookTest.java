@@ -17,6 +17,7 @@ import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
+import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
@@ -195,7 +196,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
         .satisfies(
             f ->
                 assertThat(((ApplicationFailure) f).getType())
-                    .isEqualTo(IllegalStateException.class.getName()));
+                    .isEqualTo(OutcomeRejection.OUTCOME_DECIDED.name()));
 
     assertThat(updateEvents(client, WORKFLOW_ID)).isEmpty();
     assertThat(WorkflowStub.fromTyped(run).describe().getStatus())
@@ -228,12 +229,15 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
     PlaybookState presented =
         run.recordOutcome(new CsmOutcome(OutcomeType.OFFER_PRESENTED, null, CSM));
+    // Answered from the new state at once; the email follows on the run's main thread.
+    assertThat(presented.stage()).isEqualTo("OFFER_OPEN");
     assertThat(presented.allowedOutcomes()).doesNotContain(OutcomeType.OFFER_PRESENTED);
+    PlaybookState sent = awaitState(run, hasStep("offer-email"));
     assertThat(activities.emailSteps()).containsExactly("offer-email");
     Call<CustomerEmail> offer = activities.emails().getFirst();
     assertRanAt(offer.at(), start, Duration.ofHours(6));
     assertThat(offer.request().variables()).containsEntry("offer", SaveOffer.PAUSE_BILLING.name());
-    assertThat(presented.steps())
+    assertThat(sent.steps())
         .extracting(StepRecord::step)
         .containsExactly("save-call-task", "csm-alert", "save-call-done", "offer-email");
     assertThat(activities.notes()).hasSize(1);
@@ -252,6 +256,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
     Instant start = rejected.startedAt();
     assertThat(rejected.stage()).isEqualTo("EXECUTIVE_REVIEW");
     assertThat(rejected.allowedOutcomes()).doesNotContain(OutcomeType.OFFER_REJECTED);
+    PlaybookState escalated = awaitState(run, hasStep("executive-task"));
     Call<CrmTask> executive = activities.tasks().getLast();
     assertThat(executive.request().step()).isEqualTo("executive-task");
     assertThat(executive.request().assignee()).isEqualTo(TaskAssignee.EXECUTIVE);
@@ -260,7 +265,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
     assertRanAt(executive.at(), start, Duration.ofHours(1));
     assertRanAt(executive.request().dueAt(), start, Duration.ofDays(1).plusHours(1));
     assertThat(executive.request().dueAt()).isBefore(DEADLINE);
-    assertThat(rejected.steps())
+    assertThat(escalated.steps())
         .filteredOn(s -> s.step().equals("executive-task"))
         .extracting(StepRecord::result)
         .containsExactly(StepResult.ESCALATED);
@@ -409,9 +414,9 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
     run.customerResponded(new CustomerResponse("inbound-email"));
     awaitState(run, hasStep("customer-responded-task"));
     run.recordOutcome(new CsmOutcome(OutcomeType.SAVE_CALL_DONE, "call went well", CSM));
-    PlaybookState presented =
-        run.recordOutcome(new CsmOutcome(OutcomeType.OFFER_PRESENTED, null, CSM));
+    run.recordOutcome(new CsmOutcome(OutcomeType.OFFER_PRESENTED, null, CSM));
 
+    PlaybookState presented = awaitState(run, hasStep("offer-email"));
     assertThat(presented.steps())
         .filteredOn(s -> s.step().equals("offer-email"))
         .extracting(StepRecord::result)

@@ -344,6 +344,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
         run.recordOutcome(new CsmOutcome(OutcomeType.CUSTOMER_RESPONDED, "asked about SSO", CSM));
     assertThat(after.customerResponded()).isTrue();
     assertThat(after.allowedOutcomes()).isEmpty();
+    awaitState(run, hasStep("customer-responded-task"));
     assertThat(activities.taskSteps()).containsExactly("customer-responded-task");
 
     testEnv.sleep(Duration.ofDays(2)); // day 2

@@ -1,0 +1,217 @@
+package dev.retention.workflows.common;
+
+import dev.retention.workflows.ports.RunSnapshot;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A run's state: stage, outcome, what it waits for, the flags the playbooks share, its facts and
+ * step log. Changing it issues no activity, so handlers may change it at once; the state query and
+ * the ledger's snapshots read it.
+ */
+public final class RunState {
+
+  public static final String CLOSED = "CLOSED";
+
+  private final Playbook playbook;
+  private final PlaybookContext context;
+  private final String workflowId;
+  private final Instant startedAt;
+  private final List<StepRecord> steps = new ArrayList<>();
+  private final Map<String, String> facts = new LinkedHashMap<>();
+  private String stage;
+  private RunOutcome outcome;
+  private String outcomeReason;
+  private boolean finished;
+  private Instant firstValueAt;
+  private NextStep nextStep;
+  private String waitingFor;
+  private boolean customerResponded;
+
+  RunState(Playbook playbook, PlaybookContext context, String initialStage) {
+    this.playbook = playbook;
+    this.context = context;
+    this.workflowId = Workflow.getInfo().getWorkflowId();
+    this.startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    this.stage = initialStage;
+  }
+
+  public String workflowId() {
+    return workflowId;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public String stage() {
+    return stage;
+  }
+
+  /** Moves to a stage; the {@code Stage} search attribute follows. */
+  public void setStage(String newStage) {
+    if (!newStage.equals(stage)) {
+      stage = newStage;
+      Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(newStage));
+    }
+  }
+
+  /** Closes the run with an outcome (unless it has one): no more steps, events are dropped. */
+  public void close(RunOutcome runOutcome, String reason) {
+    decide(runOutcome, reason);
+    finish();
+  }
+
+  /**
+   * Settles the outcome (the first decision wins) while follow-up steps may remain (e.g. win-back
+   * emails after a churn). CSM outcomes are refused from here on; signals still reach the run.
+   */
+  public void decide(RunOutcome runOutcome, String reason) {
+    if (outcome == null) {
+      outcome = runOutcome;
+      outcomeReason = reason;
+      // Whatever the run waited for is moot; a follow-up step sets its own.
+      clearWait();
+    }
+  }
+
+  /** Ends the run; its outcome must be decided. */
+  public void finish() {
+    if (!finished) {
+      finished = true;
+      setStage(CLOSED);
+    }
+  }
+
+  public boolean isClosed() {
+    return finished;
+  }
+
+  public RunOutcome outcome() {
+    return outcome;
+  }
+
+  String outcomeReason() {
+    return outcomeReason;
+  }
+
+  /** Playbook-specific facts shown in the run's state (e.g. the NPS score, the offer). */
+  public void fact(String name, String value) {
+    facts.put(name, value);
+  }
+
+  /** The moment the customer first got value (onboarding's FIRST_QUERY), for reports. */
+  public void recordFirstValue(Instant at) {
+    if (firstValueAt == null) {
+      firstValueAt = at;
+    }
+  }
+
+  public boolean customerResponded() {
+    return customerResponded;
+  }
+
+  /** The customer answered: from here on, no automated email goes to them. */
+  public void markCustomerResponded() {
+    customerResponded = true;
+  }
+
+  /** The conversation the customer's answer opened is over (they churned): automation resumes. */
+  public void conversationEnded() {
+    customerResponded = false;
+  }
+
+  /** A suffix that makes a repeatable step's key unique within the run. */
+  public int stepCount() {
+    return steps.size();
+  }
+
+  void addStep(StepRecord step) {
+    steps.add(step);
+  }
+
+  List<StepRecord> steps() {
+    return List.copyOf(steps);
+  }
+
+  void waitFor(NextStep next, String what) {
+    nextStep = next;
+    waitingFor = what;
+  }
+
+  /** What the run waited for is moot (e.g. the CSM took over); the next wait sets its own. */
+  public void clearWait() {
+    nextStep = null;
+    waitingFor = null;
+  }
+
+  /** Throws the {@link OutcomeRejection} of an outcome that makes no sense in this state. */
+  void validate(CsmOutcome request, Set<OutcomeType> allowed, String playbookId) {
+    if (request == null || request.type() == null) {
+      throw OutcomeRejection.TYPE_REQUIRED.rejection("type is required");
+    }
+    if (finished) {
+      throw OutcomeRejection.RUN_CLOSED.rejection(
+          "the run is already closed with outcome " + outcome);
+    }
+    if (outcome != null) {
+      throw OutcomeRejection.OUTCOME_DECIDED.rejection(
+          "the run's outcome is already " + outcome + "; it only has follow-up steps left");
+    }
+    if (!allowed.contains(request.type())) {
+      throw OutcomeRejection.NOT_ALLOWED_NOW.rejection(
+          request.type()
+              + " is not valid for "
+              + playbookId
+              + " in stage "
+              + stage
+              + "; valid now: "
+              + allowed.stream().sorted().toList());
+    }
+  }
+
+  /** The state query's answer; {@code allowed} are the outcome types valid now. */
+  PlaybookState view(String dayLength, Supplier<Set<OutcomeType>> allowed) {
+    return new PlaybookState(
+        workflowId,
+        playbook.id(),
+        context.customerId(),
+        context.csmId(),
+        startedAt,
+        dayLength,
+        stage,
+        outcome,
+        outcomeReason,
+        nextStep,
+        waitingFor,
+        customerResponded,
+        outcome != null ? List.of() : allowed.get().stream().sorted().toList(),
+        Map.copyOf(facts),
+        List.copyOf(steps));
+  }
+
+  /** The projection's row: {@code status} RUNNING, or how the run closed at {@code now}. */
+  RunSnapshot snapshot(String status, Instant now) {
+    boolean open = "RUNNING".equals(status);
+    return new RunSnapshot(
+        workflowId,
+        Workflow.getInfo().getRunId(),
+        playbook.id(),
+        context.customerId(),
+        context.csmId(),
+        status,
+        stage,
+        outcome == null ? null : outcome.name(),
+        open && nextStep != null ? nextStep.step() : null,
+        open && nextStep != null ? nextStep.at() : null,
+        startedAt,
+        open ? null : now,
+        firstValueAt);
+  }
+}

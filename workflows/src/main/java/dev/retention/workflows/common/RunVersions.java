@@ -1,0 +1,29 @@
+package dev.retention.workflows.common;
+
+import io.temporal.workflow.Workflow;
+
+/**
+ * The versions of the frame every playbook runs in, for {@link Workflow#getVersion}: a run keeps
+ * the behaviour it started with, so histories recorded before a change still replay.
+ */
+final class RunVersions {
+
+  static final String CHANGE_ID = "playbook-run-frame";
+
+  /**
+   * Before the reshape: handlers queued events for the main thread, which applied them and ran
+   * their activities before an outcome was answered.
+   */
+  static final int MAILBOX = Workflow.DEFAULT_VERSION;
+
+  /**
+   * Handlers change the state at once and answer; effects follow on the main thread. A stop at any
+   * point ends {@code CANCELLED} (in-flight activities are abandoned, the closing write is
+   * detached), and an email that could not be sent marks its row {@code FAILED}.
+   */
+  static final int RESHAPED = 1;
+
+  static final int LATEST = RESHAPED;
+
+  private RunVersions() {}
+}
