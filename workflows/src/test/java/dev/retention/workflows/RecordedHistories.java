@@ -48,18 +48,23 @@ public final class RecordedHistories {
    */
   public static TestWorkflowEnvironment recordingEnvironment() {
     return TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder()
+        withSearchAttributes(TestEnvironmentOptions.newBuilder())
             .setInitialTime(PlaybookTestSupport.T0)
-            .registerSearchAttribute(
-                RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.CUSTOMER_ID.getName(),
-                IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
             .build());
+  }
+
+  /** Registers the Keyword search attributes the runs set on a test service. */
+  public static TestEnvironmentOptions.Builder withSearchAttributes(
+      TestEnvironmentOptions.Builder options) {
+    return options
+        .registerSearchAttribute(
+            RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(
+            RunSearchAttributes.CUSTOMER_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(
+            RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(
+            RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
   }
 
   /** Writes the history of a completed run to {@code src/test/resources/<resource>}. */
