@@ -70,10 +70,17 @@ public final class RecordedHistories {
   /** Writes the history of a completed run to {@code src/test/resources/<resource>}. */
   public static void write(WorkflowClient client, String workflowId, String resource)
       throws Exception {
+    write(client, workflowId, resource, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  }
+
+  /** Writes the history of a run that closed with {@code closedBy} (e.g. a stopped run). */
+  public static void write(
+      WorkflowClient client, String workflowId, String resource, EventType closedBy)
+      throws Exception {
     WorkflowExecutionHistory history = client.fetchHistory(workflowId);
     assertThat(history.getLastEvent().getEventType())
-        .as("only a completed run is worth replaying")
-        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        .as("only a closed run is worth replaying")
+        .isEqualTo(closedBy);
     Path target = SOURCES.resolve(resource);
     Files.createDirectories(target.getParent());
     Files.writeString(target, history.toJson(true) + System.lineSeparator());

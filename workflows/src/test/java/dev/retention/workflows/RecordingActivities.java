@@ -15,11 +15,13 @@ import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
+import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.RunSnapshot;
 import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,7 @@ public final class RecordingActivities
   private final List<Call<BackendNotification>> backend = new CopyOnWriteArrayList<>();
   private final List<Call<ExpansionFiguresRequest>> figureRequests = new CopyOnWriteArrayList<>();
   private final Set<String> suppressedSteps = ConcurrentHashMap.newKeySet();
+  private final Set<String> rejectedSteps = ConcurrentHashMap.newKeySet();
   private final AtomicLong ids = new AtomicLong();
   private volatile Gate tagGate;
   private volatile Gate emailGate;
@@ -85,6 +88,10 @@ public final class RecordingActivities
     }
     if (suppressedSteps.contains(email.step())) {
       return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, null, null);
+    }
+    if (rejectedSteps.contains(email.step())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the provider rejected the email", FailureType.EMAIL_REJECTED.name());
     }
     emails.add(new Call<>(scheduledAt(), email));
     return new EmailReceipt(
@@ -264,6 +271,11 @@ public final class RecordingActivities
    */
   public void suppressSteps(String... steps) {
     suppressedSteps.addAll(List.of(steps));
+  }
+
+  /** The provider rejects these email steps for good (as after its retries ran out). */
+  public void rejectSteps(String... steps) {
+    rejectedSteps.addAll(List.of(steps));
   }
 
   /** Lets a test act while an activity is in flight. */

@@ -146,9 +146,17 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /** The frame's version for this run, decided once, at its first use. */
   private boolean reshaped() {
     if (version == Integer.MIN_VALUE) {
-      version = Workflow.getVersion(RunVersions.CHANGE_ID, RunVersions.MAILBOX, RunVersions.LATEST);
+      version = frameVersion();
     }
     return version >= RunVersions.RESHAPED;
+  }
+
+  /**
+   * Asks once which frame this run plays in, recording the answer in history. Only the replay test
+   * that shows what an unversioned change would do overrides it.
+   */
+  protected int frameVersion() {
+    return Workflow.getVersion(RunVersions.CHANGE_ID, RunVersions.MAILBOX, RunVersions.LATEST);
   }
 
   private RunActivities activities() {

@@ -6,7 +6,7 @@ import io.temporal.workflow.Workflow;
  * The versions of the frame every playbook runs in, for {@link Workflow#getVersion}: a run keeps
  * the behaviour it started with, so histories recorded before a change still replay.
  */
-final class RunVersions {
+public final class RunVersions {
 
   static final String CHANGE_ID = "playbook-run-frame";
 
@@ -21,7 +21,7 @@ final class RunVersions {
    * point ends {@code CANCELLED} (in-flight activities are abandoned, the closing write is
    * detached), and an email that could not be sent marks its row {@code FAILED}.
    */
-  static final int RESHAPED = 1;
+  public static final int RESHAPED = 1;
 
   static final int LATEST = RESHAPED;
 

@@ -2,6 +2,10 @@ package dev.retention.workflows.atrisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.workflows.RecordedHistories;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.RunOutcome;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -19,6 +23,13 @@ import org.junit.jupiter.api.Test;
 class AtRiskReplayTest {
 
   static final String HISTORY = "histories/at-risk-no-response.json";
+
+  /** Recorded by {@link AtRiskReshapedHistoryRecorder}: outcomes answered at once. */
+  static final String ANSWERED = "histories/at-risk-v1-answered-at-once.json";
+
+  /** Recorded by {@link AtRiskReshapedHistoryRecorder}: the email given up, then stopped. */
+  static final String EMAIL_FAILED_THEN_STOPPED =
+      "histories/at-risk-v1-email-failed-then-stopped.json";
 
   @Test
   void noResponseHistory_replaysWithoutNonDeterminism() throws Exception {
@@ -44,6 +55,35 @@ class AtRiskReplayTest {
     assertThat(events)
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)
         .hasSize(4); // day 3, day 7, day 14, day 17
+  }
+
+  @Test
+  void answeredAtOnceHistory_replays_andCarriesTheFrameVersion() throws Exception {
+    WorkflowExecutionHistory history = RecordedHistories.load(ANSWERED);
+    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
+
+    PlaybookResult result = RecordedHistories.assertCompleteRun(history, "AtRiskPlaybook");
+    assertThat(result.outcome()).isEqualTo(RunOutcome.SAVED);
+    assertThat(RecordedHistories.count(history, EventType.EVENT_TYPE_MARKER_RECORDED)).isEqualTo(1);
+    assertThat(RecordedHistories.acceptedOutcomes(history))
+        .containsExactly(OutcomeType.CUSTOMER_RESPONDED, OutcomeType.SAVED);
+  }
+
+  @Test
+  void emailFailedThenStoppedHistory_replays_withTheFailureMarkedAndTheStopRecorded()
+      throws Exception {
+    WorkflowExecutionHistory history = RecordedHistories.load(EMAIL_FAILED_THEN_STOPPED);
+    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
+
+    assertThat(history.getLastEvent().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+    assertThat(RecordedHistories.activityTypes(history))
+        .containsSubsequence("SendCustomerEmail", "RecordFailure", "CreateTask", "Record");
+    // The stop's closing write comes after the cancel request.
+    List<EventType> types = history.getEvents().stream().map(HistoryEvent::getEventType).toList();
+    int cancelRequested = types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+    assertThat(types.subList(cancelRequested, types.size()))
+        .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
   }
 
   private static WorkflowExecutionHistory load() throws Exception {
