@@ -71,6 +71,8 @@ public final class RecordingActivities
   private final List<Call<ExpansionFiguresRequest>> figureRequests = new CopyOnWriteArrayList<>();
   private final Set<String> suppressedSteps = ConcurrentHashMap.newKeySet();
   private final Set<String> rejectedSteps = ConcurrentHashMap.newKeySet();
+  private final Set<String> retryableFailingSteps = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicLong> failedAttempts = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile Gate tagGate;
   private volatile Gate emailGate;
@@ -88,6 +90,10 @@ public final class RecordingActivities
     }
     if (suppressedSteps.contains(email.step())) {
       return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, null, null);
+    }
+    if (retryableFailingSteps.contains(email.step())) {
+      failedAttempts.computeIfAbsent(email.step(), s -> new AtomicLong()).incrementAndGet();
+      throw ApplicationFailure.newFailure("the provider answered 500", "RetryableEmailFailure");
     }
     if (rejectedSteps.contains(email.step())) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -276,6 +282,44 @@ public final class RecordingActivities
   /** The provider rejects these email steps for good (as after its retries ran out). */
   public void rejectSteps(String... steps) {
     rejectedSteps.addAll(List.of(steps));
+  }
+
+  /** The provider fails every attempt at these email steps with a retryable error (a 500). */
+  public void failStepsRetryably(String... steps) {
+    retryableFailingSteps.addAll(List.of(steps));
+  }
+
+  /** How many attempts at the step failed so far. */
+  public int failedAttempts(String step) {
+    AtomicLong attempts = failedAttempts.get(step);
+    return attempts == null ? 0 : (int) attempts.get();
+  }
+
+  /** Waits (real time) until at least {@code attempts} attempts at the step failed. */
+  public void awaitFailedAttempts(String step, int attempts, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (failedAttempts(step) < attempts) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + attempts + " failed attempts at " + step);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Waits (real time) until {@code count} timeline entries of {@code step} were written. */
+  public void awaitLedgerEntries(String step, int count, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (ledger.stream()
+            .filter(c -> c.request().entry() != null)
+            .filter(c -> c.request().entry().key().startsWith(step + "#"))
+            .count()
+        < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(count + " ledger entries of " + step + " were never written");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   /** Lets a test act while an activity is in flight. */
