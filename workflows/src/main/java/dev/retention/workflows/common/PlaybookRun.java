@@ -44,7 +44,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     this.run = new RunState(playbook, context, initialStage);
     this.workflowId = run.workflowId();
     this.startedAt = run.startedAt();
-    this.inbox = new RunInbox(this::reshaped, run::isClosed, this::onEvent);
+    this.inbox = new RunInbox(this::answersAtOnce, run::isClosed, this::onEvent);
     this.ledger = new RunLedger(run, () -> activities().ledger());
     this.steps =
         new PlaybookSteps(
@@ -56,10 +56,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
             this::activities,
             this::waitUntil,
             exemptFromSendingRules(),
-            this::reshaped);
+            this::answersAtOnce);
   }
-
-  // ---- what each playbook defines ------------------------------------------------------------
 
   /**
    * Whether this playbook's customer emails skip the sending rules (business hours, daily cap).
@@ -91,7 +89,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
    * through.
    */
   protected final PlaybookResult execute(Runnable body) {
-    boolean reshaped = reshaped();
+    boolean reshaped = answersAtOnce();
     Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(run.stage()));
     if (!reshaped) {
       started();
@@ -136,15 +134,10 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   /**
-   * Whether this run's handlers answer at once (started since the reshape): a handler may then move
-   * the stage an answer should show, which the main thread did for older runs.
+   * Whether this run plays in the reshaped frame (decided once, at first use): its handlers answer
+   * at once, so a handler may move the stage an answer should show (the main thread did before).
    */
   protected final boolean answersAtOnce() {
-    return reshaped();
-  }
-
-  /** The frame's version for this run, decided once, at its first use. */
-  private boolean reshaped() {
     if (version == Integer.MIN_VALUE) {
       version = frameVersion();
     }
@@ -163,7 +156,9 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     if (activities == null) {
       activities =
           ActivityPolicies.forRun(
-              reshaped() ? ActivityCancellationType.ABANDON : ActivityCancellationType.TRY_CANCEL);
+              answersAtOnce()
+                  ? ActivityCancellationType.ABANDON
+                  : ActivityCancellationType.TRY_CANCEL);
     }
     return activities;
   }
