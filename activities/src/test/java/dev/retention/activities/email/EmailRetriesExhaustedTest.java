@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.retention.activities.crm.CrmActivitiesImpl;
 import dev.retention.activities.crm.CrmTasks;
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.testing.Fixtures;
@@ -112,7 +113,9 @@ class EmailRetriesExhaustedTest {
             tasks),
         new CrmActivitiesImpl(tasks, jdbc),
         new LedgerActivitiesImpl(
-            jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource))));
+            jdbc,
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new TaskQueue(jdbc, Clock.systemUTC())));
     env.start();
   }
 
