@@ -39,8 +39,12 @@ class AtRiskEndToEndTest {
     }
     Instant started = Instant.now();
 
-    // Day 1 (offset 0) goes out at once; the reply comes in right away, well before day 3
-    // (offset 4 s), so a slow machine cannot make it late.
+    // Day 1 (offset 0) goes out at once; the reply comes in as soon as it is out, well before
+    // day 3 (offset 4 s). (A reply that came before the day-1 email would stop that one too.)
+    api.await(
+        "/api/playbooks/at-risk-" + replier,
+        Duration.ofSeconds(3),
+        r -> steps(r).contains("day-1-email:SENT"));
     assertThat(
             api.post(
                     "/api/events/customer-replied",
