@@ -2,6 +2,7 @@ package dev.retention.api.customers;
 
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.api.input.Ids;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;

@@ -7,10 +7,8 @@ import dev.retention.activities.email.Communication;
 import dev.retention.activities.email.Communications;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.ledger.TimelineItem;
-import dev.retention.activities.scoring.HealthScore;
 import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.activities.scoring.ScoredHealth;
-import dev.retention.api.events.CustomerEvents;
+import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -24,7 +22,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,28 +30,28 @@ import org.springframework.web.bind.annotation.RestController;
 class CustomerController {
 
   private final CustomerDirectory directory;
+  private final Customers customers;
   private final HealthScoring scoring;
   private final Timeline timeline;
   private final Communications communications;
   private final CrmTasks tasks;
-  private final CustomerEvents events;
   private final Access access;
 
   CustomerController(
       CustomerDirectory directory,
+      Customers customers,
       HealthScoring scoring,
       Timeline timeline,
       Communications communications,
       CrmTasks tasks,
-      CustomerEvents events,
       Access access) {
     this.access = access;
     this.directory = directory;
+    this.customers = customers;
     this.scoring = scoring;
     this.timeline = timeline;
     this.communications = communications;
     this.tasks = tasks;
-    this.events = events;
   }
 
   record Health(int score, String band, String trend, Instant scoredAt) {}
@@ -70,16 +67,6 @@ class CustomerController {
       String timezone,
       String locale,
       Health health) {}
-
-  record MetricsView(
-      int score,
-      String band,
-      String trend,
-      HealthScore.Components components,
-      Instant scoredAt,
-      Integer previousScore,
-      boolean dropAlert,
-      List<String> workflowsInformed) {}
 
   @PutMapping("/api/customers/{customerId}")
   @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
@@ -120,22 +107,6 @@ class CustomerController {
     return view(customer(customerId));
   }
 
-  @PostMapping("/api/customers/{customerId}/metrics")
-  MetricsView metrics(@PathVariable String customerId, @Valid @RequestBody MetricsRequest body) {
-    Customer customer = customer(customerId);
-    ScoredHealth health = scoring.record(customer.id(), body.toMetrics());
-    List<String> informed = events.healthScored(customer, health).workflowIds();
-    return new MetricsView(
-        health.score(),
-        health.band().name(),
-        health.trend(),
-        health.components(),
-        health.scoredAt(),
-        health.previousScore(),
-        health.dropAlerted(),
-        informed);
-  }
-
   @GetMapping("/api/customers/{customerId}/timeline")
   List<TimelineItem> timeline(@PathVariable String customerId) {
     return timeline.forCustomer(customer(customerId).id(), 500);
@@ -154,9 +125,7 @@ class CustomerController {
   private Customer customer(String customerId) {
     Ids.check("customerId", customerId);
     access.customer(customerId);
-    return directory
-        .findCustomer(customerId)
-        .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));
+    return customers.get(customerId);
   }
 
   private CustomerView view(Customer c) {

@@ -4,7 +4,7 @@ import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.DeliveryEvents;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.TextRules;
-import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.playbooks.PlaybookClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +38,13 @@ class InboundReplies {
   private final Communications communications;
   private final DeliveryEvents events;
   private final Timeline timeline;
-  private final PlaybookRuns runs;
+  private final PlaybookClient runs;
 
   InboundReplies(
-      Communications communications, DeliveryEvents events, Timeline timeline, PlaybookRuns runs) {
+      Communications communications,
+      DeliveryEvents events,
+      Timeline timeline,
+      PlaybookClient runs) {
     this.communications = communications;
     this.events = events;
     this.timeline = timeline;

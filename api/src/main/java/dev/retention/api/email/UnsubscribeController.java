@@ -5,7 +5,7 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.UnsubscribeLinks;
 import dev.retention.activities.ledger.Timeline;
-import dev.retention.api.customers.Ids;
+import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;

@@ -5,7 +5,8 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.ScoredHealth;
-import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.playbooks.AlreadyRunning;
+import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.common.Milestone;
@@ -34,7 +35,7 @@ public class CustomerEvents {
   static final int EXPANSION_ABOVE = 80;
   static final double EXPANSION_USAGE = 0.8;
 
-  private final PlaybookRuns runs;
+  private final PlaybookClient runs;
   private final PlaybookStarts starts;
   private final CustomerDirectory directory;
   private final NpsResponses nps;
@@ -42,7 +43,7 @@ public class CustomerEvents {
   private final Clock clock;
 
   CustomerEvents(
-      PlaybookRuns runs,
+      PlaybookClient runs,
       PlaybookStarts starts,
       CustomerDirectory directory,
       NpsResponses nps,
@@ -96,7 +97,7 @@ public class CustomerEvents {
       List<String> ids = new ArrayList<>(superseded);
       ids.add(started.started().workflowId());
       return new Touched(ids, List.of(started.started().workflowId()), started.decisionDeadline());
-    } catch (PlaybookRuns.AlreadyRunning running) {
+    } catch (AlreadyRunning running) {
       PlaybookState state = runs.state(running.workflowId());
       String deadline = state.facts().get("decisionDeadline");
       return new Touched(
@@ -169,11 +170,11 @@ public class CustomerEvents {
   }
 
   /** Starts a run, or, when one is running already, answers with that one. */
-  private static Touched startOrJoin(Supplier<PlaybookRuns.Started> start) {
+  private static Touched startOrJoin(Supplier<PlaybookClient.Started> start) {
     try {
       String id = start.get().workflowId();
       return new Touched(List.of(id), List.of(id), null);
-    } catch (PlaybookRuns.AlreadyRunning running) {
+    } catch (AlreadyRunning running) {
       return new Touched(List.of(running.workflowId()), List.of(), null);
     }
   }

@@ -2,13 +2,13 @@ package dev.retention.api.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
-import dev.retention.api.customers.Ids;
+import dev.retention.api.customers.Customers;
 import dev.retention.api.input.FreeText;
+import dev.retention.api.input.Ids;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
-import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.PlaybookStarts;
-import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Milestone;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -18,7 +18,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -33,12 +32,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class EventController {
 
-  private final PlaybookRuns runs;
+  private final Customers customers;
   private final CustomerEvents events;
   private final Access access;
 
-  EventController(PlaybookRuns runs, CustomerEvents events, Access access) {
-    this.runs = runs;
+  EventController(Customers customers, CustomerEvents events, Access access) {
+    this.customers = customers;
     this.events = events;
     this.access = access;
   }
@@ -84,17 +83,8 @@ class EventController {
       description = "Accepted: the workflows touched",
       useReturnTypeSchema = true)
   ResponseEntity<Answer> milestone(@Valid @RequestBody MilestoneEvent body) {
-    Milestone milestone;
-    try {
-      milestone = Milestone.valueOf(body.milestone());
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "milestone",
-          "unknown milestone "
-              + body.milestone()
-              + "; milestones are "
-              + Arrays.stream(Milestone.values()).map(Enum::name).toList());
-    }
+    Milestone milestone =
+        OneOf.parse("milestone", body.milestone(), "milestone", "milestones", Milestone.values());
     return accepted(events.milestone(customer(body.customerId()), milestone));
   }
 
@@ -137,7 +127,7 @@ class EventController {
 
   private Customer customer(String customerId) {
     access.customer(Ids.check("customerId", customerId));
-    return runs.customer(customerId);
+    return customers.get(customerId);
   }
 
   private static ResponseEntity<Answer> accepted(CustomerEvents.Touched touched) {

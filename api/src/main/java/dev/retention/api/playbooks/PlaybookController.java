@@ -1,7 +1,8 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.api.customers.Ids;
 import dev.retention.api.input.FreeText;
+import dev.retention.api.input.Ids;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
@@ -35,14 +36,20 @@ class PlaybookController {
       Set.of("RUNNING", "COMPLETED", "CANCELLED", "FAILED", "TERMINATED");
 
   private final PlaybookRuns runs;
+  private final PlaybookClient client;
   private final PlaybookStarts starts;
   private final Access access;
   private final MeterRegistry meters;
 
   PlaybookController(
-      PlaybookRuns runs, PlaybookStarts starts, Access access, MeterRegistry meters) {
+      PlaybookRuns runs,
+      PlaybookClient client,
+      PlaybookStarts starts,
+      Access access,
+      MeterRegistry meters) {
     this.meters = meters;
     this.runs = runs;
+    this.client = client;
     this.starts = starts;
     this.access = access;
   }
@@ -59,7 +66,7 @@ class PlaybookController {
 
   @PostMapping("/api/playbooks")
   @ApiResponse(responseCode = "202", description = "Started", useReturnTypeSchema = true)
-  ResponseEntity<PlaybookRuns.Started> start(@Valid @RequestBody StartRequest body) {
+  ResponseEntity<PlaybookClient.Started> start(@Valid @RequestBody StartRequest body) {
     Ids.check("customerId", body.customerId());
     access.customer(body.customerId());
     return ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -81,13 +88,8 @@ class PlaybookController {
       Ids.check("customerId", customerId);
       access.customer(customerId);
     }
-    if (playbook != null && Playbook.fromId(playbook).isEmpty()) {
-      throw ApiProblem.invalid(
-          "playbook",
-          "unknown playbook "
-              + playbook
-              + "; playbooks are "
-              + Arrays.stream(Playbook.values()).map(Playbook::id).toList());
+    if (playbook != null) {
+      PlaybookStarts.playbook(playbook);
     }
     if (status != null && !STATUSES.contains(status)) {
       throw ApiProblem.invalid(
@@ -100,22 +102,13 @@ class PlaybookController {
   RunView outcome(@PathVariable String workflowId, @Valid @RequestBody OutcomeRequest body) {
     access.run(checkWorkflowId(workflowId));
     String author = access.outcomeAuthor(body.csmId());
-    OutcomeType type;
-    try {
-      type = OutcomeType.valueOf(body.type());
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "type",
-          "unknown outcome type "
-              + body.type()
-              + "; outcome types are "
-              + Arrays.stream(OutcomeType.values()).map(Enum::name).toList());
-    }
+    OutcomeType type =
+        OneOf.parse("type", body.type(), "outcome type", "outcome types", OutcomeType.values());
     CsmOutcome outcome = new CsmOutcome(type, body.note(), author);
     Timer.Sample sample = Timer.start(meters);
     String result = "error";
     try {
-      RunView view = runs.recordOutcome(workflowId, outcome);
+      RunView view = client.recordOutcome(workflowId, outcome);
       result = "accepted";
       return view;
     } catch (ApiProblem refused) {
@@ -148,7 +141,7 @@ class PlaybookController {
       useReturnTypeSchema = true)
   ResponseEntity<Map<String, String>> cancel(@PathVariable String workflowId) {
     access.run(checkWorkflowId(workflowId));
-    runs.cancel(workflowId);
+    client.cancel(workflowId);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .body(Map.of("workflowId", workflowId, "status", "CANCELLING"));
   }

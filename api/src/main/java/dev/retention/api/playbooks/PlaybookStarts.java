@@ -2,22 +2,27 @@ package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.manners.SendingRules;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.api.customers.Customers;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
+import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.Supersede;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
 import dev.retention.workflows.onboarding.OnboardingInput;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -26,41 +31,38 @@ import org.springframework.stereotype.Service;
 @Service
 public class PlaybookStarts {
 
-  private final PlaybookRuns runs;
+  private final PlaybookClient runs;
+  private final Customers customers;
   private final HealthScoring scoring;
   private final NpsResponses nps;
   private final PlaybookSettings settings;
+  private final SendingRules sendingRules;
   private final Clock clock;
 
   PlaybookStarts(
-      PlaybookRuns runs,
+      PlaybookClient runs,
+      Customers customers,
       HealthScoring scoring,
       NpsResponses nps,
       PlaybookSettings settings,
+      SendingRules sendingRules,
       Clock clock) {
     this.runs = runs;
+    this.customers = customers;
     this.scoring = scoring;
     this.nps = nps;
     this.settings = settings;
+    this.sendingRules = sendingRules;
     this.clock = clock;
   }
 
   /** A cancellation-save run and the moment its held cancellation is decided. */
-  public record CancellationStarted(PlaybookRuns.Started started, Instant decisionDeadline) {}
+  public record CancellationStarted(PlaybookClient.Started started, Instant decisionDeadline) {}
 
   /** {@code POST /api/playbooks}: any playbook by hand, from the customer's latest data. */
-  public PlaybookRuns.Started byHand(String playbookName, String customerId, String reason) {
-    Playbook playbook =
-        Playbook.fromId(playbookName)
-            .orElseThrow(
-                () ->
-                    ApiProblem.invalid(
-                        "playbook",
-                        "unknown playbook "
-                            + playbookName
-                            + "; playbooks are "
-                            + Arrays.stream(Playbook.values()).map(Playbook::id).toList()));
-    Customer customer = runs.customer(customerId);
+  public PlaybookClient.Started byHand(String playbookName, String customerId, String reason) {
+    Playbook playbook = playbook(playbookName);
+    Customer customer = customers.get(customerId);
     Optional<ScoredHealth> health = scoring.latest(customer.id());
     try {
       return switch (playbook) {
@@ -87,30 +89,25 @@ public class PlaybookStarts {
         }
         case CANCELLATION_SAVE -> cancellation(customer, reason(reason)).started();
       };
-    } catch (PlaybookRuns.AlreadyRunning running) {
+    } catch (AlreadyRunning running) {
       throw running.problem(playbook, customer.id());
     }
   }
 
-  public PlaybookRuns.Started atRisk(Customer customer, Integer score, String reason) {
-    return runs.start(
-        Playbook.AT_RISK, customer, new AtRiskInput(runs.context(customer), score, reason));
+  public PlaybookClient.Started atRisk(Customer customer, Integer score, String reason) {
+    return runs.start(customer, new AtRiskInput(context(customer), score, reason));
   }
 
-  public PlaybookRuns.Started expansion(Customer customer, int score, double planUsage) {
-    return runs.start(
-        Playbook.EXPANSION, customer, new ExpansionInput(runs.context(customer), score, planUsage));
+  public PlaybookClient.Started expansion(Customer customer, int score, double planUsage) {
+    return runs.start(customer, new ExpansionInput(context(customer), score, planUsage));
   }
 
-  public PlaybookRuns.Started onboarding(Customer customer) {
-    return runs.start(Playbook.ONBOARDING, customer, new OnboardingInput(runs.context(customer)));
+  public PlaybookClient.Started onboarding(Customer customer) {
+    return runs.start(customer, new OnboardingInput(context(customer)));
   }
 
-  public PlaybookRuns.Started npsFollowUp(Customer customer, int score, String comment) {
-    return runs.start(
-        Playbook.NPS_FOLLOW_UP,
-        customer,
-        new NpsFollowUpInput(runs.context(customer), score, comment));
+  public PlaybookClient.Started npsFollowUp(Customer customer, int score, String comment) {
+    return runs.start(customer, new NpsFollowUpInput(context(customer), score, comment));
   }
 
   /**
@@ -120,7 +117,7 @@ public class PlaybookStarts {
   public CancellationStarted cancellation(Customer customer, CancellationReason reason) {
     if (runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id())) {
       PlaybookState running = runs.state(Playbook.CANCELLATION_SAVE.workflowId(customer.id()));
-      throw new PlaybookRuns.AlreadyRunning(running.workflowId(), null);
+      throw new AlreadyRunning(running.workflowId(), null);
     }
     for (Playbook superseded : List.of(Playbook.AT_RISK, Playbook.EXPANSION)) {
       runs.signalRunning(
@@ -130,11 +127,8 @@ public class PlaybookStarts {
         clock
             .instant()
             .plus(settings.dayLength().multipliedBy(settings.cancellationDecisionDays()));
-    PlaybookRuns.Started started =
-        runs.start(
-            Playbook.CANCELLATION_SAVE,
-            customer,
-            new CancellationSaveInput(runs.context(customer), reason, deadline));
+    PlaybookClient.Started started =
+        runs.start(customer, new CancellationSaveInput(context(customer), reason, deadline));
     return new CancellationStarted(started, deadline);
   }
 
@@ -143,16 +137,29 @@ public class PlaybookStarts {
     if (reason == null || reason.isBlank()) {
       return CancellationReason.OTHER;
     }
-    try {
-      return CancellationReason.valueOf(reason);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "reason",
-          "unknown cancellation reason "
-              + reason
-              + "; reasons are "
-              + Arrays.stream(CancellationReason.values()).map(Enum::name).toList());
-    }
+    return OneOf.parse(
+        "reason", reason, "cancellation reason", "reasons", CancellationReason.values());
+  }
+
+  /** A playbook by its id, or a 400 naming the valid ones. */
+  public static Playbook playbook(String id) {
+    return OneOf.parse("playbook", id, "playbook", "playbooks", Playbook.values(), Playbook::id);
+  }
+
+  /** The context every run starts with: the customer, their CSM, today's cadence. */
+  PlaybookContext context(Customer customer) {
+    return new PlaybookContext(
+        customer.id(), customer.csmId(), new Cadence(settings.dayLength()), sendingRulesOn());
+  }
+
+  /**
+   * The sending rules are defined in real days: on by default when a playbook day is a real day,
+   * off for short demo days, unless {@code retention.sending-rules.enabled} says otherwise.
+   */
+  boolean sendingRulesOn() {
+    return sendingRules.enabled() != null
+        ? sendingRules.enabled()
+        : settings.dayLength().compareTo(Duration.ofDays(1)) >= 0;
   }
 
   private static String orManual(String reason) {

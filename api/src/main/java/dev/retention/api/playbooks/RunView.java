@@ -1,8 +1,10 @@
 package dev.retention.api.playbooks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.retention.activities.ledger.RunRow;
 import dev.retention.workflows.common.NextStep;
 import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.StepRecord;
 import java.time.Instant;
 import java.util.List;
@@ -28,4 +30,74 @@ public record RunView(
     Instant closedAt,
     String dayLength,
     Map<String, String> facts,
-    List<StepRecord> steps) {}
+    List<StepRecord> steps) {
+
+  /** A run from its own state, as its query answers it, with what Temporal says of it. */
+  static RunView of(PlaybookState s, String runId, String status, Instant closedAt) {
+    return new RunView(
+        s.workflowId(),
+        runId,
+        s.playbook(),
+        s.customerId(),
+        s.csmId(),
+        status,
+        s.stage(),
+        s.outcome() == null ? null : s.outcome().name(),
+        s.outcomeReason(),
+        s.nextStep(),
+        s.waitingFor(),
+        s.customerResponded(),
+        s.allowedOutcomes(),
+        s.startedAt(),
+        closedAt,
+        s.dayLength(),
+        s.facts(),
+        s.steps());
+  }
+
+  /** A run from the projection: what lists show, and a run Temporal no longer knows. */
+  static RunView of(RunRow r) {
+    return new RunView(
+        r.workflowId(),
+        r.runId(),
+        r.playbook(),
+        r.customerId(),
+        r.csmId(),
+        r.status(),
+        r.stage(),
+        r.outcome(),
+        null,
+        r.nextStep() == null ? null : new NextStep(r.nextStep(), r.nextStepAt()),
+        null,
+        null,
+        null,
+        r.startedAt(),
+        r.closedAt(),
+        null,
+        null,
+        null);
+  }
+
+  /** The same run, closed with the given status (and no next step). */
+  RunView ended(String endStatus, Instant endedAt) {
+    return new RunView(
+        workflowId,
+        runId,
+        playbook,
+        customerId,
+        csmId,
+        endStatus,
+        stage,
+        outcome,
+        outcomeReason,
+        null,
+        waitingFor,
+        customerResponded,
+        List.of(),
+        startedAt,
+        endedAt,
+        dayLength,
+        facts,
+        steps);
+  }
+}

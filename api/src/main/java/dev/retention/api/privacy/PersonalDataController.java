@@ -1,8 +1,8 @@
 package dev.retention.api.privacy;
 
 import dev.retention.activities.privacy.PersonalData;
-import dev.retention.api.customers.Ids;
-import dev.retention.api.playbooks.PlaybookRuns;
+import dev.retention.api.input.Ids;
+import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Supersede;
@@ -24,10 +24,10 @@ class PersonalDataController {
   static final String REASON = "personal data erased on request";
 
   private final PersonalData personalData;
-  private final PlaybookRuns runs;
+  private final PlaybookClient runs;
   private final Access access;
 
-  PersonalDataController(PersonalData personalData, PlaybookRuns runs, Access access) {
+  PersonalDataController(PersonalData personalData, PlaybookClient runs, Access access) {
     this.personalData = personalData;
     this.runs = runs;
     this.access = access;

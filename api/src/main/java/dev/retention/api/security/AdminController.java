@@ -1,7 +1,8 @@
 package dev.retention.api.security;
 
 import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.api.customers.Ids;
+import dev.retention.api.input.Ids;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
@@ -85,13 +86,7 @@ class AdminController {
   ResponseEntity<People.Person> putPerson(
       @PathVariable String username, @Valid @RequestBody PersonRequest body) {
     Ids.check("username", username);
-    Role role;
-    try {
-      role = Role.valueOf(body.role());
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          "role", "unknown role " + body.role() + "; roles are " + List.of(Role.values()));
-    }
+    Role role = OneOf.parse("role", body.role(), "role", "roles", Role.values());
     if (role == Role.CSM && body.csmId() == null) {
       throw ApiProblem.invalid("csmId", "a CSM login needs the csmId of its CSM record");
     }
@@ -137,12 +132,7 @@ class AdminController {
   static Set<Scope> scopes(List<String> ids) {
     Set<Scope> scopes = EnumSet.noneOf(Scope.class);
     for (String id : ids) {
-      scopes.add(
-          Scope.fromId(id)
-              .orElseThrow(
-                  () ->
-                      ApiProblem.invalid(
-                          "scopes", "unknown scope " + id + "; scopes are " + Scope.ids())));
+      scopes.add(OneOf.parse("scopes", id, "scope", "scopes", Scope.values(), Scope::id));
     }
     return scopes;
   }

@@ -1,6 +1,6 @@
 package dev.retention.api.security;
 
-import dev.retention.api.customers.Ids;
+import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;

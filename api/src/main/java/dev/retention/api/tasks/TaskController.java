@@ -2,6 +2,7 @@ package dev.retention.api.tasks;
 
 import dev.retention.activities.crm.TaskQueue;
 import dev.retention.api.input.FreeText;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
@@ -14,8 +15,6 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -119,17 +118,7 @@ class TaskController {
     if (status == null) {
       return TaskQueue.State.OPEN;
     }
-    return Arrays.stream(TaskQueue.State.values())
-        .filter(s -> s.name().equals(status))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ApiProblem.invalid(
-                    "status",
-                    "unknown status "
-                        + status
-                        + "; statuses are "
-                        + List.of(TaskQueue.State.values())));
+    return OneOf.parse("status", status, "status", "statuses", TaskQueue.State.values());
   }
 
   /** {@code me} is the caller's own address (people only); anything else an email address. */

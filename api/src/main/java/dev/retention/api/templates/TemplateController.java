@@ -7,7 +7,7 @@ import dev.retention.activities.email.EmailTemplates;
 import dev.retention.activities.email.EmailVariables;
 import dev.retention.activities.email.RenderedEmail;
 import dev.retention.activities.email.TemplateException;
-import dev.retention.api.customers.Ids;
+import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import java.io.IOException;

@@ -20,6 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.playbooks.day-length=PT2S",
       "retention.demo-data.enabled=false",
       "retention.metrics.refresh=PT0.2S",
+      // The tests run the closed-run reconciler themselves, when they mean to.
+      "retention.playbooks.reconcile-interval=PT1H",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
       // Temporal payloads encrypted with a key generated per test run, never one on disk.
       "retention.codec.key-file=",

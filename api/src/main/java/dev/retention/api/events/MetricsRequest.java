@@ -1,4 +1,4 @@
-package dev.retention.api.customers;
+package dev.retention.api.events;
 
 import dev.retention.activities.scoring.HealthMetrics;
 import dev.retention.activities.scoring.Sentiment;

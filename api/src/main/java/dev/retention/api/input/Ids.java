@@ -1,4 +1,4 @@
-package dev.retention.api.customers;
+package dev.retention.api.input;
 
 import dev.retention.api.problems.ApiProblem;
 import java.util.regex.Pattern;

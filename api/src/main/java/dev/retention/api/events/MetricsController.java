@@ -1,0 +1,64 @@
+package dev.retention.api.events;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.scoring.HealthScore;
+import dev.retention.activities.scoring.HealthScoring;
+import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.api.customers.Customers;
+import dev.retention.api.input.Ids;
+import dev.retention.api.security.Access;
+import jakarta.validation.Valid;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The backend reports a customer's usage: it is scored, and the playbooks hear the new health (an
+ * event like those under {@code /api/events}, kept at the customer's path the contract gives it).
+ */
+@RestController
+class MetricsController {
+
+  private final Customers customers;
+  private final HealthScoring scoring;
+  private final CustomerEvents events;
+  private final Access access;
+
+  MetricsController(
+      Customers customers, HealthScoring scoring, CustomerEvents events, Access access) {
+    this.customers = customers;
+    this.scoring = scoring;
+    this.events = events;
+    this.access = access;
+  }
+
+  record MetricsView(
+      int score,
+      String band,
+      String trend,
+      HealthScore.Components components,
+      Instant scoredAt,
+      Integer previousScore,
+      boolean dropAlert,
+      List<String> workflowsInformed) {}
+
+  @PostMapping("/api/customers/{customerId}/metrics")
+  MetricsView metrics(@PathVariable String customerId, @Valid @RequestBody MetricsRequest body) {
+    access.customer(Ids.check("customerId", customerId));
+    Customer customer = customers.get(customerId);
+    ScoredHealth health = scoring.record(customer.id(), body.toMetrics());
+    List<String> informed = events.healthScored(customer, health).workflowIds();
+    return new MetricsView(
+        health.score(),
+        health.band().name(),
+        health.trend(),
+        health.components(),
+        health.scoredAt(),
+        health.previousScore(),
+        health.dropAlerted(),
+        informed);
+  }
+}

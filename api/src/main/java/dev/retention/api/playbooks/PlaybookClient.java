@@ -1,0 +1,232 @@
+package dev.retention.api.playbooks;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.atrisk.AtRiskInput;
+import dev.retention.workflows.atrisk.AtRiskPlaybook;
+import dev.retention.workflows.cancellationsave.CancellationSaveInput;
+import dev.retention.workflows.cancellationsave.CancellationSavePlaybook;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.CustomerResponse;
+import dev.retention.workflows.common.HealthChange;
+import dev.retention.workflows.common.OutcomeRejection;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookRun;
+import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.expansion.ExpansionInput;
+import dev.retention.workflows.expansion.ExpansionPlaybook;
+import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
+import dev.retention.workflows.npsfollowup.NpsFollowUpPlaybook;
+import dev.retention.workflows.onboarding.OnboardingInput;
+import dev.retention.workflows.onboarding.OnboardingPlaybook;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts playbook runs through each playbook's typed stub, and messages running ones: the outcome
+ * update, the stop, the signals. Reading runs is {@link PlaybookRuns}'s job.
+ */
+@Service
+public class PlaybookClient {
+
+  private static final Logger log = LoggerFactory.getLogger(PlaybookClient.class);
+
+  private final WorkflowClient client;
+  private final RunExecutions executions;
+  private final String taskQueue;
+
+  PlaybookClient(
+      WorkflowClient client,
+      RunExecutions executions,
+      @Value("${retention.task-queue}") String taskQueue) {
+    this.client = client;
+    this.executions = executions;
+    this.taskQueue = taskQueue;
+  }
+
+  /** What {@code POST /api/playbooks} answers. */
+  public record Started(String workflowId, String runId, String playbook, String customerId) {}
+
+  public Started start(Customer customer, AtRiskInput input) {
+    return start(
+        Playbook.AT_RISK,
+        customer,
+        options -> WorkflowClient.start(stub(AtRiskPlaybook.class, options)::run, input));
+  }
+
+  public Started start(Customer customer, ExpansionInput input) {
+    return start(
+        Playbook.EXPANSION,
+        customer,
+        options -> WorkflowClient.start(stub(ExpansionPlaybook.class, options)::run, input));
+  }
+
+  public Started start(Customer customer, OnboardingInput input) {
+    return start(
+        Playbook.ONBOARDING,
+        customer,
+        options -> WorkflowClient.start(stub(OnboardingPlaybook.class, options)::run, input));
+  }
+
+  public Started start(Customer customer, NpsFollowUpInput input) {
+    return start(
+        Playbook.NPS_FOLLOW_UP,
+        customer,
+        options -> WorkflowClient.start(stub(NpsFollowUpPlaybook.class, options)::run, input));
+  }
+
+  public Started start(Customer customer, CancellationSaveInput input) {
+    return start(
+        Playbook.CANCELLATION_SAVE,
+        customer,
+        options -> WorkflowClient.start(stub(CancellationSavePlaybook.class, options)::run, input));
+  }
+
+  private <W> W stub(Class<W> playbook, WorkflowOptions options) {
+    return client.newWorkflowStub(playbook, options);
+  }
+
+  /**
+   * The one place runs start: their options (id, policies, search attributes) and the start call.
+   * One run per playbook per customer: a running one makes this throw {@link AlreadyRunning}; a
+   * closed one may be followed by a new run.
+   */
+  private Started start(
+      Playbook playbook, Customer customer, Function<WorkflowOptions, WorkflowExecution> start) {
+    String workflowId = playbook.workflowId(customer.id());
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(workflowId)
+            .setTaskQueue(taskQueue)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(RunSearchAttributes.PLAYBOOK, playbook.id())
+                    .set(RunSearchAttributes.CUSTOMER_ID, customer.id())
+                    .set(RunSearchAttributes.CSM_ID, customer.csmId())
+                    .build())
+            .build();
+    try {
+      WorkflowExecution execution = start.apply(options);
+      log.info("started {} run {}", playbook.id(), workflowId);
+      return new Started(workflowId, execution.getRunId(), playbook.id(), customer.id());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new AlreadyRunning(workflowId, e.getExecution().getRunId());
+    }
+  }
+
+  /** Whether a run of the playbook is running for the customer, as Temporal knows it. */
+  public boolean isRunning(Playbook playbook, String customerId) {
+    return executions
+        .find(playbook.workflowId(customerId))
+        .map(RunExecution::running)
+        .orElse(false);
+  }
+
+  /** The live state of a running (or closed) run, from its query. */
+  public PlaybookState state(String workflowId) {
+    return run(workflowId).state();
+  }
+
+  /** Records a CSM outcome through the workflow's validated update. */
+  public RunView recordOutcome(String workflowId, CsmOutcome outcome) {
+    requireRunning(workflowId);
+    try {
+      PlaybookState state = run(workflowId).recordOutcome(outcome);
+      boolean finished = PlaybookRun.CLOSED.equals(state.stage());
+      return RunView.of(state, null, finished ? "COMPLETED" : "RUNNING", null);
+    } catch (WorkflowUpdateException e) {
+      OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);
+      String why = rootMessage(e);
+      throw rejection.runMovedOn() ? closed(workflowId, why) : ApiProblem.invalid("type", why);
+    } catch (WorkflowNotFoundException e) {
+      throw closed(workflowId, "the run has closed");
+    }
+  }
+
+  /** Stops a run: it records {@code CANCELLED} and ends. */
+  public void cancel(String workflowId) {
+    requireRunning(workflowId);
+    client.newUntypedWorkflowStub(workflowId).cancel();
+  }
+
+  /** The customer answered: every running run of theirs hears it. */
+  public List<String> customerResponded(String customerId, String source) {
+    return signalRunning(
+        customerId, null, run -> run.customerResponded(new CustomerResponse(source)));
+  }
+
+  /** A new health score: running runs decide what it means for them (at-risk: ≥ 60 recovers). */
+  public List<String> healthChanged(String customerId, int score, String band) {
+    return signalRunning(customerId, null, run -> run.healthChanged(new HealthChange(score, band)));
+  }
+
+  /**
+   * Sends a signal to the customer's running runs (of one playbook, or of all when null). Run ids
+   * are deterministic, so this asks Temporal directly rather than the projection, which may lag a
+   * run that started a moment ago.
+   */
+  public List<String> signalRunning(
+      String customerId, Playbook playbook, Consumer<PlaybookWorkflow> signal) {
+    List<String> informed = new ArrayList<>();
+    for (Playbook candidate : playbook == null ? List.of(Playbook.values()) : List.of(playbook)) {
+      String workflowId = candidate.workflowId(customerId);
+      try {
+        signal.accept(run(workflowId));
+        informed.add(workflowId);
+      } catch (WorkflowNotFoundException e) {
+        // Not running: never started, or closed.
+      }
+    }
+    return informed;
+  }
+
+  private PlaybookWorkflow run(String workflowId) {
+    return client.newWorkflowStub(PlaybookWorkflow.class, workflowId);
+  }
+
+  private void requireRunning(String workflowId) {
+    RunExecution execution = executions.require(workflowId);
+    if (!execution.running()) {
+      throw closed(workflowId, "the run is " + execution.status());
+    }
+  }
+
+  private static ApiProblem closed(String workflowId, String why) {
+    return ApiProblem.conflict(
+        "Run already closed",
+        "run " + workflowId + " is closed (" + why + "); nothing can be recorded on it",
+        Map.of("workflowId", workflowId));
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof ApplicationFailure application
+        ? application.getOriginalMessage()
+        : cause.getMessage();
+  }
+}
