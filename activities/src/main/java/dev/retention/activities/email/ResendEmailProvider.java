@@ -1,36 +1,48 @@
 package dev.retention.activities.email;
 
-import com.resend.core.exception.ResendException;
-import com.resend.core.net.IHttpClient;
-import com.resend.core.net.RequestOptions;
-import com.resend.services.emails.Emails;
-import com.resend.services.emails.model.CreateEmailOptions;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 
 /**
- * Sends through Resend's {@code POST /emails} with the official {@code resend-java} client. The
- * step's key goes as the {@code Idempotency-Key} header: Resend answers a repeated key (within 24
- * hours, same payload) with the first email's id and sends nothing new, so a retry after a worker
- * died between Resend's accept and our commit cannot send twice.
+ * Sends through Resend's {@code POST /emails}, a plain JSON call on Spring's {@link RestClient}
+ * (the JDK's HTTP client underneath) to a configurable base URL. The step's key goes as the {@code
+ * Idempotency-Key} header: Resend answers a repeated key (within 24 hours, same payload) with the
+ * first email's id and sends nothing new, so a retry after a worker died between Resend's accept
+ * and our commit cannot send twice. Errors are {@code {"statusCode", "name", "message"}}.
  */
 public final class ResendEmailProvider implements EmailProvider {
 
   public static final String DEFAULT_BASE_URL = "https://api.resend.com";
 
   private static final Pattern NEEDS_QUOTES = Pattern.compile("[()<>\\[\\]:;@\\\\,.\"]");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Emails emails;
-  private final ResendHttp http;
+  private final RestClient http;
   private final Clock clock;
 
   public ResendEmailProvider(String apiKey, URI baseUrl, Duration timeout, Clock clock) {
-    this.http = new ResendHttp(baseUrl, timeout);
-    this.emails = emails(apiKey, http);
+    JdkClientHttpRequestFactory requests =
+        new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(timeout).build());
+    requests.setReadTimeout(timeout);
+    this.http =
+        RestClient.builder()
+            .baseUrl(baseUrl)
+            .requestFactory(requests)
+            .defaultHeader("Authorization", "Bearer " + apiKey)
+            .build();
     this.clock = clock;
   }
 
@@ -42,32 +54,73 @@ public final class ResendEmailProvider implements EmailProvider {
   @Override
   public String send(OutgoingEmail email) {
     EmailHeaders.check(email);
-    CreateEmailOptions options =
-        CreateEmailOptions.builder()
-            .from(mailbox(email.fromName(), email.fromAddress()))
-            .to(email.toAddress())
-            .replyTo(email.replyTo())
-            .subject(email.subject())
-            .text(email.text())
-            .html(email.html())
-            .headers(email.headers())
-            .build();
+    String body = payload(email);
     try {
-      return emails
-          .send(options, RequestOptions.builder().setIdempotencyKey(email.idempotencyKey()).build())
-          .getId();
-    } catch (UncheckedIOException e) {
+      return http.post()
+          .uri("/emails")
+          .contentType(MediaType.APPLICATION_JSON)
+          .accept(MediaType.APPLICATION_JSON)
+          .header("Idempotency-Key", email.idempotencyKey())
+          .body(body)
+          .exchange(
+              (request, response) -> {
+                int status = response.getStatusCode().value();
+                String answer =
+                    new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (response.getStatusCode().is2xxSuccessful()) {
+                  return JSON.readTree(answer).path("id").asText();
+                }
+                throw failure(status, answer, response.getHeaders().getFirst("Retry-After"));
+              });
+    } catch (ResourceAccessException e) {
       // Unknown whether Resend took it; the retry carries the same key, so at most one is sent.
-      throw new RetryableEmailFailure("Resend unreachable: " + e.getCause().getMessage(), e);
-    } catch (ResendException e) {
-      int status = e.getStatusCode() == null ? 0 : e.getStatusCode();
-      Duration retryAfter = ProviderFailures.retryAfter(http.lastRetryAfter(), clock);
-      String reason = (e.getErrorName() == null ? "" : e.getErrorName() + ": ") + e.getMessage();
-      if (status == 409 && "concurrent_idempotent_requests".equals(e.getErrorName())) {
-        // The same key is still being processed (an attempt we gave up on): ask again later.
-        throw new RetryableEmailFailure("Resend answered 409: " + reason, retryAfter);
-      }
-      throw ProviderFailures.of("Resend", status, reason, retryAfter);
+      throw new RetryableEmailFailure("Resend unreachable: " + e.getMessage(), e);
+    }
+  }
+
+  private RuntimeException failure(int status, String answer, String retryAfterHeader) {
+    Duration retryAfter = ProviderFailures.retryAfter(retryAfterHeader, clock);
+    String name = null;
+    String reason;
+    try {
+      JsonNode error = JSON.readTree(answer);
+      name = error.path("name").isTextual() ? error.path("name").asText() : null;
+      String message = error.path("message").asText("");
+      reason = (name == null ? "" : name + ": ") + message;
+    } catch (IOException notJson) {
+      reason = answer == null || answer.isBlank() ? "no reason given" : answer.strip();
+    }
+    if (reason.isBlank()) {
+      reason = "no reason given";
+    }
+    if (status == 409 && "concurrent_idempotent_requests".equals(name)) {
+      // The same key is still being processed (an attempt we gave up on): ask again later.
+      return new RetryableEmailFailure("Resend answered 409: " + reason, retryAfter);
+    }
+    return ProviderFailures.of("Resend", status, reason, retryAfter);
+  }
+
+  /** The email as Resend's JSON: no {@code html} for plain text, no empty {@code headers}. */
+  static String payload(OutgoingEmail email) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("from", mailbox(email.fromName(), email.fromAddress()));
+    body.putArray("to").add(email.toAddress());
+    if (email.replyTo() != null) {
+      body.putArray("reply_to").add(email.replyTo());
+    }
+    body.put("subject", email.subject());
+    body.put("text", email.text());
+    if (email.html() != null) {
+      body.put("html", email.html());
+    }
+    if (!email.headers().isEmpty()) {
+      ObjectNode headers = body.putObject("headers");
+      email.headers().forEach(headers::put);
+    }
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an email that cannot be written as JSON", e);
     }
   }
 
@@ -81,24 +134,5 @@ public final class ResendEmailProvider implements EmailProvider {
             ? "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
             : name;
     return display + " <" + address + ">";
-  }
-
-  /**
-   * The SDK's {@code Emails} on our {@link ResendHttp}: its {@code Emails(String, IHttpClient)}
-   * constructor is package-private, so it is reached reflectively, once, at start-up; a newer SDK
-   * without it fails the start, not a send.
-   */
-  private static Emails emails(String apiKey, IHttpClient<?> http) {
-    try {
-      Constructor<Emails> constructor =
-          Emails.class.getDeclaredConstructor(String.class, IHttpClient.class);
-      constructor.setAccessible(true);
-      return constructor.newInstance(apiKey, http);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException(
-          "this resend-java has no Emails(String, IHttpClient) constructor; the Resend provider"
-              + " needs it to set the base URL and timeouts",
-          e);
-    }
   }
 }

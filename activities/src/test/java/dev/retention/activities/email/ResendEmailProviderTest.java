@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The real resend-java client (its Emails service and mapper) against a local fake of Resend. */
+/** The Resend provider's own HTTP call against a local fake of Resend. */
 class ResendEmailProviderTest {
 
   static final String API_KEY = "re_test_key";
@@ -177,6 +177,31 @@ class ResendEmailProviderTest {
                             + " payload.\"}")));
     assertThat(catchThrowableOfType(PermanentEmailFailure.class, () -> provider.send(EMAIL)))
         .hasMessageContaining("invalid_idempotent_request");
+  }
+
+  @Test
+  void anUnreachableResendIsRetryable() throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    ResendEmailProvider unreachable =
+        new ResendEmailProvider(
+            API_KEY,
+            URI.create("http://localhost:" + closedPort),
+            Duration.ofSeconds(2),
+            Clock.systemUTC());
+
+    assertThat(catchThrowableOfType(RetryableEmailFailure.class, () -> unreachable.send(EMAIL)))
+        .hasMessageStartingWith("Resend unreachable");
+  }
+
+  @Test
+  void anErrorThatIsNotJsonKeepsItsText() {
+    resend.stubFor(post("/emails").willReturn(aResponse().withStatus(400).withBody("bad gateway")));
+
+    assertThat(catchThrowableOfType(PermanentEmailFailure.class, () -> provider.send(EMAIL)))
+        .hasMessage("Resend answered 400: bad gateway");
   }
 
   @Test
