@@ -17,7 +17,6 @@ import io.temporal.spring.boot.ActivityImpl;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +39,10 @@ public class EmailActivitiesImpl implements EmailActivities {
 
   private final CustomerDirectory directory;
   private final Communications communications;
-  private final EmailTemplates templates;
+  private final EmailComposer composer;
   private final EmailProvider provider;
   private final Clock clock;
-  private final EmailVariables variables;
   private final CrmTasks tasks;
-  private final UnsubscribeLinks unsubscribeLinks;
 
   /** The longest Retry-After we honour; the email retry policy stays bounded. */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
@@ -62,12 +59,10 @@ public class EmailActivitiesImpl implements EmailActivities {
       UnsubscribeLinks unsubscribeLinks) {
     this.directory = directory;
     this.communications = communications;
-    this.templates = templates;
+    this.composer = new EmailComposer(templates, new EmailVariables(productName), unsubscribeLinks);
     this.provider = provider;
     this.clock = clock;
-    this.variables = new EmailVariables(productName);
     this.tasks = tasks;
-    this.unsubscribeLinks = unsubscribeLinks;
   }
 
   /** Without a configured unsubscribe key (tests): links signed with a random one. */
@@ -163,26 +158,17 @@ public class EmailActivitiesImpl implements EmailActivities {
             .findCsm(customer.csmId())
             .orElseThrow(
                 () -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
-    // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
-    String unsubscribeUrl =
-        toCustomer ? unsubscribeLinks.url(customer.id(), customer.email()) : null;
-    Map<String, String> vars = variables(customer, csm, request.vars());
-    if (unsubscribeUrl != null) {
-      vars.put("unsubscribe.url", unsubscribeUrl);
-    }
-    RenderedEmail rendered;
+    EmailComposer.Composed composed;
     try {
-      // Customers read their own language and see times in their own zone; alerts to CSMs are
-      // in English.
-      rendered =
-          templates.render(
-              request.template(),
-              toCustomer ? customer.locale() : EmailTemplates.FALLBACK_LOCALE,
-              ZoneId.of(customer.timezone()),
-              vars);
+      // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
+      composed =
+          toCustomer
+              ? composer.toCustomer(request.template(), customer, csm, request.vars())
+              : composer.alert(request.template(), customer, csm, request.vars());
     } catch (TemplateException e) {
       throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
     }
+    RenderedEmail rendered = composed.content();
     String key = request.workflowId() + "/" + runId + "/" + request.step();
     OutgoingEmail email =
         new OutgoingEmail(
@@ -193,14 +179,10 @@ public class EmailActivitiesImpl implements EmailActivities {
             recipientName.apply(customer),
             recipient.address(customer, csm),
             rendered.subject(),
-            unsubscribeUrl == null
-                ? rendered.text()
-                : withUnsubscribeLink(rendered.text(), unsubscribeUrl),
-            unsubscribeUrl == null ? Map.of() : UnsubscribeLinks.headers(unsubscribeUrl),
-            unsubscribeUrl,
-            unsubscribeUrl == null || rendered.html() == null
-                ? rendered.html()
-                : withUnsubscribeLinkHtml(rendered.html(), unsubscribeUrl));
+            rendered.text(),
+            composed.headers(),
+            composed.unsubscribeUrl(),
+            rendered.html());
 
     if (toCustomer && communications.isSuppressed(customer.email())) {
       boolean claimed = claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
@@ -224,29 +206,6 @@ public class EmailActivitiesImpl implements EmailActivities {
     }
     complete(request, runId, Communications.SENT, messageId, null);
     return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
-  }
-
-  /** The link at the end of the text, unless the template placed it already. */
-  private static String withUnsubscribeLink(String text, String url) {
-    if (text.contains(url)) {
-      return text;
-    }
-    return text.stripTrailing() + "\n\n--\nUnsubscribe from these emails: " + url + "\n";
-  }
-
-  /** The link as a small footer at the end of the HTML body, unless the template placed it. */
-  private static String withUnsubscribeLinkHtml(String html, String url) {
-    String href = url.replace("&", "&amp;").replace("\"", "&quot;");
-    if (html.contains(href) || html.contains(url)) {
-      return html;
-    }
-    String footer =
-        "<p style=\"margin:24px 0 0;font-size:12px;color:#6b7280;\">"
-            + "<a href=\""
-            + href
-            + "\" style=\"color:#6b7280;\">Unsubscribe from these emails</a></p>\n";
-    int body = html.toLowerCase(java.util.Locale.ROOT).lastIndexOf("</body>");
-    return body < 0 ? html + footer : html.substring(0, body) + footer + html.substring(body);
   }
 
   private static ApplicationFailure retryLater(RetryableEmailFailure e) {
@@ -279,10 +238,6 @@ public class EmailActivitiesImpl implements EmailActivities {
       Step request, String runId, String status, String messageId, String detail) {
     communications.complete(
         request.workflowId(), runId, request.step(), status, messageId, detail, clock.instant());
-  }
-
-  private Map<String, String> variables(Customer customer, Csm csm, Map<String, String> step) {
-    return variables.of(customer, csm, step);
   }
 
   private static EmailReceipt receipt(Communications.Claim claim) {

@@ -3,17 +3,17 @@ package dev.retention.api.templates;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.email.EmailTemplates;
-import dev.retention.activities.email.EmailVariables;
 import dev.retention.activities.email.RenderedEmail;
 import dev.retention.activities.email.TemplateException;
+import dev.retention.api.customers.Customers;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -24,8 +24,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Renders a playbook step's email for review: the customer's own data, their CSM as sender, in the
- * customer's locale, with sample values for the step's figures.
+ * Renders a playbook step's email for review exactly as it would go out (unsubscribe link
+ * included): the customer's own data, their CSM as sender, in the customer's locale, with sample
+ * values for the step's figures.
  */
 @RestController
 class TemplateController {
@@ -33,20 +34,23 @@ class TemplateController {
   private static final Pattern PART = Pattern.compile("[a-z0-9-]{1,40}");
 
   private final EmailTemplates templates;
-  private final EmailVariables variables;
+  private final EmailComposer composer;
   private final CustomerDirectory directory;
+  private final Customers customers;
   private final Access access;
   private final Map<String, String> samples = loadSamples();
 
   TemplateController(
       EmailTemplates templates,
-      EmailVariables variables,
+      EmailComposer composer,
       CustomerDirectory directory,
+      Customers customers,
       Access access) {
     this.access = access;
     this.templates = templates;
-    this.variables = variables;
+    this.composer = composer;
     this.directory = directory;
+    this.customers = customers;
   }
 
   record Preview(
@@ -72,23 +76,20 @@ class TemplateController {
     if (!PART.matcher(playbook).matches() || !PART.matcher(step).matches()) {
       throw ApiProblem.invalid("template", "playbook and step are lower-case words with '-'");
     }
-    Customer customer =
-        directory
-            .findCustomer(customerId)
-            .orElseThrow(() -> ApiProblem.notFound("Customer", "no customer " + customerId));
+    Customer customer = customers.get(customerId);
     Csm csm = directory.findCsm(customer.csmId()).orElseThrow();
     String template = playbook + "/" + step;
     if (!templates.exists(template, EmailTemplates.FALLBACK_LOCALE)) {
       throw ApiProblem.notFound("Template", "no email template " + template);
     }
-    Map<String, String> vars = variables.of(customer, csm, samples);
-    RenderedEmail rendered;
+    EmailComposer.Composed email;
     try {
-      rendered =
-          templates.render(template, customer.locale(), ZoneId.of(customer.timezone()), vars);
+      // The very composer that sends: the preview carries the same unsubscribe link.
+      email = composer.toCustomer(template, customer, csm, samples);
     } catch (TemplateException e) {
       throw ApiProblem.invalid("template", e.getMessage());
     }
+    RenderedEmail rendered = email.content();
     return new Preview(
         template,
         rendered.locale(),
@@ -97,7 +98,7 @@ class TemplateController {
         rendered.subject(),
         rendered.text(),
         rendered.html(),
-        new TreeMap<>(vars));
+        new TreeMap<>(email.variables()));
   }
 
   private static Map<String, String> loadSamples() {
