@@ -2,9 +2,9 @@ package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.feedback.NpsResponses;
-import dev.retention.activities.manners.SendingRules;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.activities.sendingrules.SendingRules;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.problems.ApiProblem;

@@ -1,4 +1,4 @@
-package dev.retention.activities.manners;
+package dev.retention.activities.sendingrules;
 
 import java.time.DayOfWeek;
 import java.time.LocalTime;

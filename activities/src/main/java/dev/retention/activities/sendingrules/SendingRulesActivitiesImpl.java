@@ -1,4 +1,4 @@
-package dev.retention.activities.manners;
+package dev.retention.activities.sendingrules;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;

@@ -1,4 +1,4 @@
-package dev.retention.activities.manners;
+package dev.retention.activities.sendingrules;
 
 import static dev.retention.activities.testing.Fixtures.GLOBEX;
 import static dev.retention.activities.testing.Fixtures.PETRA;
