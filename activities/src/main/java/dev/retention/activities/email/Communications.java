@@ -1,5 +1,6 @@
 package dev.retention.activities.email;
 
+import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.privacy.PersonalData;
 import java.sql.Timestamp;
 import java.time.Instant;

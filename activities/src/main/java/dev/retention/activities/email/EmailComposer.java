@@ -2,6 +2,10 @@ package dev.retention.activities.email;
 
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
+import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.email.templates.EmailVariables;
+import dev.retention.activities.email.templates.RenderedEmail;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,10 @@
 package dev.retention.activities.email;
 
+import dev.retention.activities.email.consent.UnsubscribeLinks;
+import dev.retention.activities.email.providers.EmailProvider;
+import dev.retention.activities.email.providers.LogEmailProvider;
+import dev.retention.activities.email.providers.ResendEmailProvider;
+import dev.retention.activities.email.providers.SendGridEmailProvider;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -2,6 +2,11 @@ package dev.retention.activities.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.activities.email.consent.UnsubscribeLinks;
+import dev.retention.activities.email.providers.EmailProvider;
+import dev.retention.activities.email.providers.LogEmailProvider;
+import dev.retention.activities.email.providers.ResendEmailProvider;
+import dev.retention.activities.email.providers.SendGridEmailProvider;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
+import dev.retention.activities.email.providers.EmailProvider;
+import dev.retention.activities.email.providers.OutgoingEmail;
+import dev.retention.activities.email.providers.RetryableEmailFailure;
+import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;

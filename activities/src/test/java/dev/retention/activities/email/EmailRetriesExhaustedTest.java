@@ -13,6 +13,8 @@ import dev.retention.activities.crm.CrmActivitiesImpl;
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.providers.SendGridEmailProvider;
+import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;

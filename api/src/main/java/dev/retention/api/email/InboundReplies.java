@@ -1,7 +1,7 @@
 package dev.retention.api.email;
 
 import dev.retention.activities.email.Communications;
-import dev.retention.activities.email.DeliveryEvents;
+import dev.retention.activities.email.delivery.DeliveryEvents;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookClient;

@@ -2,9 +2,9 @@ package dev.retention.api.email;
 
 import static dev.retention.api.email.WebhookSupport.text;
 
-import dev.retention.activities.email.DeliveryEvents;
-import dev.retention.activities.email.DeliveryEvents.Kind;
-import dev.retention.activities.email.SendGridEmailProvider;
+import dev.retention.activities.email.delivery.DeliveryEvents;
+import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
+import dev.retention.activities.email.providers.SendGridEmailProvider;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

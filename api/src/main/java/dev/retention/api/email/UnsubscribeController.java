@@ -3,7 +3,7 @@ package dev.retention.api.email;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communications;
-import dev.retention.activities.email.UnsubscribeLinks;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;

@@ -1,6 +1,6 @@
 package dev.retention.api.security;
 
-import dev.retention.activities.email.UnsubscribeLinks;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.EnumSet;
 import java.util.List;

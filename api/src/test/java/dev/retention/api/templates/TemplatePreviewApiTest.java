@@ -2,7 +2,7 @@ package dev.retention.api.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.email.UnsubscribeLinks;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.providers;
 
 /** The provider rejected the email for good (bad address, rejected content). */
 public class PermanentEmailFailure extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.providers;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.templates;
 
 /** A template is missing, malformed, or names a variable nobody supplied. */
 public class TemplateException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.providers;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
@@ -229,7 +230,7 @@ class SendGridEmailProviderTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.MethodSource(
-      "dev.retention.activities.email.EmailHeadersTest#injected")
+      "dev.retention.activities.email.providers.EmailHeadersTest#injected")
   void aControlCharacterInAHeaderIsRefusedForGood_andNothingReachesSendGrid(
       String header, OutgoingEmail email) {
     sendGrid.stubFor(post(urlEqualTo("/v3/mail/send")).willReturn(aResponse().withStatus(202)));

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.delivery;
 
 import static dev.retention.activities.testing.Fixtures.ACME;
 import static dev.retention.activities.testing.Fixtures.GLOBEX;
@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.DeliveryEvents.Event;
-import dev.retention.activities.email.DeliveryEvents.Kind;
-import dev.retention.activities.email.DeliveryEvents.Outcome;
+import dev.retention.activities.email.Communications;
+import dev.retention.activities.email.EmailActivitiesImpl;
+import dev.retention.activities.email.delivery.DeliveryEvents.Event;
+import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
+import dev.retention.activities.email.delivery.DeliveryEvents.Outcome;
+import dev.retention.activities.email.providers.EmailProvider;
+import dev.retention.activities.email.providers.OutgoingEmail;
+import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;

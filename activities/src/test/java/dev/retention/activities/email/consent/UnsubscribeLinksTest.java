@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.templates;
 
 import java.io.IOException;
 import java.io.InputStream;

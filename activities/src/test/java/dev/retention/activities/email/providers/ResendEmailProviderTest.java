@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.providers;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -215,7 +215,7 @@ class ResendEmailProviderTest {
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.MethodSource(
-      "dev.retention.activities.email.EmailHeadersTest#injected")
+      "dev.retention.activities.email.providers.EmailHeadersTest#injected")
   void aControlCharacterInAHeaderIsRefusedForGood_andNothingReachesResend(
       String header, OutgoingEmail email) {
     resend.stubFor(post(urlEqualTo("/emails")).willReturn(aResponse().withStatus(202)));

@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.consent;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.delivery;
 
+import dev.retention.activities.email.Communications;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Optional;

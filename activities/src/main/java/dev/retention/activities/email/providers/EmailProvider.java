@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.providers;
 
 /**
  * The seam to an email provider (log, SendGrid, Resend). Returns the provider's message id, or

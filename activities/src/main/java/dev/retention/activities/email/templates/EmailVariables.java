@@ -1,4 +1,4 @@
-package dev.retention.activities.email;
+package dev.retention.activities.email.templates;
 
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
