@@ -113,7 +113,17 @@ public final class AccessRules {
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/codec/**", Scope.OPS, ADMINS),
-          new Rule(null, "/actuator/**", Scope.OPS, ADMINS));
+          new Rule(null, "/actuator/**", Scope.OPS, ADMINS),
+          // The console (people in a browser): the login page and its styles and scripts are
+          // public; the lead dashboard is the reports as charts; every other page is for anyone
+          // logged in, and each page checks ownership through Access like the API does.
+          open(HttpMethod.GET, "/"),
+          open(HttpMethod.GET, "/login"),
+          open(HttpMethod.POST, "/login"),
+          open(HttpMethod.GET, "/assets/**"),
+          open(HttpMethod.GET, "/webjars/**"),
+          new Rule(HttpMethod.GET, "/console/lead/**", Scope.READ, LEADS),
+          new Rule(null, "/console/**", null, EVERYONE));
 
   private AccessRules() {}
 

@@ -76,7 +76,12 @@ class SecurityConfiguration {
         .requestCache(cache -> cache.disable())
         .securityContext(context -> context.securityContextRepository(sessions))
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
-        .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        // A person's browser asking for a page is sent to the login page; the API answers 401
+        // problem+json as before.
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(ConsolePages.entryPoint(problems))
+                    .accessDeniedHandler(ConsolePages.accessDenied(problems)))
         .authorizeHttpRequests(
             authorize -> {
               // The container's error dispatch (/error) renders the error of a request that was
@@ -101,8 +106,9 @@ class SecurityConfiguration {
           login ->
               login
                   .clientRegistrationRepository(registrations)
+                  .loginPage(ConsolePages.LOGIN)
                   .userInfoEndpoint(user -> user.oidcUserService(ssoPeople.getObject()))
-                  .defaultSuccessUrl("/api/session", true));
+                  .defaultSuccessUrl(ConsolePages.HOME, true));
     }
     return http.build();
   }

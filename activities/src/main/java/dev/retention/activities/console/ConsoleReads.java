@@ -1,0 +1,372 @@
+package dev.retention.activities.console;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What the console's pages read that the API's services do not answer in one query: the customer
+ * list with latest health and running playbooks, health over time, emails with their bodies, the
+ * runs that may wait on a person, NPS per week, and a team's escalations and breached SLAs. Each
+ * read is one indexed query (see V8__console_indexes.sql), so a page stays fast with 10 000
+ * customers and 50 000 runs. {@code csmIds} null means every CSM's customers.
+ */
+@Repository
+public class ConsoleReads {
+
+  /** How the customer list is ordered. */
+  public enum Sort {
+    /** (100 − health) × MRR, highest first: the customers most worth saving on top. */
+    RISK("risk desc nulls last, c.mrr desc, c.id"),
+    HEALTH("h.score asc nulls last, c.id"),
+    MRR("c.mrr desc, c.id"),
+    NAME("c.name, c.id");
+
+    private final String orderBy;
+
+    Sort(String orderBy) {
+      this.orderBy = orderBy;
+    }
+  }
+
+  public record CustomerFilter(
+      List<String> csmIds, String band, String csmId, String playbook, Sort sort) {}
+
+  public record CustomerLine(
+      String id,
+      String name,
+      String csmId,
+      String csmName,
+      BigDecimal mrr,
+      String plan,
+      Integer score,
+      String band,
+      String trend,
+      List<String> running,
+      BigDecimal risk) {}
+
+  public record CustomerPage(List<CustomerLine> items, int page, int size, long total) {}
+
+  public record HealthPoint(
+      Instant at, int score, String band, double usage, double engagement, double support) {}
+
+  public record Email(
+      long id,
+      String workflowId,
+      String step,
+      String template,
+      String subject,
+      String to,
+      String fromName,
+      String fromAddress,
+      String replyTo,
+      String body,
+      String status,
+      String deliveryStatus,
+      Instant sentAt,
+      Instant createdAt) {}
+
+  public record RunLine(
+      String workflowId,
+      String playbook,
+      String customerId,
+      String customerName,
+      String status,
+      String stage,
+      String outcome,
+      String nextStep,
+      Instant nextStepAt,
+      Instant startedAt,
+      Instant closedAt) {}
+
+  public record NpsWeek(Instant week, long responses, long promoters, long detractors, int nps) {}
+
+  public record TeamTask(
+      long id,
+      String customerId,
+      String customerName,
+      String workflowId,
+      String title,
+      String assignee,
+      String priority,
+      String status,
+      Instant dueAt,
+      Instant createdAt) {}
+
+  public record CsmLine(String id, String name) {}
+
+  private final JdbcClient jdbc;
+
+  public ConsoleReads(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public CustomerPage customers(CustomerFilter f, int page, int size) {
+    String where =
+        """
+         where (cast(:scoped as boolean) is false or c.csm_id = any(cast(:csms as text[])))
+           and (cast(:band as text) is null or h.band = :band)
+           and (cast(:csm as text) is null or c.csm_id = :csm)
+           and (cast(:playbook as text) is null or exists (select 1 from playbook_runs p
+                where p.customer_id = c.id and p.status = 'RUNNING' and p.playbook = :playbook))
+        """;
+    String from =
+        """
+         from customers c join csms s on s.id = c.csm_id
+         left join lateral (select score, band, trend from health_scores hs
+           where hs.customer_id = c.id order by hs.scored_at desc, hs.id desc limit 1) h on true
+        """;
+    long total = bind(jdbc.sql("select count(*)" + from + where), f).query(Long.class).single();
+    List<CustomerLine> items =
+        bind(
+                jdbc.sql(
+                    """
+                    select c.id, c.name, c.csm_id, s.name as csm_name, c.mrr, c.plan, h.score,
+                      h.band, h.trend,
+                      (select string_agg(p.playbook, ',' order by p.playbook) from playbook_runs p
+                        where p.customer_id = c.id and p.status = 'RUNNING') as running,
+                      (100 - h.score) * c.mrr as risk
+                    """
+                        + from
+                        + where
+                        + " order by "
+                        + f.sort().orderBy
+                        + " limit :limit offset :offset"),
+                f)
+            .param("limit", size)
+            .param("offset", (long) page * size)
+            .query(
+                (rs, i) ->
+                    new CustomerLine(
+                        rs.getString("id"),
+                        rs.getString("name"),
+                        rs.getString("csm_id"),
+                        rs.getString("csm_name"),
+                        rs.getBigDecimal("mrr"),
+                        rs.getString("plan"),
+                        (Integer) rs.getObject("score", Integer.class),
+                        rs.getString("band"),
+                        rs.getString("trend"),
+                        split(rs.getString("running")),
+                        rs.getBigDecimal("risk")))
+            .list();
+    return new CustomerPage(items, page, size, total);
+  }
+
+  private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, CustomerFilter f) {
+    return spec.param("scoped", f.csmIds() != null)
+        .param("csms", f.csmIds() == null ? new String[0] : f.csmIds().toArray(String[]::new))
+        .param("band", f.band())
+        .param("csm", f.csmId())
+        .param("playbook", f.playbook());
+  }
+
+  /** The CSMs whose customers the caller sees, for the list's filter. */
+  public List<CsmLine> csms(List<String> csmIds) {
+    return jdbc.sql(
+            """
+            select id, name from csms
+            where cast(:scoped as boolean) is false or id = any(cast(:csms as text[]))
+            order by name, id limit 500
+            """)
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
+        .query(CsmLine.class)
+        .list();
+  }
+
+  /** The customer's scores, oldest first, at most {@code limit} of the latest. */
+  public List<HealthPoint> healthHistory(String customerId, int limit) {
+    List<HealthPoint> points =
+        new ArrayList<>(
+            jdbc.sql(
+                    """
+                    select scored_at, score, band, usage_score, engagement_score, support_score
+                    from health_scores where customer_id = :c
+                    order by scored_at desc, id desc limit :limit
+                    """)
+                .param("c", customerId)
+                .param("limit", limit)
+                .query(
+                    (rs, i) ->
+                        new HealthPoint(
+                            rs.getTimestamp("scored_at").toInstant(),
+                            rs.getInt("score"),
+                            rs.getString("band"),
+                            rs.getDouble("usage_score"),
+                            rs.getDouble("engagement_score"),
+                            rs.getDouble("support_score")))
+                .list());
+    Collections.reverse(points);
+    return points;
+  }
+
+  /** The emails as they were sent: sender, recipient, subject and body. */
+  public List<Email> emails(String customerId, int limit) {
+    return jdbc.sql(
+            """
+            select id, workflow_id, step, template, subject, to_address, from_name, from_address,
+              reply_to, body_text, status, delivery_status, sent_at, created_at
+            from communications where customer_id = :c order by created_at desc, id desc
+            limit :limit
+            """)
+        .param("c", customerId)
+        .param("limit", limit)
+        .query(
+            (rs, i) ->
+                new Email(
+                    rs.getLong("id"),
+                    rs.getString("workflow_id"),
+                    rs.getString("step"),
+                    rs.getString("template"),
+                    rs.getString("subject"),
+                    rs.getString("to_address"),
+                    rs.getString("from_name"),
+                    rs.getString("from_address"),
+                    rs.getString("reply_to"),
+                    rs.getString("body_text"),
+                    rs.getString("status"),
+                    rs.getString("delivery_status"),
+                    instant(rs, "sent_at"),
+                    instant(rs, "created_at")))
+        .list();
+  }
+
+  /** Running runs of these CSMs' customers, the soonest next step first. */
+  public List<RunLine> runningRuns(List<String> csmIds, int limit) {
+    return jdbc.sql(
+            """
+            select r.workflow_id, r.playbook, r.customer_id, c.name as customer_name, r.status,
+              r.stage, r.outcome, r.next_step, r.next_step_at, r.started_at, r.closed_at
+            from playbook_runs r join customers c on c.id = r.customer_id
+            where r.status = 'RUNNING'
+              and (cast(:scoped as boolean) is false or c.csm_id = any(cast(:csms as text[])))
+            order by r.next_step_at nulls last, r.started_at desc limit :limit
+            """)
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
+        .param("limit", limit)
+        .query(ConsoleReads::runLine)
+        .list();
+  }
+
+  /** NPS per ISO week (Monday, UTC) of answers in [from, to). */
+  public List<NpsWeek> npsByWeek(Instant from, Instant to) {
+    return jdbc.sql(
+            """
+            select date_trunc('week', responded_at at time zone 'UTC') as week,
+              count(*) as responses,
+              count(*) filter (where score >= 9) as promoters,
+              count(*) filter (where score <= 6) as detractors
+            from nps_responses where responded_at >= :from and responded_at < :to
+            group by 1 order by 1
+            """)
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .query(
+            (rs, i) -> {
+              long responses = rs.getLong("responses");
+              long promoters = rs.getLong("promoters");
+              long detractors = rs.getLong("detractors");
+              return new NpsWeek(
+                  rs.getTimestamp("week").toLocalDateTime().toInstant(java.time.ZoneOffset.UTC),
+                  responses,
+                  promoters,
+                  detractors,
+                  (int) Math.round(100.0 * (promoters - detractors) / responses));
+            })
+        .list();
+  }
+
+  /** Tasks handed to the managers of these CSMs' customers, created in [from, to). */
+  public List<TeamTask> escalations(List<String> csmIds, Instant from, Instant to, int limit) {
+    return teamTasks(
+        "t.assignee = 'MANAGER' and t.created_at >= :from and t.created_at < :to"
+            + " order by t.created_at desc, t.id desc",
+        csmIds,
+        from,
+        to,
+        limit);
+  }
+
+  /** Open tasks past their due time (SLAs breached) for these CSMs' customers, oldest due first. */
+  public List<TeamTask> breachedSlas(List<String> csmIds, Instant now, int limit) {
+    return teamTasks(
+        "t.status = 'OPEN' and t.due_at < :now order by t.due_at, t.id", csmIds, now, now, limit);
+  }
+
+  private List<TeamTask> teamTasks(
+      String condition, List<String> csmIds, Instant from, Instant to, int limit) {
+    return jdbc.sql(
+            """
+            select t.id, t.customer_id, c.name as customer_name, t.workflow_id, t.title, t.assignee,
+              t.priority, t.status, t.due_at, t.created_at
+            from crm_tasks t join customers c on c.id = t.customer_id
+            where (cast(:scoped as boolean) is false or c.csm_id = any(cast(:csms as text[])))
+              and"""
+                + " "
+                + condition
+                + " limit :limit")
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .param("now", Timestamp.from(to))
+        .param("limit", limit)
+        .query(
+            (rs, i) ->
+                new TeamTask(
+                    rs.getLong("id"),
+                    rs.getString("customer_id"),
+                    rs.getString("customer_name"),
+                    rs.getString("workflow_id"),
+                    rs.getString("title"),
+                    rs.getString("assignee"),
+                    rs.getString("priority"),
+                    rs.getString("status"),
+                    instant(rs, "due_at"),
+                    instant(rs, "created_at")))
+        .list();
+  }
+
+  /** A customer's display name, if the customer exists. */
+  public Optional<String> customerName(String customerId) {
+    return jdbc.sql("select name from customers where id = :c")
+        .param("c", customerId)
+        .query(String.class)
+        .optional();
+  }
+
+  private static RunLine runLine(ResultSet rs, int i) throws SQLException {
+    return new RunLine(
+        rs.getString("workflow_id"),
+        rs.getString("playbook"),
+        rs.getString("customer_id"),
+        rs.getString("customer_name"),
+        rs.getString("status"),
+        rs.getString("stage"),
+        rs.getString("outcome"),
+        rs.getString("next_step"),
+        instant(rs, "next_step_at"),
+        instant(rs, "started_at"),
+        instant(rs, "closed_at"));
+  }
+
+  private static List<String> split(String list) {
+    return list == null ? List.of() : Arrays.asList(list.split(","));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
+}

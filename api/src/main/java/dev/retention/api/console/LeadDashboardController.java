@@ -1,0 +1,137 @@
+package dev.retention.api.console;
+
+import dev.retention.activities.console.ConsoleReads;
+import dev.retention.activities.reports.Reports;
+import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * The CS lead's dashboard: the reports of {@code /api/reports} for a date range (UTC days, both
+ * ends included) as charts with their numbers beside them, and the team's escalations and breached
+ * SLAs. The reports are the same aggregates across all teams that the API answers managers.
+ */
+@Controller
+@Hidden
+class LeadDashboardController {
+
+  static final double COMPLETION_TARGET = 0.8;
+  static final Duration FIRST_VALUE_TARGET = Duration.ofHours(24);
+
+  private final Reports reports;
+  private final ConsoleReads reads;
+  private final Access access;
+  private final MessageSource messages;
+  private final Clock clock;
+
+  LeadDashboardController(
+      Reports reports, ConsoleReads reads, Access access, MessageSource messages, Clock clock) {
+    this.reports = reports;
+    this.reads = reads;
+    this.access = access;
+    this.messages = messages;
+    this.clock = clock;
+  }
+
+  @GetMapping("/console/lead")
+  String dashboard(
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      Model model) {
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    LocalDate last = day(to, today);
+    LocalDate first = day(from, last.minusDays(29));
+    if (first.isAfter(last)) {
+      LocalDate swap = first;
+      first = last;
+      last = swap;
+    }
+    if (first.getYear() < 2000 || last.getYear() > 2100) {
+      first = today.minusDays(29);
+      last = today;
+    }
+    Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant end = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Function<String, String> msg = msg();
+    List<Reports.PlaybookReport> playbooks = reports.playbooks(start, end);
+    Reports.NpsReport nps = reports.nps(start, end);
+    Reports.OnboardingReport onboarding = reports.onboarding(start, end);
+    List<String> team = access.visibleCsmIds().orElse(null);
+    model.addAttribute("from", first);
+    model.addAttribute("to", last);
+    model.addAttribute("windowFrom", start);
+    model.addAttribute("windowTo", end);
+    model.addAttribute("playbooks", playbooks);
+    model.addAttribute("outcomesChart", Charts.outcomes(playbooks, msg));
+    Reports.PlaybookReport atRisk = find(playbooks, "at-risk");
+    Reports.PlaybookReport save = find(playbooks, "cancellation-save");
+    Reports.PlaybookReport expansion = find(playbooks, "expansion");
+    model.addAttribute(
+        "atRiskRate",
+        Charts.rate("rate-at-risk", msg.apply("lead.saveRate.atRisk"), atRisk.saveRate(), null));
+    model.addAttribute(
+        "saveRate",
+        Charts.rate(
+            "rate-cancellation-save", msg.apply("lead.saveRate.save"), save.saveRate(), null));
+    model.addAttribute(
+        "upgradeRate",
+        Charts.rate(
+            "rate-expansion", msg.apply("lead.upgradeRate"), expansion.upgradeRate(), null));
+    model.addAttribute("nps", nps);
+    model.addAttribute("npsSplit", Charts.npsSplit(nps, msg));
+    model.addAttribute("npsTrend", Charts.npsTrend(reads.npsByWeek(start, end), msg));
+    model.addAttribute("onboarding", onboarding);
+    model.addAttribute("funnel", Charts.funnel(onboarding, msg));
+    model.addAttribute(
+        "completionChart",
+        Charts.rate(
+            "rate-completion",
+            msg.apply("lead.completionRate"),
+            onboarding.completionRate(),
+            COMPLETION_TARGET));
+    model.addAttribute("completionTarget", COMPLETION_TARGET);
+    Duration median = onboarding.medianTimeToFirstValue();
+    model.addAttribute("medianFirstValue", median);
+    model.addAttribute(
+        "firstValueOnTarget", median != null && median.compareTo(FIRST_VALUE_TARGET) <= 0);
+    model.addAttribute("escalations", reads.escalations(team, start, end, 50));
+    model.addAttribute("breached", reads.breachedSlas(team, now, 50));
+    model.addAttribute("now", now);
+    return "console/lead";
+  }
+
+  private static Reports.PlaybookReport find(List<Reports.PlaybookReport> all, String playbook) {
+    return all.stream().filter(r -> r.playbook().equals(playbook)).findFirst().orElseThrow();
+  }
+
+  private static LocalDate day(String value, LocalDate otherwise) {
+    if (value == null || value.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return LocalDate.parse(value.strip());
+    } catch (DateTimeParseException e) {
+      return otherwise;
+    }
+  }
+
+  private Function<String, String> msg() {
+    Locale locale = LocaleContextHolder.getLocale();
+    return key -> messages.getMessage(key, null, key, locale);
+  }
+}

@@ -1,0 +1,56 @@
+// The console's few lines of script: the CSRF token on htmx writes, live SLA countdowns, and
+// polling that waits while the person is typing a note.
+(function () {
+  function token() {
+    var meta = document.querySelector('meta[name="_csrf"]');
+    return meta ? meta.content : null;
+  }
+  document.addEventListener('htmx:configRequest', function (e) {
+    if (e.detail.verb !== 'get' && token()) {
+      e.detail.parameters['_csrf'] = token();
+    }
+  });
+  // A swapped-in fragment has no meta tag of its own; the page's token stays valid.
+
+  var lang = (document.documentElement.lang || 'en').slice(0, 2);
+  var words = lang === 'nl' ? { in: 'over ', overdue: ' te laat', late: '' } : { in: 'in ', overdue: 'overdue by ', late: '' };
+  function span(ms) {
+    var s = Math.floor(Math.abs(ms) / 1000);
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var parts = [];
+    if (d) parts.push(d + 'd');
+    if (d || h) parts.push(h + 'h');
+    parts.push(m + 'm');
+    if (!d) parts.push(sec + 's');
+    return parts.join(' ');
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('time.countdown[datetime]').forEach(function (el) {
+      var due = Date.parse(el.getAttribute('datetime'));
+      if (isNaN(due)) return;
+      var left = due - now;
+      var out = el.nextElementSibling && el.nextElementSibling.classList.contains('left')
+        ? el.nextElementSibling : null;
+      if (!out) {
+        out = document.createElement('span');
+        out.className = 'left';
+        out.setAttribute('aria-hidden', 'true');
+        el.after(out);
+      }
+      out.textContent = ' (' + (left >= 0 ? words.in + span(left) : (lang === 'nl' ? span(left) + words.overdue : words.overdue + span(left))) + ')';
+      out.classList.toggle('overdue', left < 0);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener('DOMContentLoaded', tick);
+  document.addEventListener('htmx:afterSettle', tick);
+
+  // Poll only while nobody is typing in or focused on the panel's form.
+  window.consoleIdle = function (panel) {
+    var active = document.activeElement;
+    if (active && panel.contains(active) && active.tagName === 'TEXTAREA') return false;
+    var note = panel.querySelector('textarea');
+    return !(note && note.value.trim() !== '');
+  };
+})();
