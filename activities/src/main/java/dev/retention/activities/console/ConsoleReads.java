@@ -338,6 +338,21 @@ public class ConsoleReads {
         .list();
   }
 
+  /** Display names of these customers, in one query. */
+  public java.util.Map<String, String> customerNames(java.util.Collection<String> ids) {
+    java.util.Map<String, String> names = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return names;
+    }
+    jdbc.sql("select id, name from customers where id = any(cast(:ids as text[]))")
+        .param("ids", ids.stream().distinct().toArray(String[]::new))
+        .query(
+            rs -> {
+              names.put(rs.getString("id"), rs.getString("name"));
+            });
+    return names;
+  }
+
   /** A customer's display name, if the customer exists. */
   public Optional<String> customerName(String customerId) {
     return jdbc.sql("select name from customers where id = :c")

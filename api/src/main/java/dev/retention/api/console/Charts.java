@@ -196,8 +196,8 @@ final class Charts {
               esc(s.result() == null ? "" : s.result().name())));
       svg.append(
           f(
-              "<text x=\"%.1f\" y=\"%.0f\" class=\"label\" text-anchor=\"middle\">%s</text>",
-              cx, labelY, esc(shorten(s.step()))));
+              "<text x=\"%.1f\" y=\"%.0f\" class=\"label\" text-anchor=\"%s\">%s</text>",
+              cx, labelY, anchor(cx, w), esc(shorten(s.step()))));
     }
     if (nextStep != null && nextAt != null) {
       double cx = x.apply(nextAt);
@@ -207,8 +207,8 @@ final class Charts {
               cx, axisY, esc(nextStep), TIME.format(nextAt), esc(msg.apply("run.planned"))));
       svg.append(
           f(
-              "<text x=\"%.1f\" y=\"%.0f\" class=\"label planned\" text-anchor=\"middle\">%s</text>",
-              cx, axisY + 40, esc(shorten(nextStep))));
+              "<text x=\"%.1f\" y=\"%.0f\" class=\"label planned\" text-anchor=\"%s\">%s</text>",
+              cx, axisY + 40, anchor(cx, w), esc(shorten(nextStep))));
     }
     svg.append(
         f(
@@ -424,6 +424,11 @@ final class Charts {
                 "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-title\" xmlns=\"http://www.w3.org/2000/svg\">",
                 id, w, h, id))
         .append(f("<title id=\"%s-title\">%s</title>", id, esc(title)));
+  }
+
+  /** Labels near an edge are anchored inside the chart, not cut off by it. */
+  private static String anchor(double x, int width) {
+    return x < 60 ? "start" : x > width - 60 ? "end" : "middle";
   }
 
   private static String shorten(String step) {

@@ -2,6 +2,7 @@ package dev.retention.api.console;
 
 import dev.retention.activities.console.ConsoleReads;
 import dev.retention.activities.crm.CrmTasks;
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.Timeline;
@@ -54,6 +55,8 @@ class ConsoleController {
 
   static final int PAGE_SIZE = 50;
 
+  static final int MY_TASKS = 50;
+
   private final PlaybookRuns runs;
   private final PlaybookStarts starts;
   private final CustomerEvents events;
@@ -63,6 +66,7 @@ class ConsoleController {
   private final Timeline timeline;
   private final RunProjection projection;
   private final CrmTasks tasks;
+  private final TaskQueue queue;
   private final MessageSource messages;
   private final Clock clock;
 
@@ -76,6 +80,7 @@ class ConsoleController {
       Timeline timeline,
       RunProjection projection,
       CrmTasks tasks,
+      TaskQueue queue,
       MessageSource messages,
       Clock clock) {
     this.runs = runs;
@@ -87,6 +92,7 @@ class ConsoleController {
     this.timeline = timeline;
     this.projection = projection;
     this.tasks = tasks;
+    this.queue = queue;
     this.messages = messages;
     this.clock = clock;
   }
@@ -138,8 +144,27 @@ class ConsoleController {
     List<String> visible = access.visibleCsmIds().orElse(null);
     List<ConsoleReads.RunLine> running = reads.runningRuns(visible, WAITING_RUNS);
     model.addAttribute("waiting", waitingOnPeople(running));
+    model.addAttribute("tasks", myTasks(visible));
+    model.addAttribute("snoozes", ConsoleTasksController.SNOOZE_ORDER);
     model.addAttribute("now", clock.instant());
     return "console/my-work";
+  }
+
+  /** My open tasks (assigned to my address), urgent first, then by due time: overdue on top. */
+  private List<ConsoleTask> myTasks(List<String> visible) {
+    String email = dev.retention.api.security.Callers.require().email();
+    if (email == null) {
+      return List.of();
+    }
+    List<TaskQueue.Task> open =
+        queue
+            .list(
+                new TaskQueue.Query(email, null, TaskQueue.State.OPEN, null, visible, 0, MY_TASKS))
+            .items();
+    var names = reads.customerNames(open.stream().map(TaskQueue.Task::customerId).toList());
+    return open.stream()
+        .map(t -> ConsoleTask.of(t, names.getOrDefault(t.customerId(), t.customerId())))
+        .toList();
   }
 
   /**

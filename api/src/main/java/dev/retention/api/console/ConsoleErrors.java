@@ -12,7 +12,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  * A refused or missing customer or run on a console page is an HTML page with the same status and
  * words as the API's problem; the API's own handler keeps answering problem+json.
  */
-@ControllerAdvice(assignableTypes = {ConsoleController.class, LeadDashboardController.class})
+@ControllerAdvice(
+    assignableTypes = {
+      ConsoleController.class,
+      ConsoleTasksController.class,
+      LeadDashboardController.class
+    })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {
 

@@ -9,7 +9,12 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every console page shows in its header: who is logged in, and whether they lead. */
-@ControllerAdvice(assignableTypes = {ConsoleController.class, LeadDashboardController.class})
+@ControllerAdvice(
+    assignableTypes = {
+      ConsoleController.class,
+      ConsoleTasksController.class,
+      LeadDashboardController.class
+    })
 class ConsoleModel {
 
   @ModelAttribute

@@ -76,6 +76,8 @@ class LeadDashboardController {
     model.addAttribute("to", last);
     model.addAttribute("windowFrom", start);
     model.addAttribute("windowTo", end);
+    model.addAttribute("windowFromIso", start.toString());
+    model.addAttribute("windowToIso", end.toString());
     model.addAttribute("playbooks", playbooks);
     model.addAttribute("outcomesChart", Charts.outcomes(playbooks, msg));
     Reports.PlaybookReport atRisk = find(playbooks, "at-risk");

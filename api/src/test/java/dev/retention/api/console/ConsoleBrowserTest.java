@@ -1,0 +1,373 @@
+package dev.retention.api.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The console in a real browser (Debian's headless Chromium): log in, work the tasks and the runs
+ * that wait on the CSM, see a customer's health, and the lead's dashboard against the reports API.
+ * Screenshots land in target/screenshots.
+ */
+@ApiTest
+class ConsoleBrowserTest {
+
+  @LocalServerPort int port;
+
+  /** A manager, one CSM of theirs with a login, and a customer of that CSM. */
+  record Team(
+      String suffix,
+      String managerEmail,
+      String csmId,
+      String username,
+      String password,
+      String customerId,
+      String customerName) {}
+
+  private Team team(HttpApi admin, String prefix) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String manager = "lead-" + suffix + "@example.com";
+    String csm = "csm-" + suffix;
+    String email = "csm-" + suffix + "@example.com";
+    assertThat(
+            admin
+                .put(
+                    "/api/csms/" + csm,
+                    """
+                    {"name":"Petra %s","email":"%s","managerEmail":"%s"}"""
+                        .formatted(suffix, email, manager))
+                .status())
+        .isIn(200, 201);
+    String customer = customer(admin, prefix, csm);
+    String username = "petra-" + suffix;
+    String password = admin.createLogin(username, "CSM", csm, email);
+    return new Team(suffix, manager, csm, username, password, customer, "Globex " + customer);
+  }
+
+  private static String customer(HttpApi admin, String prefix, String csm) {
+    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    var created =
+        admin.put(
+            "/api/customers/" + id,
+            """
+            {"name":"Globex %s","email":"ops-%s@globex.example","csmId":"%s","plan":"Growth",
+             "mrr":490,"planUsageLimit":10000,"timezone":"Europe/Amsterdam","locale":"en"}"""
+                .formatted(id, id, csm));
+    assertThat(created.status()).isEqualTo(201);
+    return id;
+  }
+
+  @Test
+  void aCsm_logsIn_andCannotReachAnotherCsmsCustomer() {
+    HttpApi admin = new HttpApi(port);
+    Team mine = team(admin, "mine");
+    Team theirs = team(admin, "theirs");
+    try (Browser browser = Browser.open(port)) {
+      browser.go("/console");
+      assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
+      browser.find("#username").sendKeys(mine.username());
+      browser.find("#password").sendKeys("not the password");
+      browser.find("#login-submit").click();
+      assertThat(browser.find("#login-error").getText()).contains("wrong");
+      browser.screenshot("login-refused");
+
+      browser.login(mine.username(), mine.password());
+      assertThat(browser.find("#who").getText()).contains(mine.username());
+      assertThat(browser.find("h1").getText()).isEqualTo("My work");
+
+      browser.go("/console/customers");
+      assertThat(browser.all("tr[data-customer='" + mine.customerId() + "']")).hasSize(1);
+      assertThat(browser.all("tr[data-customer='" + theirs.customerId() + "']")).isEmpty();
+
+      browser.go("/console/customers/" + theirs.customerId());
+      assertThat(browser.find("h1").getText()).contains("403");
+      assertThat(browser.find("#problem").getText()).contains("not in your portfolio");
+      assertThat(browser.driver.getPageSource()).doesNotContain(theirs.customerName());
+      browser.go("/console/runs/at-risk-" + theirs.customerId());
+      assertThat(browser.find("h1").getText()).contains("403");
+
+      // The lead dashboard is for managers.
+      browser.go("/console/lead");
+      assertThat(browser.find("h1").getText()).contains("403");
+
+      browser.go("/console");
+      browser.find("#logout").click();
+      browser.await(d -> d.getCurrentUrl().contains("/login"));
+      browser.go("/console/customers");
+      assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
+    }
+  }
+
+  @Test
+  void aStaleOutcomeIsRejectedInPlace_andTheFollowUpTaskIsCompletedInOneClick() {
+    HttpApi admin = new HttpApi(port);
+    Team team = team(admin, "stale");
+    String runId = "at-risk-" + team.customerId();
+    admin.post(
+        "/api/customers/" + team.customerId() + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+    admin.await(
+        "/api/playbooks?customerId=" + team.customerId(),
+        Duration.ofSeconds(20),
+        r -> r.body().size() > 0);
+    try (Browser browser = Browser.open(port)) {
+      browser.login(team.username(), team.password());
+      String card = "#card-" + runId;
+      browser.await(
+          d -> {
+            if (d.findElements(By.cssSelector(card)).isEmpty()) {
+              d.navigate().refresh();
+              return null;
+            }
+            return true;
+          });
+      WebElement stale = browser.find(card + " button[data-outcome='CUSTOMER_RESPONDED']");
+
+      // Meanwhile the customer answers by email: the run now waits for SAVED or CHURNED only.
+      assertThat(
+              admin
+                  .post(
+                      "/api/events/customer-replied",
+                      "{\"customerId\":\"" + team.customerId() + "\"}")
+                  .status())
+          .isEqualTo(202);
+      admin.await(
+          "/api/playbooks/" + runId,
+          Duration.ofSeconds(20),
+          r -> "AWAITING_DECISION".equals(r.text("stage")));
+
+      stale.click();
+      WebElement error = browser.await(d -> d.findElement(By.cssSelector(card + " .error")));
+      assertThat(error.getText()).contains("Not recorded");
+      assertThat(browser.driver.getCurrentUrl()).endsWith("/console");
+      assertThat(browser.all(card + " button[data-outcome]"))
+          .extracting(b -> b.getAttribute("data-outcome"))
+          .containsExactly("SAVED", "CHURNED");
+      assertThat(admin.get("/api/playbooks/" + runId).text("status")).isEqualTo("RUNNING");
+      browser.screenshot("my-work-rejected-outcome");
+
+      // The reply gave the CSM a follow-up task: it is on My work, and one click completes it.
+      browser.await(
+          d -> {
+            d.navigate().refresh();
+            return d.findElements(By.cssSelector(".task-card[data-status='OPEN']")).isEmpty()
+                ? null
+                : true;
+          });
+      browser.screenshot("my-work");
+      WebElement task = browser.find(".task-card[data-status='OPEN']");
+      String taskId = task.getAttribute("data-task");
+      browser.find("#task-note-" + taskId).sendKeys("called back, all good");
+      browser.find("#task-" + taskId + " button.complete").click();
+      browser.await(
+          d ->
+              d.findElement(By.cssSelector("#task-" + taskId))
+                  .getAttribute("data-status")
+                  .equals("DONE"));
+      assertThat(browser.find("#task-" + taskId + " .notice").getText())
+          .isEqualTo("Task completed.");
+      JsonNode done =
+          admin
+              .get("/api/tasks?customerId=" + team.customerId() + "&status=DONE")
+              .body()
+              .path("items");
+      assertThat(done.findValuesAsText("id")).contains(taskId);
+      assertThat(done.findValuesAsText("closeNote")).contains("called back, all good");
+    }
+  }
+
+  @Test
+  void anAtRiskRun_callCompletedThenSaved_closesOnTheRunPage_withoutAReload() {
+    HttpApi admin = new HttpApi(port);
+    Team team = team(admin, "call");
+    String runId = "at-risk-" + team.customerId();
+    admin.post(
+        "/api/customers/" + team.customerId() + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+    admin.await("/api/playbooks/" + runId, Duration.ofSeconds(20), r -> r.status() == 200);
+    try (Browser browser = Browser.open(port)) {
+      browser.login(team.username(), team.password());
+      browser.go("/console/runs/" + runId);
+      assertThat(browser.find("#run-stage").getText()).isEqualTo("OUTREACH");
+      assertThat(browser.all("button[data-outcome='CALL_COMPLETED']")).isEmpty();
+      // Day 7 (12 s on the tests' 2-second day): the call stage arrives by polling, no reload.
+      WebElement call =
+          new org.openqa.selenium.support.ui.WebDriverWait(
+                  browser.driver, Duration.ofSeconds(40), Duration.ofMillis(300))
+              .until(d -> d.findElement(By.cssSelector("button[data-outcome='CALL_COMPLETED']")));
+      assertThat(browser.find("#run-stage").getText()).isEqualTo("CALL");
+      browser.find("#run-note").sendKeys("blockers: SSO setup; plan: weekly check-in");
+      call.click();
+      browser.await(
+          d -> d.findElement(By.cssSelector("#run-stage")).getText().equals("AWAITING_DECISION"));
+      assertThat(browser.find("#run-panel .notice").getText()).contains("Call completed");
+      browser.find("button[data-outcome='SAVED']").click();
+      browser.await(
+          d -> d.findElement(By.cssSelector("#run-status")).getText().equals("COMPLETED"));
+      assertThat(browser.find("#run-outcome").getText()).startsWith("SAVED");
+      assertThat(browser.all("#run-panel[hx-trigger]")).isEmpty();
+      assertThat(browser.all("#steps tbody tr")).hasSizeGreaterThan(2);
+      browser.screenshot("run-saved");
+      assertThat(admin.get("/api/playbooks/" + runId).text("outcome")).isEqualTo("SAVED");
+    }
+  }
+
+  @Test
+  void theCustomerPage_drawsTheHealthChart_withBandZonesAndEveryScore() {
+    HttpApi admin = new HttpApi(port);
+    Team team = team(admin, "chart");
+    String c = "/api/customers/" + team.customerId() + "/metrics";
+    admin.post(c, HttpApi.metrics(60, 6, "POSITIVE"));
+    admin.post(c, HttpApi.metrics(20, 3, "NEUTRAL"));
+    admin.post(c, HttpApi.metrics(3, 0, "NEGATIVE"));
+    try (Browser browser = Browser.open(port)) {
+      browser.login(team.username(), team.password());
+      browser.go("/console/customers/" + team.customerId());
+      WebElement chart = browser.find("#health-chart");
+      assertThat(chart.isDisplayed()).isTrue();
+      assertThat(chart.getSize().getWidth()).isGreaterThan(300);
+      assertThat(browser.all("#health-chart rect.zone")).hasSize(4);
+      assertThat(browser.all("#health-chart circle.score-point")).hasSize(3);
+      assertThat(browser.find("#health-line").getAttribute("points").trim().split("\\s+"))
+          .hasSize(3);
+      assertThat(browser.all("#health-chart polyline.component")).hasSize(3);
+      assertThat(browser.find("#health-score").getText()).contains("At risk");
+      browser.screenshot("customer");
+      // The at-risk run started by the last score, and its first email, opened as sent.
+      browser.await(
+          d -> {
+            d.navigate().refresh();
+            return d.findElements(By.cssSelector("details.email")).isEmpty() ? null : true;
+          });
+      WebElement email = browser.find("details.email");
+      email.findElement(By.tagName("summary")).click();
+      assertThat(email.findElement(By.cssSelector(".mail-body")).getText()).isNotBlank();
+      assertThat(email.findElement(By.cssSelector(".mail-head")).getText())
+          .contains("ops-" + team.customerId() + "@globex.example");
+      browser.screenshot("customer-email");
+
+      browser.go("/console/customers/" + team.customerId() + "?lang=nl");
+      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Gezondheid in de tijd");
+      browser.go("/console/customers/" + team.customerId());
+      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Gezondheid in de tijd");
+      browser.phoneWidth();
+      browser.go("/console/customers/" + team.customerId() + "?lang=en");
+      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Health over time");
+      assertThat(browser.find("#health-chart").getSize().getWidth()).isLessThan(400);
+      Long scrollWidth =
+          (Long)
+              ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                  .executeScript("return document.documentElement.scrollWidth");
+      assertThat(scrollWidth).isLessThanOrEqualTo(400L);
+      browser.screenshot("customer-phone");
+    }
+  }
+
+  @Test
+  void aManagersDashboard_showsTheNumbersOfTheReportsApi() {
+    HttpApi admin = new HttpApi(port);
+    Team team = team(admin, "lead");
+    String manager = "lena-" + team.suffix();
+    String password = admin.createLogin(manager, "MANAGER", null, team.managerEmail());
+    admin.post(
+        "/api/events/nps",
+        "{\"customerId\":\"%s\",\"score\":3,\"comment\":\"slow\"}".formatted(team.customerId()));
+    String second = customer(admin, "lead2", team.csmId());
+    admin.post("/api/events/nps", "{\"customerId\":\"%s\",\"score\":10}".formatted(second));
+    admin.post("/api/events/signup", "{\"customerId\":\"%s\"}".formatted(second));
+    // No OUTREACH_DONE within a day (2 s): the detractor's run escalates to the manager.
+    admin.await(
+        "/api/playbooks/nps-follow-up-" + team.customerId(),
+        Duration.ofSeconds(30),
+        r -> r.body().path("steps").toString().contains("ESCALATED"));
+    try (Browser browser = Browser.open(port)) {
+      browser.login(manager, password);
+      browser.go("/console/lead");
+      assertThat(browser.find("#escalations").getText()).contains(team.customerName());
+      browser.screenshot("lead-dashboard");
+      // Runs move on meanwhile (other tests' too): compare page and API read at one moment.
+      String mismatch = null;
+      for (int attempt = 0; attempt < 8; attempt++) {
+        browser.go("/console/lead");
+        String from = browser.find("main").getAttribute("data-from");
+        String to = browser.find("main").getAttribute("data-to");
+        JsonNode playbooks = admin.get("/api/reports/playbooks?from=" + from + "&to=" + to).body();
+        JsonNode nps = admin.get("/api/reports/nps?from=" + from + "&to=" + to).body();
+        JsonNode onboarding =
+            admin.get("/api/reports/onboarding?from=" + from + "&to=" + to).body();
+        mismatch = compare(browser, playbooks, nps, onboarding);
+        if (mismatch == null) {
+          break;
+        }
+      }
+      assertThat(mismatch).isNull();
+      assertThat(Long.parseLong(browser.find("#nps").getAttribute("data-responses")))
+          .isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  /** Null when every number on the page is the API's; else what differs. */
+  private static String compare(
+      Browser browser, JsonNode playbooks, JsonNode nps, JsonNode onboarding) {
+    for (JsonNode p : playbooks.path("playbooks")) {
+      String name = p.path("playbook").asText();
+      String row = "#playbook-table tr[data-playbook='" + name + "']";
+      String started = browser.find(row + " .started").getText();
+      String running = browser.find(row + " .running").getText();
+      if (!started.equals(p.path("started").asText())
+          || !running.equals(p.path("running").asText())) {
+        return name + ": page " + started + "/" + running + ", API " + p;
+      }
+      Map<String, String> shown = new java.util.HashMap<>();
+      for (WebElement chip : browser.all(row + " .outcome")) {
+        shown.put(chip.getAttribute("data-outcome"), chip.getAttribute("data-count"));
+      }
+      Map<String, String> api = new java.util.HashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = p.path("outcomes").properties().iterator();
+          it.hasNext(); ) {
+        var e = it.next();
+        api.put(e.getKey(), e.getValue().asText());
+      }
+      if (!shown.equals(api)) {
+        return name + " outcomes: page " + shown + ", API " + api;
+      }
+      String saveRate = browser.find(row + " .save-rate").getAttribute("data-rate");
+      String apiSave = p.path("saveRate").isNull() ? null : p.path("saveRate").asText();
+      if (!java.util.Objects.equals(blank(saveRate), apiSave)
+          && !(saveRate != null
+              && apiSave != null
+              && Double.parseDouble(saveRate) == Double.parseDouble(apiSave))) {
+        return name + " save rate: page " + saveRate + ", API " + apiSave;
+      }
+    }
+    WebElement section = browser.find("#nps");
+    for (String field : new String[] {"responses", "promoters", "passives", "detractors"}) {
+      if (!section.getAttribute("data-" + field).equals(nps.path(field).asText())) {
+        return "nps " + field + ": page " + section.getAttribute("data-" + field) + ", API " + nps;
+      }
+    }
+    String score = browser.find("#nps-score").getText();
+    String apiScore = nps.path("nps").isNull() ? "–" : nps.path("nps").asText();
+    if (!score.equals(apiScore)) {
+      return "nps: page " + score + ", API " + apiScore;
+    }
+    WebElement onboard = browser.find("#onboarding");
+    if (!onboard.getAttribute("data-started").equals(onboarding.path("started").asText())
+        || !onboard.getAttribute("data-completed").equals(onboarding.path("completed").asText())) {
+      return "onboarding: page " + onboard.getAttribute("data-started") + ", API " + onboarding;
+    }
+    return null;
+  }
+
+  private static String blank(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+}
