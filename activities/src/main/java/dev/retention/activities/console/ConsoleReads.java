@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -125,16 +124,17 @@ public class ConsoleReads {
          left join lateral (select score, band, trend from health_scores hs
            where hs.customer_id = c.id order by hs.scored_at desc, hs.id desc limit 1) h on true
         """;
-    long total = bind(jdbc.sql("select count(*)" + from + where), f).query(Long.class).single();
+    // The latest score is needed to count only when filtering by band.
+    String countFrom =
+        f.band() == null ? " from customers c cross join (select null::text as band) h " : from;
+    long total =
+        bind(jdbc.sql("select count(*)" + countFrom + where), f).query(Long.class).single();
     List<CustomerLine> items =
         bind(
                 jdbc.sql(
                     """
                     select c.id, c.name, c.csm_id, s.name as csm_name, c.mrr, c.plan, h.score,
-                      h.band, h.trend,
-                      (select string_agg(p.playbook, ',' order by p.playbook) from playbook_runs p
-                        where p.customer_id = c.id and p.status = 'RUNNING') as running,
-                      (100 - h.score) * c.mrr as risk
+                      h.band, h.trend, (100 - h.score) * c.mrr as risk
                     """
                         + from
                         + where
@@ -156,9 +156,43 @@ public class ConsoleReads {
                         (Integer) rs.getObject("score", Integer.class),
                         rs.getString("band"),
                         rs.getString("trend"),
-                        split(rs.getString("running")),
+                        List.of(),
                         rs.getBigDecimal("risk")))
             .list();
+    // The running playbooks of this page's customers only, in one query.
+    java.util.Map<String, List<String>> running = new java.util.HashMap<>();
+    if (!items.isEmpty()) {
+      jdbc.sql(
+              """
+              select customer_id, playbook from playbook_runs
+              where status = 'RUNNING' and customer_id = any(cast(:ids as text[]))
+              order by customer_id, playbook
+              """)
+          .param("ids", items.stream().map(CustomerLine::id).toArray(String[]::new))
+          .query(
+              rs -> {
+                running
+                    .computeIfAbsent(rs.getString("customer_id"), k -> new ArrayList<>())
+                    .add(rs.getString("playbook"));
+              });
+    }
+    items =
+        items.stream()
+            .map(
+                c ->
+                    new CustomerLine(
+                        c.id(),
+                        c.name(),
+                        c.csmId(),
+                        c.csmName(),
+                        c.mrr(),
+                        c.plan(),
+                        c.score(),
+                        c.band(),
+                        c.trend(),
+                        running.getOrDefault(c.id(), List.of()),
+                        c.risk()))
+            .toList();
     return new CustomerPage(items, page, size, total);
   }
 
@@ -374,10 +408,6 @@ public class ConsoleReads {
         instant(rs, "next_step_at"),
         instant(rs, "started_at"),
         instant(rs, "closed_at"));
-  }
-
-  private static List<String> split(String list) {
-    return list == null ? List.of() : Arrays.asList(list.split(","));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

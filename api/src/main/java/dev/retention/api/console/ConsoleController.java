@@ -142,12 +142,22 @@ class ConsoleController {
   @GetMapping
   String myWork(Model model) {
     List<String> visible = access.visibleCsmIds().orElse(null);
-    List<ConsoleReads.RunLine> running = reads.runningRuns(visible, WAITING_RUNS);
-    model.addAttribute("waiting", waitingOnPeople(running));
     model.addAttribute("tasks", myTasks(visible));
     model.addAttribute("snoozes", ConsoleTasksController.SNOOZE_ORDER);
     model.addAttribute("now", clock.instant());
     return "console/my-work";
+  }
+
+  /**
+   * The runs that wait on me, loaded by My work once it has shown: asking Temporal for each run's
+   * live state (a query may replay a run's history) must not hold up the tasks.
+   */
+  @GetMapping("/work/runs")
+  String waitingRuns(Model model) {
+    List<String> visible = access.visibleCsmIds().orElse(null);
+    model.addAttribute("waiting", waitingOnPeople(reads.runningRuns(visible, WAITING_RUNS)));
+    model.addAttribute("now", clock.instant());
+    return "console/fragments :: waiting";
   }
 
   /** My open tasks (assigned to my address), urgent first, then by due time: overdue on top. */

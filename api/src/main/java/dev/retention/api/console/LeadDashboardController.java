@@ -68,10 +68,33 @@ class LeadDashboardController {
     Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Function<String, String> msg = msg();
-    List<Reports.PlaybookReport> playbooks = reports.playbooks(start, end);
-    Reports.NpsReport nps = reports.nps(start, end);
-    Reports.OnboardingReport onboarding = reports.onboarding(start, end);
     List<String> team = access.visibleCsmIds().orElse(null);
+    // Six independent queries: read at once, so the page takes about as long as the slowest.
+    List<Reports.PlaybookReport> playbooks;
+    Reports.NpsReport nps;
+    Reports.OnboardingReport onboarding;
+    List<ConsoleReads.NpsWeek> npsWeeks;
+    List<ConsoleReads.TeamTask> escalations;
+    List<ConsoleReads.TeamTask> breached;
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var playbooksF = pool.submit(() -> reports.playbooks(start, end));
+      var npsF = pool.submit(() -> reports.nps(start, end));
+      var onboardingF = pool.submit(() -> reports.onboarding(start, end));
+      var weeksF = pool.submit(() -> reads.npsByWeek(start, end));
+      var escalationsF = pool.submit(() -> reads.escalations(team, start, end, 50));
+      var breachedF = pool.submit(() -> reads.breachedSlas(team, now, 50));
+      playbooks = playbooksF.get();
+      nps = npsF.get();
+      onboarding = onboardingF.get();
+      npsWeeks = weeksF.get();
+      escalations = escalationsF.get();
+      breached = breachedF.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the dashboard", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
     model.addAttribute("from", first);
     model.addAttribute("to", last);
     model.addAttribute("windowFrom", start);
@@ -96,7 +119,7 @@ class LeadDashboardController {
             "rate-expansion", msg.apply("lead.upgradeRate"), expansion.upgradeRate(), null));
     model.addAttribute("nps", nps);
     model.addAttribute("npsSplit", Charts.npsSplit(nps, msg));
-    model.addAttribute("npsTrend", Charts.npsTrend(reads.npsByWeek(start, end), msg));
+    model.addAttribute("npsTrend", Charts.npsTrend(npsWeeks, msg));
     model.addAttribute("onboarding", onboarding);
     model.addAttribute("funnel", Charts.funnel(onboarding, msg));
     model.addAttribute(
@@ -111,8 +134,8 @@ class LeadDashboardController {
     model.addAttribute("medianFirstValue", median);
     model.addAttribute(
         "firstValueOnTarget", median != null && median.compareTo(FIRST_VALUE_TARGET) <= 0);
-    model.addAttribute("escalations", reads.escalations(team, start, end, 50));
-    model.addAttribute("breached", reads.breachedSlas(team, now, 50));
+    model.addAttribute("escalations", escalations);
+    model.addAttribute("breached", breached);
     model.addAttribute("now", now);
     return "console/lead";
   }

@@ -70,6 +70,7 @@ class ConsoleBenchmark {
 
     Map<String, double[]> results = new LinkedHashMap<>();
     results.put("CSM   My work            /console", time(csm, "/console"));
+    results.put("CSM   My work's runs     /console/work/runs", time(csm, "/console/work/runs"));
     results.put("CSM   Customers (500)    /console/customers", time(csm, "/console/customers"));
     results.put(
         "CSM   Customers filtered /console/customers?band=AT_RISK&sort=HEALTH",
@@ -82,6 +83,7 @@ class ConsoleBenchmark {
         "CSM   Run panel (poll)   /console/runs/" + run + "/panel",
         time(csm, "/console/runs/" + run + "/panel"));
     results.put("LEAD  My work            /console", time(lead, "/console"));
+    results.put("LEAD  My work's runs     /console/work/runs", time(lead, "/console/work/runs"));
     results.put("LEAD  Customers (10 000) /console/customers", time(lead, "/console/customers"));
     results.put(
         "LEAD  Customers by playbook /console/customers?playbook=at-risk",

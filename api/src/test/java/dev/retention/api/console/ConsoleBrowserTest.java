@@ -122,13 +122,16 @@ class ConsoleBrowserTest {
     try (Browser browser = Browser.open(port)) {
       browser.login(team.username(), team.password());
       String card = "#card-" + runId;
+      // The runs load after the page; until the projection has the new run, reload.
       browser.await(
           d -> {
-            if (d.findElements(By.cssSelector(card)).isEmpty()) {
-              d.navigate().refresh();
-              return null;
+            if (!d.findElements(By.cssSelector(card)).isEmpty()) {
+              return true;
             }
-            return true;
+            if (!d.findElements(By.cssSelector("#waiting-list")).isEmpty()) {
+              d.navigate().refresh();
+            }
+            return null;
           });
       WebElement stale = browser.find(card + " button[data-outcome='CUSTOMER_RESPONDED']");
 
