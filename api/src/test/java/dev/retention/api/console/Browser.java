@@ -109,8 +109,38 @@ final class Browser implements AutoCloseable {
   }
 
   <T> T await(ExpectedCondition<T> condition) {
+    // htmx swaps fragments (the run page polls): an element found a moment ago may be replaced.
     return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);
+  }
+
+  /** Clicks the element as it is now (found again if a swap replaced it). */
+  void click(String css) {
+    await(
+        d -> {
+          d.findElement(By.cssSelector(css)).click();
+          return true;
+        });
+  }
+
+  /** Types into the element as it is now. */
+  void type(String css, String text) {
+    await(
+        d -> {
+          d.findElement(By.cssSelector(css)).sendKeys(text);
+          return true;
+        });
+  }
+
+  /** The text of the element now, found again if a swap replaced it. */
+  String text(String css) {
+    return await(d -> d.findElement(By.cssSelector(css)).getText());
+  }
+
+  /** An attribute of the element now, found again if a swap replaced it. */
+  String attribute(String css, String name) {
+    return await(d -> String.valueOf(d.findElement(By.cssSelector(css)).getAttribute(name)));
   }
 
   void login(String username, String password) {

@@ -78,27 +78,27 @@ class ConsoleBrowserTest {
       browser.find("#username").sendKeys(mine.username());
       browser.find("#password").sendKeys("not the password");
       browser.find("#login-submit").click();
-      assertThat(browser.find("#login-error").getText()).contains("wrong");
+      assertThat(browser.text("#login-error")).contains("wrong");
       browser.screenshot("login-refused");
 
       browser.login(mine.username(), mine.password());
-      assertThat(browser.find("#who").getText()).contains(mine.username());
-      assertThat(browser.find("h1").getText()).isEqualTo("My work");
+      assertThat(browser.text("#who")).contains(mine.username());
+      assertThat(browser.text("h1")).isEqualTo("My work");
 
       browser.go("/console/customers");
       assertThat(browser.all("tr[data-customer='" + mine.customerId() + "']")).hasSize(1);
       assertThat(browser.all("tr[data-customer='" + theirs.customerId() + "']")).isEmpty();
 
       browser.go("/console/customers/" + theirs.customerId());
-      assertThat(browser.find("h1").getText()).contains("403");
-      assertThat(browser.find("#problem").getText()).contains("not in your portfolio");
+      assertThat(browser.text("h1")).contains("403");
+      assertThat(browser.text("#problem")).contains("not in your portfolio");
       assertThat(browser.driver.getPageSource()).doesNotContain(theirs.customerName());
       browser.go("/console/runs/at-risk-" + theirs.customerId());
-      assertThat(browser.find("h1").getText()).contains("403");
+      assertThat(browser.text("h1")).contains("403");
 
       // The lead dashboard is for managers.
       browser.go("/console/lead");
-      assertThat(browser.find("h1").getText()).contains("403");
+      assertThat(browser.text("h1")).contains("403");
 
       browser.go("/console");
       browser.find("#logout").click();
@@ -176,8 +176,7 @@ class ConsoleBrowserTest {
               d.findElement(By.cssSelector("#task-" + taskId))
                   .getAttribute("data-status")
                   .equals("DONE"));
-      assertThat(browser.find("#task-" + taskId + " .notice").getText())
-          .isEqualTo("Task completed.");
+      assertThat(browser.text("#task-" + taskId + " .notice")).isEqualTo("Task completed.");
       JsonNode done =
           admin
               .get("/api/tasks?customerId=" + team.customerId() + "&status=DONE")
@@ -199,23 +198,24 @@ class ConsoleBrowserTest {
     try (Browser browser = Browser.open(port)) {
       browser.login(team.username(), team.password());
       browser.go("/console/runs/" + runId);
-      assertThat(browser.find("#run-stage").getText()).isEqualTo("OUTREACH");
+      assertThat(browser.text("#run-stage")).isEqualTo("OUTREACH");
       assertThat(browser.all("button[data-outcome='CALL_COMPLETED']")).isEmpty();
       // Day 7 (12 s on the tests' 2-second day): the call stage arrives by polling, no reload.
-      WebElement call =
-          new org.openqa.selenium.support.ui.WebDriverWait(
-                  browser.driver, Duration.ofSeconds(40), Duration.ofMillis(300))
-              .until(d -> d.findElement(By.cssSelector("button[data-outcome='CALL_COMPLETED']")));
-      assertThat(browser.find("#run-stage").getText()).isEqualTo("CALL");
-      browser.find("#run-note").sendKeys("blockers: SSO setup; plan: weekly check-in");
-      call.click();
+      new org.openqa.selenium.support.ui.WebDriverWait(
+              browser.driver, Duration.ofSeconds(40), Duration.ofMillis(300))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(d -> d.findElement(By.cssSelector("button[data-outcome='CALL_COMPLETED']")));
+      assertThat(browser.text("#run-stage")).isEqualTo("CALL");
+      browser.type("#run-note", "blockers: SSO setup; plan: weekly check-in");
+      browser.click("button[data-outcome='CALL_COMPLETED']");
       browser.await(
           d -> d.findElement(By.cssSelector("#run-stage")).getText().equals("AWAITING_DECISION"));
-      assertThat(browser.find("#run-panel .notice").getText()).contains("Call completed");
-      browser.find("button[data-outcome='SAVED']").click();
+      browser.await(
+          d -> d.findElement(By.cssSelector("#steps")).getText().contains("call-completed"));
+      browser.click("button[data-outcome='SAVED']");
       browser.await(
           d -> d.findElement(By.cssSelector("#run-status")).getText().equals("COMPLETED"));
-      assertThat(browser.find("#run-outcome").getText()).startsWith("SAVED");
+      assertThat(browser.text("#run-outcome")).startsWith("SAVED");
       assertThat(browser.all("#run-panel[hx-trigger]")).isEmpty();
       assertThat(browser.all("#steps tbody tr")).hasSizeGreaterThan(2);
       browser.screenshot("run-saved");
@@ -242,7 +242,7 @@ class ConsoleBrowserTest {
       assertThat(browser.find("#health-line").getAttribute("points").trim().split("\\s+"))
           .hasSize(3);
       assertThat(browser.all("#health-chart polyline.component")).hasSize(3);
-      assertThat(browser.find("#health-score").getText()).contains("At risk");
+      assertThat(browser.text("#health-score")).contains("At risk");
       browser.screenshot("customer");
       // The at-risk run started by the last score, and its first email, opened as sent.
       browser.await(
@@ -258,12 +258,12 @@ class ConsoleBrowserTest {
       browser.screenshot("customer-email");
 
       browser.go("/console/customers/" + team.customerId() + "?lang=nl");
-      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Gezondheid in de tijd");
+      assertThat(browser.text("#chart-heading")).isEqualTo("Gezondheid in de tijd");
       browser.go("/console/customers/" + team.customerId());
-      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Gezondheid in de tijd");
+      assertThat(browser.text("#chart-heading")).isEqualTo("Gezondheid in de tijd");
       browser.phoneWidth();
       browser.go("/console/customers/" + team.customerId() + "?lang=en");
-      assertThat(browser.find("#chart-heading").getText()).isEqualTo("Health over time");
+      assertThat(browser.text("#chart-heading")).isEqualTo("Health over time");
       assertThat(browser.find("#health-chart").getSize().getWidth()).isLessThan(400);
       Long scrollWidth =
           (Long)
@@ -294,7 +294,7 @@ class ConsoleBrowserTest {
     try (Browser browser = Browser.open(port)) {
       browser.login(manager, password);
       browser.go("/console/lead");
-      assertThat(browser.find("#escalations").getText()).contains(team.customerName());
+      assertThat(browser.text("#escalations")).contains(team.customerName());
       browser.screenshot("lead-dashboard");
       // Runs move on meanwhile (other tests' too): compare page and API read at one moment.
       String mismatch = null;
@@ -357,7 +357,7 @@ class ConsoleBrowserTest {
         return "nps " + field + ": page " + section.getAttribute("data-" + field) + ", API " + nps;
       }
     }
-    String score = browser.find("#nps-score").getText();
+    String score = browser.text("#nps-score");
     String apiScore = nps.path("nps").isNull() ? "–" : nps.path("nps").asText();
     if (!score.equals(apiScore)) {
       return "nps: page " + score + ", API " + apiScore;
