@@ -7,8 +7,10 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.api.customers.Ids;
+import dev.retention.api.customers.Customers;
 import dev.retention.api.events.CustomerEvents;
+import dev.retention.api.input.Ids;
+import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.playbooks.RunView;
@@ -58,6 +60,8 @@ class ConsoleController {
   static final int MY_TASKS = 50;
 
   private final PlaybookRuns runs;
+  private final PlaybookClient client;
+  private final Customers customers;
   private final PlaybookStarts starts;
   private final CustomerEvents events;
   private final Access access;
@@ -72,6 +76,8 @@ class ConsoleController {
 
   ConsoleController(
       PlaybookRuns runs,
+      PlaybookClient client,
+      Customers customers,
       PlaybookStarts starts,
       CustomerEvents events,
       Access access,
@@ -84,6 +90,8 @@ class ConsoleController {
       MessageSource messages,
       Clock clock) {
     this.runs = runs;
+    this.client = client;
+    this.customers = customers;
     this.starts = starts;
     this.events = events;
     this.access = access;
@@ -190,7 +198,7 @@ class ConsoleController {
                       pool.submit(
                           () -> {
                             try {
-                              var state = runs.state(line.workflowId());
+                              var state = client.state(line.workflowId());
                               if (state.allowedOutcomes().isEmpty() && state.waitingFor() == null) {
                                 return Optional.<RunCard>empty();
                               }
@@ -294,7 +302,7 @@ class ConsoleController {
       RedirectAttributes redirect) {
     Customer customer = owned(customerId);
     try {
-      PlaybookRuns.Started started = starts.byHand(playbook, customer.id(), blankToNull(reason));
+      PlaybookClient.Started started = starts.byHand(playbook, customer.id(), blankToNull(reason));
       return "redirect:/console/runs/" + started.workflowId();
     } catch (ApiProblem problem) {
       redirect.addFlashAttribute("error", problem.getMessage());
@@ -355,7 +363,7 @@ class ConsoleController {
       if (note != null && note.length() > 10_000) {
         throw ApiProblem.invalid("note", "the note is longer than 10000 characters");
       }
-      after = runs.recordOutcome(id, new CsmOutcome(outcome, blankToNull(note), author));
+      after = client.recordOutcome(id, new CsmOutcome(outcome, blankToNull(note), author));
       notice =
           messages.getMessage(
               "outcome.recorded",
@@ -401,7 +409,7 @@ class ConsoleController {
   private Customer owned(String customerId) {
     Ids.check("customerId", customerId);
     access.customer(customerId);
-    return runs.customer(customerId);
+    return customers.get(customerId);
   }
 
   private String ownedRun(String workflowId) {
