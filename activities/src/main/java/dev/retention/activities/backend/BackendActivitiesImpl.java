@@ -88,7 +88,7 @@ public class BackendActivitiesImpl implements BackendActivities {
 
   @Override
   public void notifyBackend(BackendNotification n) {
-    String runId = Activity.getExecutionContext().getInfo().getRunId();
+    String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
     String idempotencyKey = n.workflowId() + "/" + runId + "/" + n.step();
     Map<String, Object> body = new TreeMap<>();
     body.put("type", n.type());

@@ -153,7 +153,7 @@ public class ConsoleReads {
                         rs.getString("csm_name"),
                         rs.getBigDecimal("mrr"),
                         rs.getString("plan"),
-                        (Integer) rs.getObject("score", Integer.class),
+                        rs.getObject("score", Integer.class),
                         rs.getString("band"),
                         rs.getString("trend"),
                         List.of(),

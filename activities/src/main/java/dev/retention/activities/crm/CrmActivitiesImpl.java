@@ -60,6 +60,6 @@ public class CrmActivitiesImpl implements CrmActivities {
   }
 
   private static String runId() {
-    return Activity.getExecutionContext().getInfo().getRunId();
+    return Activity.getExecutionContext().getInfo().getWorkflowRunId();
   }
 }

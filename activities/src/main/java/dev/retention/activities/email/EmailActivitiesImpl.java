@@ -139,7 +139,7 @@ public class EmailActivitiesImpl implements EmailActivities {
 
   @Override
   public void recordFailure(EmailFailure failure) {
-    String runId = Activity.getExecutionContext().getInfo().getRunId();
+    String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
     communications.failPending(
         failure.workflowId(), runId, failure.step(), failure.reason(), clock.instant());
   }
@@ -153,7 +153,7 @@ public class EmailActivitiesImpl implements EmailActivities {
       boolean toCustomer,
       Recipient recipient,
       java.util.function.Function<Customer, String> recipientName) {
-    String runId = Activity.getExecutionContext().getInfo().getRunId();
+    String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
     Optional<Communications.Claim> existing =
         communications.find(request.workflowId(), runId, request.step());
     if (existing.isPresent() && !Communications.PENDING.equals(existing.get().status())) {

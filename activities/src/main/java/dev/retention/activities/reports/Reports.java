@@ -134,7 +134,7 @@ public class Reports {
                     rs.getLong("promoters"),
                     rs.getLong("passives"),
                     rs.getLong("detractors"),
-                    (Integer) rs.getObject("nps", Integer.class)))
+                    rs.getObject("nps", Integer.class)))
         .single();
   }
 
@@ -157,7 +157,7 @@ public class Reports {
         .param("to", Timestamp.from(to))
         .query(
             (rs, i) -> {
-              Double median = (Double) rs.getObject("median_seconds", Double.class);
+              Double median = rs.getObject("median_seconds", Double.class);
               long reached = rs.getLong("reached");
               return new OnboardingReport(
                   rs.getLong("started"),

@@ -48,7 +48,7 @@ public class SendingRulesActivitiesImpl implements SendingRulesActivities {
 
   @Override
   public SendSlot reserveSendSlot(SendSlotRequest request) {
-    String runId = Activity.getExecutionContext().getInfo().getRunId();
+    String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
     Optional<Instant> reserved =
         jdbc.sql("select at from email_slots where run_id = :r and step = :step")
             .param("r", runId)
@@ -101,7 +101,7 @@ public class SendingRulesActivitiesImpl implements SendingRulesActivities {
   @Override
   public void releaseSendSlot(SendSlotRequest request) {
     jdbc.sql("delete from email_slots where run_id = :r and step = :step")
-        .param("r", Activity.getExecutionContext().getInfo().getRunId())
+        .param("r", Activity.getExecutionContext().getInfo().getWorkflowRunId())
         .param("step", request.step())
         .update();
   }

@@ -50,7 +50,7 @@ public final class RunIdInterceptor extends WorkerInterceptorBase {
       public void init(ActivityExecutionContext context) {
         String runId = pinned;
         ActivityExecutionContext effective = runId == null ? context : inRun(context, runId);
-        seen.add(effective.getInfo().getRunId());
+        seen.add(effective.getInfo().getWorkflowRunId());
         super.init(effective);
       }
     };

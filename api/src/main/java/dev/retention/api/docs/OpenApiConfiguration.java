@@ -162,16 +162,16 @@ class OpenApiConfiguration {
                         .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
   }
 
-  @SuppressWarnings("rawtypes")
-  private static Schema problemSchema() {
-    return new ObjectSchema()
-        .description("RFC 9457 problem details")
-        .addProperty("type", new StringSchema())
-        .addProperty("title", new StringSchema())
-        .addProperty("status", new IntegerSchema())
-        .addProperty("detail", new StringSchema())
-        .addProperty("instance", new StringSchema())
-        .addProperty("field", new StringSchema().description("The field at fault, if one is"))
-        .required(java.util.List.of("title", "status"));
+  private static ObjectSchema problemSchema() {
+    ObjectSchema problem = new ObjectSchema();
+    problem.setDescription("RFC 9457 problem details");
+    problem.addProperty("type", new StringSchema());
+    problem.addProperty("title", new StringSchema());
+    problem.addProperty("status", new IntegerSchema());
+    problem.addProperty("detail", new StringSchema());
+    problem.addProperty("instance", new StringSchema());
+    problem.addProperty("field", new StringSchema().description("The field at fault, if one is"));
+    problem.setRequired(java.util.List.of("title", "status"));
+    return problem;
   }
 }

@@ -9,10 +9,12 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiProblem extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final HttpStatus status;
   private final String title;
   private final String field;
-  private final Map<String, Object> properties;
+  private final transient Map<String, Object> properties;
 
   public ApiProblem(
       HttpStatus status,

@@ -7,6 +7,8 @@ import org.springframework.http.ProblemDetail;
 /** A request body over the size limit, found while it was read (no Content-Length up front). */
 public class BodyTooLarge extends IOException {
 
+  private static final long serialVersionUID = 1L;
+
   private final long limit;
 
   public BodyTooLarge(long limit) {

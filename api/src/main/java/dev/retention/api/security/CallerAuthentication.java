@@ -8,7 +8,9 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 /**
  * An authenticated {@link Caller}: {@code SCOPE_…} authorities for keys, {@code ROLE_…} for people.
  */
-public class CallerAuthentication extends AbstractAuthenticationToken {
+public final class CallerAuthentication extends AbstractAuthenticationToken {
+
+  private static final long serialVersionUID = 1L;
 
   private final Caller caller;
 

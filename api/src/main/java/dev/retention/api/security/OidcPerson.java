@@ -9,6 +9,8 @@ import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 /** A person signed in through the identity provider, with the {@link Caller} they are here. */
 public class OidcPerson extends DefaultOidcUser {
 
+  private static final long serialVersionUID = 1L;
+
   private final Caller caller;
 
   OidcPerson(Caller caller, OidcIdToken idToken, OidcUserInfo userInfo) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.HttpApi;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,13 +51,19 @@ final class EmailRuns {
     return api.get("/api/customers/" + customerId + "/timeline").body().toString();
   }
 
-  /** Waits past the run's day-3 step (offset 2 days = 4 s with the tests' two-second day). */
-  static void waitPastDayThree() {
-    try {
-      Thread.sleep(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /**
+   * Waits until the run's own day 3 (its start plus two of its days, read from the run) has passed,
+   * with a second's margin for the worker: a day-3 email would be out by then.
+   */
+  static void awaitPastDayThree(HttpApi api, String customerId) {
+    HttpApi.Response run = api.get("/api/playbooks/at-risk-" + customerId);
+    Instant dayThree =
+        Instant.parse(run.text("startedAt"))
+            .plus(Duration.parse(run.text("dayLength")).multipliedBy(2))
+            .plusSeconds(1);
+    api.await(
+        "/api/playbooks/at-risk-" + customerId,
+        Duration.ofSeconds(30),
+        r -> Instant.now().isAfter(dayThree));
   }
 }

@@ -144,7 +144,7 @@ class ResendWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(post(body, id, now(), SECRET).json().path("status").asText()).isEqualTo("duplicate");
 
-    EmailRuns.waitPastDayThree();
+    EmailRuns.awaitPastDayThree(api, customer.id());
     JsonNode communications = api.get("/api/customers/" + customer.id() + "/communications").body();
     assertThat(communications.size()).as(communications.toString()).isEqualTo(1);
   }

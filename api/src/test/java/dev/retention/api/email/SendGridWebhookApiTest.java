@@ -135,7 +135,7 @@ class SendGridWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(EmailRuns.timeline(api, customer.id())).contains("Customer replied by email");
 
-    EmailRuns.waitPastDayThree();
+    EmailRuns.awaitPastDayThree(api, customer.id());
     assertThat(api.get("/api/customers/" + customer.id() + "/communications").body().size())
         .isEqualTo(1);
     assertThat(EmailRuns.steps(api.get("/api/playbooks/at-risk-" + customer.id())))

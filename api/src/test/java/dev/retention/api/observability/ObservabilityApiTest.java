@@ -39,13 +39,13 @@ class ObservabilityApiTest {
     admin.post(run + "/outcomes", "{\"type\":\"CUSTOMER_RESPONDED\"}");
     admin.post(run + "/outcomes", "{\"type\":\"SAVED\"}");
     admin.await(run, Duration.ofSeconds(30), r -> "COMPLETED".equals(r.text("status")));
-    Thread.sleep(300); // past the product figures' refresh interval in tests (0.2 s)
-
     String ops = admin.createKey("ops");
-    scrape(ops); // the first scrape after the refresh interval reads the database again
-    HttpResponse<String> scraped = scrape(ops);
-    assertThat(scraped.statusCode()).isEqualTo(200);
-    String body = scraped.body();
+    // The product figures are re-read from the database at most every 0.2 s in tests.
+    String body =
+        awaitScrape(
+            ops,
+            "retention_runs_closed_total{outcome=\"SAVED\"",
+            "retention_runs_started_total{playbook=\"at-risk\"}");
     assertThat(body).contains("temporal_"); // the SDK's own metrics
     assertThat(body).containsPattern("retention_runs_started_total\\{playbook=\"at-risk\"}");
     assertThat(body)
@@ -54,6 +54,23 @@ class ObservabilityApiTest {
     assertThat(body)
         .containsPattern(
             "retention_outcome_roundtrip_seconds_count\\{playbook=\"at-risk\",result=\"accepted\"}");
+  }
+
+  /** Scrapes until every fragment is there: figures seen first are registered as they appear. */
+  private String awaitScrape(String key, String... fragments) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> scraped = scrape(key);
+      assertThat(scraped.statusCode()).isEqualTo(200);
+      body = scraped.body();
+      String scrapedBody = body;
+      if (java.util.Arrays.stream(fragments).allMatch(scrapedBody::contains)) {
+        return body;
+      }
+    }
+    throw new AssertionError(
+        "not all of " + java.util.List.of(fragments) + " in the scrape within 20 s:\n" + body);
   }
 
   @Test

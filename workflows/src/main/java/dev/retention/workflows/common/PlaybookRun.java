@@ -37,6 +37,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   private int version = Integer.MIN_VALUE;
   private RunActivities activities;
 
+  // The collaborators get callbacks into the frame; they call them only once the workflow runs.
+  @SuppressWarnings("this-escape")
   protected PlaybookRun(Playbook playbook, PlaybookContext context, String initialStage) {
     this.playbook = playbook;
     this.context = context;

@@ -58,6 +58,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
   private int stalls;
 
   @WorkflowInit
+  @SuppressWarnings("this-escape") // day() reads only the frame's cadence, set by super()
   public OnboardingPlaybookImpl(OnboardingInput input) {
     super(Playbook.ONBOARDING, input.context(), Stage.ONBOARDING.name());
     this.lastProgressAt = startedAt;

@@ -9,6 +9,8 @@ import java.time.Duration;
  */
 public class RetryableEmailFailure extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final Duration retryAfter;
 
   public RetryableEmailFailure(String message, Duration retryAfter) {
