@@ -127,6 +127,22 @@ public final class RecordedHistories {
         .toList();
   }
 
+  /**
+   * The summaries (user metadata, as the Temporal UI shows them) of the events of {@code type}, in
+   * order; an event without one reads as the empty string.
+   */
+  public static List<String> summaries(WorkflowExecutionHistory history, EventType type) {
+    return history.getEvents().stream()
+        .filter(e -> e.getEventType() == type)
+        .map(
+            e ->
+                e.hasUserMetadata() && e.getUserMetadata().hasSummary()
+                    ? DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                        e.getUserMetadata().getSummary(), String.class, String.class)
+                    : "")
+        .toList();
+  }
+
   /** The names of the signals the run received, in order. */
   public static List<String> signalNames(WorkflowExecutionHistory history) {
     return history.getEvents().stream()

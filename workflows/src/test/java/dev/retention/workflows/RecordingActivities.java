@@ -311,8 +311,8 @@ public final class RecordingActivities
   public void awaitLedgerEntries(String step, int count, java.time.Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (ledger.stream()
-            .filter(c -> c.request().entry() != null)
-            .filter(c -> c.request().entry().key().startsWith(step + "#"))
+            .flatMap(c -> c.request().allEntries().stream())
+            .filter(e -> e.key().startsWith(step + "#"))
             .count()
         < count) {
       if (System.nanoTime() > deadline) {

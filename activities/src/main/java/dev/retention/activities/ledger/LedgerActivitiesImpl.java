@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes a run's snapshot and timeline entry in one transaction. Idempotent: the snapshot is an
- * upsert that never reopens a closed run, and a timeline entry is unique per run and key.
+ * Writes a run's snapshot and its timeline entries in one transaction. Idempotent: the snapshot is
+ * an upsert that never reopens a closed run, and a timeline entry is unique per run and key.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -45,8 +45,8 @@ public class LedgerActivitiesImpl implements LedgerActivities {
             // The outcome is decided: the CSM's open tasks of this run are moot now.
             tasks.obsoleteForDecidedRun(update.run().runId(), update.run().outcome());
           }
-          if (update.entry() != null) {
-            insert(update.run(), update.entry());
+          for (TimelineEntry entry : update.allEntries()) {
+            insert(update.run(), entry);
           }
         });
   }

@@ -14,6 +14,8 @@ import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.common.RunDescription;
+import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.expansion.ExpansionPlaybook;
@@ -70,6 +72,7 @@ public class PlaybookClient {
     return start(
         Playbook.AT_RISK,
         customer,
+        input,
         options -> WorkflowClient.start(stub(AtRiskPlaybook.class, options)::run, input));
   }
 
@@ -77,6 +80,7 @@ public class PlaybookClient {
     return start(
         Playbook.EXPANSION,
         customer,
+        input,
         options -> WorkflowClient.start(stub(ExpansionPlaybook.class, options)::run, input));
   }
 
@@ -84,6 +88,7 @@ public class PlaybookClient {
     return start(
         Playbook.ONBOARDING,
         customer,
+        input,
         options -> WorkflowClient.start(stub(OnboardingPlaybook.class, options)::run, input));
   }
 
@@ -91,6 +96,7 @@ public class PlaybookClient {
     return start(
         Playbook.NPS_FOLLOW_UP,
         customer,
+        input,
         options -> WorkflowClient.start(stub(NpsFollowUpPlaybook.class, options)::run, input));
   }
 
@@ -98,6 +104,7 @@ public class PlaybookClient {
     return start(
         Playbook.CANCELLATION_SAVE,
         customer,
+        input,
         options -> WorkflowClient.start(stub(CancellationSavePlaybook.class, options)::run, input));
   }
 
@@ -111,10 +118,13 @@ public class PlaybookClient {
    * closed one may be followed by a new run.
    */
   private Started start(
-      Playbook playbook, Customer customer, Function<WorkflowOptions, WorkflowExecution> start) {
+      Playbook playbook,
+      Customer customer,
+      RunInput input,
+      Function<WorkflowOptions, WorkflowExecution> start) {
     String workflowId = playbook.workflowId(customer.id());
     WorkflowOptions options =
-        WorkflowOptions.newBuilder()
+        described(playbook, input)
             .setWorkflowId(workflowId)
             .setTaskQueue(taskQueue)
             .setWorkflowIdReusePolicy(
@@ -134,6 +144,17 @@ public class PlaybookClient {
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new AlreadyRunning(workflowId, e.getExecution().getRunId());
     }
+  }
+
+  /**
+   * Options carrying the run's static summary and details for the Temporal UI and CLI (playbook,
+   * ids, trigger: no personal data; see {@link RunDescription}).
+   */
+  private static WorkflowOptions.Builder described(Playbook playbook, RunInput input) {
+    RunDescription description = RunDescription.of(playbook, input);
+    return WorkflowOptions.newBuilder()
+        .setStaticSummary(description.summary())
+        .setStaticDetails(description.details());
   }
 
   /** Whether a run of the playbook is running for the customer, as Temporal knows it. */

@@ -1,6 +1,7 @@
 package dev.retention.workflows.cancellationsave;
 
 import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.RunInput;
 import java.time.Instant;
 
 /**
@@ -8,4 +9,11 @@ import java.time.Instant;
  * the caller, who also tells the backend), and never longer.
  */
 public record CancellationSaveInput(
-    PlaybookContext context, CancellationReason reason, Instant decisionDeadline) {}
+    PlaybookContext context, CancellationReason reason, Instant decisionDeadline)
+    implements RunInput {
+
+  @Override
+  public String trigger() {
+    return "cancellation request (" + reason + "), held until " + decisionDeadline;
+  }
+}

@@ -112,7 +112,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     }
     if (run.outcome() == RunOutcome.SAVED) {
       steps
-          .backend()
+          .backend("cancellation-withdrawn")
           .notifyBackend(
               new BackendNotification(
                   workflowId,

@@ -55,27 +55,72 @@ public final class ActivityPolicies {
    * The stubs of one run. {@code onStop} is what a stopped run does with the activity in flight:
    * runs started since {@link RunVersions#RESHAPED} abandon it ({@code ABANDON}: no cancel request
    * that can strand the run, and none of our activities heartbeats to hear one anyway); older runs
-   * keep the {@code TRY_CANCEL} they were started with.
+   * keep the {@code TRY_CANCEL} they were started with. {@code summaries}: runs started since
+   * {@link RunVersions#READABLE} name each activity after the playbook step it serves.
    */
-  static RunActivities forRun(ActivityCancellationType onStop) {
+  static RunActivities forRun(ActivityCancellationType onStop, boolean summaries) {
     ActivityOptions email = ActivityOptions.newBuilder(EMAIL).setCancellationType(onStop).build();
     ActivityOptions database =
         ActivityOptions.newBuilder(DATABASE).setCancellationType(onStop).build();
-    return new RunActivities(
-        Workflow.newActivityStub(EmailActivities.class, email),
-        Workflow.newActivityStub(CrmActivities.class, database),
-        Workflow.newActivityStub(SendingRulesActivities.class, database),
-        Workflow.newActivityStub(LedgerActivities.class, database),
-        Workflow.newActivityStub(BackendActivities.class, database),
-        Workflow.newActivityStub(OfferActivities.class, database));
+    return new RunActivities(email, database, summaries);
   }
 
-  /** A run's activity stubs. */
-  public record RunActivities(
-      EmailActivities email,
-      CrmActivities crm,
-      SendingRulesActivities sendingRules,
-      LedgerActivities ledger,
-      BackendActivities backend,
-      OfferActivities offers) {}
+  /**
+   * A run's activity stubs. Each accessor takes the summary the Temporal UI and CLI show for the
+   * call (a step name such as {@code day-3-email}: ids and step names only, never personal data);
+   * runs started before {@link RunVersions#READABLE} get the same stubs without one.
+   */
+  public static final class RunActivities {
+
+    private final ActivityOptions email;
+    private final ActivityOptions database;
+    private final boolean summaries;
+    private final EmailActivities plainEmail;
+    private final CrmActivities plainCrm;
+    private final SendingRulesActivities plainSendingRules;
+    private final LedgerActivities plainLedger;
+    private final BackendActivities plainBackend;
+    private final OfferActivities plainOffers;
+
+    private RunActivities(ActivityOptions email, ActivityOptions database, boolean summaries) {
+      this.email = email;
+      this.database = database;
+      this.summaries = summaries;
+      this.plainEmail = Workflow.newActivityStub(EmailActivities.class, email);
+      this.plainCrm = Workflow.newActivityStub(CrmActivities.class, database);
+      this.plainSendingRules = Workflow.newActivityStub(SendingRulesActivities.class, database);
+      this.plainLedger = Workflow.newActivityStub(LedgerActivities.class, database);
+      this.plainBackend = Workflow.newActivityStub(BackendActivities.class, database);
+      this.plainOffers = Workflow.newActivityStub(OfferActivities.class, database);
+    }
+
+    public EmailActivities email(String summary) {
+      return summaries ? stub(EmailActivities.class, email, summary) : plainEmail;
+    }
+
+    public CrmActivities crm(String summary) {
+      return summaries ? stub(CrmActivities.class, database, summary) : plainCrm;
+    }
+
+    public SendingRulesActivities sendingRules(String summary) {
+      return summaries ? stub(SendingRulesActivities.class, database, summary) : plainSendingRules;
+    }
+
+    public LedgerActivities ledger(String summary) {
+      return summaries ? stub(LedgerActivities.class, database, summary) : plainLedger;
+    }
+
+    public BackendActivities backend(String summary) {
+      return summaries ? stub(BackendActivities.class, database, summary) : plainBackend;
+    }
+
+    public OfferActivities offers(String summary) {
+      return summaries ? stub(OfferActivities.class, database, summary) : plainOffers;
+    }
+
+    private static <T> T stub(Class<T> type, ActivityOptions options, String summary) {
+      return Workflow.newActivityStub(
+          type, ActivityOptions.newBuilder(options).setSummary(summary).build());
+    }
+  }
 }

@@ -6,7 +6,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -34,6 +33,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
 
   private final RunLedger ledger;
   private final RunInbox inbox;
+  private final RunWaits waits;
   private int version = Integer.MIN_VALUE;
   private RunActivities activities;
 
@@ -47,7 +47,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     this.workflowId = run.workflowId();
     this.startedAt = run.startedAt();
     this.inbox = new RunInbox(this::answersAtOnce, run::isClosed, this::onEvent);
-    this.ledger = new RunLedger(run, () -> activities().ledger());
+    this.ledger = new RunLedger(run, summary -> activities().ledger(summary), this::readable);
+    this.waits = new RunWaits(run, inbox, ledger, this::readable);
     this.steps =
         new PlaybookSteps(
             playbook,
@@ -132,7 +133,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   private void started() {
-    ledger.entry("started", "PLAYBOOK", playbook.id() + " playbook started");
+    ledger.started(playbook.id() + " playbook started");
   }
 
   /**
@@ -144,6 +145,15 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
       version = frameVersion();
     }
     return version >= RunVersions.RESHAPED;
+  }
+
+  /**
+   * Whether this run is readable in the Temporal UI ({@link RunVersions#READABLE}): its timers and
+   * activities are named after the playbook's steps, and its ledger writes are folded.
+   */
+  final boolean readable() {
+    answersAtOnce();
+    return version >= RunVersions.READABLE;
   }
 
   /**
@@ -160,7 +170,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
           ActivityPolicies.forRun(
               answersAtOnce()
                   ? ActivityCancellationType.ABANDON
-                  : ActivityCancellationType.TRY_CANCEL);
+                  : ActivityCancellationType.TRY_CANCEL,
+              readable());
     }
     return activities;
   }
@@ -214,30 +225,11 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /**
    * Waits, durably, until {@code at}, running the effects of events as they come. Returns {@code
    * true} when the time came and the run may go on, {@code false} as soon as {@code keepOn} turns
-   * false or the run closed.
+   * false or the run closed. {@code stepName} names the wait (its timer, the next step).
    */
   protected final boolean waitUntil(
       Instant at, String stepName, String waitingFor, BooleanSupplier keepOn) {
-    inbox.drain();
-    if (run.isClosed() || !keepOn.getAsBoolean()) {
-      return false;
-    }
-    run.waitFor(new NextStep(stepName, at), waitingFor);
-    ledger.running();
-    while (true) {
-      inbox.drain();
-      if (run.isClosed() || !keepOn.getAsBoolean()) {
-        // What the run waited for is moot; the next wait says what comes next.
-        run.clearWait();
-        return false;
-      }
-      Duration left = Duration.between(now(), at);
-      if (left.isNegative() || left.isZero()) {
-        run.clearWait();
-        return true;
-      }
-      Workflow.await(left, inbox::hasWork);
-    }
+    return waits.waitUntil(at, stepName, waitingFor, keepOn);
   }
 
   protected final Instant day(long offsetDays) {

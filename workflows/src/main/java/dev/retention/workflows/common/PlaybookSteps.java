@@ -94,7 +94,7 @@ public final class PlaybookSteps {
     }
     if (context.sendingRules() && !onCsmRequest && !exemptFromSendingRules) {
       SendSlot slot =
-          act.sendingRules()
+          act.sendingRules(step + ": send slot")
               .reserveSendSlot(new SendSlotRequest(workflowId(), step, customerId(), now(), true));
       if (slot.at().isAfter(now())) {
         // Durably, acting on events: a reply or a close while waiting means no email.
@@ -102,7 +102,7 @@ public final class PlaybookSteps {
             waiter.waitUntil(slot.at(), step, slot.waitingFor(), () -> !state.customerResponded());
         if (!due) {
           // Not sent: give the customer's day back to the other playbooks.
-          act.sendingRules()
+          act.sendingRules(step + ": release slot")
               .releaseSendSlot(
                   new SendSlotRequest(workflowId(), step, customerId(), slot.at(), true));
         }
@@ -121,7 +121,7 @@ public final class PlaybookSteps {
     EmailReceipt receipt;
     try {
       receipt =
-          act.email()
+          act.email(step)
               .sendCustomerEmail(
                   new CustomerEmail(
                       workflowId(), step, playbook.id(), template, customerId(), variables));
@@ -158,7 +158,7 @@ public final class PlaybookSteps {
     RunActivities act = activities();
     try {
       EmailReceipt receipt =
-          act.email()
+          act.email(step)
               .sendCsmAlert(
                   new CsmAlert(
                       workflowId(),
@@ -188,7 +188,9 @@ public final class PlaybookSteps {
     }
     String reason = rootMessage(failure);
     if (reshaped.getAsBoolean()) {
-      activities().email().recordFailure(new EmailFailure(workflowId(), step, reason));
+      activities()
+          .email(step + ": mark failed")
+          .recordFailure(new EmailFailure(workflowId(), step, reason));
     }
     return reason;
   }
@@ -202,7 +204,7 @@ public final class PlaybookSteps {
       Instant dueAt,
       TaskPriority priority) {
     activities()
-        .crm()
+        .crm(step)
         .createTask(
             new CrmTask(workflowId(), step, customerId(), assignee, title, body, dueAt, priority));
     record(
@@ -245,7 +247,7 @@ public final class PlaybookSteps {
   /** Adds a note on the customer in the CRM, by the CSM; unique per step of the run. */
   public void addNote(String step, String body) {
     activities()
-        .crm()
+        .crm(step)
         .addNote(
             new CrmNote(
                 workflowId(), step + "#" + state.stepCount(), customerId(), context.csmId(), body));
@@ -253,15 +255,17 @@ public final class PlaybookSteps {
 
   /** Tags the customer in the CRM. */
   public void addTag(String tag) {
-    activities().crm().addTag(new CrmTag(workflowId(), customerId(), tag));
+    activities().crm("tag " + tag).addTag(new CrmTag(workflowId(), customerId(), tag));
   }
 
-  public BackendActivities backend() {
-    return activities().backend();
+  /** The backend's activities, for {@code step} (its name is the call's summary). */
+  public BackendActivities backend(String step) {
+    return activities().backend(step);
   }
 
-  public OfferActivities offers() {
-    return activities().offers();
+  /** The offer catalogue's activities, for {@code step} (its name is the call's summary). */
+  public OfferActivities offers(String step) {
+    return activities().offers(step);
   }
 
   /** Appends to the step log and writes the step to the customer's timeline. */

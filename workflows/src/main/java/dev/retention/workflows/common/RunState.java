@@ -40,6 +40,7 @@ public final class RunState {
     this.workflowId = Workflow.getInfo().getWorkflowId();
     this.startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     this.stage = initialStage;
+    describe();
   }
 
   public String workflowId() {
@@ -59,6 +60,7 @@ public final class RunState {
     if (!newStage.equals(stage)) {
       stage = newStage;
       Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(newStage));
+      describe();
     }
   }
 
@@ -78,6 +80,7 @@ public final class RunState {
       outcomeReason = reason;
       // Whatever the run waited for is moot; a follow-up step sets its own.
       clearWait();
+      describe();
     }
   }
 
@@ -86,6 +89,7 @@ public final class RunState {
     if (!finished) {
       finished = true;
       setStage(CLOSED);
+      describe();
     }
   }
 
@@ -120,11 +124,13 @@ public final class RunState {
   /** The customer answered: from here on, no automated email goes to them. */
   public void markCustomerResponded() {
     customerResponded = true;
+    describe();
   }
 
   /** The conversation the customer's answer opened is over (they churned): automation resumes. */
   public void conversationEnded() {
     customerResponded = false;
+    describe();
   }
 
   /** A suffix that makes a repeatable step's key unique within the run. */
@@ -143,12 +149,43 @@ public final class RunState {
   void waitFor(NextStep next, String what) {
     nextStep = next;
     waitingFor = what;
+    describe();
+  }
+
+  NextStep nextStep() {
+    return nextStep;
   }
 
   /** What the run waited for is moot (e.g. the CSM took over); the next wait sets its own. */
   public void clearWait() {
     nextStep = null;
     waitingFor = null;
+    describe();
+  }
+
+  /**
+   * The run's current details in the Temporal UI ({@code temporal workflow describe} too): stage,
+   * next step and when, what it waits for, the outcome. Step names, stages and outcomes only, never
+   * personal data. Not part of the history, so every run shows them, whatever its version.
+   */
+  private void describe() {
+    StringBuilder text = new StringBuilder("- stage: ").append(stage);
+    if (outcome != null) {
+      text.append("\n- outcome: ").append(outcome);
+      if (!finished) {
+        text.append(" (follow-up steps left)");
+      }
+    }
+    if (nextStep != null) {
+      text.append("\n- next: ").append(nextStep.step()).append(" at ").append(nextStep.at());
+    }
+    if (waitingFor != null) {
+      text.append("\n- waiting for: ").append(waitingFor);
+    }
+    if (customerResponded && !finished) {
+      text.append("\n- the customer responded: the CSM owns the conversation");
+    }
+    Workflow.setCurrentDetails(text.toString());
   }
 
   /** Throws the {@link OutcomeRejection} of an outcome that makes no sense in this state. */

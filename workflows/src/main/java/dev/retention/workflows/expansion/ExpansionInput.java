@@ -1,6 +1,14 @@
 package dev.retention.workflows.expansion;
 
 import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.RunInput;
 
 /** Starts an expansion run: the health score and plan usage (0..1) that triggered it. */
-public record ExpansionInput(PlaybookContext context, int healthScore, double planUsage) {}
+public record ExpansionInput(PlaybookContext context, int healthScore, double planUsage)
+    implements RunInput {
+
+  @Override
+  public String trigger() {
+    return "health " + healthScore + ", plan usage " + Math.round(planUsage * 100) + "%";
+  }
+}

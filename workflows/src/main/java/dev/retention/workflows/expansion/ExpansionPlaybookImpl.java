@@ -58,7 +58,7 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
   private void play() {
     ExpansionFigures figures =
         steps
-            .offers()
+            .offers("expansion-figures")
             .expansionFigures(new ExpansionFiguresRequest(context.customerId(), input.planUsage()));
     run.fact("nextPlan", figures.nextPlan());
     Instant offerEnds = day(OFFER_DAY + OFFER_VALID_DAYS);

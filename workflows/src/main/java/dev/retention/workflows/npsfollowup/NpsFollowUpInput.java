@@ -1,9 +1,17 @@
 package dev.retention.workflows.npsfollowup;
 
 import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.RunInput;
 
 /** Starts an NPS follow-up: the customer's score (0..10) and their comment, if any. */
-public record NpsFollowUpInput(PlaybookContext context, int score, String comment) {
+public record NpsFollowUpInput(PlaybookContext context, int score, String comment)
+    implements RunInput {
+
+  /** The category, never the comment. */
+  @Override
+  public String trigger() {
+    return "NPS answer, " + category().name().toLowerCase();
+  }
 
   public NpsCategory category() {
     return NpsCategory.of(score);

@@ -327,7 +327,8 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     assertThat(last.stage()).isEqualTo(PlaybookRun.CLOSED);
     assertThat(last.nextStep()).isNull();
     assertThat(last.closedAt()).isNotNull();
-    assertThat(activities.ledger().getLast().request().entry().summary()).contains("CANCELLED");
+    assertThat(activities.ledger().getLast().request().allEntries().getLast().summary())
+        .contains("CANCELLED");
     assertThat(stub.describe().getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     assertThat(activities.emailTemplates()).containsExactly("at-risk/day-1");

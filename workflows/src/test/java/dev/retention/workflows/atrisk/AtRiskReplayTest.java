@@ -31,6 +31,11 @@ class AtRiskReplayTest {
   static final String EMAIL_FAILED_THEN_STOPPED =
       "histories/at-risk-v1-email-failed-then-stopped.json";
 
+  /**
+   * Recorded by {@link AtRiskReadableHistoryRecorder}: named timers and activities, folded ledger.
+   */
+  static final String READABLE = "histories/at-risk-v2-readable.json";
+
   @Test
   void noResponseHistory_replaysWithoutNonDeterminism() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(HISTORY, AtRiskPlaybookImpl.class);
@@ -84,6 +89,41 @@ class AtRiskReplayTest {
     int cancelRequested = types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
     assertThat(types.subList(cancelRequested, types.size()))
         .contains(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  }
+
+  @Test
+  void readableHistory_replays_withStepNamedTimersAndActivities_andOneLedgerWritePerStep()
+      throws Exception {
+    WorkflowExecutionHistory history = RecordedHistories.load(READABLE);
+    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
+
+    PlaybookResult result = RecordedHistories.assertCompleteRun(history, "AtRiskPlaybook");
+    assertThat(result.outcome()).isEqualTo(RunOutcome.SAVED);
+    assertThat(
+            history.getEvents().stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("version"))
+                .map(p -> p.getPayloads(0).getData().toStringUtf8()))
+        .containsExactly("2");
+    assertThat(RecordedHistories.summaries(history, EventType.EVENT_TYPE_TIMER_STARTED))
+        .containsExactly("day-3-email", "day-7-call-task", "day-7-call-task", "decision-deadline");
+    assertThat(RecordedHistories.summaries(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
+        .containsExactly(
+            "ledger: started",
+            "day-1-email",
+            "day-1-urgent-call-task",
+            "ledger: day-1-email, day-1-urgent-call-task; next day-3-email",
+            "day-3-email",
+            "ledger: day-3-email; next day-7-call-task",
+            "call-no-answer",
+            "ledger: call-no-answer; next day-7-call-task",
+            "customer-responded-task",
+            "ledger: customer-responded-task; next decision-deadline",
+            "outcome-saved",
+            "ledger: completed SAVED");
+    // One ledger write per step (and one to start): 6 of 12 activities, where the unfolded frame
+    // wrote each step's entry and the next snapshot apart.
+    assertThat(RecordedHistories.activityTypes(history)).filteredOn("Record"::equals).hasSize(6);
   }
 
   private static WorkflowExecutionHistory load() throws Exception {

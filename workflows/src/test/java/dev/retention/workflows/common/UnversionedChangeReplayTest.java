@@ -2,6 +2,8 @@ package dev.retention.workflows.common;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retention.workflows.atrisk.AtRiskInput;
+import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
 import dev.retention.workflows.cancellationsave.CancellationSavePlaybookImpl;
 import dev.retention.workflows.expansion.ExpansionInput;
@@ -41,6 +43,30 @@ class UnversionedChangeReplayTest {
     protected int frameVersion() {
       return RunVersions.RESHAPED;
     }
+  }
+
+  /** At-risk as if the readable frame (folded ledger writes) had shipped over the reshaped one. */
+  public static class UnversionedReadableAtRisk extends AtRiskPlaybookImpl {
+    @WorkflowInit
+    public UnversionedReadableAtRisk(AtRiskInput input) {
+      super(input);
+    }
+
+    @Override
+    protected int frameVersion() {
+      return RunVersions.READABLE;
+    }
+  }
+
+  @Test
+  void atRiskAnsweredAtOnce_failsToReplayWithTheReadableFrameUnversioned() {
+    // Recorded at RESHAPED: each step's entry and the next snapshot were two ledger writes; the
+    // readable frame folds them into one, so the commands differ.
+    assertThatThrownBy(
+            () ->
+                WorkflowReplayer.replayWorkflowExecutionFromResource(
+                    "histories/at-risk-v1-answered-at-once.json", UnversionedReadableAtRisk.class))
+        .hasStackTraceContaining("NonDeterministic");
   }
 
   @Test
