@@ -68,9 +68,13 @@ class CodecController {
               + requestNamespace
               + "'");
     }
-    if (body == null || body.payloads() == null) {
+    if (body == null) {
       throw ApiProblem.invalid(
           "payloads", "payloads is required: {\"payloads\":[{\"metadata\":{…},\"data\":\"…\"}]}");
+    }
+    if (body.payloads() == null) {
+      // Proto3 JSON leaves an empty list out: the CLI encodes a query without arguments as {}.
+      return new JsonPayloads(List.of());
     }
     List<JsonPayload> out = new ArrayList<>(body.payloads().size());
     for (int i = 0; i < body.payloads().size(); i++) {
