@@ -98,6 +98,25 @@ class LedgerActivitiesTest {
   }
 
   @Test
+  void aFoldedUpdateWritesEveryStepItCarries_once() {
+    LedgerUpdate folded =
+        new LedgerUpdate(
+            atRisk("run-1", "RUNNING", null),
+            null,
+            List.of(
+                new TimelineEntry("day-1-email#0", START, "EMAIL", "Day 1 email sent"),
+                new TimelineEntry("day-1-urgent-call-task#1", START, "TASK", "Urgent call task")));
+
+    ledger.record(folded);
+    ledger.record(folded);
+
+    assertThat(count("playbook_runs")).isEqualTo(1);
+    assertThat(timeline.forCustomer(ACME.id(), 10))
+        .extracting(TimelineItem::summary)
+        .containsExactlyInAnyOrder("Day 1 email sent", "Urgent call task");
+  }
+
+  @Test
   void aSnapshotWithoutAnEntryOnlyUpdatesTheRun() {
     ledger.record(new LedgerUpdate(atRisk("run-1", "RUNNING", null), null));
 
