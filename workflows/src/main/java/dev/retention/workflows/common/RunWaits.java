@@ -1,7 +1,6 @@
 package dev.retention.workflows.common;
 
-import io.temporal.workflow.CancellationScope;
-import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -56,8 +55,8 @@ final class RunWaits {
 
   /**
    * {@code Workflow.await(left, inbox::hasWork)}; in readable runs with the timer named after the
-   * step, by the same commands as the SDK's timed await (a timer in its own scope, cancelled when
-   * work comes first).
+   * step. Like the SDK's timed await (1.38, without its opt-in flag) the timer is left to fire when
+   * work comes first, not cancelled: a cancel can cross a timer that fired meanwhile.
    */
   private void awaitWork(Duration left, String stepName) {
     if (!readable.getAsBoolean()) {
@@ -67,14 +66,8 @@ final class RunWaits {
     if (inbox.hasWork()) {
       return;
     }
-    CompletablePromise<Void> timer = Workflow.newPromise();
-    TimerOptions named = TimerOptions.newBuilder().setSummary(stepName).build();
-    CancellationScope scope =
-        Workflow.newCancellationScope(() -> timer.completeFrom(Workflow.newTimer(left, named)));
-    scope.run();
+    Promise<Void> timer =
+        Workflow.newTimer(left, TimerOptions.newBuilder().setSummary(stepName).build());
     Workflow.await(() -> timer.isCompleted() || inbox.hasWork());
-    if (!timer.isCompleted()) {
-      scope.cancel("work came before " + stepName);
-    }
   }
 }
