@@ -60,7 +60,7 @@ public class TaskQueue {
       int page,
       int size) {}
 
-  public record Page(List<Task> items, int page, int size, long total) {}
+  public record TaskPage(List<Task> items, int page, int size, long total) {}
 
   /** Why a change was refused. */
   public enum Refusal {
@@ -78,7 +78,7 @@ public class TaskQueue {
     this.clock = clock;
   }
 
-  public Page list(Query q) {
+  public TaskPage list(Query q) {
     List<String> where = new ArrayList<>();
     Map<String, Object> params = new HashMap<>();
     params.put("now", Timestamp.from(clock.instant()));
@@ -128,7 +128,7 @@ public class TaskQueue {
             .param("offset", (long) q.page() * q.size())
             .query(this::task)
             .list();
-    return new Page(items, q.page(), q.size(), total);
+    return new TaskPage(items, q.page(), q.size(), total);
   }
 
   public Optional<Task> find(long id) {

@@ -21,7 +21,7 @@ class AuditController {
   }
 
   @GetMapping("/api/audit")
-  AuditLog.Page audit(
+  AuditLog.AuditPage audit(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
       @RequestParam(required = false) @SingleLine(max = 80) String actor,
       @RequestParam(required = false) Instant from,

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class AuditLog {
 
-  public record Entry(
+  public record AuditEntry(
       long id,
       Instant at,
       String actorKind,
@@ -22,7 +22,7 @@ public class AuditLog {
       int status,
       String result) {}
 
-  public record Page(List<Entry> items, int page, int size, long total) {}
+  public record AuditPage(List<AuditEntry> items, int page, int size, long total) {}
 
   private final JdbcClient jdbc;
 
@@ -54,7 +54,8 @@ public class AuditLog {
   }
 
   /** Newest first; every filter optional. {@code actor} matches {@code key:…}/{@code person:…}. */
-  public Page find(String customerId, String actor, Instant from, Instant to, int page, int size) {
+  public AuditPage find(
+      String customerId, String actor, Instant from, Instant to, int page, int size) {
     List<String> where = new ArrayList<>();
     var params = new java.util.HashMap<String, Object>();
     if (customerId != null) {
@@ -86,7 +87,7 @@ public class AuditLog {
             .params(params)
             .query(Long.class)
             .single();
-    List<Entry> items =
+    List<AuditEntry> items =
         jdbc.sql(
                 "select * from audit_log"
                     + filter
@@ -96,7 +97,7 @@ public class AuditLog {
             .param("offset", (long) page * size)
             .query(
                 (rs, n) ->
-                    new Entry(
+                    new AuditEntry(
                         rs.getLong("id"),
                         rs.getTimestamp("at").toInstant(),
                         rs.getString("actor_kind"),
@@ -107,6 +108,6 @@ public class AuditLog {
                         rs.getInt("status"),
                         rs.getString("result")))
             .list();
-    return new Page(items, page, size, total);
+    return new AuditPage(items, page, size, total);
   }
 }

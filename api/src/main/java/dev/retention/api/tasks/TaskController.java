@@ -49,7 +49,7 @@ class TaskController {
   record SnoozeRequest(@NotNull Instant until) {}
 
   @GetMapping("/api/tasks")
-  TaskQueue.Page list(
+  TaskQueue.TaskPage list(
       @RequestParam(required = false) @SingleLine String assignee,
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String status,
