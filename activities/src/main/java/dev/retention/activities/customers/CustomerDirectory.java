@@ -1,6 +1,13 @@
 package dev.retention.activities.customers;
 
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -80,5 +87,66 @@ public class CustomerDirectory {
             .query(Long.class)
             .single()
         > 0;
+  }
+
+  /** The given customers that exist, by id (one query, for batches). */
+  public Map<String, Customer> findCustomers(Collection<String> ids) {
+    Map<String, Customer> found = new LinkedHashMap<>();
+    jdbc.sql(
+            """
+            select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale
+            from customers where id = any(:ids)
+            """)
+        .param("ids", ids.stream().distinct().toArray(String[]::new))
+        .query(Customer.class)
+        .list()
+        .forEach(c -> found.put(c.id(), c));
+    return found;
+  }
+
+  /** The given CSM ids that exist (one query, for batches). */
+  public Set<String> existingCsms(Collection<String> ids) {
+    return new HashSet<>(
+        jdbc.sql("select id from csms where id = any(:ids)")
+            .param("ids", ids.stream().distinct().toArray(String[]::new))
+            .query(String.class)
+            .list());
+  }
+
+  /**
+   * Creates or replaces many customers in one statement, each as {@link #upsertCustomer} does; ids
+   * must be distinct. Answers the ids that were created.
+   */
+  public Set<String> upsertCustomers(List<Customer> customers) {
+    return new HashSet<>(
+        jdbc
+            .sql(
+                """
+                insert into customers (id, name, email, csm_id, plan, mrr, plan_usage_limit,
+                  timezone, locale)
+                select * from unnest(cast(:ids as text[]), cast(:names as text[]),
+                  cast(:emails as text[]), cast(:csms as text[]), cast(:plans as text[]),
+                  cast(:mrrs as numeric[]), cast(:limits as int[]), cast(:zones as text[]),
+                  cast(:locales as text[]))
+                on conflict (id) do update set name = excluded.name, email = excluded.email,
+                  csm_id = excluded.csm_id, plan = excluded.plan, mrr = excluded.mrr,
+                  plan_usage_limit = excluded.plan_usage_limit, timezone = excluded.timezone,
+                  locale = excluded.locale, updated_at = now()
+                returning id, (xmax = 0) as inserted
+                """)
+            .param("ids", customers.stream().map(Customer::id).toArray(String[]::new))
+            .param("names", customers.stream().map(Customer::name).toArray(String[]::new))
+            .param("emails", customers.stream().map(Customer::email).toArray(String[]::new))
+            .param("csms", customers.stream().map(Customer::csmId).toArray(String[]::new))
+            .param("plans", customers.stream().map(Customer::plan).toArray(String[]::new))
+            .param("mrrs", customers.stream().map(Customer::mrr).toArray(BigDecimal[]::new))
+            .param("limits", customers.stream().mapToInt(Customer::planUsageLimit).toArray())
+            .param("zones", customers.stream().map(Customer::timezone).toArray(String[]::new))
+            .param("locales", customers.stream().map(Customer::locale).toArray(String[]::new))
+            .query((rs, i) -> rs.getBoolean("inserted") ? rs.getString("id") : null)
+            .list()
+            .stream()
+            .filter(id -> id != null)
+            .toList());
   }
 }

@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -73,6 +77,95 @@ public class RunProjection {
         .param("status", status)
         .param("closedAt", Timestamp.from(closedAt))
         .param("run", runId)
+        .update();
+  }
+
+  /**
+   * A page of runs, newest first, after the run the cursor names (its {@code started_at} and {@code
+   * run_id}; null for the first page). Keyset paging: a page costs the same however deep.
+   */
+  public List<RunRow> page(
+      String customerId,
+      String playbook,
+      String status,
+      List<String> csmIds,
+      int limit,
+      Instant afterStartedAt,
+      String afterRunId) {
+    return jdbc.sql(
+            """
+            select * from playbook_runs
+            where (cast(:customer as text) is null or customer_id = :customer)
+              and (cast(:playbook as text) is null or playbook = :playbook)
+              and (cast(:status as text) is null or status = :status)
+              and (cast(:scoped as boolean) is false or customer_id in
+                    (select id from customers where csm_id = any(cast(:csms as text[]))))
+              and (cast(:afterAt as timestamptz) is null
+                    or started_at < :afterAt or (started_at = :afterAt and run_id > :afterRun))
+            order by started_at desc, run_id limit :limit
+            """)
+        .param("customer", customerId)
+        .param("playbook", playbook)
+        .param("status", status)
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
+        .param("afterAt", afterStartedAt == null ? null : Timestamp.from(afterStartedAt))
+        .param("afterRun", afterRunId == null ? "" : afterRunId)
+        .param("limit", limit)
+        .query(RunProjection::map)
+        .list();
+  }
+
+  /** A playbook's running run, as far as the projection knows. */
+  public record Running(String customerId, String playbook, String workflowId) {}
+
+  /**
+   * The running runs of these customers, by customer, in one query: which runs a new score or event
+   * must reach, instead of asking Temporal about every playbook id of every customer.
+   */
+  public Map<String, List<Running>> running(Collection<String> customerIds) {
+    Map<String, List<Running>> byCustomer = new HashMap<>();
+    jdbc.sql(
+            """
+            select distinct customer_id, playbook, workflow_id from playbook_runs
+            where status = 'RUNNING' and customer_id = any(:ids)
+            """)
+        .param("ids", customerIds.stream().distinct().toArray(String[]::new))
+        .query(
+            (rs, i) ->
+                new Running(
+                    rs.getString("customer_id"),
+                    rs.getString("playbook"),
+                    rs.getString("workflow_id")))
+        .list()
+        .forEach(r -> byCustomer.computeIfAbsent(r.customerId(), c -> new ArrayList<>()).add(r));
+    return byCustomer;
+  }
+
+  /**
+   * Records a run the moment the API started it, so the projection never lags a start made here
+   * (the workflow's own first write, moments later, fills in stage and next step).
+   */
+  public void recordStarted(
+      String runId,
+      String workflowId,
+      String playbook,
+      String customerId,
+      String csmId,
+      Instant startedAt) {
+    jdbc.sql(
+            """
+            insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
+              started_at)
+            values (:run, :workflow, :playbook, :customer, :csm, 'RUNNING', :at)
+            on conflict (run_id) do nothing
+            """)
+        .param("run", runId)
+        .param("workflow", workflowId)
+        .param("playbook", playbook)
+        .param("customer", customerId)
+        .param("csm", csmId)
+        .param("at", Timestamp.from(startedAt))
         .update();
   }
 

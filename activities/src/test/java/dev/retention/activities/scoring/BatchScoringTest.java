@@ -25,9 +25,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The batch path scores exactly like the single path: the SQL functions against {@link
- * HealthScore} on every combination of sub-score edges, and the whole scoring (trend, previous
- * score, 30-day drop and its alert task, timeline entries) customer against twin customer.
+ * The batch path scores exactly like the single path: the SQL functions against {@link HealthScore}
+ * on every combination of sub-score edges, and the whole scoring (trend, previous score, 30-day
+ * drop and its alert task, timeline entries) customer against twin customer.
  */
 @ExtendWith(PostgresExtension.class)
 class BatchScoringTest {
@@ -183,8 +183,7 @@ class BatchScoringTest {
       clock.advance(Duration.ofDays(1));
     }
     // Each scenario's gap before the last scoring: scenarios with the same gap share a batch.
-    List<Duration> gaps =
-        scenarios.stream().map(Scenario::gap).distinct().sorted().toList();
+    List<Duration> gaps = scenarios.stream().map(Scenario::gap).distinct().sorted().toList();
     Duration waited = Duration.ZERO;
     int alertsInBatches = 0;
     for (Duration gap : gaps) {

@@ -3,12 +3,14 @@ package dev.retention.api.events;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.playbooks.AlreadyRunning;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.workflows.cancellationsave.CancellationReason;
+import dev.retention.workflows.common.HealthChange;
 import dev.retention.workflows.common.Milestone;
 import dev.retention.workflows.common.MilestoneReached;
 import dev.retention.workflows.common.Playbook;
@@ -17,6 +19,7 @@ import dev.retention.workflows.common.Upgraded;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +43,7 @@ public class CustomerEvents {
   private final CustomerDirectory directory;
   private final NpsResponses nps;
   private final Timeline timeline;
+  private final RunProjection projection;
   private final Clock clock;
 
   CustomerEvents(
@@ -48,7 +52,9 @@ public class CustomerEvents {
       CustomerDirectory directory,
       NpsResponses nps,
       Timeline timeline,
+      RunProjection projection,
       Clock clock) {
+    this.projection = projection;
     this.runs = runs;
     this.starts = starts;
     this.directory = directory;
@@ -133,30 +139,54 @@ public class CustomerEvents {
    * 60); a score that falls below 60 starts at-risk, and one that rises above 80 with plan usage at
    * 80% or more starts expansion, unless that playbook runs already or the customer's cancellation
    * is being handled. Only the crossing starts a run, so a weekly sweep does not restart a playbook
-   * that just ended.
+   * that just ended. Only the runs the projection knows as running are signalled (runs started here
+   * are in it from their start).
    */
   public Touched healthScored(Customer customer, ScoredHealth health) {
-    Set<String> touched =
-        new LinkedHashSet<>(
-            runs.healthChanged(customer.id(), health.score(), health.band().name()));
+    List<String> running =
+        projection.running(List.of(customer.id())).getOrDefault(customer.id(), List.of()).stream()
+            .map(RunProjection.Running::playbook)
+            .toList();
+    return healthScored(customer, health, running);
+  }
+
+  /**
+   * The same with the customer's running playbooks (ids such as {@code at-risk}) known already (a
+   * batch reads them for all its customers in one query).
+   */
+  public Touched healthScored(
+      Customer customer, ScoredHealth health, Collection<String> runningPlaybooks) {
+    Set<String> touched = new LinkedHashSet<>();
+    HealthChange change = new HealthChange(health.score(), health.band().name());
+    for (String running : runningPlaybooks) {
+      Playbook.fromId(running)
+          .ifPresent(
+              playbook ->
+                  touched.addAll(
+                      runs.signalRunning(
+                          customer.id(), playbook, run -> run.healthChanged(change))));
+    }
     List<String> started = new ArrayList<>();
-    boolean cancelling = runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id());
     Integer before = health.previousScore();
-    if (!cancelling
-        && health.score() < AT_RISK_BELOW
-        && (before == null || before >= AT_RISK_BELOW)) {
+    boolean fellBelow =
+        health.score() < AT_RISK_BELOW && (before == null || before >= AT_RISK_BELOW);
+    boolean qualifies = qualifiesForExpansion(health.score(), health.planUsage());
+    boolean qualifiedBefore =
+        before != null
+            && health.previousPlanUsage() != null
+            && qualifiesForExpansion(before, health.previousPlanUsage());
+    boolean crossedUp = qualifies && !qualifiedBefore;
+    // Temporal itself says whether a cancellation is being handled, only when it matters.
+    boolean cancelling =
+        (fellBelow || crossedUp) && runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id());
+    if (!cancelling && fellBelow) {
       add(
           startOrJoin(
               () -> starts.atRisk(customer, health.score(), "health fell to " + health.score())),
           touched,
           started);
     }
-    boolean qualifies = qualifiesForExpansion(health.score(), health.planUsage());
-    boolean qualifiedBefore =
-        before != null
-            && health.previousPlanUsage() != null
-            && qualifiesForExpansion(before, health.previousPlanUsage());
-    if (!cancelling && qualifies && !qualifiedBefore) {
+    if (!cancelling && crossedUp) {
       add(
           startOrJoin(() -> starts.expansion(customer, health.score(), health.planUsage())),
           touched,

@@ -25,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Request bodies up to {@code retention.http.max-body-size} (1 MB): a larger Content-Length is
  * answered 413 before anything is read; a body without one (chunked) fails with 413 once it has
  * grown past the limit. SendGrid Inbound Parse posts whole emails and has its own, larger limit
- * ({@code spring.servlet.multipart.max-request-size}, 30 MB).
+ * ({@code spring.servlet.multipart.max-request-size}, 30 MB); the batch endpoints take up to 10 000
+ * records and have theirs, {@code retention.http.max-batch-body-size} (16 MB).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -33,12 +34,19 @@ class BodySizeLimit extends OncePerRequestFilter {
 
   static final String INBOUND_PARSE = "/api/webhooks/sendgrid/inbound/";
 
+  static final java.util.Set<String> BATCH_PATHS =
+      java.util.Set.of("/api/metrics/batch", "/api/customers/batch");
+
   private final long limit;
+  private final long batchLimit;
   private final ProblemWriter problems;
 
   BodySizeLimit(
-      @Value("${retention.http.max-body-size:1MB}") DataSize limit, ProblemWriter problems) {
+      @Value("${retention.http.max-body-size:1MB}") DataSize limit,
+      @Value("${retention.http.max-batch-body-size:16MB}") DataSize batchLimit,
+      ProblemWriter problems) {
     this.limit = limit.toBytes();
+    this.batchLimit = batchLimit.toBytes();
     this.problems = problems;
   }
 
@@ -51,6 +59,7 @@ class BodySizeLimit extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = BATCH_PATHS.contains(request.getRequestURI()) ? batchLimit : this.limit;
     if (request.getContentLengthLong() > limit) {
       problems.write(response, BodyTooLarge.of(limit));
       return;

@@ -10,6 +10,11 @@ public final class Ids {
 
   private Ids() {}
 
+  /** Whether the id is one the API takes (as {@link #check} does, without throwing). */
+  public static boolean valid(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
   public static String check(String field, String id) {
     if (id == null || !ID.matcher(id).matches()) {
       throw ApiProblem.invalid(

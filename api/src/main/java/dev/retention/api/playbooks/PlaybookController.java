@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 @RestController
 class PlaybookController {
@@ -79,11 +81,35 @@ class PlaybookController {
     return runs.view(workflowId);
   }
 
+  static final int DEFAULT_LIMIT = 500;
+  static final int MAX_LIMIT = 1000;
+
+  /**
+   * Runs newest first, as a JSON array (the shape old clients know): the first {@code limit}
+   * (default 500, at most 1000). When there are more, the answer carries an {@code X-Next-Cursor}
+   * header and a {@code Link: <…>; rel="next"} header; pass the cursor back as {@code cursor} for
+   * the next page (with the same filters).
+   */
   @GetMapping("/api/playbooks")
-  List<RunView> list(
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "A page of runs; X-Next-Cursor and Link rel=next name the next page when there is one",
+      useReturnTypeSchema = true,
+      headers = {
+        @io.swagger.v3.oas.annotations.headers.Header(
+            name = "X-Next-Cursor",
+            description = "pass as cursor for the next page; absent on the last page"),
+        @io.swagger.v3.oas.annotations.headers.Header(
+            name = "Link",
+            description = "<…/api/playbooks?…&cursor=…>; rel=\"next\" when there is a next page")
+      })
+  ResponseEntity<List<RunView>> list(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
       @RequestParam(required = false) @SingleLine String playbook,
-      @RequestParam(required = false) @SingleLine String status) {
+      @RequestParam(required = false) @SingleLine String status,
+      @RequestParam(required = false) Integer limit,
+      @RequestParam(required = false) @SingleLine(max = 500) String cursor) {
     if (customerId != null) {
       Ids.check("customerId", customerId);
       access.customer(customerId);
@@ -95,7 +121,30 @@ class PlaybookController {
       throw ApiProblem.invalid(
           "status", "status must be one of " + STATUSES.stream().sorted().toList());
     }
-    return runs.list(customerId, playbook, status, access.visibleCsmIds().orElse(null));
+    int size = limit == null ? DEFAULT_LIMIT : limit;
+    if (size < 1 || size > MAX_LIMIT) {
+      throw ApiProblem.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
+    }
+    PlaybookRuns.Page page =
+        runs.page(
+            customerId,
+            playbook,
+            status,
+            access.visibleCsmIds().orElse(null),
+            size,
+            cursor == null ? null : RunCursor.decode(cursor));
+    ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+    if (page.next() != null) {
+      String next = page.next().encode();
+      String link =
+          ServletUriComponentsBuilder.fromCurrentRequest()
+              .replaceQueryParam("cursor", next)
+              .replaceQueryParam("limit", size)
+              .build()
+              .toUriString();
+      answer.header("X-Next-Cursor", next).header(HttpHeaders.LINK, "<" + link + ">; rel=\"next\"");
+    }
+    return answer.body(page.runs());
   }
 
   @PostMapping("/api/playbooks/{workflowId}/outcomes")

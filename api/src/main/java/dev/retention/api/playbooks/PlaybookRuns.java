@@ -1,6 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.ledger.RunProjection;
+import dev.retention.activities.ledger.RunRow;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
@@ -61,5 +62,33 @@ public class PlaybookRuns {
     return projection.list(customerId, playbook, status, csmIds, 500).stream()
         .map(RunView::of)
         .toList();
+  }
+
+  /** One page of runs, newest first, and the cursor of the next page (null: no more). */
+  public record Page(List<RunView> runs, RunCursor next) {}
+
+  /** Like {@link #list}, a page of {@code limit} runs after {@code after} (null: the first). */
+  public Page page(
+      String customerId,
+      String playbook,
+      String status,
+      List<String> csmIds,
+      int limit,
+      RunCursor after) {
+    List<RunRow> rows =
+        projection.page(
+            customerId,
+            playbook,
+            status,
+            csmIds,
+            limit + 1,
+            after == null ? null : after.startedAt(),
+            after == null ? null : after.runId());
+    boolean more = rows.size() > limit;
+    List<RunRow> page = more ? rows.subList(0, limit) : rows;
+    RunRow last = page.isEmpty() ? null : page.getLast();
+    return new Page(
+        page.stream().map(RunView::of).toList(),
+        more ? new RunCursor(last.startedAt(), last.runId()) : null);
   }
 }

@@ -2,6 +2,7 @@ package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
@@ -37,6 +38,7 @@ public class PlaybookStarts {
   private final NpsResponses nps;
   private final PlaybookSettings settings;
   private final SendingRules sendingRules;
+  private final RunProjection projection;
   private final Clock clock;
 
   PlaybookStarts(
@@ -46,7 +48,9 @@ public class PlaybookStarts {
       NpsResponses nps,
       PlaybookSettings settings,
       SendingRules sendingRules,
+      RunProjection projection,
       Clock clock) {
+    this.projection = projection;
     this.runs = runs;
     this.customers = customers;
     this.scoring = scoring;
@@ -95,19 +99,22 @@ public class PlaybookStarts {
   }
 
   public PlaybookClient.Started atRisk(Customer customer, Integer score, String reason) {
-    return runs.start(customer, new AtRiskInput(context(customer), score, reason));
+    return recorded(
+        customer, runs.start(customer, new AtRiskInput(context(customer), score, reason)));
   }
 
   public PlaybookClient.Started expansion(Customer customer, int score, double planUsage) {
-    return runs.start(customer, new ExpansionInput(context(customer), score, planUsage));
+    return recorded(
+        customer, runs.start(customer, new ExpansionInput(context(customer), score, planUsage)));
   }
 
   public PlaybookClient.Started onboarding(Customer customer) {
-    return runs.start(customer, new OnboardingInput(context(customer)));
+    return recorded(customer, runs.start(customer, new OnboardingInput(context(customer))));
   }
 
   public PlaybookClient.Started npsFollowUp(Customer customer, int score, String comment) {
-    return runs.start(customer, new NpsFollowUpInput(context(customer), score, comment));
+    return recorded(
+        customer, runs.start(customer, new NpsFollowUpInput(context(customer), score, comment)));
   }
 
   /**
@@ -128,7 +135,9 @@ public class PlaybookStarts {
             .instant()
             .plus(settings.dayLength().multipliedBy(settings.cancellationDecisionDays()));
     PlaybookClient.Started started =
-        runs.start(customer, new CancellationSaveInput(context(customer), reason, deadline));
+        recorded(
+            customer,
+            runs.start(customer, new CancellationSaveInput(context(customer), reason, deadline)));
     return new CancellationStarted(started, deadline);
   }
 
@@ -164,5 +173,21 @@ public class PlaybookStarts {
 
   private static String orManual(String reason) {
     return reason == null || reason.isBlank() ? "manual" : reason;
+  }
+
+  /**
+   * Records a run in the projection the moment it is started here, so the projection never lags a
+   * start made through the API (the workflow's own first write, moments later, fills in stage and
+   * next step): which runs a new score must reach is read from it (see CustomerEvents).
+   */
+  private PlaybookClient.Started recorded(Customer customer, PlaybookClient.Started started) {
+    projection.recordStarted(
+        started.runId(),
+        started.workflowId(),
+        started.playbook(),
+        customer.id(),
+        customer.csmId(),
+        clock.instant());
+    return started;
   }
 }

@@ -32,7 +32,7 @@ public class BodyTooLarge extends IOException {
   }
 
   /** The BodyTooLarge in a chain of causes, or null. */
-  static BodyTooLarge in(Throwable e) {
+  public static BodyTooLarge in(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BodyTooLarge tooLarge) {
         return tooLarge;

@@ -229,6 +229,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             null));
   }
 
+  /** A body read by the handler itself (the batch endpoints) grew past its limit. */
+  @ExceptionHandler(BodyTooLarge.class)
+  ResponseEntity<Object> tooLarge(BodyTooLarge e) {
+    return respond(e.problem());
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e) {
     log.error("unexpected error", e);

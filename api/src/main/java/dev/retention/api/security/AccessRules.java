@@ -95,6 +95,9 @@ public final class AccessRules {
           new Rule(HttpMethod.DELETE, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.PUT, "/api/csms/*", Scope.CUSTOMERS_WRITE, ADMINS),
           new Rule(HttpMethod.PUT, "/api/customers/*", Scope.CUSTOMERS_WRITE, ADMINS),
+          // The bulk path of the backend: many customers' records in one request.
+          new Rule(HttpMethod.POST, "/api/customers/batch", Scope.CUSTOMERS_WRITE, ADMINS),
+          new Rule(HttpMethod.POST, "/api/metrics/batch", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.DELETE, "/api/customers/*/personal-data", Scope.ADMIN, ADMINS),
           new Rule(HttpMethod.POST, "/api/customers/*/metrics", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),

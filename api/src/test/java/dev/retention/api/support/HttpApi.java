@@ -125,6 +125,33 @@ public final class HttpApi {
     return send(body(request, json).method(method, publisher(json)));
   }
 
+  /** A GET answer with its response headers (paging headers, say). */
+  public record WithHeaders(Response response, java.net.http.HttpHeaders headers) {}
+
+  public WithHeaders getWithHeaders(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    try {
+      HttpResponse<String> answer =
+          http.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return new WithHeaders(
+          new Response(
+              answer.statusCode(),
+              answer.headers().firstValue("Content-Type").orElse(""),
+              parse(answer.body())),
+          answer.headers());
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }

@@ -1,0 +1,106 @@
+package dev.retention.api.batch;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bulk path for a backend with many customers: up to {@value BatchBody#MAX_RECORDS} records a
+ * request, as a JSON array or NDJSON, each validated on its own (see {@link BatchBody}); bodies up
+ * to {@code retention.http.max-batch-body-size} (16 MB).
+ */
+@RestController
+class BatchController {
+
+  static final String METRICS = "/api/metrics/batch";
+  static final String CUSTOMERS = "/api/customers/batch";
+
+  private final JsonMapper json;
+  private final Validator validator;
+  private final MetricsBatch metrics;
+  private final CustomersBatch customers;
+
+  BatchController(
+      JsonMapper json, Validator validator, MetricsBatch metrics, CustomersBatch customers) {
+    this.json = json;
+    this.validator = validator;
+    this.metrics = metrics;
+    this.customers = customers;
+  }
+
+  @PostMapping(
+      path = METRICS,
+      consumes = {MediaType.APPLICATION_JSON_VALUE, BatchBody.NDJSON})
+  @Operation(
+      summary = "Report many customers' metrics at once",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    array =
+                        @ArraySchema(
+                            schema = @Schema(implementation = MetricsRecord.class),
+                            maxItems = BatchBody.MAX_RECORDS)),
+                @Content(
+                    mediaType = BatchBody.NDJSON,
+                    schema = @Schema(type = "string", description = "one record per line"))
+              }))
+  MetricsBatch.Result metrics(HttpServletRequest request) throws IOException {
+    try {
+      return metrics.ingest(
+          BatchBody.read(
+              request.getInputStream(),
+              request.getContentType(),
+              MetricsRecord.class,
+              json,
+              validator,
+              MetricsRecord::customerId));
+    } catch (BatchBody.UncheckedBodyTooLarge e) {
+      throw e.tooLarge();
+    }
+  }
+
+  @PostMapping(
+      path = CUSTOMERS,
+      consumes = {MediaType.APPLICATION_JSON_VALUE, BatchBody.NDJSON})
+  @Operation(
+      summary = "Create or replace many customers at once",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = {
+                @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    array =
+                        @ArraySchema(
+                            schema = @Schema(implementation = CustomerRecord.class),
+                            maxItems = BatchBody.MAX_RECORDS)),
+                @Content(
+                    mediaType = BatchBody.NDJSON,
+                    schema = @Schema(type = "string", description = "one record per line"))
+              }))
+  CustomersBatch.Result customers(HttpServletRequest request) throws IOException {
+    try {
+      return customers.upsert(
+          BatchBody.read(
+              request.getInputStream(),
+              request.getContentType(),
+              CustomerRecord.class,
+              json,
+              validator,
+              CustomerRecord::customerId));
+    } catch (BatchBody.UncheckedBodyTooLarge e) {
+      throw e.tooLarge();
+    }
+  }
+}

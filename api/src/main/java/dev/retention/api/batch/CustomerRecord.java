@@ -1,0 +1,30 @@
+package dev.retention.api.batch;
+
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.math.BigDecimal;
+
+/** One customer in {@code POST /api/customers/batch}: {@code PUT /api/customers/{id}}'s body. */
+record CustomerRecord(
+    @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+    @NotBlank @SingleLine String name,
+    @NotBlank @Email @SingleLine String email,
+    @NotBlank @SingleLine(max = TextRules.ID_MAX) String csmId,
+    @NotBlank @SingleLine String plan,
+    @NotNull
+        @PositiveOrZero
+        @DecimalMax(value = "9999999999.99", message = "must be at most 9999999999.99")
+        @Digits(integer = 10, fraction = 2, message = "must have at most 2 decimals")
+        BigDecimal mrr,
+    @NotNull @PositiveOrZero Integer planUsageLimit,
+    @NotBlank @SingleLine String timezone,
+    @NotBlank
+        @Pattern(regexp = "[a-z]{2}(-[A-Z]{2})?", message = "must be a language tag like en or nl")
+        String locale) {}
