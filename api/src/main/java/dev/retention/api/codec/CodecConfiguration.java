@@ -48,7 +48,8 @@ class CodecConfiguration {
     if (!configured.isEmpty()) {
       ring = ring(configured, env.getProperty(ACTIVE_KEY, ""));
       source = KEYS;
-    } else if (!env.getProperty("spring.temporal.test-server.enabled", Boolean.class, false)) {
+    } else if (!env.getProperty("spring.temporal.test-server.enabled", Boolean.class, false)
+        && !env.getProperty("retention.runtime.local-temporal", Boolean.class, false)) {
       throw new IllegalStateException(
           "Temporal payloads are encrypted, and with a real Temporal server (TEMPORAL_ADDRESS) the"
               + " keys must be configured: set RETENTION_CODEC_KEYS (retention.codec.keys) to"

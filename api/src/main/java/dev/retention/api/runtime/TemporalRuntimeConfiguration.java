@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,16 +40,22 @@ class TemporalRuntimeConfiguration {
           RunSearchAttributes.CSM_ID.getName(),
           RunSearchAttributes.STAGE.getName());
 
-  @Bean
-  @ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "true")
-  TemporalOptionsCustomizer<TestEnvironmentOptions.Builder> embeddedTemporalOnRealClock() {
-    return builder -> {
-      builder.setUseTimeskipping(false);
-      KEYWORD_ATTRIBUTES.forEach(
-          name ->
-              builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-      return builder;
-    };
+  /** Only where the in-process server is on the classpath (not in the production build). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = EmbeddedRuntimeEnvironment.IN_PROCESS_CLASS)
+  static class InProcess {
+
+    @Bean
+    @ConditionalOnProperty(name = "spring.temporal.test-server.enabled", havingValue = "true")
+    TemporalOptionsCustomizer<TestEnvironmentOptions.Builder> embeddedTemporalOnRealClock() {
+      return builder -> {
+        builder.setUseTimeskipping(false);
+        KEYWORD_ATTRIBUTES.forEach(
+            name ->
+                builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+        return builder;
+      };
+    }
   }
 
   @Bean

