@@ -17,11 +17,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Scores many customers' metrics set-based in PostgreSQL, with what {@link HealthScoring} does for
- * one: the score and band (SQL functions of V9__batch_scoring.sql), the trend against the
- * previous score, the drop from the highest score of the last 30 days with the CSM alert task, and
- * the timeline entries. A customer reported twice in one batch is scored in order, as two posts
- * would be: the k-th report of each customer goes into round k, each round one statement in its
- * own transaction that locks the customers' rows like a single scoring does.
+ * one: the score and band (SQL functions of V9__batch_scoring.sql), the trend against the previous
+ * score, the drop from the highest score of the last 30 days with the CSM alert task, and the
+ * timeline entries. A customer reported twice in one batch is scored in order, as two posts would
+ * be: the k-th report of each customer goes into round k, each round one statement in its own
+ * transaction that locks the customers' rows like a single scoring does.
  */
 @Service
 public class BatchScoring {

