@@ -15,7 +15,6 @@ import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -74,7 +73,8 @@ final class BatchBody {
       T value;
       try {
         value = json.treeToValue(node.value(), type);
-      } catch (DatabindException e) {
+      } catch (JacksonException e) {
+        // Binding errors, and numbers out of their type's range (a count past 2^31 - 1).
         String field = field(e);
         rejected.add(
             new Rejected(

@@ -108,6 +108,17 @@ class BatchApiTest {
     assertThat(r.body().path("received").asInt()).isEqualTo(6);
     assertThat(r.body().path("scored").asInt()).isEqualTo(3);
     assertThat(rejected(r)).containsExactly("2:emailOpenRate", "3:customerId", "4:null");
+
+    // A count past an int's range is that record's problem, not a server error.
+    Response overflow =
+        api.post(
+            "/api/metrics/batch",
+            "["
+                + metrics(calm, 20, 3, "NEUTRAL", 0.5)
+                    .replace("\"openTickets\":4", "\"openTickets\":2147483648")
+                + "]");
+    assertThat(overflow.status()).isEqualTo(200);
+    assertThat(rejected(overflow)).containsExactly("0:openTickets");
     assertThat(texts(r.body().path("started")))
         .containsExactlyInAnyOrder("at-risk-" + poor, "expansion-" + rich);
     assertThat(r.body().path("informed").asInt()).isZero();
