@@ -45,7 +45,9 @@ class ObservabilityApiTest {
         awaitScrape(
             ops,
             "retention_runs_closed_total{outcome=\"SAVED\"",
-            "retention_runs_started_total{playbook=\"at-risk\"}");
+            "retention_runs_started_total{playbook=\"at-risk\"}",
+            "retention_emails_total{status=\"SENT\"}",
+            "retention_outcome_roundtrip_seconds_count{playbook=\"at-risk\",result=\"accepted\"}");
     assertThat(body).contains("temporal_"); // the SDK's own metrics
     assertThat(body).containsPattern("retention_runs_started_total\\{playbook=\"at-risk\"}");
     assertThat(body)
