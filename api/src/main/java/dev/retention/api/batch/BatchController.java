@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Validator;
 import java.io.IOException;
+import java.util.function.Function;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -56,18 +57,7 @@ class BatchController {
                     schema = @Schema(type = "string", description = "one record per line"))
               }))
   MetricsBatch.Result metrics(HttpServletRequest request) throws IOException {
-    try {
-      return metrics.ingest(
-          BatchBody.read(
-              request.getInputStream(),
-              request.getContentType(),
-              MetricsRecord.class,
-              json,
-              validator,
-              MetricsRecord::customerId));
-    } catch (BatchBody.UncheckedBodyTooLarge e) {
-      throw e.tooLarge();
-    }
+    return metrics.ingest(read(request, MetricsRecord.class, MetricsRecord::customerId));
   }
 
   @PostMapping(
@@ -90,15 +80,16 @@ class BatchController {
                     schema = @Schema(type = "string", description = "one record per line"))
               }))
   CustomersBatch.Result customers(HttpServletRequest request) throws IOException {
+    return customers.upsert(read(request, CustomerRecord.class, CustomerRecord::customerId));
+  }
+
+  /** The body's records, each validated on its own; an over-size body is a 413. */
+  private <T> BatchBody.Read<T> read(
+      HttpServletRequest request, Class<T> type, Function<T, String> customerId)
+      throws IOException {
     try {
-      return customers.upsert(
-          BatchBody.read(
-              request.getInputStream(),
-              request.getContentType(),
-              CustomerRecord.class,
-              json,
-              validator,
-              CustomerRecord::customerId));
+      return BatchBody.read(
+          request.getInputStream(), request.getContentType(), type, json, validator, customerId);
     } catch (BatchBody.UncheckedBodyTooLarge e) {
       throw e.tooLarge();
     }
