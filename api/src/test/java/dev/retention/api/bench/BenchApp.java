@@ -1,0 +1,236 @@
+package dev.retention.api.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.retention.api.codec.AesGcmPayloadCodec;
+import dev.retention.api.codec.CodecKeyRing;
+import io.temporal.common.converter.DataConverter;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * The packaged app ({@code target/retention-playbooks.jar}, the default build) run as its own
+ * process, the way the README runs it: on its default runtime (it starts the Temporal CLI's dev
+ * server and an embedded PostgreSQL) in a data folder of the benchmark's, on the benchmark's ports,
+ * with the bench key, a payload key the benchmark also holds, and no demo data. Its heap and RSS
+ * are read from outside (jcmd, /proc).
+ */
+final class BenchApp implements AutoCloseable {
+
+  /** The ports of one benchmark app; -Dbench.port and the like change them. */
+  record Ports(int http, int temporal, int ui, int postgres) {
+    static Ports configured() {
+      return new Ports(
+          Integer.getInteger("bench.port", 18391),
+          Integer.getInteger("bench.temporal-port", 17693),
+          Integer.getInteger("bench.temporal-ui-port", 18693),
+          Integer.getInteger("bench.postgres-port", 15693));
+    }
+  }
+
+  /** Heap after a full collection (the live set), heap committed, and resident memory, in MB. */
+  record Memory(double heapUsedMb, double heapCommittedMb, double rssMb, double devServerRssMb) {}
+
+  private static final Pattern HEAP = Pattern.compile("committed (\\d+)K, used (\\d+)K");
+  private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+
+  final Path work;
+  final Ports ports;
+  final BenchHttp http;
+  private final String codecKey;
+  private final List<String> extraArgs;
+  private Process process;
+  private HikariDataSource database;
+  private int starts;
+
+  private BenchApp(Path work, Ports ports, List<String> extraArgs) {
+    this.work = work;
+    this.ports = ports;
+    this.http = new BenchHttp(ports.http());
+    this.codecKey = CodecKeyRing.newBase64Key(new SecureRandom());
+    this.extraArgs = extraArgs;
+  }
+
+  /** A fresh data folder, not started yet. */
+  static BenchApp fresh(Ports ports, String... extraArgs) throws IOException {
+    return new BenchApp(Files.createTempDirectory("retention-bench"), ports, List.of(extraArgs));
+  }
+
+  /** The app logs to its own file; the benchmark prints its table and warnings only. */
+  static void quietLogging() {
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
+  /** Starts the app and waits until its health is UP; answers how long that took. */
+  Duration start() throws Exception {
+    Path jar = Path.of(System.getProperty("bench.jar", "target/retention-playbooks.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar.toAbsolutePath() + " is not built");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(
+        List.of(
+            "--server.port=" + ports.http(),
+            "--retention.dev-server.port=" + ports.temporal(),
+            "--retention.dev-server.ui-port=" + ports.ui(),
+            "--retention.dev-server.db-file=" + work.resolve("temporal.db"),
+            "--retention.embedded-postgres.data-dir=" + work.resolve("postgres"),
+            "--retention.embedded-postgres.port=" + ports.postgres(),
+            "--retention.codec.keys=bench:" + codecKey,
+            "--retention.demo-data.enabled=false",
+            "--retention.security.bootstrap-admin-key=" + BenchHttp.KEY,
+            "--retention.email.unsubscribe-secret=bench-only-unsubscribe-secret-0123456789",
+            "--logging.level.dev.retention=WARN"));
+    command.addAll(extraArgs);
+    starts++;
+    Path log = work.resolve("app-" + starts + ".log");
+    long began = System.nanoTime();
+    process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!up()) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the app exited; see " + log + "\n" + tail(log));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the app was not up within 5 minutes; see " + log);
+      }
+      Thread.sleep(100);
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - began);
+    // The dev server the app started keeps its pid beside its database file.
+    if (pidIn(work.resolve("temporal.pid")).flatMap(ProcessHandle::of).isEmpty()) {
+      throw new IllegalStateException(
+          "the app is not on the Temporal CLI's dev server; see " + log);
+    }
+    return took;
+  }
+
+  private boolean up() {
+    try {
+      HttpResponse<String> health = http.exchange("GET", "/actuator/health", null);
+      return health.statusCode() == 200 && health.body().contains("\"UP\"");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** The data converter the app uses (same payload key), for the benchmark's own SDK client. */
+  DataConverter dataConverter() {
+    return new AesGcmPayloadCodec(CodecKeyRing.of(Map.of("bench", codecKey), "bench"))
+        .dataConverter();
+  }
+
+  String temporalTarget() {
+    return "127.0.0.1:" + ports.temporal();
+  }
+
+  /** The app's database (its embedded PostgreSQL), for reading what it recorded. */
+  synchronized DataSource database() {
+    if (database == null) {
+      database = new HikariDataSource();
+      database.setJdbcUrl("jdbc:postgresql://localhost:" + ports.postgres() + "/postgres");
+      database.setUsername("postgres");
+      database.setPassword("postgres");
+      database.setMaximumPoolSize(2);
+    }
+    return database;
+  }
+
+  /** A full collection first, so the heap figure is what the app keeps, not garbage. */
+  Memory memory() throws Exception {
+    jcmd("GC.run");
+    Matcher heap = HEAP.matcher(jcmd("GC.heap_info"));
+    if (!heap.find()) {
+      throw new IllegalStateException("no heap figures from jcmd GC.heap_info");
+    }
+    double devServer = pidIn(work.resolve("temporal.pid")).map(BenchApp::rssMb).orElse(Double.NaN);
+    return new Memory(
+        Long.parseLong(heap.group(2)) / 1024.0,
+        Long.parseLong(heap.group(1)) / 1024.0,
+        rssMb(process.pid()),
+        devServer);
+  }
+
+  private String jcmd(String what) throws Exception {
+    Path jcmd =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), what)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + what + " failed: " + out);
+    }
+    return out;
+  }
+
+  private static double rssMb(long pid) {
+    try {
+      Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+      return m.find() ? Long.parseLong(m.group(1)) / 1024.0 : Double.NaN;
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static Optional<Long> pidIn(Path file) {
+    try {
+      return Optional.of(Long.parseLong(Files.readAllLines(file).getFirst().strip()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stops the app as an operator would (SIGTERM), and with it its dev server and PostgreSQL. */
+  void stop() throws InterruptedException {
+    synchronized (this) {
+      if (database != null) {
+        database.close();
+        database = null;
+      }
+    }
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+}

@@ -1,0 +1,331 @@
+package dev.retention.api.bench;
+
+import dev.retention.workflows.atrisk.AtRiskInput;
+import dev.retention.workflows.atrisk.AtRiskPlaybook;
+import dev.retention.workflows.bench.TrivialUpdate;
+import dev.retention.workflows.common.Cadence;
+import dev.retention.workflows.common.CsmOutcome;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.RunDescription;
+import dev.retention.workflows.common.RunSearchAttributes;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The product's figures beside their limits, all against the same Temporal CLI dev server (the one
+ * the packaged app starts on its default runtime), in one run. Not a test: run it with {@code
+ * bench/run}. In order:
+ *
+ * <ol>
+ *   <li>start-up of the packaged app on a fresh data folder (dev server, PostgreSQL, migrations);
+ *   <li>at-risk starts per second through {@code POST /api/playbooks} against the raw SDK start of
+ *       the same workflow with the same options (id, policies, search attributes, summary), rounds
+ *       taking turns, the same number of callers at once: at least 0.8× the raw SDK;
+ *   <li>heap (after a full collection) and RSS of the app at 1 000 waiting runs;
+ *   <li>the outcome round trip, p50/p99: a CSM's {@code CUSTOMER_RESPONDED} on waiting runs through
+ *       {@code POST /api/playbooks/{id}/outcomes}, the raw SDK update of the same kind of run, and
+ *       a trivial update (a workflow whose update only returns, its worker in this process) on the
+ *       same server, taking turns: the API's p99 at most 2× the trivial update's;
+ *   <li>the rest of the runs started through the API, then heap and RSS at all of them waiting: the
+ *       heap at most 512 MB at 10 000;
+ *   <li>metrics ingest ({@link MetricsIngest}): a million customers in at most 10 minutes;
+ *   <li>start-up again, with every run kept (they go on after it).
+ * </ol>
+ */
+public final class ProductBenchmark {
+
+  private static final String TASK_QUEUE = "retention-playbooks";
+  private static final int WARM_UP = 30;
+
+  private final BenchApp app;
+  private final List<Figure> figures = new ArrayList<>();
+  private WorkflowClient client;
+
+  private ProductBenchmark(BenchApp app) {
+    this.app = app;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int runs = Integer.getInteger("bench.runs", 10_000);
+    int firstCheckpoint = Math.min(1_000, runs);
+    int customers = Integer.getInteger("bench.customers", 100_000);
+    int samples = Integer.getInteger("bench.samples", 300);
+    int callers = Integer.getInteger("bench.callers", 8);
+    if (firstCheckpoint < 2 * (samples + WARM_UP)) {
+      throw new IllegalArgumentException(
+          "the outcomes need 2 x (samples + 30) of the first 1 000 runs: lower bench.samples");
+    }
+    BenchApp.quietLogging();
+    boolean within;
+    try (BenchApp app =
+        BenchApp.fresh(BenchApp.Ports.configured(), "--retention.sending-rules.enabled=false")) {
+      ProductBenchmark bench = new ProductBenchmark(app);
+      within = bench.measure(runs, firstCheckpoint, customers, samples, callers);
+    }
+    System.exit(within ? 0 : 1);
+  }
+
+  private boolean measure(int runs, int firstCheckpoint, int customers, int samples, int callers)
+      throws Exception {
+    Duration fresh = app.start();
+    figures.add(
+        Figure.info(
+            "start-up, fresh data folder (to health UP)",
+            Figure.format("%.1f s", fresh.toMillis() / 1000.0)));
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(app.temporalTarget()).build());
+    client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder()
+                .setNamespace("default")
+                .setDataConverter(app.dataConverter())
+                .build());
+    try {
+      app.http.send("PUT", "/api/csms/" + BenchData.CSM_ID, BenchData.csm());
+      BenchHttp.forEachRange(
+          runs,
+          MetricsIngest.BATCH,
+          2,
+          (from, to) ->
+              app.http.send(
+                  "POST", "/api/customers/batch", BenchData.customers(from, to, i -> "run-" + i)));
+
+      starts(firstCheckpoint, callers);
+      memory(firstCheckpoint);
+      outcomes(samples);
+      if (runs > firstCheckpoint) {
+        double perSecond = apiStarts(firstCheckpoint, runs, callers);
+        figures.add(
+            Figure.info(
+                "at-risk starts, API, the other " + BenchData.fmt(runs - firstCheckpoint),
+                Figure.format("%.0f/s", perSecond)));
+        memory(runs);
+      }
+      figures.addAll(
+          new MetricsIngest(app, 0.01, 2)
+              .measure(
+                  customers,
+                  Math.min(customers, Integer.getInteger("bench.single-sample", 2_000))));
+    } finally {
+      service.shutdownNow();
+    }
+    app.stop();
+    Duration again = app.start();
+    figures.add(
+        Figure.info(
+            "start-up again, " + BenchData.fmt(waiting()) + " runs waiting (to health UP)",
+            Figure.format("%.1f s", again.toMillis() / 1000.0)));
+    Figure.print(
+        Figure.format(
+            "Retention playbooks, packaged app on the Temporal CLI dev server; %d cores, %d callers"
+                + " at once",
+            Runtime.getRuntime().availableProcessors(), callers),
+        figures);
+    return Figure.allWithin(figures);
+  }
+
+  /** Rounds of raw SDK and API starts taking turns, until {@code n} runs are waiting. */
+  private void starts(int n, int callers) throws Exception {
+    int round = Math.max(1, n / 4);
+    double rawSeconds = 0;
+    double apiSeconds = 0;
+    int raw = 0;
+    int api = 0;
+    for (int start = 0; start < n; start += round) {
+      int from = start;
+      int to = Math.min(n, from + round);
+      long began = System.nanoTime();
+      if ((from / round) % 2 == 0) {
+        BenchHttp.forEachRange(to - from, 1, callers, (i, j) -> rawStart("run-" + (from + i)));
+        rawSeconds += BenchData.seconds(began);
+        raw += to - from;
+      } else {
+        BenchHttp.forEachRange(to - from, 1, callers, (i, j) -> apiStart("run-" + (from + i)));
+        apiSeconds += BenchData.seconds(began);
+        api += to - from;
+      }
+    }
+    double rawRate = raw / rawSeconds;
+    double apiRate = api / apiSeconds;
+    figures.add(
+        Figure.info(
+            "at-risk starts, raw SDK (" + BenchData.fmt(raw) + ")",
+            Figure.format("%.0f/s", rawRate)));
+    figures.add(
+        Figure.held(
+            "at-risk starts, API (" + BenchData.fmt(api) + ")",
+            Figure.format("%.0f/s (%.2f x raw)", apiRate, apiRate / rawRate),
+            Figure.format(">= 0.8 x raw = %.0f/s", 0.8 * rawRate),
+            apiRate >= 0.8 * rawRate));
+  }
+
+  private double apiStarts(int from, int to, int callers) throws Exception {
+    long began = System.nanoTime();
+    BenchHttp.forEachRange(to - from, 1, callers, (i, j) -> apiStart("run-" + (from + i)));
+    return (to - from) / BenchData.seconds(began);
+  }
+
+  private void apiStart(String customerId) throws Exception {
+    app.http.send(
+        "POST",
+        "/api/playbooks",
+        "{\"playbook\":\"at-risk\",\"customerId\":\"" + customerId + "\"}");
+  }
+
+  /** What the API does at its core: the same workflow, input and options, started directly. */
+  private void rawStart(String customerId) {
+    AtRiskInput input =
+        new AtRiskInput(
+            new PlaybookContext(
+                customerId, BenchData.CSM_ID, new Cadence(Duration.ofDays(1)), false),
+            null,
+            "manual");
+    RunDescription description = RunDescription.of(Playbook.AT_RISK, input);
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setStaticSummary(description.summary())
+            .setStaticDetails(description.details())
+            .setWorkflowId(Playbook.AT_RISK.workflowId(customerId))
+            .setTaskQueue(TASK_QUEUE)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(RunSearchAttributes.PLAYBOOK, Playbook.AT_RISK.id())
+                    .set(RunSearchAttributes.CUSTOMER_ID, customerId)
+                    .set(RunSearchAttributes.CSM_ID, BenchData.CSM_ID)
+                    .build())
+            .build();
+    WorkflowClient.start(client.newWorkflowStub(AtRiskPlaybook.class, options)::run, input);
+  }
+
+  /** Waits until {@code n} runs wait for a later day, then reads the app's memory. */
+  private void memory(int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+    long waiting;
+    while ((waiting = waiting()) < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(waiting + " of " + n + " runs waiting after 20 minutes");
+      }
+      Thread.sleep(1_000);
+    }
+    BenchApp.Memory m = app.memory();
+    String what = BenchData.fmt(n) + " runs waiting";
+    figures.add(
+        Figure.held(
+            "heap after a full GC, " + what,
+            Figure.format("%.0f MB (committed %.0f MB)", m.heapUsedMb(), m.heapCommittedMb()),
+            "<= 512 MB",
+            m.heapUsedMb() <= 512));
+    figures.add(
+        Figure.info(
+            "RSS, " + what,
+            Figure.format("%.0f MB (the dev server: %.0f MB)", m.rssMb(), m.devServerRssMb())));
+  }
+
+  /** Runs whose first day is done and that wait for a later step (their projection says so). */
+  private long waiting() {
+    return JdbcClient.create(app.database())
+        .sql(
+            "select count(*) from playbook_runs where status = 'RUNNING'"
+                + " and next_step_at > now() + interval '1 hour'")
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * A CSM's outcome, {@code CUSTOMER_RESPONDED}, on waiting at-risk runs, one outcome a run (a run
+   * that heard it waits for the CSM's decision, so it is not taken again): through the API on some,
+   * the raw SDK update on others, and a trivial update, taking turns so a slow moment of the shared
+   * machine falls on all three alike. The runs are not all in the worker's cache (600 by default):
+   * an outcome may replay its run first, as in production.
+   */
+  private void outcomes(int samples) throws Exception {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    String queue = "bench-trivial-" + UUID.randomUUID();
+    factory.newWorker(queue).registerWorkflowImplementationTypes(TrivialUpdate.Impl.class);
+    factory.start();
+    TrivialUpdate trivial =
+        client.newWorkflowStub(
+            TrivialUpdate.class,
+            WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(queue).build());
+    WorkflowClient.start(trivial::run);
+    CsmOutcome responded =
+        new CsmOutcome(
+            OutcomeType.CUSTOMER_RESPONDED, "answered the day-1 email", BenchData.CSM_ID);
+    String body =
+        "{\"type\":\"CUSTOMER_RESPONDED\",\"note\":\"answered the day-1 email\",\"csmId\":\""
+            + BenchData.CSM_ID
+            + "\"}";
+    long[] trivialNanos = new long[samples];
+    long[] apiNanos = new long[samples];
+    long[] rawNanos = new long[samples];
+    try {
+      for (int i = -WARM_UP; i < samples; i++) {
+        int turn = i + WARM_UP;
+        String apiRun = Playbook.AT_RISK.workflowId("run-" + 2 * turn);
+        String rawRun = Playbook.AT_RISK.workflowId("run-" + (2 * turn + 1));
+        long t0 = System.nanoTime();
+        trivial.ping(turn);
+        long t1 = System.nanoTime();
+        app.http.send("POST", "/api/playbooks/" + apiRun + "/outcomes", body);
+        long t2 = System.nanoTime();
+        client.newWorkflowStub(AtRiskPlaybook.class, rawRun).recordOutcome(responded);
+        long t3 = System.nanoTime();
+        if (i >= 0) {
+          trivialNanos[i] = t1 - t0;
+          apiNanos[i] = t2 - t1;
+          rawNanos[i] = t3 - t2;
+        }
+      }
+    } finally {
+      WorkflowStub.fromTyped(trivial).terminate("benchmark done");
+      factory.shutdownNow();
+      factory.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    Arrays.sort(trivialNanos);
+    Arrays.sort(apiNanos);
+    Arrays.sort(rawNanos);
+    long limit = 2 * p(trivialNanos, 99);
+    figures.add(
+        Figure.info(
+            "update round trip, a trivial update (" + samples + " samples each)",
+            percentiles(trivialNanos)));
+    figures.add(Figure.info("outcome round trip, raw SDK update of a run", percentiles(rawNanos)));
+    figures.add(
+        Figure.held(
+            "outcome round trip, API",
+            percentiles(apiNanos),
+            Figure.format("p99 <= 2 x trivial p99 = %.1f ms", limit / 1e6),
+            p(apiNanos, 99) <= limit));
+  }
+
+  private static long p(long[] sorted, int percentile) {
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, index)];
+  }
+
+  private static String percentiles(long[] sorted) {
+    return Figure.format("p50 %.1f ms, p99 %.1f ms", p(sorted, 50) / 1e6, p(sorted, 99) / 1e6);
+  }
+}
