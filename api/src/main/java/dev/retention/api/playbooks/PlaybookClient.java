@@ -1,6 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.ledger.RunProjection;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
@@ -8,7 +9,6 @@ import dev.retention.workflows.cancellationsave.CancellationSaveInput;
 import dev.retention.workflows.cancellationsave.CancellationSavePlaybook;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
-import dev.retention.workflows.common.HealthChange;
 import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookRun;
@@ -54,14 +54,17 @@ public class PlaybookClient {
 
   private final WorkflowClient client;
   private final RunExecutions executions;
+  private final RunProjection projection;
   private final String taskQueue;
 
   PlaybookClient(
       WorkflowClient client,
       RunExecutions executions,
+      RunProjection projection,
       @Value("${retention.task-queue}") String taskQueue) {
     this.client = client;
     this.executions = executions;
+    this.projection = projection;
     this.taskQueue = taskQueue;
   }
 
@@ -198,20 +201,16 @@ public class PlaybookClient {
         customerId, null, run -> run.customerResponded(new CustomerResponse(source)));
   }
 
-  /** A new health score: running runs decide what it means for them (at-risk: ≥ 60 recovers). */
-  public List<String> healthChanged(String customerId, int score, String band) {
-    return signalRunning(customerId, null, run -> run.healthChanged(new HealthChange(score, band)));
-  }
-
   /**
-   * Sends a signal to the customer's running runs (of one playbook, or of all when null). Run ids
-   * are deterministic, so this asks Temporal directly rather than the projection, which may lag a
-   * run that started a moment ago.
+   * Sends a signal to the customer's running runs: of one playbook, or, when null, of those the
+   * projection knows as running (runs started through the API are in it from their start, see
+   * {@link PlaybookStarts}), so no signal goes to a run that does not exist. Run ids are
+   * deterministic; a run that closed a moment ago answers not found and is left out.
    */
   public List<String> signalRunning(
       String customerId, Playbook playbook, Consumer<PlaybookWorkflow> signal) {
     List<String> informed = new ArrayList<>();
-    for (Playbook candidate : playbook == null ? List.of(Playbook.values()) : List.of(playbook)) {
+    for (Playbook candidate : playbook == null ? running(customerId) : List.of(playbook)) {
       String workflowId = candidate.workflowId(customerId);
       try {
         signal.accept(run(workflowId));
@@ -221,6 +220,14 @@ public class PlaybookClient {
       }
     }
     return informed;
+  }
+
+  private List<Playbook> running(String customerId) {
+    return projection.running(List.of(customerId)).getOrDefault(customerId, List.of()).stream()
+        .map(RunProjection.Running::playbook)
+        .distinct()
+        .flatMap(id -> Playbook.fromId(id).stream())
+        .toList();
   }
 
   private PlaybookWorkflow run(String workflowId) {
