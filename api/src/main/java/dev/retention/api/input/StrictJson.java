@@ -1,5 +1,7 @@
 package dev.retention.api.input;
 
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,47 +24,46 @@ import tools.jackson.databind.type.LogicalType;
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
 
+  /** Per kind of value, the JSON shapes refused rather than coerced into it. */
+  private static final Map<LogicalType, List<CoercionInputShape>> REFUSED =
+      Map.of(
+          LogicalType.Textual,
+          List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean),
+          LogicalType.Integer,
+          List.of(
+              CoercionInputShape.String,
+              CoercionInputShape.Float,
+              CoercionInputShape.Boolean,
+              CoercionInputShape.EmptyString),
+          LogicalType.Float,
+          List.of(
+              CoercionInputShape.String,
+              CoercionInputShape.Boolean,
+              CoercionInputShape.EmptyString),
+          LogicalType.Boolean,
+          List.of(
+              CoercionInputShape.String,
+              CoercionInputShape.Integer,
+              CoercionInputShape.EmptyString),
+          LogicalType.Enum,
+          List.of(CoercionInputShape.Integer, CoercionInputShape.EmptyString));
+
   @Bean
   JsonMapperBuilderCustomizer strictJsonInput() {
-    return builder ->
-        builder
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(
-                DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
-                DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(
-                LogicalType.Textual,
-                c ->
-                    c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-            .withCoercionConfig(
-                LogicalType.Integer,
-                c ->
-                    c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-            .withCoercionConfig(
-                LogicalType.Float,
-                c ->
-                    c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-            .withCoercionConfig(
-                LogicalType.Boolean,
-                c ->
-                    c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-            .withCoercionConfig(
-                LogicalType.Enum,
-                c ->
-                    c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+    return builder -> {
+      builder
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(
+              DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+              DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+      REFUSED.forEach(
+          (type, shapes) ->
+              builder.withCoercionConfig(
+                  type, c -> shapes.forEach(shape -> c.setCoercion(shape, CoercionAction.Fail))));
+    };
   }
 }
