@@ -325,6 +325,18 @@ class InputRulesTest {
             "from"));
     rows.add(get("report from not a time", "/api/reports/nps?from=yesterday", "from"));
     rows.add(get("report from with LF", "/api/reports/nps?from=2026-01-01T00:00:00Z%0A", "from"));
+    rows.add(get("report csmId with LF", "/api/reports/playbooks?csmId=a%0Ab", "csmId"));
+    rows.add(get("report csmId with NUL", "/api/reports/nps?csmId=" + CSM + "%00", "csmId"));
+    rows.add(get("report csmId empty", "/api/reports/nps?csmId=", "csmId"));
+    rows.add(get("report csmId empty element", "/api/reports/nps?csmId=a,,b", "csmId"));
+    rows.add(get("report csmId with space", "/api/reports/onboarding?csmId=a%20b", "csmId"));
+    rows.add(get("report csmId of 65", "/api/reports/onboarding?csmId=" + "c".repeat(65), "csmId"));
+    rows.add(
+        get(
+            "report csmId naming 201",
+            "/api/reports/playbooks?csmId="
+                + String.join(",", java.util.Collections.nCopies(201, CSM)),
+            "csmId"));
     rows.add(get("runs customerId with LF", "/api/playbooks?customerId=a%0Ab", "customerId"));
     rows.add(
         get("runs customerId of 65", "/api/playbooks?customerId=" + "c".repeat(65), "customerId"));

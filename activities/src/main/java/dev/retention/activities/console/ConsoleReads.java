@@ -293,19 +293,24 @@ public class ConsoleReads {
         .list();
   }
 
-  /** NPS per ISO week (Monday, UTC) of answers in [from, to). */
-  public List<NpsWeek> npsByWeek(Instant from, Instant to) {
+  /** NPS per ISO week (Monday, UTC) of answers in [from, to) by these CSMs' customers. */
+  public List<NpsWeek> npsByWeek(List<String> csmIds, Instant from, Instant to) {
     return jdbc.sql(
             """
             select date_trunc('week', responded_at at time zone 'UTC') as week,
               count(*) as responses,
               count(*) filter (where score >= 9) as promoters,
               count(*) filter (where score <= 6) as detractors
-            from nps_responses where responded_at >= :from and responded_at < :to
+            from nps_responses
+            where responded_at >= :from and responded_at < :to
+              and (cast(:scoped as boolean) is false or customer_id in
+                (select id from customers where csm_id = any(cast(:csms as text[]))))
             group by 1 order by 1
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
+        .param("scoped", csmIds != null)
+        .param("csms", csmIds == null ? new String[0] : csmIds.toArray(String[]::new))
         .query(
             (rs, i) -> {
               long responses = rs.getLong("responses");

@@ -11,7 +11,9 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Reports for a CS lead, computed in SQL over the run projection and the NPS answers, for runs
- * started (answers given) in [from, to).
+ * started (answers given) in [from, to), over the runs of some CSMs ({@code csmIds}; null for every
+ * CSM's). A run counts for the CSM it was started for (the projection's {@code csm_id}: the
+ * customer's CSM at the start), an NPS answer for the customer's CSM.
  */
 @Repository
 public class Reports {
@@ -50,7 +52,7 @@ public class Reports {
     this.jdbc = jdbc;
   }
 
-  public List<PlaybookReport> playbooks(Instant from, Instant to) {
+  public List<PlaybookReport> playbooks(Instant from, Instant to, List<String> csmIds) {
     Map<String, long[]> counts = new LinkedHashMap<>();
     PLAYBOOKS.forEach(p -> counts.put(p, new long[5]));
     jdbc.sql(
@@ -65,10 +67,13 @@ public class Reports {
               count(*) filter (where outcome = 'UPGRADED') as upgraded
             from playbook_runs
             where started_at >= :from and started_at < :to
+              and (cast(:scoped as boolean) is false or csm_id = any(cast(:csms as text[])))
             group by playbook
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
+        .param("scoped", csmIds != null)
+        .param("csms", csms(csmIds))
         .query(
             rs -> {
               counts.put(
@@ -87,10 +92,13 @@ public class Reports {
             """
             select playbook, outcome, count(*) as runs from playbook_runs
             where started_at >= :from and started_at < :to and outcome is not null
+              and (cast(:scoped as boolean) is false or csm_id = any(cast(:csms as text[])))
             group by playbook, outcome order by playbook, outcome
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
+        .param("scoped", csmIds != null)
+        .param("csms", csms(csmIds))
         .query(
             rs -> {
               outcomes
@@ -114,7 +122,7 @@ public class Reports {
         .toList();
   }
 
-  public NpsReport nps(Instant from, Instant to) {
+  public NpsReport nps(Instant from, Instant to, List<String> csmIds) {
     return jdbc.sql(
             """
             select count(*) as responses,
@@ -123,10 +131,15 @@ public class Reports {
               count(*) filter (where score <= 6) as detractors,
               round(100.0 * (count(*) filter (where score >= 9) - count(*) filter (where score <= 6))
                 / nullif(count(*), 0))::integer as nps
-            from nps_responses where responded_at >= :from and responded_at < :to
+            from nps_responses
+            where responded_at >= :from and responded_at < :to
+              and (cast(:scoped as boolean) is false or customer_id in
+                (select id from customers where csm_id = any(cast(:csms as text[]))))
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
+        .param("scoped", csmIds != null)
+        .param("csms", csms(csmIds))
         .query(
             (rs, i) ->
                 new NpsReport(
@@ -138,7 +151,7 @@ public class Reports {
         .single();
   }
 
-  public OnboardingReport onboarding(Instant from, Instant to) {
+  public OnboardingReport onboarding(Instant from, Instant to, List<String> csmIds) {
     return jdbc.sql(
             """
             select count(*) as started,
@@ -152,9 +165,12 @@ public class Reports {
               count(*) filter (where first_value_at - started_at <= interval '24 hours') as fast
             from playbook_runs
             where playbook = 'onboarding' and started_at >= :from and started_at < :to
+              and (cast(:scoped as boolean) is false or csm_id = any(cast(:csms as text[])))
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
+        .param("scoped", csmIds != null)
+        .param("csms", csms(csmIds))
         .query(
             (rs, i) -> {
               Double median = rs.getObject("median_seconds", Double.class);
@@ -169,6 +185,10 @@ public class Reports {
                   rate(rs.getLong("fast"), reached));
             })
         .single();
+  }
+
+  private static String[] csms(List<String> csmIds) {
+    return csmIds == null ? new String[0] : csmIds.toArray(String[]::new);
   }
 
   private static Double rate(long part, long whole) {

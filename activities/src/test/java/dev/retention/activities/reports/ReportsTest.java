@@ -2,15 +2,20 @@ package dev.retention.activities.reports;
 
 import static dev.retention.activities.testing.Fixtures.ACME;
 import static dev.retention.activities.testing.Fixtures.GLOBEX;
+import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.activities.customers.Csm;
+import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +34,25 @@ class ReportsTest {
   static final Instant IN = Instant.parse("2026-11-10T09:00:00Z");
   static final Instant BEFORE = Instant.parse("2026-10-31T23:59:59Z");
 
+  /** No CSM filter: every CSM's runs and answers. */
+  static final List<String> EVERY_CSM = null;
+
+  /** Sam, on another team, with one customer of his own. */
+  static final Csm SAM =
+      new Csm("csm-sam", "Sam Okafor", "sam@retention.test", "other.manager@retention.test");
+
+  static final Customer INITECH =
+      new Customer(
+          "c-99",
+          "Initech",
+          "it@initech.test",
+          SAM.id(),
+          "Growth",
+          new BigDecimal("250.00"),
+          500,
+          "Europe/Amsterdam",
+          "en");
+
   JdbcClient jdbc;
   Reports reports;
   NpsResponses nps;
@@ -37,7 +61,10 @@ class ReportsTest {
   @BeforeEach
   void setUp(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
-    Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
+    CustomerDirectory directory = new CustomerDirectory(jdbc);
+    Fixtures.petraWithCustomers(directory);
+    directory.upsertCsm(SAM);
+    directory.upsertCustomer(INITECH);
     reports = new Reports(jdbc);
     nps = new NpsResponses(jdbc);
   }
@@ -48,17 +75,28 @@ class ReportsTest {
 
   private void run(
       String playbook, String status, String outcome, Instant startedAt, Duration firstValue) {
+    run(PETRA.id(), playbook, status, outcome, startedAt, firstValue);
+  }
+
+  private void run(
+      String csmId,
+      String playbook,
+      String status,
+      String outcome,
+      Instant startedAt,
+      Duration firstValue) {
     runs++;
     jdbc.sql(
             """
             insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
               outcome, started_at, first_value_at)
-            values (:r, :w, :p, :c, 'csm-petra', :s, :o, :at, :fv)
+            values (:r, :w, :p, :c, :csm, :s, :o, :at, :fv)
             """)
         .param("r", "run-" + runs)
         .param("w", playbook + "-" + runs)
         .param("p", playbook)
-        .param("c", runs % 2 == 0 ? ACME.id() : GLOBEX.id())
+        .param("c", csmId.equals(SAM.id()) ? INITECH.id() : runs % 2 == 0 ? ACME.id() : GLOBEX.id())
+        .param("csm", csmId)
         .param("s", status)
         .param("o", outcome)
         .param("at", Timestamp.from(startedAt))
@@ -83,7 +121,7 @@ class ReportsTest {
     run("expansion", "COMPLETED", "DECLINED", TO);
 
     var byPlaybook =
-        reports.playbooks(FROM, TO).stream()
+        reports.playbooks(FROM, TO, EVERY_CSM).stream()
             .collect(java.util.stream.Collectors.toMap(Reports.PlaybookReport::playbook, r -> r));
 
     var atRisk = byPlaybook.get("at-risk");
@@ -120,7 +158,7 @@ class ReportsTest {
     nps.record(ACME.id(), 0, "outside", null, BEFORE);
     nps.record(ACME.id(), 0, "at to: excluded", null, TO);
 
-    Reports.NpsReport report = reports.nps(FROM, TO);
+    Reports.NpsReport report = reports.nps(FROM, TO, EVERY_CSM);
 
     assertThat(report.responses()).isEqualTo(7);
     assertThat(report.promoters()).isEqualTo(3);
@@ -132,9 +170,9 @@ class ReportsTest {
 
   @Test
   void nps_withoutAnswers_isNull_andAllDetractorsIsMinus100() {
-    assertThat(reports.nps(FROM, TO).nps()).isNull();
+    assertThat(reports.nps(FROM, TO, EVERY_CSM).nps()).isNull();
     nps.record(GLOBEX.id(), 2, null, null, IN);
-    assertThat(reports.nps(FROM, TO).nps()).isEqualTo(-100);
+    assertThat(reports.nps(FROM, TO, EVERY_CSM).nps()).isEqualTo(-100);
   }
 
   @Test
@@ -146,7 +184,7 @@ class ReportsTest {
     run("onboarding", "RUNNING", null, IN, Duration.ofHours(1));
     run("onboarding", "COMPLETED", "COMPLETED", BEFORE, Duration.ofMinutes(1));
 
-    Reports.OnboardingReport report = reports.onboarding(FROM, TO);
+    Reports.OnboardingReport report = reports.onboarding(FROM, TO, EVERY_CSM);
 
     assertThat(report.started()).isEqualTo(5);
     assertThat(report.completed()).isEqualTo(2);
@@ -160,9 +198,91 @@ class ReportsTest {
 
   @Test
   void onboarding_withoutRuns_hasNoRates() {
-    Reports.OnboardingReport report = reports.onboarding(FROM, TO);
+    Reports.OnboardingReport report = reports.onboarding(FROM, TO, EVERY_CSM);
     assertThat(report.started()).isZero();
     assertThat(report.completionRate()).isNull();
     assertThat(report.medianTimeToFirstValue()).isNull();
+  }
+
+  @Test
+  void playbooks_forSomeCsms_countOnlyTheirRuns() {
+    run("at-risk", "COMPLETED", "SAVED", IN);
+    run("at-risk", "COMPLETED", "CHURNED", IN);
+    run(SAM.id(), "at-risk", "COMPLETED", "CHURNED", IN, null);
+    run(SAM.id(), "at-risk", "RUNNING", null, IN, null);
+    run(SAM.id(), "expansion", "COMPLETED", "UPGRADED", IN, null);
+
+    var petras = byPlaybook(reports.playbooks(FROM, TO, List.of(PETRA.id())));
+    assertThat(petras.get("at-risk").started()).isEqualTo(2);
+    assertThat(petras.get("at-risk").running()).isZero();
+    assertThat(petras.get("at-risk").outcomes())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("SAVED", 1L, "CHURNED", 1L));
+    assertThat(petras.get("at-risk").saveRate()).isEqualTo(0.5);
+    assertThat(petras.get("expansion").started()).isZero();
+    assertThat(petras.get("expansion").upgradeRate()).isNull();
+
+    var sams = byPlaybook(reports.playbooks(FROM, TO, List.of(SAM.id())));
+    assertThat(sams.get("at-risk").started()).isEqualTo(2);
+    assertThat(sams.get("at-risk").running()).isEqualTo(1);
+    assertThat(sams.get("at-risk").saveRate()).isEqualTo(0.0);
+    assertThat(sams.get("expansion").upgradeRate()).isEqualTo(1.0);
+
+    var both = byPlaybook(reports.playbooks(FROM, TO, List.of(PETRA.id(), SAM.id())));
+    assertThat(both.get("at-risk").started()).isEqualTo(4);
+    assertThat(byPlaybook(reports.playbooks(FROM, TO, EVERY_CSM)).get("at-risk").started())
+        .isEqualTo(4);
+
+    // A team without CSMs sees nothing, not everything.
+    var nobody = byPlaybook(reports.playbooks(FROM, TO, List.of()));
+    assertThat(nobody.get("at-risk").started()).isZero();
+    assertThat(nobody.get("at-risk").outcomes()).isEmpty();
+    assertThat(nobody).hasSize(Reports.PLAYBOOKS.size());
+  }
+
+  @Test
+  void nps_forSomeCsms_countsTheAnswersOfTheirCustomers() {
+    nps.record(ACME.id(), 10, null, null, IN);
+    nps.record(GLOBEX.id(), 9, null, null, IN);
+    nps.record(INITECH.id(), 2, null, null, IN);
+
+    Reports.NpsReport petras = reports.nps(FROM, TO, List.of(PETRA.id()));
+    assertThat(petras.responses()).isEqualTo(2);
+    assertThat(petras.nps()).isEqualTo(100);
+
+    Reports.NpsReport sams = reports.nps(FROM, TO, List.of(SAM.id()));
+    assertThat(sams.responses()).isEqualTo(1);
+    assertThat(sams.detractors()).isEqualTo(1);
+    assertThat(sams.nps()).isEqualTo(-100);
+
+    assertThat(reports.nps(FROM, TO, EVERY_CSM).responses()).isEqualTo(3);
+    assertThat(reports.nps(FROM, TO, List.of()).responses()).isZero();
+    assertThat(reports.nps(FROM, TO, List.of()).nps()).isNull();
+  }
+
+  @Test
+  void onboarding_forSomeCsms_countsOnlyTheirRuns() {
+    run("onboarding", "COMPLETED", "COMPLETED", IN, Duration.ofHours(2));
+    run(SAM.id(), "onboarding", "COMPLETED", "INCOMPLETE", IN, Duration.ofHours(30));
+    run(SAM.id(), "onboarding", "COMPLETED", "COMPLETED", IN, Duration.ofHours(40));
+
+    Reports.OnboardingReport petras = reports.onboarding(FROM, TO, List.of(PETRA.id()));
+    assertThat(petras.started()).isEqualTo(1);
+    assertThat(petras.completionRate()).isEqualTo(1.0);
+    assertThat(petras.medianTimeToFirstValue()).isEqualTo(Duration.ofHours(2));
+
+    Reports.OnboardingReport sams = reports.onboarding(FROM, TO, List.of(SAM.id()));
+    assertThat(sams.started()).isEqualTo(2);
+    assertThat(sams.completionRate()).isEqualTo(0.5);
+    assertThat(sams.medianTimeToFirstValue()).isEqualTo(Duration.ofHours(35));
+    assertThat(sams.firstValueWithin24HoursRate()).isEqualTo(0.0);
+
+    assertThat(reports.onboarding(FROM, TO, EVERY_CSM).started()).isEqualTo(3);
+    assertThat(reports.onboarding(FROM, TO, List.of()).started()).isZero();
+  }
+
+  private static Map<String, Reports.PlaybookReport> byPlaybook(
+      List<Reports.PlaybookReport> reports) {
+    return reports.stream()
+        .collect(java.util.stream.Collectors.toMap(Reports.PlaybookReport::playbook, r -> r));
   }
 }

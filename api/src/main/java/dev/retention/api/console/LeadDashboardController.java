@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * The CS lead's dashboard: the reports of {@code /api/reports} for a date range (UTC days, both
  * ends included) as charts with their numbers beside them, and the team's escalations and breached
- * SLAs. The reports are the same aggregates across all teams that the API answers managers.
+ * SLAs. Everything covers what the API would answer the same person: a manager's team, or every
+ * team for an admin.
  */
 @Controller
 @Hidden
@@ -77,10 +78,10 @@ class LeadDashboardController {
     List<ConsoleReads.TeamTask> escalations;
     List<ConsoleReads.TeamTask> breached;
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      var playbooksF = pool.submit(() -> reports.playbooks(start, end));
-      var npsF = pool.submit(() -> reports.nps(start, end));
-      var onboardingF = pool.submit(() -> reports.onboarding(start, end));
-      var weeksF = pool.submit(() -> reads.npsByWeek(start, end));
+      var playbooksF = pool.submit(() -> reports.playbooks(start, end, team));
+      var npsF = pool.submit(() -> reports.nps(start, end, team));
+      var onboardingF = pool.submit(() -> reports.onboarding(start, end, team));
+      var weeksF = pool.submit(() -> reads.npsByWeek(team, start, end));
       var escalationsF = pool.submit(() -> reads.escalations(team, start, end, 50));
       var breachedF = pool.submit(() -> reads.breachedSlas(team, now, 50));
       playbooks = playbooksF.get();

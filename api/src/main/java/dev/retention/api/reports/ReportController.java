@@ -2,8 +2,12 @@ package dev.retention.api.reports;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.retention.activities.reports.Reports;
+import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Reports for a CS lead over runs started (NPS answers given) in [from, to). Without {@code to} the
- * window ends now; without {@code from} it is the 30 days before {@code to}.
+ * window ends now; without {@code from} it is the 30 days before {@code to}. Each report covers the
+ * runs the caller may see (a manager: their team's; keys and admins: everyone's), narrowed by an
+ * optional {@code csmId} filter, and says so in {@code scope}.
  */
 @RestController
 class ReportController {
@@ -27,43 +33,92 @@ class ReportController {
 
   static final Instant LATEST = Instant.parse("2101-01-01T00:00:00Z");
 
+  /** A csmId filter names at most this many CSMs (and is at most this long in all). */
+  static final int CSM_IDS_MAX_COUNT = 200;
+
+  static final int CSM_IDS_MAX = CSM_IDS_MAX_COUNT * (TextRules.ID_MAX + 1);
+
+  static final String CSM_ID_DOC =
+      "Only these CSMs' runs: comma-separated (csmId=a,b) or repeated (csmId=a&csmId=b). A"
+          + " manager may name only CSMs on their team (403 otherwise). Without it: all the caller"
+          + " may see.";
+
   private final Reports reports;
+  private final Access access;
   private final Clock clock;
 
-  ReportController(Reports reports, Clock clock) {
+  ReportController(Reports reports, Access access, Clock clock) {
     this.reports = reports;
+    this.access = access;
     this.clock = clock;
   }
 
   record Window(Instant from, Instant to) {}
 
-  record PlaybooksAnswer(Instant from, Instant to, List<Reports.PlaybookReport> playbooks) {}
+  record PlaybooksAnswer(
+      Instant from, Instant to, Access.CsmScope scope, List<Reports.PlaybookReport> playbooks) {}
 
-  /** A report with the window it covers; the report's own fields sit beside from and to. */
-  record Answer<R>(Instant from, Instant to, @JsonUnwrapped R report) {}
+  /**
+   * A report with the window and the CSMs it covers; the report's own fields sit beside from, to
+   * and scope.
+   */
+  record Answer<R>(Instant from, Instant to, Access.CsmScope scope, @JsonUnwrapped R report) {}
 
   @GetMapping("/api/reports/playbooks")
   PlaybooksAnswer playbooks(
       @RequestParam(required = false) @SingleLine String from,
-      @RequestParam(required = false) @SingleLine String to) {
+      @RequestParam(required = false) @SingleLine String to,
+      @RequestParam(required = false)
+          @Parameter(description = CSM_ID_DOC)
+          @SingleLine(max = CSM_IDS_MAX)
+          String csmId) {
     Window w = window(from, to);
-    return new PlaybooksAnswer(w.from(), w.to(), reports.playbooks(w.from(), w.to()));
+    Access.CsmScope scope = scope(csmId);
+    return new PlaybooksAnswer(
+        w.from(), w.to(), scope, reports.playbooks(w.from(), w.to(), scope.csmIds()));
   }
 
   @GetMapping("/api/reports/nps")
   Answer<Reports.NpsReport> nps(
       @RequestParam(required = false) @SingleLine String from,
-      @RequestParam(required = false) @SingleLine String to) {
+      @RequestParam(required = false) @SingleLine String to,
+      @RequestParam(required = false)
+          @Parameter(description = CSM_ID_DOC)
+          @SingleLine(max = CSM_IDS_MAX)
+          String csmId) {
     Window w = window(from, to);
-    return new Answer<>(w.from(), w.to(), reports.nps(w.from(), w.to()));
+    Access.CsmScope scope = scope(csmId);
+    return new Answer<>(w.from(), w.to(), scope, reports.nps(w.from(), w.to(), scope.csmIds()));
   }
 
   @GetMapping("/api/reports/onboarding")
   Answer<Reports.OnboardingReport> onboarding(
       @RequestParam(required = false) @SingleLine String from,
-      @RequestParam(required = false) @SingleLine String to) {
+      @RequestParam(required = false) @SingleLine String to,
+      @RequestParam(required = false)
+          @Parameter(description = CSM_ID_DOC)
+          @SingleLine(max = CSM_IDS_MAX)
+          String csmId) {
     Window w = window(from, to);
-    return new Answer<>(w.from(), w.to(), reports.onboarding(w.from(), w.to()));
+    Access.CsmScope scope = scope(csmId);
+    return new Answer<>(
+        w.from(), w.to(), scope, reports.onboarding(w.from(), w.to(), scope.csmIds()));
+  }
+
+  /**
+   * The CSMs the report covers. {@code csmId} arrives as one string: Spring joins a repeated
+   * parameter with commas, and ids hold no comma, so both forms split the same way.
+   */
+  private Access.CsmScope scope(String csmId) {
+    if (csmId == null) {
+      return access.csmScope("csmId", null);
+    }
+    List<String> requested = List.of(csmId.split(",", -1));
+    if (requested.size() > CSM_IDS_MAX_COUNT) {
+      throw ApiProblem.invalid("csmId", "csmId may name at most " + CSM_IDS_MAX_COUNT + " CSMs");
+    }
+    requested.forEach(id -> Ids.check("csmId", id));
+    return access.csmScope("csmId", requested);
   }
 
   private Window window(String from, String to) {

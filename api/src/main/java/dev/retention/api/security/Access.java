@@ -1,5 +1,6 @@
 package dev.retention.api.security;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
@@ -62,6 +63,61 @@ public class Access {
   /** The CSMs whose customers the caller sees: empty for everyone's (keys, admins). */
   public Optional<List<String>> visibleCsmIds() {
     return visibleCsmIds(Callers.require());
+  }
+
+  /**
+   * Which CSMs' runs a report covers, and why: everyone's ({@code ALL}) for keys and admins, the
+   * manager's team ({@code TEAM}), a CSM's own ({@code OWN}), or those a {@code csmId} filter names
+   * ({@code SELECTED}). {@code csmIds} is null for {@code ALL}, else sorted.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CsmScope(Covers covers, List<String> csmIds) {
+
+    public enum Covers {
+      ALL,
+      TEAM,
+      OWN,
+      SELECTED
+    }
+  }
+
+  /**
+   * The scope of a report for the caller. A filter ({@code requested}, null for none) may name only
+   * CSMs the caller sees: anyone else (an unknown id too, so ids cannot be probed) is refused with
+   * 403 naming {@code field}.
+   */
+  public CsmScope csmScope(String field, List<String> requested) {
+    Caller caller = Callers.require();
+    Optional<List<String>> visible = visibleCsmIds(caller);
+    if (requested != null) {
+      List<String> outside =
+          visible.isEmpty()
+              ? List.of()
+              : requested.stream().filter(id -> !visible.get().contains(id)).distinct().toList();
+      if (!outside.isEmpty()) {
+        throw new ApiProblem(
+            HttpStatus.FORBIDDEN,
+            "Forbidden",
+            field
+                + " names "
+                + String.join(", ", outside)
+                + ", not "
+                + (caller.role() == Role.MANAGER
+                    ? "on your team (the CSMs whose managerEmail is yours)"
+                    : "yourself")
+                + "; leave it out for all you may see",
+            field,
+            null);
+      }
+      return new CsmScope(
+          CsmScope.Covers.SELECTED, requested.stream().distinct().sorted().toList());
+    }
+    if (visible.isEmpty()) {
+      return new CsmScope(CsmScope.Covers.ALL, null);
+    }
+    return new CsmScope(
+        caller.role() == Role.MANAGER ? CsmScope.Covers.TEAM : CsmScope.Covers.OWN,
+        visible.get().stream().sorted().toList());
   }
 
   private Optional<List<String>> visibleCsmIds(Caller caller) {
