@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * The CS lead's dashboard: the reports of {@code /api/reports} for a date range (UTC days, both
  * ends included) as charts with their numbers beside them, and the team's escalations and breached
  * SLAs. Everything covers what the API would answer the same person: a manager's team, or every
- * team for an admin.
+ * team for an admin; the page says which.
  */
 @Controller
 @Hidden
@@ -69,7 +69,8 @@ class LeadDashboardController {
     Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Function<String, String> msg = msg();
-    List<String> team = access.visibleCsmIds().orElse(null);
+    Access.CsmScope scope = access.csmScope("csmId", null);
+    List<String> team = scope.csmIds();
     // Six independent queries: read at once, so the page takes about as long as the slowest.
     List<Reports.PlaybookReport> playbooks;
     Reports.NpsReport nps;
@@ -96,6 +97,12 @@ class LeadDashboardController {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
+    model.addAttribute("scope", scope);
+    model.addAttribute(
+        "scopeCsms",
+        team == null
+            ? List.of()
+            : reads.csms(team).stream().map(ConsoleReads.CsmLine::name).toList());
     model.addAttribute("from", first);
     model.addAttribute("to", last);
     model.addAttribute("windowFrom", start);

@@ -295,6 +295,10 @@ class ConsoleBrowserTest {
       browser.login(manager, password);
       browser.go("/console/lead");
       assertThat(browser.text("#escalations")).contains(team.customerName());
+      // The page says whose figures these are: the team's, named.
+      assertThat(browser.find("#scope").getAttribute("data-covers")).isEqualTo("TEAM");
+      assertThat(browser.find("#scope").getAttribute("data-csm-ids")).isEqualTo(team.csmId());
+      assertThat(browser.text("#scope")).contains("Petra " + team.suffix());
       browser.screenshot("lead-dashboard");
       // The page shows what the API answers the same manager: the team's figures. Runs move on
       // meanwhile: compare page and API read at one moment.

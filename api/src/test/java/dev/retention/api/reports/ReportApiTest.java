@@ -239,6 +239,29 @@ class ReportApiTest {
     assertThat(lead.get("/api/reports/playbooks").body().path("playbooks")).isEqualTo(before);
   }
 
+  @Test
+  void theLeadDashboard_coversWhatTheReportsCoverForTheSamePerson() {
+    String team = lead.get("/console/lead").body().asText();
+    assertThat(team).contains("data-covers=\"TEAM\"");
+    assertThat(team).contains("data-csm-ids=\"" + csmA + "," + csmB + "\"");
+    assertThat(team).contains("Your team").contains("CSM " + csmA).contains("CSM " + csmB);
+    assertThat(team).doesNotContain("CSM " + csmX);
+    assertThat(team).contains("data-responses=\"2\"");
+
+    HttpApi adminPerson =
+        person("admin-page-" + suffix, "ADMIN", null, "admin-page-" + suffix + "@example.com");
+    String all = adminPerson.get("/console/lead").body().asText();
+    assertThat(all).contains("data-covers=\"ALL\"").contains("All teams");
+
+    String lone =
+        person("lone-page-" + suffix, "MANAGER", null, "lone-page-" + suffix + "@example.com")
+            .get("/console/lead?lang=en")
+            .body()
+            .asText();
+    assertThat(lone).contains("data-covers=\"TEAM\"").contains("nothing of your team to show");
+    assertThat(lone).contains("data-responses=\"0\"");
+  }
+
   // ---- fixture ---------------------------------------------------------------------------------
 
   private void assertTeamScope(JsonNode answer) {
