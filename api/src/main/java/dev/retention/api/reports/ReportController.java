@@ -8,6 +8,7 @@ import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,13 +57,20 @@ class ReportController {
   record Window(Instant from, Instant to) {}
 
   record PlaybooksAnswer(
-      Instant from, Instant to, Access.CsmScope scope, List<Reports.PlaybookReport> playbooks) {}
+      Instant from,
+      Instant to,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Access.CsmScope scope,
+      List<Reports.PlaybookReport> playbooks) {}
 
   /**
    * A report with the window and the CSMs it covers; the report's own fields sit beside from, to
    * and scope.
    */
-  record Answer<R>(Instant from, Instant to, Access.CsmScope scope, @JsonUnwrapped R report) {}
+  record Answer<R>(
+      Instant from,
+      Instant to,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Access.CsmScope scope,
+      @JsonUnwrapped R report) {}
 
   @GetMapping("/api/reports/playbooks")
   PlaybooksAnswer playbooks(

@@ -5,6 +5,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.common.Playbook;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,8 @@ public class Access {
    * ({@code SELECTED}). {@code csmIds} is null for {@code ALL}, else sorted.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record CsmScope(Covers covers, List<String> csmIds) {
+  public record CsmScope(
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Covers covers, List<String> csmIds) {
 
     public enum Covers {
       ALL,
