@@ -303,8 +303,8 @@ public class ConsoleReads {
               count(*) filter (where score <= 6) as detractors
             from nps_responses
             where responded_at >= :from and responded_at < :to
-              and (cast(:scoped as boolean) is false or customer_id in (select id from customers
-                where csm_id in (select unnest(cast(:csms as text[])))))
+              and (cast(:scoped as boolean) is false or customer_id in
+                (select id from customers where csm_id = any(cast(:csms as text[]))))
             group by 1 order by 1
             """)
         .param("from", Timestamp.from(from))

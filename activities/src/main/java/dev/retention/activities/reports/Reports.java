@@ -47,12 +47,14 @@ public class Reports {
       Double firstValueWithin24HoursRate) {}
 
   /**
-   * Only the runs of {@code :csms} when {@code :scoped}. The ids are a set joined by hash: an
-   * {@code = any(:csms)} over a bound array is a linear search for every run, which doubled the
-   * playbooks report for a team of 20 CSMs.
+   * Only the runs of {@code :csms}, or every run: two statements rather than one with a {@code
+   * :scoped} switch, so the scoped one can read a team's runs by the (csm_id, started_at) index (10
+   * of 200 CSMs over 500 000 runs: 10 ms). The ids are a set, not {@code = any(:csms)}: over a
+   * bound array that is a linear search per run (85 ms for 200 CSMs over 50 000 runs, against 15).
    */
-  private static final String RUN_SCOPE =
-      "(cast(:scoped as boolean) is false or csm_id in (select unnest(cast(:csms as text[]))))";
+  private static String runScope(List<String> csmIds) {
+    return csmIds == null ? "true" : "csm_id in (select unnest(cast(:csms as text[])))";
+  }
 
   private final JdbcClient jdbc;
 
@@ -79,10 +81,9 @@ public class Reports {
             where started_at >= :from and started_at < :to and %s
             group by playbook, outcome order by playbook, outcome
             """
-                .formatted(RUN_SCOPE))
+                .formatted(runScope(csmIds)))
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
-        .param("scoped", csmIds != null)
         .param("csms", csms(csmIds))
         .query(
             rs -> {
@@ -135,8 +136,10 @@ public class Reports {
                 / nullif(count(*), 0))::integer as nps
             from nps_responses
             where responded_at >= :from and responded_at < :to
-              and (cast(:scoped as boolean) is false or customer_id in (select id from customers
-                where csm_id in (select unnest(cast(:csms as text[])))))
+              -- The customers of these CSMs as a hashed set, read once: as a semi join, a generic
+              -- plan guessing a small window made it a nested loop over every answer, 10x slower.
+              and (cast(:scoped as boolean) is false or customer_id in
+                (select id from customers where csm_id = any(cast(:csms as text[]))))
             """)
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
@@ -168,10 +171,9 @@ public class Reports {
             from playbook_runs
             where playbook = 'onboarding' and started_at >= :from and started_at < :to and %s
             """
-                .formatted(RUN_SCOPE))
+                .formatted(runScope(csmIds)))
         .param("from", Timestamp.from(from))
         .param("to", Timestamp.from(to))
-        .param("scoped", csmIds != null)
         .param("csms", csms(csmIds))
         .query(
             (rs, i) -> {
