@@ -1,6 +1,7 @@
 package dev.retention.api.problems;
 
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -15,6 +16,7 @@ public class ApiProblem extends RuntimeException {
   private final String title;
   private final String field;
   private final transient Map<String, Object> properties;
+  private final transient Map<String, String> headers;
 
   public ApiProblem(
       HttpStatus status,
@@ -22,11 +24,22 @@ public class ApiProblem extends RuntimeException {
       String detail,
       String field,
       Map<String, Object> properties) {
+    this(status, title, detail, field, properties, Map.of());
+  }
+
+  private ApiProblem(
+      HttpStatus status,
+      String title,
+      String detail,
+      String field,
+      Map<String, Object> properties,
+      Map<String, String> headers) {
     super(detail);
     this.status = status;
     this.title = title;
     this.field = field;
     this.properties = properties == null ? Map.of() : properties;
+    this.headers = headers;
   }
 
   public static ApiProblem invalid(String field, String detail) {
@@ -39,6 +52,17 @@ public class ApiProblem extends RuntimeException {
 
   public static ApiProblem conflict(String title, String detail, Map<String, Object> properties) {
     return new ApiProblem(HttpStatus.CONFLICT, title, detail, null, properties);
+  }
+
+  /** 429 with a {@code Retry-After} header: when the caller may try again. */
+  public static ApiProblem tooManyRequests(String title, String detail, long retryAfterSeconds) {
+    return new ApiProblem(
+        HttpStatus.TOO_MANY_REQUESTS,
+        title,
+        detail,
+        null,
+        null,
+        Map.of(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds)));
   }
 
   public HttpStatus status() {
@@ -55,5 +79,10 @@ public class ApiProblem extends RuntimeException {
 
   public Map<String, Object> properties() {
     return properties;
+  }
+
+  /** Response headers the answer carries (Retry-After). */
+  public Map<String, String> headers() {
+    return headers;
   }
 }

@@ -50,7 +50,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<Object> apiProblem(ApiProblem e) {
     ProblemDetail body = problem(e.status(), e.title(), e.getMessage(), e.field());
     e.properties().forEach(body::setProperty);
-    return respond(body);
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.status(body.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    e.headers().forEach((name, value) -> answer.header(name, value));
+    return answer.body(body);
   }
 
   @Override
