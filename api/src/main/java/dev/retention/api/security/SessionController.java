@@ -3,6 +3,9 @@ package dev.retention.api.security;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Login sessions for people: {@code POST /api/session} with a username and password answers who you
  * are and sets the session cookie; {@code GET} says who the caller is (keys too); {@code DELETE}
  * logs out. Writes with a session also need the CSRF token (cookie {@code XSRF-TOKEN}, header
- * {@code X-XSRF-TOKEN}).
+ * {@code X-XSRF-TOKEN}). Too many failed logins are refused with 429 ({@link LoginThrottle}).
  */
 @RestController
 class SessionController {
@@ -37,14 +40,19 @@ class SessionController {
   private final AuthenticationManager passwords;
   private final People people;
   private final SecurityContextRepository sessions;
+  private final LoginThrottle throttle;
   private final SecurityContextHolderStrategy contexts =
       SecurityContextHolder.getContextHolderStrategy();
 
   SessionController(
-      AuthenticationManager passwords, People people, SecurityContextRepository sessions) {
+      AuthenticationManager passwords,
+      People people,
+      SecurityContextRepository sessions,
+      LoginThrottle throttle) {
     this.passwords = passwords;
     this.people = people;
     this.sessions = sessions;
+    this.throttle = throttle;
   }
 
   record Login(
@@ -74,13 +82,36 @@ class SessionController {
   }
 
   @PostMapping("/api/session")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Logged in: who you are; the session cookie is set",
+      useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "429",
+      description =
+          "Too many failed logins for this username or from this address: refused without"
+              + " checking the password, until Retry-After",
+      headers =
+          @Header(
+              name = "Retry-After",
+              description = "seconds until the next attempt may be made",
+              schema = @Schema(type = "integer")),
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "#/components/schemas/Problem")))
   Me login(
       @Valid @RequestBody Login body, HttpServletRequest request, HttpServletResponse response) {
     AuditTrail.attemptedActor(body.username());
+    LoginThrottle.Attempt attempt = throttle.attempt(body.username(), request.getRemoteAddr());
+    if (attempt.refused()) {
+      throw attempt.refusal();
+    }
     try {
       passwords.authenticate(
           UsernamePasswordAuthenticationToken.unauthenticated(body.username(), body.password()));
     } catch (AuthenticationException e) {
+      // The same answer for an unknown username, a wrong password and a disabled login.
       throw new ApiProblem(
           HttpStatus.UNAUTHORIZED,
           "Login failed",
@@ -88,6 +119,7 @@ class SessionController {
           null,
           null);
     }
+    attempt.succeeded();
     Caller caller =
         people
             .find(body.username())
