@@ -15,7 +15,9 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * Writes one audit entry per write request (POST, PUT, PATCH, DELETE) once it has been answered,
  * refused ones included: who (key or person), what (method and route), which customer and run, and
- * the result. Provider webhooks and unsubscribe links are recorded in their own tables.
+ * the result. Provider webhooks and unsubscribe links are recorded in their own tables. The
+ * console's login form is audited like {@code POST /api/session}, so password guesses show up
+ * whichever way they come.
  */
 class AuditFilter extends OncePerRequestFilter {
 
@@ -32,7 +34,9 @@ class AuditFilter extends OncePerRequestFilter {
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
     return !WRITES.contains(request.getMethod())
-        || !(path.startsWith("/api/") || path.startsWith("/codec/"))
+        || !(path.startsWith("/api/")
+            || path.startsWith("/codec/")
+            || path.equals(ConsolePages.LOGIN))
         || path.startsWith("/api/webhooks/")
         || path.startsWith("/api/unsubscribe");
   }

@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.AuthenticationException;
@@ -21,8 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The console's login page: the same password check and session as {@code POST /api/session}, as an
- * HTML form, plus the single sign-on link when an identity provider is configured. Logout ends the
- * session.
+ * HTML form (throttled the same way, answering 429 with the login page), plus the single sign-on
+ * link when an identity provider is configured. Logout ends the session.
  */
 @Controller
 @Hidden
@@ -35,6 +37,7 @@ class ConsoleLoginController {
   private final People people;
   private final SecurityContextRepository sessions;
   private final ObjectProvider<ClientRegistrationRepository> sso;
+  private final LoginThrottle throttle;
   private final SecurityContextHolderStrategy contexts =
       SecurityContextHolder.getContextHolderStrategy();
 
@@ -42,11 +45,13 @@ class ConsoleLoginController {
       AuthenticationManager passwords,
       People people,
       SecurityContextRepository sessions,
-      ObjectProvider<ClientRegistrationRepository> sso) {
+      ObjectProvider<ClientRegistrationRepository> sso,
+      LoginThrottle throttle) {
     this.passwords = passwords;
     this.people = people;
     this.sessions = sessions;
     this.sso = sso;
+    this.throttle = throttle;
   }
 
   @GetMapping("/")
@@ -74,8 +79,19 @@ class ConsoleLoginController {
             && name.length() <= USERNAME_MAX
             && !password.isEmpty()
             && password.length() <= PASSWORD_MAX;
+    // An empty or oversized form is no guess at a password: refused below, and not counted.
+    LoginThrottle.Attempt attempt =
+        wellFormed ? throttle.attempt(name, request.getRemoteAddr()) : null;
+    if (attempt != null && attempt.refused()) {
+      response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+      response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(attempt.retryAfterSeconds()));
+      model.addAttribute("sso", sso.getIfAvailable() != null);
+      model.addAttribute("tooMany", (attempt.retryAfterSeconds() + 59) / 60);
+      model.addAttribute("username", name);
+      return "console/login";
+    }
     try {
-      if (!wellFormed) {
+      if (attempt == null) {
         throw new org.springframework.security.authentication.BadCredentialsException("empty");
       }
       passwords.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(name, password));
@@ -86,6 +102,7 @@ class ConsoleLoginController {
       model.addAttribute("username", name.length() > USERNAME_MAX ? "" : name);
       return "console/login";
     }
+    attempt.succeeded();
     Caller caller =
         people
             .find(name)

@@ -12,9 +12,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
@@ -129,6 +131,30 @@ class LoginThrottleApiTest {
   }
 
   @Test
+  void theConsoleForm_isThrottledToo() {
+    String username = "console-" + suffix;
+    String password = admin.createLogin(username, "MANAGER", null, username + "@example.com");
+    Client browser = new Client("127.0.50.6");
+    for (int i = 0; i < 5; i++) {
+      assertThat(browser.form(username, "wrong").statusCode()).isEqualTo(401);
+    }
+
+    HttpResponse<String> refused = browser.form(username, password);
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(refused.headers().firstValue("Location")).isEmpty();
+    assertThat(refused.body()).contains("Too many failed logins");
+    assertThat(browser.get("/api/session").statusCode()).isEqualTo(401);
+    admin.await(
+        "/api/audit?actor=" + username + "&size=20",
+        Duration.ofSeconds(10),
+        r ->
+            r.body().path("items").size() == 6
+                && r.body().path("items").get(0).path("action").asText().equals("POST /login")
+                && r.body().path("items").get(0).path("status").asInt() == 429);
+  }
+
+  @Test
   void theOpenApiDocument_names429AndRetryAfter() {
     JsonNode refused =
         admin.get("/v3/api-docs").body().at("/paths/~1api~1session/post/responses/429");
@@ -166,6 +192,19 @@ class LoginThrottleApiTest {
       return send(
           request("/api/session")
               .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    HttpResponse<String> form(String username, String password) {
+      String body =
+          "username="
+              + URLEncoder.encode(username, StandardCharsets.UTF_8)
+              + "&password="
+              + URLEncoder.encode(password, StandardCharsets.UTF_8);
+      return send(
+          request("/login")
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Accept", "text/html")
               .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
