@@ -233,7 +233,7 @@ class DockerComposeFileTest {
 
     List<Integer> fromLines = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).stripLeading().toUpperCase().startsWith("FROM ")) {
+      if (lines.get(i).stripLeading().toUpperCase(java.util.Locale.ROOT).startsWith("FROM ")) {
         fromLines.add(i);
       }
     }
@@ -243,10 +243,12 @@ class DockerComposeFileTest {
     assertThat(finalStage)
         .anyMatch(
             line ->
-                line.stripLeading().toUpperCase().startsWith("COPY ")
+                line.stripLeading().toUpperCase(java.util.Locale.ROOT).startsWith("COPY ")
                     && line.contains("retention-playbooks.jar"));
     assertThat(finalStage)
-        .anyMatch(line -> line.stripLeading().toUpperCase().startsWith("ENTRYPOINT"));
+        .anyMatch(
+            line ->
+                line.stripLeading().toUpperCase(java.util.Locale.ROOT).startsWith("ENTRYPOINT"));
     assertThat(finalStage).anyMatch(line -> line.strip().equalsIgnoreCase("EXPOSE 8080"));
   }
 

@@ -24,6 +24,7 @@ import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,7 +120,8 @@ public final class RecordingActivities
   @Override
   public CrmTaskReceipt createTask(CrmTask task) {
     tasks.add(new Call<>(scheduledAt(), task));
-    return new CrmTaskReceipt(ids.incrementAndGet(), task.assignee().name().toLowerCase());
+    return new CrmTaskReceipt(
+        ids.incrementAndGet(), task.assignee().name().toLowerCase(Locale.ROOT));
   }
 
   @Override

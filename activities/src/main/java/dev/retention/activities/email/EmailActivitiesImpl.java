@@ -28,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -134,7 +135,7 @@ public class EmailActivitiesImpl implements EmailActivities {
         step,
         false,
         (customer, csm) -> tasks.assigneeEmail(customer.id(), alert.recipient()),
-        customer -> alert.recipient().name().toLowerCase());
+        customer -> alert.recipient().name().toLowerCase(Locale.ROOT));
   }
 
   @Override

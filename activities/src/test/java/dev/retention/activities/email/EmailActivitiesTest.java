@@ -3,6 +3,7 @@ package dev.retention.activities.email;
 import static dev.retention.activities.testing.Fixtures.ACME;
 import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.retention.activities.crm.CrmTasks;
@@ -354,7 +355,8 @@ class EmailActivitiesTest {
         email -> {
           throw new IllegalStateException("provider timed out");
         };
-    catchThrowableOfType(ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+    assertThatThrownBy(() -> emails.sendCustomerEmail(dayOne(ACME.id())))
+        .isInstanceOf(ActivityFailure.class);
     communications.suppress(ACME.email(), "unsubscribed");
     provider.failure = null;
 

@@ -9,7 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.retention.activities.testing.Fixtures.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -126,9 +126,10 @@ class EmailCrashWindowTest {
     CrashAfterAccept provider = new CrashAfterAccept(resend(), 1);
     EmailActivities emails = activities(provider);
 
-    ActivityFailure crash =
-        catchThrowableOfType(ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne()));
-    assertThat(crash).rootCause().hasMessageContaining("worker died");
+    assertThatThrownBy(() -> emails.sendCustomerEmail(dayOne()))
+        .isInstanceOf(ActivityFailure.class)
+        .rootCause()
+        .hasMessageContaining("worker died");
     assertThat(row().get("status")).isEqualTo(Communications.PENDING);
     assertThat(resendFake.delivered).hasSize(1);
 
@@ -153,7 +154,8 @@ class EmailCrashWindowTest {
     CrashAfterAccept provider = new CrashAfterAccept(sendGrid(), 1);
     EmailActivities emails = activities(provider);
 
-    catchThrowableOfType(ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne()));
+    assertThatThrownBy(() -> emails.sendCustomerEmail(dayOne()))
+        .isInstanceOf(ActivityFailure.class);
     assertThat(row().get("status")).isEqualTo(Communications.PENDING);
     EmailReceipt retry = emails.sendCustomerEmail(dayOne());
 
@@ -185,7 +187,8 @@ class EmailCrashWindowTest {
     CrashAfterAccept provider = new CrashAfterAccept(sendGrid(), 1);
     EmailActivities emails = activities(provider);
 
-    catchThrowableOfType(ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne()));
+    assertThatThrownBy(() -> emails.sendCustomerEmail(dayOne()))
+        .isInstanceOf(ActivityFailure.class);
     // SendGrid's "processed" event (key in custom_args) reaches the webhook before the retry.
     deliveryEvents.apply(event("ev-1", DeliveryEvents.Kind.ACCEPTED, "sg-1"));
     assertThat(row()).containsEntry("status", Communications.SENT);

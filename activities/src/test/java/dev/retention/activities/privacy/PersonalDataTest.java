@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,7 +105,7 @@ class PersonalDataTest {
         .doesNotContain("slow dashboards");
     // Never emailed again, under the old address, in any case.
     assertThat(communications.isSuppressed(GLOBEX.email())).isTrue();
-    assertThat(communications.isSuppressed(GLOBEX.email().toUpperCase())).isTrue();
+    assertThat(communications.isSuppressed(GLOBEX.email().toUpperCase(Locale.ROOT))).isTrue();
     assertThat(
             jdbc.sql("select reason from suppressions where email like 'sha256:%'")
                 .query(String.class)

@@ -53,7 +53,8 @@ final class BatchBody {
       throws IOException {
     List<Indexed<JsonNode>> nodes = new ArrayList<>();
     List<Rejected> rejected = new ArrayList<>();
-    boolean ndjson = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
+    boolean ndjson =
+        contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(NDJSON);
     if (ndjson) {
       readLines(in, json, nodes, rejected);
     } else {

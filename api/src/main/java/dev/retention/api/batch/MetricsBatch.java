@@ -130,7 +130,7 @@ class MetricsBatch {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Map.Entry<String, List<Integer>> customer : byCustomer.entrySet()) {
         permits.acquireUninterruptibly();
-        threads.submit(
+        threads.execute(
             () -> {
               try {
                 Customer c = customers.get(customer.getKey());

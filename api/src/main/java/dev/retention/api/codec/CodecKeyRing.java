@@ -88,11 +88,11 @@ public final class CodecKeyRing {
    */
   public static Map<String, String> parse(String pairs) {
     Map<String, String> keys = new LinkedHashMap<>();
-    for (String line : pairs.split("\\R")) {
+    for (String line : pairs.split("\\R", -1)) {
       if (line.strip().startsWith("#")) {
         continue;
       }
-      for (String pair : line.split(",")) {
+      for (String pair : line.split(",", -1)) {
         String entry = pair.strip();
         if (entry.isEmpty()) {
           continue;

@@ -1,5 +1,7 @@
 package dev.retention.api.console;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import dev.retention.activities.console.ConsoleReads.HealthPoint;
 import dev.retention.activities.console.ConsoleReads.NpsWeek;
 import dev.retention.activities.reports.Reports;
@@ -409,7 +411,8 @@ final class Charts {
   }
 
   /** Numbers in SVG need a dot, whatever the server's locale. */
-  private static String f(String format, Object... args) {
+  @FormatMethod
+  private static String f(@FormatString String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
   }
 

@@ -356,14 +356,13 @@ class ConsoleController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
-    RunView after = null;
     try {
       OutcomeType outcome = outcomeType(type);
       String author = access.outcomeAuthor(null);
       if (note != null && note.length() > 10_000) {
         throw ApiProblem.invalid("note", "the note is longer than 10000 characters");
       }
-      after = client.recordOutcome(id, new CsmOutcome(outcome, blankToNull(note), author));
+      client.recordOutcome(id, new CsmOutcome(outcome, blankToNull(note), author));
       notice =
           messages.getMessage(
               "outcome.recorded",

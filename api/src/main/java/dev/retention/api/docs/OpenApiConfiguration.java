@@ -2,6 +2,7 @@ package dev.retention.api.docs;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
@@ -129,12 +130,13 @@ class OpenApiConfiguration {
           .getPaths()
           .forEach(
               (path, item) ->
-                  item.readOperations()
+                  item.readOperationsMap()
                       .forEach(
-                          operation -> {
+                          (method, operation) -> {
                             boolean open =
                                 PUBLIC_PREFIXES.stream().anyMatch(path::startsWith)
-                                    || (path.equals("/api/session") && item.getPost() == operation);
+                                    || (path.equals("/api/session")
+                                        && method == PathItem.HttpMethod.POST);
                             if (!open) {
                               operation
                                   .addSecurityItem(new SecurityRequirement().addList(KEY))

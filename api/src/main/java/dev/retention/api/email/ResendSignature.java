@@ -59,7 +59,7 @@ class ResendSignature {
       return "svix-timestamp is more than 5 minutes from now: refusing a stale or replayed webhook";
     }
     byte[] expected = sign(id.trim() + "." + timestamp.trim() + ".", body);
-    for (String candidate : signatures.trim().split(" +")) {
+    for (String candidate : signatures.trim().split(" +", -1)) {
       int comma = candidate.indexOf(',');
       if (comma < 0 || !"v1".equals(candidate.substring(0, comma))) {
         continue;

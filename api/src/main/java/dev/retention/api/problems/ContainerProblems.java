@@ -81,7 +81,7 @@ class ContainerProblems {
                   : title + "; nothing was changed";
       try {
         response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
+        response.setCharacterEncoding(java.nio.charset.StandardCharsets.UTF_8);
         Writer writer = response.getReporter();
         if (writer != null) {
           writer.write(

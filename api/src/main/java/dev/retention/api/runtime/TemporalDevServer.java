@@ -3,6 +3,7 @@ package dev.retention.api.runtime;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,7 +173,7 @@ final class TemporalDevServer implements DisposableBean {
       candidates.add(localInstall.resolve("bin").resolve("temporal"));
       String path = System.getenv("PATH");
       if (path != null) {
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(java.io.File.pathSeparator, -1)) {
           if (!dir.isBlank()) {
             candidates.add(Path.of(dir, "temporal"));
           }
@@ -196,7 +197,7 @@ final class TemporalDevServer implements DisposableBean {
       Files.createDirectories(dir.toAbsolutePath().getParent());
       Path pip = dir.resolve("bin").resolve("pip");
       if (!Files.isExecutable(pip)) {
-        run(List.of(python.get(), "-m", "venv", dir.toString()), Duration.ofMinutes(2), dir);
+        run(List.of(python.get(), "-m", "venv", dir.toString()), Duration.ofMinutes(2));
       }
       run(
           List.of(
@@ -207,8 +208,7 @@ final class TemporalDevServer implements DisposableBean {
               "--timeout",
               "30",
               spec),
-          Duration.ofMinutes(5),
-          dir);
+          Duration.ofMinutes(5));
     } catch (IOException | IllegalStateException e) {
       log.warn("could not install the Temporal CLI into " + dir + ": " + e.getMessage());
       return Optional.empty();
@@ -224,7 +224,7 @@ final class TemporalDevServer implements DisposableBean {
             new ProcessBuilder(candidate, "-c", "import venv, sys; print(sys.version_info[0])")
                 .redirectErrorStream(true)
                 .start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals("3")) {
           return Optional.of(candidate);
         }
@@ -238,7 +238,7 @@ final class TemporalDevServer implements DisposableBean {
     return Optional.empty();
   }
 
-  private static void run(List<String> command, Duration timeout, Path dir) throws IOException {
+  private static void run(List<String> command, Duration timeout) throws IOException {
     Path out = Files.createTempFile("retention-temporal-install", ".log");
     try {
       Process p =

@@ -6,6 +6,7 @@ import dev.retention.api.codec.CodecKeyRing;
 import io.temporal.common.converter.DataConverter;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -179,7 +180,7 @@ final class BenchApp implements AutoCloseable {
         new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), what)
             .redirectErrorStream(true)
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException("jcmd " + what + " failed: " + out);
     }

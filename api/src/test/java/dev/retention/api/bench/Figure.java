@@ -1,5 +1,7 @@
 package dev.retention.api.bench;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +26,8 @@ record Figure(String what, String measured, String limit, Verdict verdict) {
     return new Figure(what, measured, limit, within ? Verdict.OK : Verdict.OVER);
   }
 
-  static String format(String pattern, Object... args) {
+  @FormatMethod
+  static String format(@FormatString String pattern, Object... args) {
     return String.format(Locale.ROOT, pattern, args);
   }
 

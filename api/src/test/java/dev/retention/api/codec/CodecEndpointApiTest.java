@@ -143,7 +143,11 @@ class CodecEndpointApiTest {
     assertThat(headers.firstValue("Access-Control-Allow-Origin")).contains(UI_ORIGIN);
     assertThat(headers.firstValue("Access-Control-Allow-Credentials")).contains("true");
     assertThat(headers.firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
-    assertThat(headers.firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
+    assertThat(
+            headers
+                .firstValue("Access-Control-Allow-Headers")
+                .orElse("")
+                .toLowerCase(java.util.Locale.ROOT))
         .contains("content-type")
         .contains("x-namespace")
         .contains("authorization");

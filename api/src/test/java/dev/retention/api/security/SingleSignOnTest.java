@@ -174,6 +174,7 @@ class SingleSignOnTest {
     }
   }
 
+  @SuppressWarnings("JavaUtilDate") // the JWT library takes Dates
   private static String idToken() {
     try {
       Date now = new Date();

@@ -122,7 +122,7 @@ public final class HttpApi {
     if (json == null) {
       return send(request.method(method, HttpRequest.BodyPublishers.noBody()));
     }
-    return send(body(request, json).method(method, publisher(json)));
+    return send(json(request).method(method, publisher(json)));
   }
 
   /** A GET answer with its response headers (paging headers, say). */
@@ -161,18 +161,18 @@ public final class HttpApi {
   }
 
   public Response post(String path, String json) {
-    return send(body(HttpRequest.newBuilder(uri(path)), json).POST(publisher(json)));
+    return send(json(HttpRequest.newBuilder(uri(path))).POST(publisher(json)));
   }
 
   /** A POST with extra request headers (e.g. the codec endpoint's {@code X-Namespace}). */
   public Response post(String path, String json, Map<String, String> headers) {
-    HttpRequest.Builder request = body(HttpRequest.newBuilder(uri(path)), json);
+    HttpRequest.Builder request = json(HttpRequest.newBuilder(uri(path)));
     headers.forEach(request::header);
     return send(request.POST(publisher(json)));
   }
 
   public Response put(String path, String json) {
-    return send(body(HttpRequest.newBuilder(uri(path)), json).PUT(publisher(json)));
+    return send(json(HttpRequest.newBuilder(uri(path))).PUT(publisher(json)));
   }
 
   /** Polls a GET until the predicate holds; fails after the timeout with the last body. */
@@ -222,7 +222,7 @@ public final class HttpApi {
     return HttpRequest.BodyPublishers.ofString(json);
   }
 
-  private static HttpRequest.Builder body(HttpRequest.Builder builder, String json) {
+  private static HttpRequest.Builder json(HttpRequest.Builder builder) {
     return builder.header("Content-Type", "application/json");
   }
 
@@ -272,8 +272,8 @@ public final class HttpApi {
       out.flush();
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int endOfHead = answer.indexOf("\r\n\r\n");
-      String[] lines = answer.substring(0, Math.max(0, endOfHead)).split("\r\n");
-      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      String[] lines = answer.substring(0, Math.max(0, endOfHead)).split("\r\n", -1);
+      int status = Integer.parseInt(lines[0].split(" ", -1)[1]);
       String contentType = "";
       boolean chunked = false;
       for (String line : lines) {
@@ -298,7 +298,7 @@ public final class HttpApi {
       if (lineEnd < 0) {
         return out.toString();
       }
-      int size = Integer.parseInt(body.substring(at, lineEnd).split(";")[0].trim(), 16);
+      int size = Integer.parseInt(body.substring(at, lineEnd).split(";", -1)[0].trim(), 16);
       if (size == 0) {
         return out.toString();
       }

@@ -19,6 +19,7 @@ import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -208,7 +209,10 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
 
   private void closeByCsm(RunOutcome runOutcome, CsmOutcome outcome) {
     if (outcome.note() != null && !outcome.note().isBlank()) {
-      later(() -> steps.addNote("outcome-" + runOutcome.name().toLowerCase(), outcome.note()));
+      later(
+          () ->
+              steps.addNote(
+                  "outcome-" + runOutcome.name().toLowerCase(Locale.ROOT), outcome.note()));
     }
     run.close(runOutcome, "recorded by " + (outcome.csmId() == null ? "the CSM" : outcome.csmId()));
   }

@@ -20,6 +20,7 @@ import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -172,7 +173,11 @@ public final class PlaybookSteps {
           step,
           now(),
           StepResult.SENT,
-          "alert to " + recipient.name().toLowerCase() + ": \"" + receipt.subject() + "\"");
+          "alert to "
+              + recipient.name().toLowerCase(Locale.ROOT)
+              + ": \""
+              + receipt.subject()
+              + "\"");
     } catch (ActivityFailure failure) {
       return record(step, now(), StepResult.FAILED, emailFailed(failure, step));
     }
@@ -211,7 +216,7 @@ public final class PlaybookSteps {
         step,
         now(),
         assignee == TaskAssignee.CSM ? StepResult.TASK_CREATED : StepResult.ESCALATED,
-        priority + " task for " + assignee.name().toLowerCase() + ": " + title);
+        priority + " task for " + assignee.name().toLowerCase(Locale.ROOT) + ": " + title);
   }
 
   /**

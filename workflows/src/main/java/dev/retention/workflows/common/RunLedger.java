@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -120,7 +121,7 @@ final class RunLedger {
       text.append("; ");
     }
     if (!"RUNNING".equals(status)) {
-      text.append(status.toLowerCase()).append(' ').append(state.outcome());
+      text.append(status.toLowerCase(Locale.ROOT)).append(' ').append(state.outcome());
     } else if (state.nextStep() != null) {
       text.append("next ").append(state.nextStep().step());
     } else {

@@ -2,6 +2,7 @@ package dev.retention.workflows.npsfollowup;
 
 import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.RunInput;
+import java.util.Locale;
 
 /** Starts an NPS follow-up: the customer's score (0..10) and their comment, if any. */
 public record NpsFollowUpInput(PlaybookContext context, int score, String comment)
@@ -10,7 +11,7 @@ public record NpsFollowUpInput(PlaybookContext context, int score, String commen
   /** The category, never the comment. */
   @Override
   public String trigger() {
-    return "NPS answer, " + category().name().toLowerCase();
+    return "NPS answer, " + category().name().toLowerCase(Locale.ROOT);
   }
 
   public NpsCategory category() {

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -100,7 +101,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
     steps.sendCustomerEmail(
         "day-6-conversion-email",
         day(6),
-        "onboarding/conversion-" + engagement.name().toLowerCase(),
+        "onboarding/conversion-" + engagement.name().toLowerCase(Locale.ROOT),
         Map.of());
     if (!step(day(13), "day-13-trial-ending")) {
       return;
@@ -162,7 +163,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
       while (!celebrations.isEmpty() && !run.isClosed()) {
         Milestone milestone = celebrations.removeFirst();
         steps.sendCustomerEmail(
-            "milestone-" + milestone.name().toLowerCase().replace('_', '-'),
+            "milestone-" + milestone.name().toLowerCase(Locale.ROOT).replace('_', '-'),
             reached.get(milestone),
             "onboarding/milestone",
             Map.of("milestone", milestone.name()));

@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -218,7 +219,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
     PlaybookState day6 = awaitState(run, hasStep("day-6-conversion-email"));
     Instant start = day6.startedAt();
-    assertThat(day6.facts()).containsEntry("engagement", engagement.toUpperCase());
+    assertThat(day6.facts()).containsEntry("engagement", engagement.toUpperCase(Locale.ROOT));
     Call<CustomerEmail> conversion =
         activities.emails().stream()
             .filter(e -> e.request().step().equals("day-6-conversion-email"))

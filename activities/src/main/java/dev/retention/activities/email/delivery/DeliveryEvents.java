@@ -3,6 +3,7 @@ package dev.retention.activities.email.delivery;
 import dev.retention.activities.email.Communications;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -24,18 +25,22 @@ public class DeliveryEvents {
 
   /** What happened, in the order a delivery status may advance (never backwards). */
   public enum Kind {
-    ACCEPTED(null, null),
-    DELIVERED("delivered", null),
-    OPENED("opened", null),
-    CLICKED("clicked", null),
-    BOUNCED("bounced (hard bounce)", Communications.BOUNCED),
-    COMPLAINED("marked as spam", Communications.COMPLAINED),
-    UNSUBSCRIBED("unsubscribed at the provider", Communications.UNSUBSCRIBED);
+    ACCEPTED(0, null, null),
+    DELIVERED(1, "delivered", null),
+    OPENED(2, "opened", null),
+    CLICKED(3, "clicked", null),
+    BOUNCED(4, "bounced (hard bounce)", Communications.BOUNCED),
+    COMPLAINED(5, "marked as spam", Communications.COMPLAINED),
+    UNSUBSCRIBED(6, "unsubscribed at the provider", Communications.UNSUBSCRIBED);
+
+    /** How far an email has come: a later event never overwrites a further one (see the SQL). */
+    private final int rank;
 
     private final String summary;
     private final String suppression;
 
-    Kind(String summary, String suppression) {
+    Kind(int rank, String summary, String suppression) {
+      this.rank = rank;
       this.summary = summary;
       this.suppression = suppression;
     }
@@ -158,7 +163,7 @@ public class DeliveryEvents {
             "suppressed",
             "CONSENT",
             "Email address suppressed ("
-                + e.kind().suppression().toLowerCase()
+                + e.kind().suppression().toLowerCase(Locale.ROOT)
                 + " via "
                 + e.provider()
                 + "): no more automated emails");
@@ -231,7 +236,7 @@ public class DeliveryEvents {
                 """)
             .param("kind", e.kind().name())
             .param("at", Timestamp.from(e.at()))
-            .param("rank", e.kind().ordinal())
+            .param("rank", e.kind().rank)
             .param("id", row.id())
             .update();
     if (updated == 1) {
@@ -239,7 +244,7 @@ public class DeliveryEvents {
       if (e.kind() == Kind.BOUNCED && e.detail() != null) {
         summary += " (" + e.detail() + ")";
       }
-      timeline(row, e, e.kind().name().toLowerCase(), "EMAIL", summary);
+      timeline(row, e, e.kind().name().toLowerCase(Locale.ROOT), "EMAIL", summary);
     }
   }
 

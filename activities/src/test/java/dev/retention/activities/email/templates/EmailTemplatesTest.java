@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -240,7 +241,8 @@ class EmailTemplatesTest {
     String text = source.substring(source.indexOf("\n--- text\n"), source.indexOf("\n--- html\n"));
     String html = source.substring(source.indexOf("\n--- html\n") + "\n--- html\n".length());
 
-    assertThat(html.toLowerCase()).doesNotContain("<html", "<body", "<head", "<!doctype");
+    assertThat(html.toLowerCase(Locale.ROOT))
+        .doesNotContain("<html", "<body", "<head", "<!doctype");
     assertThat(placeholders(html)).isEqualTo(placeholders(text));
     for (String tag : List.of("p", "ol", "ul", "li", "strong")) {
       assertThat(count(html, "<" + tag + ">"))
