@@ -15,9 +15,9 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * Writes one audit entry per write request (POST, PUT, PATCH, DELETE) once it has been answered,
  * refused ones included: who (key or person), what (method and route), which customer and run, and
- * the result. Provider webhooks and unsubscribe links are recorded in their own tables. The
- * console's login form is audited like {@code POST /api/session}, so password guesses show up
- * whichever way they come.
+ * the result, whether it came through the API or the console's forms. Provider webhooks and
+ * unsubscribe links are recorded in their own tables. The console's login form is audited like
+ * {@code POST /api/session}, so password guesses show up whichever way they come.
  */
 class AuditFilter extends OncePerRequestFilter {
 
@@ -36,6 +36,7 @@ class AuditFilter extends OncePerRequestFilter {
     return !WRITES.contains(request.getMethod())
         || !(path.startsWith("/api/")
             || path.startsWith("/codec/")
+            || path.startsWith("/console/")
             || path.equals(ConsolePages.LOGIN))
         || path.startsWith("/api/webhooks/")
         || path.startsWith("/api/unsubscribe");

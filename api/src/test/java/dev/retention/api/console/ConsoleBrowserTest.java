@@ -220,6 +220,25 @@ class ConsoleBrowserTest {
       assertThat(browser.all("#steps tbody tr")).hasSizeGreaterThan(2);
       browser.screenshot("run-saved");
       assertThat(admin.get("/api/playbooks/" + runId).text("outcome")).isEqualTo("SAVED");
+      // The console's writes are audited like the API's (and the login): who, what, which run.
+      java.util.List<JsonNode> writes = new java.util.ArrayList<>();
+      admin
+          .get("/api/audit?actor=person:" + team.username())
+          .body()
+          .path("items")
+          .forEach(writes::add);
+      assertThat(writes)
+          .extracting(w -> w.path("action").asText())
+          .containsExactly(
+              "POST /console/runs/{workflowId}/outcome",
+              "POST /console/runs/{workflowId}/outcome",
+              "POST /login");
+      assertThat(writes.subList(0, 2))
+          .allSatisfy(
+              w -> {
+                assertThat(w.path("workflowId").asText()).isEqualTo(runId);
+                assertThat(w.path("result").asText()).isEqualTo("OK");
+              });
     }
   }
 
