@@ -108,7 +108,7 @@ class OpenApiConfiguration {
                 if (p.get$ref() != null) {
                   Schema ref = new Schema().$ref(p.get$ref());
                   p.set$ref(null);
-                  p.setOneOf(java.util.List.of(ref, new Schema().type("null")));
+                  p.setOneOf(java.util.List.of(ref, new Schema().addType("null")));
                 } else if (p.getTypes() != null && !p.getTypes().isEmpty()) {
                   p.addType("null");
                 } else if (p.getType() != null) {

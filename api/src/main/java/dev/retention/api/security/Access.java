@@ -68,8 +68,8 @@ public class Access {
 
   /**
    * Which CSMs' runs a report covers, and why: everyone's ({@code ALL}) for keys and admins, the
-   * manager's team ({@code TEAM}), a CSM's own ({@code OWN}), or those a {@code csmId} filter names
-   * ({@code SELECTED}). {@code csmIds} is null for {@code ALL}, else sorted.
+   * manager's team ({@code TEAM}), a CSM's own ({@code OWN}), or those the report's csmId filter
+   * names ({@code SELECTED}). {@code csmIds} is null for {@code ALL}, else sorted.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CsmScope(
