@@ -34,9 +34,15 @@ class AdminController {
   private final People people;
   private final CustomerDirectory directory;
   private final PasswordEncoder passwords;
+  private final LoginThrottle throttle;
 
   AdminController(
-      ApiKeys keys, People people, CustomerDirectory directory, PasswordEncoder passwords) {
+      ApiKeys keys,
+      People people,
+      CustomerDirectory directory,
+      PasswordEncoder passwords,
+      LoginThrottle throttle) {
+    this.throttle = throttle;
     this.keys = keys;
     this.people = people;
     this.directory = directory;
@@ -126,6 +132,20 @@ class AdminController {
       throw ApiProblem.notFound("Login", "no login " + username);
     }
     people.disable(username);
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * Unlocks a username locked out by failed logins (anyone can lock one, by guessing): its count is
+   * forgotten, whether or not such a login exists (unknown usernames are counted too).
+   */
+  @DeleteMapping("/api/admin/people/{username}/login-failures")
+  @ApiResponse(
+      responseCode = "204",
+      description = "The username's failed logins are forgotten: it may log in again at once")
+  ResponseEntity<Void> unlock(@PathVariable String username) {
+    Ids.check("username", username);
+    throttle.unlock(username);
     return ResponseEntity.noContent().build();
   }
 

@@ -97,6 +97,14 @@ class LoginThrottle {
         seconds);
   }
 
+  /**
+   * An admin's unlock: the username's failed logins are forgotten, so it may log in at once. The
+   * client addresses' counts stay (an unlock is for a person, not for whoever guessed).
+   */
+  void unlock(String username) {
+    usernames.forget(usernameKey(username));
+  }
+
   /** One login attempt: refused with a 429 problem, or let through. */
   final class Attempt {
 

@@ -124,6 +124,13 @@ class AuthorizationMatrixTest {
             People.ADMINS,
             false),
         new Call("GET", "/api/admin/people", null, "admin", People.ADMINS, false),
+        new Call(
+            "DELETE",
+            "/api/admin/people/p-{c}/login-failures",
+            null,
+            "admin",
+            People.ADMINS,
+            false),
         new Call("GET", "/api/audit", null, "admin", People.ADMINS, false),
         new Call("GET", "/actuator/info", null, "ops", People.ADMINS, false));
   }

@@ -102,6 +102,29 @@ class LoginThrottleApiTest {
   }
 
   @Test
+  void anAdmin_unlocksALockedOutUsername() {
+    String username = "unlocked-" + suffix;
+    String password = admin.createLogin(username, "MANAGER", null, username + "@example.com");
+    Client client = new Client("127.0.50.7");
+    for (int i = 0; i < 5; i++) {
+      assertThat(client.login(username, "wrong").statusCode()).isEqualTo(401);
+    }
+    assertThat(client.login(username, password).statusCode()).isEqualTo(429);
+
+    assertThat(admin.delete("/api/admin/people/" + username + "/login-failures").status())
+        .isEqualTo(204);
+    assertThat(client.login(username, password).statusCode()).isEqualTo(200);
+    assertThat(
+            admin
+                .delete(
+                    "/api/admin/people/" + username.toUpperCase(Locale.ROOT) + "/login-failures")
+                .status())
+        .isEqualTo(204);
+    // Only an admin may; a bad username is a 400 naming it.
+    assertThat(admin.delete("/api/admin/people/a%20b/login-failures").status()).isEqualTo(400);
+  }
+
+  @Test
   void aLogin_clearsTheUsernamesCount() {
     String username = "cleared-" + suffix;
     String password = admin.createLogin(username, "MANAGER", null, username + "@example.com");
