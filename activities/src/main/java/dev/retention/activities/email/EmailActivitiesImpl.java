@@ -32,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,15 +64,36 @@ public class EmailActivitiesImpl implements EmailActivities {
       EmailTemplates templates,
       EmailProvider provider,
       Clock clock,
-      @Value("${retention.email.product-name}") String productName,
+      EmailVariables variables,
       CrmTasks tasks,
       UnsubscribeLinks unsubscribeLinks) {
     this.directory = directory;
     this.communications = communications;
-    this.composer = new EmailComposer(templates, new EmailVariables(productName), unsubscribeLinks);
+    this.composer = new EmailComposer(templates, variables, unsubscribeLinks);
     this.provider = provider;
     this.clock = clock;
     this.tasks = tasks;
+  }
+
+  /** With the product's name as it is (tests). */
+  public EmailActivitiesImpl(
+      CustomerDirectory directory,
+      Communications communications,
+      EmailTemplates templates,
+      EmailProvider provider,
+      Clock clock,
+      String productName,
+      CrmTasks tasks,
+      UnsubscribeLinks unsubscribeLinks) {
+    this(
+        directory,
+        communications,
+        templates,
+        provider,
+        clock,
+        new EmailVariables(productName),
+        tasks,
+        unsubscribeLinks);
   }
 
   /** Without a configured unsubscribe key (tests): links signed with a random one. */
@@ -83,7 +103,7 @@ public class EmailActivitiesImpl implements EmailActivities {
       EmailTemplates templates,
       EmailProvider provider,
       Clock clock,
-      @Value("${retention.email.product-name}") String productName,
+      String productName,
       CrmTasks tasks) {
     this(
         directory,

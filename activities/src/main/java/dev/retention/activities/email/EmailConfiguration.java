@@ -13,6 +13,7 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -25,32 +26,39 @@ import org.springframework.util.StringUtils;
  * See docs/email.md.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EmailProperties.class)
 class EmailConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(EmailConfiguration.class);
 
   @Bean
   @ConditionalOnMissingBean
-  EmailProvider emailProvider(Environment env, Clock clock) {
-    String provider = env.getProperty("retention.email.provider", "log").trim();
-    Duration timeout = env.getProperty("retention.email.timeout", Duration.class, ofSeconds(20));
+  EmailProvider emailProvider(EmailProperties email, Environment env, Clock clock) {
+    String provider = email.provider().trim();
+    Duration timeout = email.timeout();
     EmailProvider chosen =
         switch (provider) {
           case "log" -> new LogEmailProvider();
           case "sendgrid" ->
               new SendGridEmailProvider(
-                  required(env, "retention.email.sendgrid.api-key", "SENDGRID_API_KEY", provider),
-                  baseUrl(
+                  required(
+                      email.sendgrid().apiKey(),
                       env,
-                      "retention.email.sendgrid.base-url",
-                      SendGridEmailProvider.DEFAULT_BASE_URL),
+                      "retention.email.sendgrid.api-key",
+                      "SENDGRID_API_KEY",
+                      provider),
+                  baseUrl(email.sendgrid().baseUrl(), SendGridEmailProvider.DEFAULT_BASE_URL),
                   timeout,
                   clock);
           case "resend" ->
               new ResendEmailProvider(
-                  required(env, "retention.email.resend.api-key", "RESEND_API_KEY", provider),
-                  baseUrl(
-                      env, "retention.email.resend.base-url", ResendEmailProvider.DEFAULT_BASE_URL),
+                  required(
+                      email.resend().apiKey(),
+                      env,
+                      "retention.email.resend.api-key",
+                      "RESEND_API_KEY",
+                      provider),
+                  baseUrl(email.resend().baseUrl(), ResendEmailProvider.DEFAULT_BASE_URL),
                   timeout,
                   clock);
           default ->
@@ -70,9 +78,8 @@ class EmailConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  UnsubscribeLinks unsubscribeLinks(Environment env) {
-    String secret =
-        value(env, "retention.email.unsubscribe-secret", "RETENTION_UNSUBSCRIBE_SECRET");
+  UnsubscribeLinks unsubscribeLinks(EmailProperties email, Environment env) {
+    String secret = value(email.unsubscribeSecret(), env, "RETENTION_UNSUBSCRIBE_SECRET");
     if (secret == null) {
       if (!embedded(env)) {
         throw new IllegalStateException(
@@ -97,8 +104,9 @@ class EmailConfiguration {
         || env.getProperty("retention.embedded-postgres.enabled", Boolean.class, false);
   }
 
-  private static String required(Environment env, String key, String envVar, String provider) {
-    String value = value(env, key, envVar);
+  private static String required(
+      String configured, Environment env, String key, String envVar, String provider) {
+    String value = value(configured, env, envVar);
     if (value == null) {
       throw new IllegalStateException(
           "retention.email.provider="
@@ -112,20 +120,16 @@ class EmailConfiguration {
     return value;
   }
 
-  private static String value(Environment env, String key, String envVar) {
-    String value = env.getProperty(key);
-    if (!StringUtils.hasText(value)) {
-      value = env.getProperty(envVar);
-    }
+  /**
+   * The configured value, else the environment variable's (application.yaml maps them, but a module
+   * used without it still finds its keys), trimmed; null when neither is set.
+   */
+  private static String value(String configured, Environment env, String envVar) {
+    String value = StringUtils.hasText(configured) ? configured : env.getProperty(envVar);
     return StringUtils.hasText(value) ? value.trim() : null;
   }
 
-  private static URI baseUrl(Environment env, String key, String fallback) {
-    String value = env.getProperty(key);
-    return URI.create(StringUtils.hasText(value) ? value.trim() : fallback);
-  }
-
-  private static Duration ofSeconds(long seconds) {
-    return Duration.ofSeconds(seconds);
+  private static URI baseUrl(String configured, String fallback) {
+    return URI.create(StringUtils.hasText(configured) ? configured.trim() : fallback);
   }
 }

@@ -22,6 +22,26 @@ class EmailConfigurationTest {
               "retention.email.unsubscribe-secret=config-test-secret-0123456789abcdef");
 
   @Test
+  void retentionEmail_bindsToOneTypedRecord_withItsDefaults() {
+    context
+        .withPropertyValues(
+            "retention.email.product-name=Insightly",
+            "retention.email.sendgrid.webhook-tolerance=PT2M",
+            "retention.email.resend.webhook-secret=whsec_abc")
+        .run(
+            ctx -> {
+              EmailProperties email = ctx.getBean(EmailProperties.class);
+              assertThat(email.provider()).isEqualTo("log");
+              assertThat(email.productName()).isEqualTo("Insightly");
+              assertThat(email.timeout()).isEqualTo(java.time.Duration.ofSeconds(20));
+              assertThat(email.sendgrid().webhookTolerance())
+                  .isEqualTo(java.time.Duration.ofMinutes(2));
+              assertThat(email.sendgrid().apiKey()).isNull();
+              assertThat(email.resend().webhookSecret()).isEqualTo("whsec_abc");
+            });
+  }
+
+  @Test
   void logIsTheDefault() {
     context.run(
         ctx -> assertThat(ctx.getBean(EmailProvider.class)).isInstanceOf(LogEmailProvider.class));

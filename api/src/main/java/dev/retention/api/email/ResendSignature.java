@@ -1,5 +1,6 @@
 package dev.retention.api.email;
 
+import dev.retention.activities.email.EmailProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,7 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -32,7 +33,12 @@ class ResendSignature {
   private final SecretKeySpec key;
   private final Clock clock;
 
-  ResendSignature(@Value("${retention.email.resend.webhook-secret:}") String secret, Clock clock) {
+  @Autowired
+  ResendSignature(EmailProperties email, Clock clock) {
+    this(email.resend().webhookSecret(), clock);
+  }
+
+  ResendSignature(String secret, Clock clock) {
     this.key = StringUtils.hasText(secret) ? parse(secret.trim()) : null;
     this.clock = clock;
   }

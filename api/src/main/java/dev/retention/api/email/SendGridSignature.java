@@ -1,5 +1,6 @@
 package dev.retention.api.email;
 
+import dev.retention.activities.email.EmailProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -11,7 +12,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -34,10 +35,12 @@ class SendGridSignature {
   private final Duration tolerance;
   private final Clock clock;
 
-  SendGridSignature(
-      @Value("${retention.email.sendgrid.webhook-public-key:}") String publicKey,
-      @Value("${retention.email.sendgrid.webhook-tolerance:PT5M}") Duration tolerance,
-      Clock clock) {
+  @Autowired
+  SendGridSignature(EmailProperties email, Clock clock) {
+    this(email.sendgrid().webhookPublicKey(), email.sendgrid().webhookTolerance(), clock);
+  }
+
+  SendGridSignature(String publicKey, Duration tolerance, Clock clock) {
     this.key = StringUtils.hasText(publicKey) ? parse(publicKey) : null;
     this.tolerance = tolerance;
     this.clock = clock;

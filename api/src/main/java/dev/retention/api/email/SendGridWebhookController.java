@@ -2,6 +2,7 @@ package dev.retention.api.email;
 
 import static dev.retention.api.email.WebhookSupport.text;
 
+import dev.retention.activities.email.EmailProperties;
 import dev.retention.activities.email.delivery.DeliveryEvents;
 import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
@@ -16,7 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
@@ -58,7 +58,8 @@ class SendGridWebhookController {
       InboundReplies replies,
       ObjectMapper json,
       Clock clock,
-      @Value("${retention.email.sendgrid.inbound-token:}") String inboundToken) {
+      EmailProperties email) {
+    String inboundToken = email.sendgrid().inboundToken();
     this.signature = signature;
     this.events = events;
     this.replies = replies;

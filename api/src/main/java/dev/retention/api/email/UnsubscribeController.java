@@ -3,6 +3,7 @@ package dev.retention.api.email;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communications;
+import dev.retention.activities.email.EmailProperties;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.Ids;
@@ -14,7 +15,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -49,13 +49,13 @@ class UnsubscribeController {
       Communications communications,
       Timeline timeline,
       Clock clock,
-      @Value("${retention.email.product-name:our product}") String productName) {
+      EmailProperties email) {
     this.directory = directory;
     this.links = links;
     this.communications = communications;
     this.timeline = timeline;
     this.clock = clock;
-    this.productName = productName;
+    this.productName = email.productName();
   }
 
   record Unsubscribed(String customerId, boolean unsubscribed, boolean alreadyUnsubscribed) {}

@@ -2,9 +2,10 @@ package dev.retention.activities.email.templates;
 
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.email.EmailProperties;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /** The variables every email template gets: the product's, the customer's and the CSM's. */
@@ -13,7 +14,12 @@ public class EmailVariables {
 
   private final String productName;
 
-  public EmailVariables(@Value("${retention.email.product-name}") String productName) {
+  @Autowired
+  public EmailVariables(EmailProperties email) {
+    this(email.productName());
+  }
+
+  public EmailVariables(String productName) {
     this.productName = productName;
   }
 
