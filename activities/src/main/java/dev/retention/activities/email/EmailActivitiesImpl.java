@@ -75,27 +75,6 @@ public class EmailActivitiesImpl implements EmailActivities {
     this.tasks = tasks;
   }
 
-  /** With the product's name as it is (tests). */
-  public EmailActivitiesImpl(
-      CustomerDirectory directory,
-      Communications communications,
-      EmailTemplates templates,
-      EmailProvider provider,
-      Clock clock,
-      String productName,
-      CrmTasks tasks,
-      UnsubscribeLinks unsubscribeLinks) {
-    this(
-        directory,
-        communications,
-        templates,
-        provider,
-        clock,
-        new EmailVariables(productName),
-        tasks,
-        unsubscribeLinks);
-  }
-
   /** Without a configured unsubscribe key (tests): links signed with a random one. */
   public EmailActivitiesImpl(
       CustomerDirectory directory,
@@ -111,7 +90,7 @@ public class EmailActivitiesImpl implements EmailActivities {
         templates,
         provider,
         clock,
-        productName,
+        new EmailVariables(productName),
         tasks,
         new UnsubscribeLinks(randomSecret(), "http://localhost:8080"));
   }

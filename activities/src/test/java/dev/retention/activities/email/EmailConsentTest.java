@@ -12,6 +12,7 @@ import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.RetryableEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -91,7 +92,7 @@ class EmailConsentTest {
                 new EmailTemplates(),
                 provider,
                 new MutableClock(NOW),
-                "Insightly",
+                new EmailVariables("Insightly"),
                 new CrmTasks(jdbc),
                 LINKS));
     emails = harness.stub(EmailActivities.class);

@@ -26,6 +26,7 @@ import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.ResendEmailProvider;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -212,7 +213,7 @@ class EmailCrashWindowTest {
                 new EmailTemplates(),
                 provider,
                 new MutableClock(NOW),
-                "Insightly",
+                new EmailVariables("Insightly"),
                 new CrmTasks(jdbc),
                 new UnsubscribeLinks(
                     "crash-window-test-secret-0123456789abcdef", "https://app.test")));

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -33,12 +32,8 @@ class ResendSignature {
   private final SecretKeySpec key;
   private final Clock clock;
 
-  @Autowired
   ResendSignature(EmailProperties email, Clock clock) {
-    this(email.resend().webhookSecret(), clock);
-  }
-
-  ResendSignature(String secret, Clock clock) {
+    String secret = email.resend().webhookSecret();
     this.key = StringUtils.hasText(secret) ? parse(secret.trim()) : null;
     this.clock = clock;
   }

@@ -12,7 +12,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -35,14 +34,10 @@ class SendGridSignature {
   private final Duration tolerance;
   private final Clock clock;
 
-  @Autowired
   SendGridSignature(EmailProperties email, Clock clock) {
-    this(email.sendgrid().webhookPublicKey(), email.sendgrid().webhookTolerance(), clock);
-  }
-
-  SendGridSignature(String publicKey, Duration tolerance, Clock clock) {
+    String publicKey = email.sendgrid().webhookPublicKey();
     this.key = StringUtils.hasText(publicKey) ? parse(publicKey) : null;
-    this.tolerance = tolerance;
+    this.tolerance = email.sendgrid().webhookTolerance();
     this.clock = clock;
   }
 

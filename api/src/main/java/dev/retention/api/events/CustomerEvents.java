@@ -3,7 +3,6 @@ package dev.retention.api.events;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
-import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.playbooks.AlreadyRunning;
@@ -43,7 +42,6 @@ public class CustomerEvents {
   private final CustomerDirectory directory;
   private final NpsResponses nps;
   private final Timeline timeline;
-  private final RunProjection projection;
   private final Clock clock;
 
   CustomerEvents(
@@ -52,9 +50,7 @@ public class CustomerEvents {
       CustomerDirectory directory,
       NpsResponses nps,
       Timeline timeline,
-      RunProjection projection,
       Clock clock) {
-    this.projection = projection;
     this.runs = runs;
     this.starts = starts;
     this.directory = directory;
@@ -143,10 +139,7 @@ public class CustomerEvents {
    * are in it from their start).
    */
   public Touched healthScored(Customer customer, ScoredHealth health) {
-    List<String> running =
-        projection.running(List.of(customer.id())).getOrDefault(customer.id(), List.of()).stream()
-            .map(RunProjection.Running::playbook)
-            .toList();
+    List<String> running = runs.runningPlaybooks(customer.id()).stream().map(Playbook::id).toList();
     return healthScored(customer, health, running);
   }
 

@@ -126,20 +126,7 @@ public class PlaybookClient {
       RunInput input,
       Function<WorkflowOptions, WorkflowExecution> start) {
     String workflowId = playbook.workflowId(customer.id());
-    WorkflowOptions options =
-        described(playbook, input)
-            .setWorkflowId(workflowId)
-            .setTaskQueue(taskQueue)
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(RunSearchAttributes.PLAYBOOK, playbook.id())
-                    .set(RunSearchAttributes.CUSTOMER_ID, customer.id())
-                    .set(RunSearchAttributes.CSM_ID, customer.csmId())
-                    .build())
-            .build();
+    WorkflowOptions options = options(playbook, customer.id(), customer.csmId(), input, taskQueue);
     try {
       WorkflowExecution execution = start.apply(options);
       log.info("started {} run {}", playbook.id(), workflowId);
@@ -150,14 +137,28 @@ public class PlaybookClient {
   }
 
   /**
-   * Options carrying the run's static summary and details for the Temporal UI and CLI (playbook,
-   * ids, trigger: no personal data; see {@link RunDescription}).
+   * The options every run starts with: its deterministic id on the task queue, one running run per
+   * playbook per customer (a closed one may be followed by a new one), the search attributes, and
+   * the static summary and details for the Temporal UI and CLI (playbook, ids, trigger: no personal
+   * data; see {@link RunDescription}).
    */
-  private static WorkflowOptions.Builder described(Playbook playbook, RunInput input) {
+  public static WorkflowOptions options(
+      Playbook playbook, String customerId, String csmId, RunInput input, String taskQueue) {
     RunDescription description = RunDescription.of(playbook, input);
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())
-        .setStaticDetails(description.details());
+        .setStaticDetails(description.details())
+        .setWorkflowId(playbook.workflowId(customerId))
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(RunSearchAttributes.PLAYBOOK, playbook.id())
+                .set(RunSearchAttributes.CUSTOMER_ID, customerId)
+                .set(RunSearchAttributes.CSM_ID, csmId)
+                .build())
+        .build();
   }
 
   /** Whether a run of the playbook is running for the customer, as Temporal knows it. */
@@ -210,7 +211,7 @@ public class PlaybookClient {
   public List<String> signalRunning(
       String customerId, Playbook playbook, Consumer<PlaybookWorkflow> signal) {
     List<String> informed = new ArrayList<>();
-    for (Playbook candidate : playbook == null ? running(customerId) : List.of(playbook)) {
+    for (Playbook candidate : playbook == null ? runningPlaybooks(customerId) : List.of(playbook)) {
       String workflowId = candidate.workflowId(customerId);
       try {
         signal.accept(run(workflowId));
@@ -222,7 +223,11 @@ public class PlaybookClient {
     return informed;
   }
 
-  private List<Playbook> running(String customerId) {
+  /**
+   * The customer's playbooks the projection knows as running (runs started through the API are in
+   * it from their start).
+   */
+  public List<Playbook> runningPlaybooks(String customerId) {
     return projection.running(List.of(customerId)).getOrDefault(customerId, List.of()).stream()
         .map(RunProjection.Running::playbook)
         .distinct()

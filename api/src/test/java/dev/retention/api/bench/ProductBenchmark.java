@@ -1,5 +1,6 @@
 package dev.retention.api.bench;
 
+import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.bench.TrivialUpdate;
@@ -8,15 +9,10 @@ import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunDescription;
-import dev.retention.workflows.common.RunSearchAttributes;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributes;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
@@ -199,23 +195,8 @@ public final class ProductBenchmark {
                 customerId, BenchData.CSM_ID, new Cadence(Duration.ofDays(1)), false),
             null,
             "manual");
-    RunDescription description = RunDescription.of(Playbook.AT_RISK, input);
     WorkflowOptions options =
-        WorkflowOptions.newBuilder()
-            .setStaticSummary(description.summary())
-            .setStaticDetails(description.details())
-            .setWorkflowId(Playbook.AT_RISK.workflowId(customerId))
-            .setTaskQueue(TASK_QUEUE)
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(RunSearchAttributes.PLAYBOOK, Playbook.AT_RISK.id())
-                    .set(RunSearchAttributes.CUSTOMER_ID, customerId)
-                    .set(RunSearchAttributes.CSM_ID, BenchData.CSM_ID)
-                    .build())
-            .build();
+        PlaybookClient.options(Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE);
     WorkflowClient.start(client.newWorkflowStub(AtRiskPlaybook.class, options)::run, input);
   }
 
