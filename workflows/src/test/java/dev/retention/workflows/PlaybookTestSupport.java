@@ -107,6 +107,23 @@ public final class PlaybookTestSupport {
     return state;
   }
 
+  /**
+   * Polls (real time) until {@code value} answers non-null: what the run's activities wrote lands
+   * moments after the step its state already shows.
+   */
+  public static <T> T awaitValue(java.util.function.Supplier<T> value) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    T answer = value.get();
+    while (answer == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no value within 10 seconds");
+      }
+      pause();
+      answer = value.get();
+    }
+    return answer;
+  }
+
   /** The run waits for {@code step} next. */
   public static Predicate<PlaybookState> waitingFor(String step) {
     return s -> s.nextStep() != null && step.equals(s.nextStep().step());

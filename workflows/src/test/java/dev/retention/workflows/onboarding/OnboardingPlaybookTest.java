@@ -3,6 +3,7 @@ package dev.retention.workflows.onboarding;
 import static dev.retention.workflows.PlaybookTestSupport.SLACK;
 import static dev.retention.workflows.PlaybookTestSupport.assertRanAt;
 import static dev.retention.workflows.PlaybookTestSupport.awaitState;
+import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
 import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
@@ -153,7 +154,8 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
     Instant start = firstValue.startedAt();
     Duration timeToFirstValue = Duration.parse(firstValue.facts().get("timeToFirstValue"));
     assertThat(timeToFirstValue).isBetween(Duration.ofHours(5), Duration.ofHours(5).plus(SLACK));
-    Instant firstValueAt = activities.lastSnapshot().firstValueAt();
+    // The ledger write carrying it lands a moment after the step shows in the state.
+    Instant firstValueAt = awaitValue(() -> activities.lastSnapshot().firstValueAt());
     assertRanAt(firstValueAt, start, Duration.ofHours(5));
     assertThat(firstValueAt).isEqualTo(start.plus(timeToFirstValue));
 
