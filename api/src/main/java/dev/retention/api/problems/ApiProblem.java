@@ -1,6 +1,7 @@
 package dev.retention.api.problems;
 
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
@@ -11,6 +12,9 @@ import org.springframework.http.HttpStatus;
 public class ApiProblem extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Set<String> RFC_9457_MEMBERS =
+      Set.of("type", "title", "status", "detail", "instance", "field");
 
   private final HttpStatus status;
   private final String title;
@@ -35,6 +39,15 @@ public class ApiProblem extends RuntimeException {
       Map<String, Object> properties,
       Map<String, String> headers) {
     super(detail);
+    for (String member :
+        properties == null ? Map.<String, Object>of().keySet() : properties.keySet()) {
+      if (RFC_9457_MEMBERS.contains(member)) {
+        // RFC 9457 gives these members one meaning each ("status" is the HTTP status); an
+        // extension under the same name would overwrite it in the body.
+        throw new IllegalArgumentException(
+            "problem extension named like an RFC 9457 member: " + member);
+      }
+    }
     this.status = status;
     this.title = title;
     this.field = field;

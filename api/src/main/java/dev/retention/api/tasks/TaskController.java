@@ -109,7 +109,7 @@ class TaskController {
       throw ApiProblem.conflict(
           "Task already closed",
           "task " + taskId + " is " + change.task().status() + "; only an open task can change",
-          Map.of("status", change.task().status().name()));
+          Map.of("taskStatus", change.task().status().name()));
     }
     return change.task();
   }

@@ -16,6 +16,8 @@ public final class Problems {
     assertThat(r.status()).as(r.toString()).isEqualTo(status);
     assertThat(r.contentType()).startsWith("application/problem+json");
     assertThat(r.text("title")).isNotBlank();
+    // RFC 9457: the body's "status" is the HTTP status, always (no extension may overwrite it).
+    assertThat(r.body().path("status").asInt()).as(r.toString()).isEqualTo(status);
     assertThat(r.text("detail")).contains(detailPart);
     if (field != null) {
       assertThat(r.text("field")).isEqualTo(field);
