@@ -139,6 +139,12 @@ public class Access {
   public String outcomeAuthor(String bodyCsmId) {
     Caller caller = Callers.require();
     if (caller.isKey()) {
+      // A key acts for the backend: the CSM it names must be one we know, or the run would
+      // close "recorded by" nobody.
+      if (bodyCsmId != null && directory.findCsm(bodyCsmId).isEmpty()) {
+        throw ApiProblem.invalid(
+            "csmId", "csmId " + bodyCsmId + " names no CSM; PUT /api/csms/{csmId} creates one");
+      }
       return bodyCsmId;
     }
     String self = caller.csmId() != null ? caller.csmId() : caller.id();

@@ -145,6 +145,22 @@ class PlaybookApiTest {
   }
 
   @Test
+  void outcomeFromAKey_namingAnUnknownCsm_is400NamingCsmId_andLeavesNoTrace() {
+    String customer = api.newCustomer("ghost");
+    start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    Response refused =
+        api.post(
+            "/api/playbooks/" + id + "/outcomes",
+            "{\"type\":\"CUSTOMER_RESPONDED\",\"csmId\":\"no-such-csm\"}");
+    assertProblem(refused, 400, "csmId", "no-such-csm");
+    Response run = api.get("/api/playbooks/" + id);
+    assertThat(run.text("status")).isEqualTo("RUNNING");
+    assertThat(run.text("stage")).isEqualTo("OUTREACH");
+    assertThat(run.body().path("customerResponded").asBoolean()).isFalse();
+  }
+
+  @Test
   void outcome_returnsTheNewState_andAClosedRunRefusesMore() {
     String customer = api.newCustomer("saved");
     start("at-risk", customer);
