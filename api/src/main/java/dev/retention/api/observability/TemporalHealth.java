@@ -1,30 +1,32 @@
 package dev.retention.api.observability;
 
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.stereotype.Component;
 
-/** Is the Temporal service reachable and serving? (gRPC health check, 3 s deadline) */
-@Component("temporal")
-class TemporalHealthIndicator implements HealthIndicator {
+/** Is the Temporal service reachable and serving? (gRPC health check with a deadline) */
+final class TemporalHealth implements HealthIndicator {
 
   private final WorkflowServiceStubs service;
+  private final Duration deadline;
 
-  TemporalHealthIndicator(WorkflowServiceStubs service) {
+  TemporalHealth(WorkflowServiceStubs service, Duration deadline) {
     this.service = service;
+    this.deadline = deadline;
   }
 
   @Override
   public Health health() {
     try {
       var response =
-          io.grpc.health.v1.HealthGrpc.newBlockingStub(service.getRawChannel())
-              .withDeadlineAfter(
-                  Duration.ofSeconds(3).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          HealthGrpc.newBlockingStub(service.getRawChannel())
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
               .check(
-                  io.grpc.health.v1.HealthCheckRequest.newBuilder()
+                  HealthCheckRequest.newBuilder()
                       .setService("temporal.api.workflowservice.v1.WorkflowService")
                       .build());
       String status = response.getStatus().name();
