@@ -13,9 +13,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The local servers the app starts (the Temporal dev server, the embedded PostgreSQL) outlive a
  * {@code kill -9} of the app unless something stops them. Two things do: a watchdog, a tiny shell
- * loop started beside each server that stops it within a second of the app's death, and, at the
- * next start, the pid file in the data folder, whose process is stopped when it is still alive and
- * still that server.
+ * started beside each server that signals it the moment the app dies, and, at the next start, the
+ * pid file in the data folder, whose process is stopped when it is still alive and still that
+ * server.
  */
 final class LeftoverProcesses {
 
@@ -68,25 +68,44 @@ final class LeftoverProcesses {
   }
 
   /**
-   * A watchdog that sends {@code signal} (e.g. {@code TERM}, {@code INT}) to {@code pid} once this
-   * JVM is gone, also after a {@code kill -9}. POSIX shells only; elsewhere the pid file suffices.
+   * A watchdog that sends {@code signal} (e.g. {@code TERM}, {@code INT}) to {@code pid} the moment
+   * this JVM is gone, also after a {@code kill -9}: a shell blocked reading a pipe whose other end
+   * only this JVM holds. The kernel closes that end when the JVM dies, however it dies, and the
+   * read returns at once (no polling). When the server stops first (a normal shutdown), the JVM
+   * writes a line into the pipe and the watchdog leaves without signalling. POSIX shells only;
+   * elsewhere the pid file suffices.
    */
   static void watch(long pid, String signal) {
     if (!Files.isExecutable(Path.of("/bin/sh"))) {
       return;
     }
-    long self = ProcessHandle.current().pid();
-    String loop =
-        "trap '' INT HUP; while kill -0 %d 2>/dev/null && kill -0 %d 2>/dev/null; do sleep 1; done;"
-                .formatted(self, pid)
-            + " kill -%s %d 2>/dev/null; exit 0".formatted(signal, pid);
+    String script =
+        "trap '' INT HUP; if read -r released; then exit 0; fi; kill -%s %d 2>/dev/null; exit 0"
+            .formatted(signal, pid);
+    Process watchdog;
     try {
-      new ProcessBuilder("/bin/sh", "-c", loop)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      watchdog =
+          new ProcessBuilder("/bin/sh", "-c", script)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       // Without a watchdog the pid file still lets the next start stop a leftover.
+      return;
+    }
+    Optional<ProcessHandle> server = ProcessHandle.of(pid);
+    if (server.isEmpty()) {
+      release(watchdog);
+    } else {
+      var unused = server.get().onExit().thenRun(() -> release(watchdog));
+    }
+  }
+
+  private static void release(Process watchdog) {
+    try (var pipe = watchdog.getOutputStream()) {
+      pipe.write('\n');
+    } catch (IOException e) {
+      // The watchdog is gone already.
     }
   }
 
