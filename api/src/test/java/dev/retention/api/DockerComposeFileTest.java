@@ -55,7 +55,59 @@ class DockerComposeFileTest {
   void definesTheFiveServices() {
     assertThat(services)
         .containsKeys(
-            "postgresql", "temporal", "temporal-admin-tools", "temporal-ui", "app", "worker");
+            "postgresql",
+            "temporal-schema",
+            "temporal",
+            "temporal-admin-tools",
+            "temporal-ui",
+            "app",
+            "worker");
+  }
+
+  /**
+   * The production shape has no secrets of its own: each one is a required variable ({@code
+   * ${NAME:?message}}), so compose refuses to start without it and says which; no fallback value.
+   */
+  @Test
+  void everySecretIsRequired_noneIsWrittenInTheFile() {
+    Pattern required = Pattern.compile("\\$\\{(RETENTION_[A-Z_]+):\\?[^}]*\\bset \\1\\b[^}]*}");
+    Map<String, String> secrets =
+        Map.of(
+            "postgresql", "POSTGRES_PASSWORD",
+            "temporal", "POSTGRES_PWD",
+            "temporal-schema", "SQL_PASSWORD",
+            "app", "RETENTION_CODEC_KEYS",
+            "worker", "RETENTION_UNSUBSCRIBE_SECRET");
+    secrets.forEach(
+        (service, variable) ->
+            assertThat(environment(service(service)).get(variable))
+                .as(service + " " + variable)
+                .matches(required));
+    for (String service : List.of("app", "worker")) {
+      Map<String, String> env = environment(service(service));
+      for (String variable :
+          List.of(
+              "SPRING_DATASOURCE_PASSWORD",
+              "RETENTION_CODEC_KEYS",
+              "RETENTION_UNSUBSCRIBE_SECRET")) {
+        assertThat(env.get(variable)).as(service + " " + variable).matches(required);
+      }
+    }
+    services.forEach(
+        (name, definition) ->
+            environment(map(definition, name))
+                .forEach(
+                    (variable, value) -> {
+                      if (variable.matches(".*(PASSWORD|PWD|SECRET|KEYS?)$")) {
+                        assertThat(value)
+                            .as("%s %s has a value written in the file", name, variable)
+                            .matches("\\$\\{[A-Z_]+(:[?-][^}]*)?}")
+                            .doesNotContain(":-local");
+                        if (!value.matches("\\$\\{[A-Z_]+(:-)?}")) {
+                          assertThat(value).matches(required);
+                        }
+                      }
+                    }));
   }
 
   @Test
@@ -114,13 +166,15 @@ class DockerComposeFileTest {
   }
 
   @Test
-  void temporalPersistsInPostgresqlAndWaitsForItToBeHealthy() {
+  void temporalRunsItsServerImage_onASchemaSetUpBeforeIt() {
     Map<String, Object> temporal = service("temporal");
     Map<String, String> env = environment(temporal);
-    assertThat(string(temporal.get("image"))).startsWith("temporalio/");
+    // The server image, not auto-setup (which Temporal ships for development only).
+    assertThat(string(temporal.get("image"))).startsWith("temporalio/server:");
     assertThat(env).containsEntry("DB", "postgres12").containsEntry("POSTGRES_SEEDS", "postgresql");
     assertThat(env).containsKeys("POSTGRES_USER", "POSTGRES_PWD");
-    assertThat(dependsOn(temporal)).containsEntry("postgresql", "service_healthy");
+    assertThat(dependsOn(temporal))
+        .containsEntry("temporal-schema", "service_completed_successfully");
     assertThat(publishedPorts(temporal)).contains("7233");
     assertThat(temporal).containsKey("healthcheck");
 
@@ -128,11 +182,23 @@ class DockerComposeFileTest {
     Map<String, String> postgres = environment(service("postgresql"));
     assertThat(env.get("POSTGRES_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
     assertThat(env.get("POSTGRES_PWD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
-    // auto-setup skips creating the "temporal" database when the user is called "temporal"
-    // (it expects the postgres image to have made it), which it only did if POSTGRES_DB says so.
-    if (!"temporal".equals(postgres.getOrDefault("POSTGRES_DB", postgres.get("POSTGRES_USER")))) {
-      assertThat(env.get("POSTGRES_USER")).isNotEqualTo("temporal");
-    }
+
+    // The schema the way Temporal documents it for SQL: both databases created, set up at 0.0
+    // and updated to the versioned schema of the image, with the same credentials.
+    Map<String, Object> schema = service("temporal-schema");
+    assertThat(string(schema.get("image"))).startsWith("temporalio/admin-tools:");
+    assertThat(dependsOn(schema)).containsEntry("postgresql", "service_healthy");
+    assertThat(environment(schema).get("SQL_PASSWORD"))
+        .isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+    String script = String.join("\n", strings(schema.get("command")));
+    assertThat(script)
+        .contains("temporal-sql-tool --plugin postgres12 --ep postgresql")
+        .contains("-u " + postgres.get("POSTGRES_USER"))
+        .contains("temporal:temporal temporal_visibility:visibility")
+        .contains(" create")
+        .contains("setup-schema -v 0.0")
+        .contains("update-schema -d \"$$schema/$$dir/versioned\"")
+        .contains("/etc/temporal/schema/postgresql/v12");
   }
 
   @Test
@@ -206,6 +272,8 @@ class DockerComposeFileTest {
     Map<String, Object> adminTools = service("temporal-admin-tools");
     assertThat(string(adminTools.get("image"))).startsWith("temporalio/admin-tools");
     assertThat(dependsOn(adminTools)).containsKey("temporal");
+    assertThat(String.join("\n", strings(adminTools.get("command"))))
+        .contains("temporal operator namespace create --namespace default --retention");
 
     String script =
         String.join("\n", strings(adminTools.get("entrypoint")))
