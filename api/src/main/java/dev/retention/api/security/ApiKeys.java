@@ -95,6 +95,12 @@ public class ApiKeys {
     return find(id).orElseThrow();
   }
 
+  /** The id part of a presented key of the right shape (the secret is never kept). */
+  static Optional<String> idOf(String presented) {
+    Matcher m = FORMAT.matcher(presented);
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   /** The caller a presented key stands for, if it is well-formed, known, matching and live. */
   public Optional<Caller> authenticate(String presented) {
     Matcher m = FORMAT.matcher(presented);

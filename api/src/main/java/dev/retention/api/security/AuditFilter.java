@@ -6,18 +6,29 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * Writes one audit entry per write request (POST, PUT, PATCH, DELETE) once it has been answered,
- * refused ones included: who (key or person), what (method and route), which customer and run, and
- * the result, whether it came through the API or the console's forms. Provider webhooks and
- * unsubscribe links are recorded in their own tables. The console's login form is audited like
- * {@code POST /api/session}, so password guesses show up whichever way they come.
+ * refused ones above all: who (key or person), what (method and route), which customer and run, and
+ * the result, whether it came through the API or the console's forms. It runs outside everything
+ * else (the body-size limit, the request firewall, the security filter chain), so a write refused
+ * by any of them (413, the firewall's 400, a bad or revoked key's 401, a CSRF or scope 403) is in
+ * the log like an accepted one. Who called is captured inside the security chain by {@link
+ * CallerCapture}; a route refused before Spring MVC saw it is looked up for its customer and run.
+ * Provider webhooks and unsubscribe links are recorded in their own tables. The console's login
+ * form is audited like {@code POST /api/session}, so password guesses show up whichever way they
+ * come.
  */
 class AuditFilter extends OncePerRequestFilter {
 
@@ -25,9 +36,11 @@ class AuditFilter extends OncePerRequestFilter {
   private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   private final AuditLog audit;
+  private final ObjectProvider<RequestMappingHandlerMapping> routes;
 
-  AuditFilter(AuditLog audit) {
+  AuditFilter(AuditLog audit, ObjectProvider<RequestMappingHandlerMapping> routes) {
     this.audit = audit;
+    this.routes = routes;
   }
 
   @Override
@@ -46,19 +59,38 @@ class AuditFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    boolean failed = true;
+    int status = 500;
     try {
       chain.doFilter(request, response);
-      failed = false;
+      status = response.getStatus();
+    } catch (RequestRejectedException e) {
+      // The firewall's refusal; the container's error page answers it 400.
+      status = 400;
+      throw e;
     } finally {
-      record(request, failed ? 500 : response.getStatus());
+      record(request, status);
     }
   }
 
   private void record(HttpServletRequest request, int status) {
-    Caller caller = Callers.current().orElse(null);
-    String kind = caller == null ? "ANONYMOUS" : caller.kind().name();
-    String actor = caller == null ? AuditTrail.get(request, AuditTrail.ACTOR) : caller.id();
+    Caller caller =
+        request.getAttribute(AuditTrail.CALLER) instanceof Caller c
+            ? c
+            : Callers.current().orElse(null);
+    Optional<String> presentedKey = caller == null ? presentedKey(request) : Optional.empty();
+    String kind =
+        caller != null
+            ? caller.kind().name()
+            : presentedKey.isPresent() ? Caller.Kind.KEY.name() : "ANONYMOUS";
+    String actor =
+        caller != null
+            ? caller.id()
+            : presentedKey.orElseGet(() -> AuditTrail.get(request, AuditTrail.ACTOR));
+    if (status >= 400
+        && !(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)
+            instanceof String)) {
+      lookUpRoute(request);
+    }
     Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
     String route = pattern instanceof String p ? p : request.getRequestURI();
     String action = request.getMethod() + " " + truncate(route, 200);
@@ -67,10 +99,12 @@ class AuditFilter extends OncePerRequestFilter {
         request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE) instanceof Map<?, ?> m
             ? (Map<String, String>) m
             : Map.of();
-    String customer =
-        first(AuditTrail.get(request, AuditTrail.CUSTOMER), variables.get("customerId"));
     String workflow =
         first(AuditTrail.get(request, AuditTrail.WORKFLOW), variables.get("workflowId"));
+    String customer =
+        first(
+            first(AuditTrail.get(request, AuditTrail.CUSTOMER), variables.get("customerId")),
+            workflow == null ? null : Access.customerOf(workflow).orElse(null));
     try {
       audit.append(
           kind,
@@ -81,8 +115,46 @@ class AuditFilter extends OncePerRequestFilter {
           status,
           result(status));
     } catch (RuntimeException e) {
-      // The write itself has happened; losing its audit entry must not go unnoticed.
+      // The write itself has happened (or was refused); losing its entry must not go unnoticed.
       log.error("AUDIT ENTRY LOST: {} by {}:{} status {}", action, kind, actor, status, e);
+    }
+  }
+
+  /**
+   * The id of the integration key a request presented but that did not authenticate it (revoked,
+   * unknown, wrong secret, or refused before it was checked, such as for its body size): attempts
+   * are attributed to the key they claim, and the status says they were refused. Never the secret.
+   */
+  private static Optional<String> presentedKey(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    return ApiKeys.idOf(header.substring(7).strip());
+  }
+
+  /**
+   * A request refused before Spring MVC chose its handler (a missing scope, CSRF, a bad key, the
+   * body limit) has no route yet: ask the handler mapping which one it names, for its pattern and
+   * path variables (the customer and run the refused write was about).
+   */
+  private void lookUpRoute(HttpServletRequest request) {
+    boolean parsedHere = !ServletRequestPathUtils.hasParsedRequestPath(request);
+    try {
+      RequestMappingHandlerMapping mapping = routes.getIfAvailable();
+      if (mapping == null) {
+        return;
+      }
+      if (parsedHere) {
+        ServletRequestPathUtils.parseAndCache(request);
+      }
+      mapping.getHandler(request);
+    } catch (Exception e) {
+      // No route (or a path the firewall refused): the entry keeps the raw URI.
+    } finally {
+      if (parsedHere) {
+        ServletRequestPathUtils.clearParsedRequestPath(request);
+      }
     }
   }
 

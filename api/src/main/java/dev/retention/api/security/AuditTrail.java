@@ -13,6 +13,7 @@ public final class AuditTrail {
   static final String CUSTOMER = AuditTrail.class.getName() + ".customer";
   static final String WORKFLOW = AuditTrail.class.getName() + ".workflow";
   static final String ACTOR = AuditTrail.class.getName() + ".actor";
+  static final String CALLER = AuditTrail.class.getName() + ".caller";
 
   private AuditTrail() {}
 

@@ -2,9 +2,12 @@ package dev.retention.api.security;
 
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
@@ -22,12 +25,13 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,7 +47,6 @@ class SecurityConfiguration {
   SecurityFilterChain api(
       HttpSecurity http,
       ApiKeys keys,
-      AuditLog audit,
       JsonMapper json,
       SecurityContextRepository sessions,
       ObjectProvider<ClientRegistrationRepository> sso,
@@ -99,7 +102,8 @@ class SecurityConfiguration {
             })
         .addFilterBefore(
             new ApiKeyFilter(keys, problems), UsernamePasswordAuthenticationFilter.class)
-        .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class);
+        // Who called, for the audit entry written outside this chain (AuditFilter).
+        .addFilterAfter(new CallerCapture(), SecurityContextHolderFilter.class);
     ClientRegistrationRepository registrations = sso.getIfAvailable();
     if (registrations != null) {
       http.oauth2Login(
@@ -111,6 +115,22 @@ class SecurityConfiguration {
                   .defaultSuccessUrl(ConsolePages.HOME, true));
     }
     return http.build();
+  }
+
+  /**
+   * The audit trail of writes, outside every other filter (the body-size limit, the request
+   * firewall and this security chain), so that what they refuse is audited too.
+   */
+  @Bean
+  @ConditionalOnWebApplication
+  FilterRegistrationBean<AuditFilter> auditFilter(
+      AuditLog audit,
+      @Qualifier("requestMappingHandlerMapping")
+          ObjectProvider<RequestMappingHandlerMapping> routes) {
+    FilterRegistrationBean<AuditFilter> registration =
+        new FilterRegistrationBean<>(new AuditFilter(audit, routes));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+    return registration;
   }
 
   @Bean
