@@ -24,7 +24,6 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -113,9 +112,10 @@ class SecurityConfiguration {
     return http.build();
   }
 
+  /** In the HTTP session (PostgreSQL, {@link PeopleSessions}), for people only: never a key. */
   @Bean
   SecurityContextRepository securityContextRepository() {
-    return new HttpSessionSecurityContextRepository();
+    return PeopleSessions.contexts();
   }
 
   @Bean

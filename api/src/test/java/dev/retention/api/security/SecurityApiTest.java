@@ -8,14 +8,26 @@ import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import java.time.Duration;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.session.Session;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @ApiTest
 class SecurityApiTest {
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
+  @Autowired DataSource dataSource;
   HttpApi admin;
   String suffix;
   String csm;
@@ -79,6 +91,54 @@ class SecurityApiTest {
 
     assertThat(admin.delete("/api/admin/keys/" + id).status()).isEqualTo(204);
     assertProblem(admin.withKey(key).get("/api/customers/" + customer), 401, null, "revoked");
+  }
+
+  @Test
+  void sessions_areRowsInPostgres_thatAnotherInstanceReadsAndEnds() {
+    // Another instance shares nothing with this one but the database.
+    JdbcIndexedSessionRepository otherInstance =
+        new JdbcIndexedSessionRepository(
+            new JdbcTemplate(dataSource),
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    var held = otherInstance.findByPrincipalName("person:petra-" + suffix);
+    assertThat(held).hasSize(1);
+    Session session = held.values().iterator().next();
+    SecurityContext context =
+        session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+    assertThat(Callers.of(context.getAuthentication()).map(Caller::csmId)).hasValue(csm);
+    assertThat(session.getMaxInactiveInterval()).isEqualTo(Duration.ofHours(8));
+
+    otherInstance.deleteById(session.getId());
+    assertProblem(petra.get("/api/session"), 401, null, "credentials");
+  }
+
+  @Test
+  void disablingAPerson_endsEveryOneOfTheirSessionsAtOnce() {
+    String username = "leaving-" + suffix;
+    String password = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    HttpApi laptop = admin.login(username, password);
+    HttpApi phone = admin.login(username, password);
+    assertThat(laptop.get("/api/customers/" + customer).status()).isEqualTo(200);
+    assertThat(phone.get("/api/customers/" + customer).status()).isEqualTo(200);
+
+    assertThat(admin.delete("/api/admin/people/" + username).status()).isEqualTo(204);
+    assertProblem(laptop.get("/api/customers/" + customer), 401, null, "credentials");
+    assertProblem(phone.get("/api/session"), 401, null, "credentials");
+    // The others' sessions go on.
+    assertThat(petra.get("/api/customers/" + customer).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aNewPassword_endsTheSessionsOpenedWithTheOldOne() {
+    String username = "rotating-" + suffix;
+    String old = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    HttpApi before = admin.login(username, old);
+    assertThat(before.get("/api/session").status()).isEqualTo(200);
+
+    String renewed = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    assertProblem(before.get("/api/customers/" + customer), 401, null, "credentials");
+    assertThat(admin.login(username, renewed).get("/api/session").text("actor"))
+        .isEqualTo("person:" + username);
   }
 
   @Test
