@@ -5,7 +5,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
@@ -23,8 +22,8 @@ import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
-import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +48,9 @@ class SecurityConfiguration {
       ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> ssoPeople)
       throws Exception {
     ProblemResponses problems = new ProblemResponses(json);
-    RequestMatcher withKey = request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+    // Only a request a live integration key authenticated: any other Authorization header (Basic,
+    // say) beside a session cookie is no exemption.
+    RequestMatcher withKey = ApiKeyFilter::authenticatedByKey;
     // Without a session there are no ambient credentials to ride: such a write is answered by
     // authentication (401), not by CSRF.
     RequestMatcher withoutSession =
@@ -96,8 +97,8 @@ class SecurityConfiguration {
               }
               authorize.anyRequest().authenticated();
             })
-        .addFilterBefore(
-            new ApiKeyFilter(keys, problems), UsernamePasswordAuthenticationFilter.class)
+        // Before the CSRF check, which needs to know whether a key authenticated the request.
+        .addFilterBefore(new ApiKeyFilter(keys, problems), CsrfFilter.class)
         .addFilterBefore(new AuditFilter(audit), ExceptionTranslationFilter.class);
     ClientRegistrationRepository registrations = sso.getIfAvailable();
     if (registrations != null) {
