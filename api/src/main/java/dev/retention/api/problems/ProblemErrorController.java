@@ -7,7 +7,6 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -38,18 +37,6 @@ class ProblemErrorController implements ErrorController {
         code instanceof Integer i && HttpStatus.resolve(i) != null
             ? HttpStatus.resolve(i)
             : code == null ? HttpStatus.NOT_FOUND : HttpStatus.INTERNAL_SERVER_ERROR;
-    if (databaseDown(exception)) {
-      // Outside Spring MVC too (reading a login session from the database, say): a clear 503.
-      log.error("database unavailable for {}", uri, exception);
-      writer.write(
-          response,
-          ProblemWriter.problem(
-              HttpStatus.SERVICE_UNAVAILABLE,
-              "Service unavailable",
-              "the database is unavailable; nothing was changed, retry later",
-              null));
-      return;
-    }
     String detail;
     if (code == null) {
       detail = "there is nothing at this path";
@@ -66,14 +53,5 @@ class ProblemErrorController implements ErrorController {
       detail = status.getReasonPhrase() + "; nothing was changed";
     }
     writer.write(response, ProblemWriter.problem(status, status.getReasonPhrase(), detail, null));
-  }
-
-  private static boolean databaseDown(Throwable exception) {
-    for (Throwable t = exception; t != null; t = t.getCause()) {
-      if (t instanceof DataAccessResourceFailureException) {
-        return true;
-      }
-    }
-    return false;
   }
 }
