@@ -14,6 +14,8 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -35,14 +37,17 @@ class AdminController {
   private final CustomerDirectory directory;
   private final PasswordEncoder passwords;
   private final LoginThrottle throttle;
+  private final PeopleSessions sessions;
 
   AdminController(
       ApiKeys keys,
       People people,
       CustomerDirectory directory,
       PasswordEncoder passwords,
-      LoginThrottle throttle) {
+      LoginThrottle throttle,
+      PeopleSessions sessions) {
     this.throttle = throttle;
+    this.sessions = sessions;
     this.keys = keys;
     this.people = people;
     this.directory = directory;
@@ -113,8 +118,18 @@ class AdminController {
                   null);
             });
     String hash = body.password() == null ? null : passwords.encode(body.password());
+    Optional<People.Person> before = people.find(username);
     boolean created =
         people.upsert(username, body.name().strip(), body.email(), role, body.csmId(), hash);
+    // A session holds who the person was when they logged in: a new password, role, CSM or
+    // address ends every session they have, on every instance, so none goes on as before.
+    if (before.isPresent()
+        && (hash != null
+            || before.get().role() != role
+            || !Objects.equals(before.get().csmId(), body.csmId())
+            || !before.get().email().equalsIgnoreCase(body.email()))) {
+      sessions.endAll(username);
+    }
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
         .body(people.find(username).orElseThrow());
   }
@@ -132,6 +147,8 @@ class AdminController {
       throw ApiProblem.notFound("Login", "no login " + username);
     }
     people.disable(username);
+    // Disabled means out at once: every session of theirs ends, on every instance.
+    sessions.endAll(username);
     return ResponseEntity.noContent().build();
   }
 

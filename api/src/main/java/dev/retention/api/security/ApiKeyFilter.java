@@ -18,9 +18,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Authenticates {@code Authorization: Bearer <integration key>}. A request without the header
  * passes on (a session may authenticate it, or the entry point answers 401); a header with a key
- * that is not live answers 401 at once. Keys never create a session.
+ * that is not live answers 401 at once.
+ *
+ * <p>Keys are stateless: the key's caller is this request's security context only. It is never
+ * saved into a session ({@link PeopleSessions} refuses to), so no session is opened for a key and a
+ * revoked key is refused at once. The console is for people: a key sent to it is refused (401)
+ * whatever its scopes, before it is looked up.
+ *
+ * <p>Runs before the CSRF check, which it exempts from: only a request a live key authenticated
+ * skips CSRF ({@link #authenticatedByKey}); any other {@code Authorization} header does not.
  */
 class ApiKeyFilter extends OncePerRequestFilter {
+
+  private static final String BY_KEY = ApiKeyFilter.class.getName() + ".authenticated";
 
   private final ApiKeys keys;
   private final ProblemResponses problems;
@@ -32,6 +42,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
     this.problems = problems;
   }
 
+  /** True for a request whose {@code Authorization: Bearer} key was live: it skips CSRF. */
+  static boolean authenticatedByKey(HttpServletRequest request) {
+    return request.getAttribute(BY_KEY) != null;
+  }
+
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -39,6 +54,16 @@ class ApiKeyFilter extends OncePerRequestFilter {
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       chain.doFilter(request, response);
+      return;
+    }
+    if (ConsolePages.isForPeople(request)) {
+      problems.write(
+          response,
+          HttpStatus.UNAUTHORIZED,
+          "Authentication required",
+          "the console is for people: integration keys are not accepted here; log in at "
+              + ConsolePages.LOGIN
+              + ", or call the API (/api/**) with the key");
       return;
     }
     Optional<Caller> caller;
@@ -60,6 +85,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     SecurityContext context = contexts.createEmptyContext();
     context.setAuthentication(new CallerAuthentication(caller.get()));
     contexts.setContext(context);
+    request.setAttribute(BY_KEY, true);
     chain.doFilter(request, response);
   }
 }

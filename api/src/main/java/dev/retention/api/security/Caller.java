@@ -30,7 +30,12 @@ public record Caller(
 
   /** How the audit log names this caller: {@code key:k-3f9a…} or {@code person:petra}. */
   public String actor() {
-    return (kind == Kind.KEY ? "key:" : "person:") + id;
+    return kind == Kind.KEY ? "key:" + id : personActor(id);
+  }
+
+  /** How the audit log (and the session index) names a person: {@code person:petra}. */
+  public static String personActor(String username) {
+    return "person:" + username;
   }
 
   public boolean isKey() {

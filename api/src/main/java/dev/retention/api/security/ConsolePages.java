@@ -3,12 +3,16 @@ package dev.retention.api.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.util.HtmlUtils;
 
 /**
@@ -21,7 +25,22 @@ public final class ConsolePages {
   public static final String LOGIN = "/login";
   public static final String HOME = "/console";
 
+  /** Matched as Spring MVC matches them: an encoded path that maps to a console page matches. */
+  private static final RequestMatcher FOR_PEOPLE =
+      new OrRequestMatcher(
+          Stream.of("/", HOME + "/**", LOGIN + "/**", "/oauth2/**")
+              .map(p -> (RequestMatcher) PathPatternRequestMatcher.withDefaults().matcher(p))
+              .toList());
+
   private ConsolePages() {}
+
+  /**
+   * The console and the ways into it (the login page, single sign-on): for people only, so an
+   * integration key is refused there ({@link ApiKeyFilter}).
+   */
+  static boolean isForPeople(HttpServletRequest request) {
+    return FOR_PEOPLE.matches(request);
+  }
 
   /** A page request: not the API (nor codec, actuator, OpenAPI), from a browser or htmx. */
   static boolean isPage(HttpServletRequest request) {

@@ -7,11 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,11 +23,10 @@ import org.springframework.stereotype.Component;
  * <p>An attempt counts as failed from the moment it is let through until it succeeds, so guesses
  * sent in parallel cannot slip past the limit while their passwords are being checked.
  *
- * <p>The counts live in this process: several API instances each count on their own (n instances
- * let up to n times the limit through), and a restart forgets them. Each table holds at most {@link
- * #MAX_TRACKED} usernames or addresses with failures in the window; past that, new ones go
- * uncounted (and a warning is logged) until older ones leave the window, while the other table
- * still holds them back.
+ * <p>The counts live in PostgreSQL ({@code login_failures}), so every instance counts together and
+ * a restart forgets nothing. An attempt is one statement ({@code login_attempt}, which locks the
+ * username's and the address's rows while it counts); a success is one more. Rows untouched for a
+ * window are deleted, at most once a minute per instance.
  *
  * <p>The client address is the servlet's remote address: behind a reverse proxy, the proxy's,
  * unless Spring's forwarded-header handling ({@code server.forward-headers-strategy}) is on.
@@ -37,51 +34,57 @@ import org.springframework.stereotype.Component;
 @Component
 class LoginThrottle {
 
-  static final int MAX_TRACKED = 20_000;
-
   private static final long PRUNE_EVERY_MILLIS = 60_000;
 
   /** An IPv6 literal as a servlet container gives it (InetAddress parses it without a lookup). */
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-  private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
-
   private final Clock clock;
+  private final JdbcClient jdbc;
   private final Duration window;
-  private final Counts usernames;
-  private final Counts addresses;
+  private final int usernameLimit;
+  private final int addressLimit;
+  private final AtomicLong nextPrune = new AtomicLong(Long.MIN_VALUE);
 
-  LoginThrottle(LoginLimits limits, Clock clock) {
+  LoginThrottle(LoginLimits limits, Clock clock, JdbcClient jdbc) {
     this.clock = clock;
+    this.jdbc = jdbc;
     this.window = limits.window();
-    this.usernames = new Counts("usernames", limits.maxFailures());
-    this.addresses = new Counts("client addresses", limits.maxFailuresPerAddress());
+    this.usernameLimit = limits.maxFailures();
+    this.addressLimit = limits.maxFailuresPerAddress();
   }
+
+  /** When each key may try again: 0 when the attempt was let through (and counted against both). */
+  private record Free(long username, long address) {}
 
   /** Before the password check: refused, or let through and counted as failed until it succeeds. */
   Attempt attempt(String username, String address) {
     String user = usernameKey(username);
     String from = addressKey(address);
     long now = clock.millis();
-    long userFree = usernames.admit(user, now);
-    long addressFree = addresses.admit(from, now);
-    if (userFree == 0 && addressFree == 0) {
+    pruneIfDue(now);
+    Free free =
+        jdbc.sql(
+                "select username_free, address_free"
+                    + " from login_attempt(:username, :address, :now, :window, :ul, :al)")
+            .param("username", user)
+            .param("address", from)
+            .param("now", now)
+            .param("window", window.toMillis())
+            .param("ul", usernameLimit)
+            .param("al", addressLimit)
+            .query((rs, n) -> new Free(rs.getLong(1), rs.getLong(2)))
+            .single();
+    if (free.username() == 0 && free.address() == 0) {
       return new Attempt(user, from, now, null, 0);
     }
-    // Refused: what was counted for the other key is no attempt after all.
-    if (userFree == 0) {
-      usernames.uncount(user, now);
-    }
-    if (addressFree == 0) {
-      addresses.uncount(from, now);
-    }
     String by =
-        userFree != 0 && addressFree != 0
+        free.username() != 0 && free.address() != 0
             ? "for this username and from this address"
-            : userFree != 0
-                ? "for this username: " + usernames.limit + " within " + window
-                : "from this address: " + addresses.limit + " within " + window;
-    long seconds = Math.max(1, (Math.max(userFree, addressFree) - now + 999) / 1000);
+            : free.username() != 0
+                ? "for this username: " + usernameLimit + " within " + window
+                : "from this address: " + addressLimit + " within " + window;
+    long seconds = Math.max(1, (Math.max(free.username(), free.address()) - now + 999) / 1000);
     return new Attempt(
         user,
         from,
@@ -102,7 +105,7 @@ class LoginThrottle {
    * client addresses' counts stay (an unlock is for a person, not for whoever guessed).
    */
   void unlock(String username) {
-    usernames.forget(usernameKey(username));
+    forget(usernameKey(username));
   }
 
   /** One login attempt: refused with a 429 problem, or let through. */
@@ -142,9 +145,46 @@ class LoginThrottle {
       if (refusal != null) {
         throw new IllegalStateException("a refused attempt cannot succeed");
       }
-      usernames.forget(username);
-      addresses.uncount(address, at);
+      jdbc.sql(
+              """
+              with forgotten as (
+                delete from login_failures where kind = 'username' and key = :username
+              )
+              update login_failures
+                 set times = times[1 : array_position(times, :at) - 1]
+                             || times[array_position(times, :at) + 1 : ]
+               where kind = 'address' and key = :address and :at = any(times)
+              """)
+          .param("username", username)
+          .param("address", address)
+          .param("at", at)
+          .update();
     }
+  }
+
+  private void forget(String usernameKey) {
+    jdbc.sql("delete from login_failures where kind = 'username' and key = :username")
+        .param("username", usernameKey)
+        .update();
+  }
+
+  /**
+   * Deletes the rows no attempt touched for a window (all their failures are out of it). Rows an
+   * attempt holds right now are skipped, so this never waits for one nor blocks it.
+   */
+  private void pruneIfDue(long now) {
+    long due = nextPrune.get();
+    if (now < due || !nextPrune.compareAndSet(due, now + PRUNE_EVERY_MILLIS)) {
+      return;
+    }
+    jdbc.sql(
+            """
+            delete from login_failures where (kind, key) in (
+              select kind, key from login_failures where touched_at <= :cutoff
+              for update skip locked)
+            """)
+        .param("cutoff", now - window.toMillis())
+        .update();
   }
 
   static String usernameKey(String username) {
@@ -172,127 +212,8 @@ class LoginThrottle {
 
   /** Number of usernames and addresses with failures held (for tests of the pruning). */
   int tracked() {
-    return usernames.byKey.size() + addresses.byKey.size();
-  }
-
-  /** The failure times of each key within the window, at most {@code limit} a key. */
-  private final class Counts {
-
-    private final String what;
-    private final int limit;
-    private final ConcurrentHashMap<String, Failures> byKey = new ConcurrentHashMap<>();
-    private final AtomicLong nextPrune = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong nextWarning = new AtomicLong(Long.MIN_VALUE);
-
-    Counts(String what, int limit) {
-      this.what = what;
-      this.limit = limit;
-    }
-
-    /** 0 when the attempt may go on (it is counted), else when the key may try again. */
-    long admit(String key, long now) {
-      pruneIfDue(now);
-      long[] free = {0};
-      boolean[] full = {false};
-      // compute runs under the key's lock: counting, pruning and forgetting a key never interleave.
-      byKey.compute(
-          key,
-          (k, failures) -> {
-            if (failures == null) {
-              if (byKey.size() >= MAX_TRACKED) {
-                full[0] = true;
-                return null;
-              }
-              failures = new Failures(limit);
-            }
-            free[0] = failures.admit(now, window.toMillis());
-            return failures;
-          });
-      if (full[0]) {
-        warnFull(now);
-      }
-      return free[0];
-    }
-
-    void uncount(String key, long at) {
-      byKey.computeIfPresent(key, (k, failures) -> failures.remove(at) ? null : failures);
-    }
-
-    void forget(String key) {
-      byKey.remove(key);
-    }
-
-    private void pruneIfDue(long now) {
-      long due = nextPrune.get();
-      if (now < due || !nextPrune.compareAndSet(due, now + PRUNE_EVERY_MILLIS)) {
-        return;
-      }
-      long cutoff = now - window.toMillis();
-      for (String key : byKey.keySet()) {
-        byKey.computeIfPresent(key, (k, failures) -> failures.prune(cutoff) ? null : failures);
-      }
-    }
-
-    private void warnFull(long now) {
-      long due = nextWarning.get();
-      if (now >= due && nextWarning.compareAndSet(due, now + PRUNE_EVERY_MILLIS)) {
-        log.warn(
-            "Login throttle: {} {} have failed logins within {}, the most it holds; new ones go"
-                + " uncounted until older ones leave the window",
-            MAX_TRACKED,
-            what,
-            window);
-      }
-    }
-  }
-
-  /**
-   * Failure times (epoch millis) of one key, unordered; only touched under its map entry's lock.
-   */
-  private static final class Failures {
-
-    private final long[] at;
-    private int size;
-
-    Failures(int limit) {
-      this.at = new long[limit];
-    }
-
-    /** Drops those out of the window; then counts {@code now} (0) or answers when one leaves. */
-    long admit(long now, long window) {
-      prune(now - window);
-      if (size < at.length) {
-        at[size++] = now;
-        return 0;
-      }
-      long oldest = at[0];
-      for (int i = 1; i < size; i++) {
-        oldest = Math.min(oldest, at[i]);
-      }
-      return oldest + window;
-    }
-
-    /** Removes one failure at {@code time}; true when none is left. */
-    boolean remove(long time) {
-      for (int i = 0; i < size; i++) {
-        if (at[i] == time) {
-          at[i] = at[--size];
-          break;
-        }
-      }
-      return size == 0;
-    }
-
-    /** Drops failures at or before {@code cutoff}; true when none is left. */
-    boolean prune(long cutoff) {
-      int kept = 0;
-      for (int i = 0; i < size; i++) {
-        if (at[i] > cutoff) {
-          at[kept++] = at[i];
-        }
-      }
-      size = kept;
-      return size == 0;
-    }
+    return jdbc.sql("select count(*) from login_failures where cardinality(times) > 0")
+        .query(Integer.class)
+        .single();
   }
 }

@@ -25,4 +25,14 @@ public class OidcPerson extends DefaultOidcUser {
   public Caller caller() {
     return caller;
   }
+
+  /**
+   * The person here ({@code person:<username>}), not the provider's email address: the name their
+   * session is indexed by, the same as for a password login, so ending a person's sessions ends
+   * these too.
+   */
+  @Override
+  public String getName() {
+    return caller.actor();
+  }
 }

@@ -8,7 +8,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
@@ -25,10 +24,9 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -53,7 +51,9 @@ class SecurityConfiguration {
       ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> ssoPeople)
       throws Exception {
     ProblemResponses problems = new ProblemResponses(json);
-    RequestMatcher withKey = request -> request.getHeader(HttpHeaders.AUTHORIZATION) != null;
+    // Only a request a live integration key authenticated: any other Authorization header (Basic,
+    // say) beside a session cookie is no exemption.
+    RequestMatcher withKey = ApiKeyFilter::authenticatedByKey;
     // Without a session there are no ambient credentials to ride: such a write is answered by
     // authentication (401), not by CSRF.
     RequestMatcher withoutSession =
@@ -100,8 +100,8 @@ class SecurityConfiguration {
               }
               authorize.anyRequest().authenticated();
             })
-        .addFilterBefore(
-            new ApiKeyFilter(keys, problems), UsernamePasswordAuthenticationFilter.class)
+        // Before the CSRF check, which needs to know whether a key authenticated the request.
+        .addFilterBefore(new ApiKeyFilter(keys, problems), CsrfFilter.class)
         // Who called, for the audit entry written outside this chain (AuditFilter).
         .addFilterAfter(new CallerCapture(), SecurityContextHolderFilter.class);
     ClientRegistrationRepository registrations = sso.getIfAvailable();
@@ -133,9 +133,10 @@ class SecurityConfiguration {
     return registration;
   }
 
+  /** In the HTTP session (PostgreSQL, {@link PeopleSessions}), for people only: never a key. */
   @Bean
   SecurityContextRepository securityContextRepository() {
-    return new HttpSessionSecurityContextRepository();
+    return PeopleSessions.contexts();
   }
 
   @Bean

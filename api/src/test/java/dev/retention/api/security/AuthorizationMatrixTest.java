@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -226,6 +230,91 @@ class AuthorizationMatrixTest {
               admin.withKey(admin.createKey(call.scope())).call(call.method(), path, body);
         };
     assertThat(allowed.status()).as(allowed.toString()).isBetween(200, 299);
+  }
+
+  /** The console's pages and forms, for people only. */
+  static List<Call> consoleCalls() {
+    return List.of(
+        new Call("GET", "/console", null, null, People.OWNER, false),
+        new Call("GET", "/console/work/runs", null, null, People.OWNER, false),
+        new Call("GET", "/console/customers", null, null, People.OWNER, false),
+        new Call("GET", "/console/customers/{c}", null, null, People.OWNER, false),
+        new Call("GET", "/console/runs/at-risk-{c}", null, null, People.OWNER, true),
+        new Call("GET", "/console/runs/at-risk-{c}/panel", null, null, People.OWNER, true),
+        new Call("GET", "/console/lead", null, null, People.LEADS, false),
+        new Call("GET", "/login", null, null, People.OWNER, false),
+        new Call(
+            "POST",
+            "/console/customers/{c}/playbooks",
+            "playbook=expansion&reason=key",
+            null,
+            People.OWNER,
+            false),
+        // Encoded, as Spring MVC still maps it to the same form.
+        new Call(
+            "POST",
+            "/%63onsole/customers/{c}/playbooks",
+            "playbook=expansion",
+            null,
+            People.OWNER,
+            false),
+        new Call("POST", "/console/customers/{c}/replied", "", null, People.OWNER, true),
+        new Call(
+            "POST",
+            "/console/runs/at-risk-{c}/outcome",
+            "type=CUSTOMER_RESPONDED",
+            null,
+            People.OWNER,
+            true),
+        new Call("POST", "/console/tasks/1/complete", "note=done", null, People.OWNER, false),
+        new Call("POST", "/console/tasks/1/snooze", "until=P1D", null, People.OWNER, false),
+        new Call("POST", "/console/logout", "", null, People.OWNER, false),
+        new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
+  }
+
+  /**
+   * The console is for people: a key of any scope is refused (401) on every page and form, and
+   * nothing it asked for happens.
+   */
+  @ParameterizedTest(name = "console with a {0} key")
+  @ValueSource(
+      strings = {"read", "ops", "events:write", "customers:write", "playbooks:write", "admin"})
+  void theConsole_refusesKeysOfEveryScope(String scope) {
+    String customer = admin.newCustomer("console-key");
+    Response started =
+        admin.post(
+            "/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+    assertThat(started.status()).as(started.toString()).isEqualTo(202);
+    admin.await(
+        "/api/playbooks/at-risk-" + customer,
+        Duration.ofSeconds(30),
+        r -> r.body().path("steps").size() >= 1);
+    HttpApi key = admin.withKey(admin.createKey(scope));
+
+    for (Call call : consoleCalls()) {
+      String path = call.path().replace("{c}", customer);
+      Response answer =
+          call.method().equals("GET")
+              ? key.send("GET", path, Map.of("Accept", "text/html"), null, false)
+              : key.send(
+                  "POST",
+                  path,
+                  Map.of(
+                      "Content-Type", "application/x-www-form-urlencoded", "Accept", "text/html"),
+                  call.body().getBytes(StandardCharsets.UTF_8),
+                  false);
+      assertThat(answer.status()).as("%s with a %s key: %s", call, scope, answer).isEqualTo(401);
+      assertThat(answer.contentType()).startsWith("application/problem+json");
+      assertThat(answer.text("detail")).contains("console");
+    }
+
+    // Nothing happened: no other run started, the run is running without an outcome.
+    assertThat(admin.get("/api/playbooks?customerId=" + customer).body().size()).isEqualTo(1);
+    Response run = admin.get("/api/playbooks/at-risk-" + customer);
+    assertThat(run.text("status")).isEqualTo("RUNNING");
+    assertThat(run.body().path("outcome").isMissingNode() || run.body().path("outcome").isNull())
+        .as(run.toString())
+        .isTrue();
   }
 
   private HttpApi person(String username, String role, String csmId, String email) {

@@ -3,6 +3,8 @@ package dev.retention.api.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.api.security.LoginThrottle.Attempt;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,15 +12,59 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The throttle's counting on a clock the test moves: windows of minutes, run in milliseconds. */
+/**
+ * The throttle's counting on a clock the test moves (windows of minutes, run in milliseconds),
+ * against a real PostgreSQL migrated like the app's: the counts are shared by every instance and
+ * outlive any of them.
+ */
 class LoginThrottleTest {
 
+  static final LoginLimits LIMITS = new LoginLimits(5, 20, Duration.ofMinutes(15));
+
+  static EmbeddedPostgres postgres;
+  static JdbcClient jdbc;
+
   final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T09:00:00Z"));
-  final LoginThrottle throttle =
-      new LoginThrottle(new LoginLimits(5, 20, Duration.ofMinutes(15)), clock);
+  LoginThrottle throttle;
+
+  @BeforeAll
+  static void database() throws IOException {
+    postgres = EmbeddedPostgres.builder().start();
+    Flyway.configure()
+        .dataSource(postgres.getPostgresDatabase())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    jdbc = JdbcClient.create(postgres.getPostgresDatabase());
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    postgres.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    jdbc.sql("truncate login_failures").update();
+    throttle = instance();
+  }
+
+  /** Another instance of the app (or this one after a restart): nothing shared but the database. */
+  LoginThrottle instance() {
+    return new LoginThrottle(LIMITS, clock, jdbc);
+  }
 
   @Test
   void fiveFailures_refuseTheUsername_untilTheOldestLeavesTheWindow() {
@@ -94,7 +140,7 @@ class LoginThrottleTest {
   }
 
   @Test
-  void failuresOutOfTheWindow_areForgotten_andTheTablesAreBounded() {
+  void failuresOutOfTheWindow_areForgotten() {
     for (int i = 0; i < 3; i++) {
       throttle.attempt("gone-" + i, "10.0.1." + i);
     }
@@ -102,16 +148,51 @@ class LoginThrottleTest {
     clock.advance(Duration.ofMinutes(16));
     throttle.attempt("petra", "10.0.0.1").succeeded();
     assertThat(throttle.tracked()).isZero();
+  }
 
-    for (int i = 0; i < LoginThrottle.MAX_TRACKED; i++) {
-      throttle.attempt("user-" + i, "10.1." + (i / 256) + "." + (i % 256));
+  @Test
+  void anotherInstance_andARestart_countTheSameFailures() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(throttle.attempt("petra", "10.0.0.1").refused()).isFalse();
     }
-    assertThat(throttle.tracked()).isEqualTo(2 * LoginThrottle.MAX_TRACKED);
-    // Full: a new username from a new address goes uncounted; those held are still held.
-    for (int i = 0; i < 6; i++) {
-      assertThat(throttle.attempt("one-more", "10.2.0.1").refused()).isFalse();
+    LoginThrottle other = instance();
+    for (int i = 0; i < 2; i++) {
+      assertThat(other.attempt("PETRA", "10.0.0.2").refused()).isFalse();
     }
-    assertThat(throttle.tracked()).isEqualTo(2 * LoginThrottle.MAX_TRACKED);
+    assertThat(throttle.attempt("petra", "10.0.0.3").refused()).isTrue();
+    LoginThrottle afterARestart = instance();
+    Attempt refused = afterARestart.attempt("petra", "10.0.0.4");
+    assertThat(refused.refused()).isTrue();
+    assertThat(refused.retryAfterSeconds()).isEqualTo(900);
+    // An unlock on one instance holds on all.
+    other.unlock("Petra");
+    assertThat(afterARestart.attempt("petra", "10.0.0.4").refused()).isFalse();
+  }
+
+  @Test
+  void parallelAttempts_onTwoInstances_letExactlyTheLimitThrough() throws Exception {
+    LoginThrottle other = instance();
+    List<Callable<Boolean>> guesses = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      LoginThrottle on = i % 2 == 0 ? throttle : other;
+      String address = "10.0.3." + i;
+      guesses.add(() -> !on.attempt("lena", address).refused());
+    }
+    int letThrough = 0;
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      for (Future<Boolean> guess : pool.invokeAll(guesses)) {
+        letThrough += guess.get() ? 1 : 0;
+      }
+    }
+    assertThat(letThrough).isEqualTo(5);
+    // Refused attempts counted against no address.
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from login_failures where kind = 'address'"
+                        + " and cardinality(times) > 0")
+                .query(Integer.class)
+                .single())
+        .isEqualTo(5);
   }
 
   /** A clock that stands still until the test moves it. */

@@ -4,18 +4,41 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.session.Session;
+import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @ApiTest
 class SecurityApiTest {
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
+  @Autowired DataSource dataSource;
   HttpApi admin;
   String suffix;
   String csm;
@@ -79,6 +102,137 @@ class SecurityApiTest {
 
     assertThat(admin.delete("/api/admin/keys/" + id).status()).isEqualTo(204);
     assertProblem(admin.withKey(key).get("/api/customers/" + customer), 401, null, "revoked");
+  }
+
+  @Test
+  void aKey_opensNoSession_andARevokedKeyIsRefusedWhateverCookieCameWithIt() {
+    Response created =
+        admin.post("/api/admin/keys", "{\"name\":\"stateless\",\"scopes\":[\"admin\"]}");
+    String key = created.body().path("key").asText();
+    String id = created.body().path("info").path("id").asText();
+    Map<String, String> bearer = Map.of("Authorization", "Bearer " + key);
+
+    List<String> cookies = new ArrayList<>();
+    HttpResponse<String> read = raw("GET", "/api/customers/" + customer, bearer, null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    cookies.addAll(sessionCookies(read));
+    HttpResponse<String> write =
+        raw(
+            "PUT",
+            "/api/csms/csm-keyed-" + suffix,
+            Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json"),
+            "{\"name\":\"K\",\"email\":\"k@example.com\",\"managerEmail\":\"m@example.com\"}");
+    assertThat(write.statusCode()).isIn(200, 201);
+    cookies.addAll(sessionCookies(write));
+
+    assertThat(admin.delete("/api/admin/keys/" + id).status()).isEqualTo(204);
+    // Revoked means refused at once: with the key, and with any cookie the key's calls got.
+    assertThat(raw("GET", "/api/customers/" + customer, bearer, null).statusCode()).isEqualTo(401);
+    for (String cookie : cookies) {
+      HttpResponse<String> withCookie =
+          raw("GET", "/api/customers/" + customer, Map.of("Cookie", cookie), null);
+      assertThat(withCookie.statusCode())
+          .as("with %s: %s", cookie, withCookie.body())
+          .isEqualTo(401);
+    }
+    assertThat(cookies).as("a keyed call must not open a session").isEmpty();
+    assertThat(
+            jdbc.sql("select count(*) from spring_session where principal_name like 'key:%'")
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
+  void aKey_sentWithAPersonsSession_leavesTheSessionThePersons() {
+    String password =
+        admin.createLogin("sam-" + suffix, "MANAGER", null, "sam-" + suffix + "@example.com");
+    HttpResponse<String> login =
+        raw(
+            "POST",
+            "/api/session",
+            Map.of("Content-Type", "application/json"),
+            "{\"username\":\"sam-%s\",\"password\":\"%s\"}".formatted(suffix, password));
+    assertThat(login.statusCode()).isEqualTo(200);
+    String session = sessionCookies(login).getFirst();
+
+    HttpResponse<String> keyed =
+        raw(
+            "GET",
+            "/api/session",
+            Map.of("Cookie", session, "Authorization", "Bearer " + ApiTestKeys.ADMIN_KEY),
+            null);
+    assertThat(keyed.body()).contains("\"actor\":\"key:");
+    assertThat(sessionCookies(keyed)).isEmpty();
+    HttpResponse<String> after = raw("GET", "/api/session", Map.of("Cookie", session), null);
+    assertThat(after.body()).contains("\"actor\":\"person:sam-" + suffix + "\"");
+  }
+
+  @Test
+  void aBasicHeader_doesNotExemptASessionWriteFromCsrf() {
+    String basic =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(("petra-" + suffix + ":x").getBytes(StandardCharsets.UTF_8));
+    assertProblem(
+        petra
+            .withoutCsrf()
+            .post(
+                "/api/playbooks",
+                "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}",
+                Map.of("Authorization", basic)),
+        403,
+        null,
+        "CSRF token");
+    assertThat(admin.get("/api/playbooks?customerId=" + customer).body().size()).isZero();
+  }
+
+  @Test
+  void sessions_areRowsInPostgres_thatAnotherInstanceReadsAndEnds() {
+    // Another instance shares nothing with this one but the database.
+    JdbcIndexedSessionRepository otherInstance =
+        new JdbcIndexedSessionRepository(
+            new JdbcTemplate(dataSource),
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+    var held = otherInstance.findByPrincipalName("person:petra-" + suffix);
+    assertThat(held).hasSize(1);
+    Session session = held.values().iterator().next();
+    SecurityContext context =
+        session.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+    assertThat(Callers.of(context.getAuthentication()).map(Caller::csmId)).hasValue(csm);
+    assertThat(session.getMaxInactiveInterval()).isEqualTo(Duration.ofHours(8));
+
+    otherInstance.deleteById(session.getId());
+    assertProblem(petra.get("/api/session"), 401, null, "credentials");
+  }
+
+  @Test
+  void disablingAPerson_endsEveryOneOfTheirSessionsAtOnce() {
+    String username = "leaving-" + suffix;
+    String password = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    HttpApi laptop = admin.login(username, password);
+    HttpApi phone = admin.login(username, password);
+    assertThat(laptop.get("/api/customers/" + customer).status()).isEqualTo(200);
+    assertThat(phone.get("/api/customers/" + customer).status()).isEqualTo(200);
+
+    assertThat(admin.delete("/api/admin/people/" + username).status()).isEqualTo(204);
+    assertProblem(laptop.get("/api/customers/" + customer), 401, null, "credentials");
+    assertProblem(phone.get("/api/session"), 401, null, "credentials");
+    // The others' sessions go on.
+    assertThat(petra.get("/api/customers/" + customer).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aNewPassword_endsTheSessionsOpenedWithTheOldOne() {
+    String username = "rotating-" + suffix;
+    String old = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    HttpApi before = admin.login(username, old);
+    assertThat(before.get("/api/session").status()).isEqualTo(200);
+
+    String renewed = admin.createLogin(username, "CSM", csm, username + "@example.com");
+    assertProblem(before.get("/api/customers/" + customer), 401, null, "credentials");
+    assertThat(admin.login(username, renewed).get("/api/session").text("actor"))
+        .isEqualTo("person:" + username);
   }
 
   @Test
@@ -189,5 +343,34 @@ class SecurityApiTest {
     assertThat(page.body().path("items").size()).isEqualTo(1);
     assertThat(page.body().path("total").asLong()).isGreaterThanOrEqualTo(1);
     assertProblem(admin.get("/api/audit?size=1000"), 400, "size", "between 1 and 200");
+  }
+
+  private HttpResponse<String> raw(
+      String method, String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The session cookies an answer sets, as {@code name=value} (the CSRF cookie is no session). */
+  private static List<String> sessionCookies(HttpResponse<String> answer) {
+    return answer.headers().allValues("Set-Cookie").stream()
+        .map(c -> c.split(";", 2)[0])
+        .filter(c -> !c.startsWith("XSRF-TOKEN=") && !c.endsWith("="))
+        .toList();
   }
 }

@@ -76,6 +76,19 @@ class SingleSignOnTest {
   }
 
   @Test
+  void disablingAPersonWhoSignedInThroughTheProvider_endsTheirSession() throws Exception {
+    HttpApi admin = new HttpApi(port);
+    String csm = admin.get("/api/customers/" + admin.newCustomer("sso")).text("csmId");
+    admin.createLogin("sso-sam", "CSM", csm, "sso.sam@example.com");
+    HttpClient browser = browser();
+    assertThat(signIn(browser, "sso.sam@example.com")).isEqualTo(302);
+    assertThat(get(browser, "/api/session").statusCode()).isEqualTo(200);
+
+    assertThat(admin.delete("/api/admin/people/sso-sam").status()).isEqualTo(204);
+    assertThat(get(browser, "/api/session").statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void anAddressWithoutALogin_isRefused() throws Exception {
     HttpClient browser = browser();
     signIn(browser, "stranger@example.com");
