@@ -78,6 +78,7 @@ class CustomerErasure {
 
   /** Erases the customer's personal data; empty when there is no such customer. */
   Optional<Result> erase(String customerId) {
+    long began = System.nanoTime();
     Optional<PersonalData.Erasure> erased = personalData.erase(customerId);
     if (erased.isEmpty()) {
       return Optional.empty();
@@ -95,6 +96,12 @@ class CustomerErasure {
         ended.add(workflowId);
       }
     }
+    log.info(
+        "erased the personal data of customer {} in {} ms: runs ended {}, data keys destroyed {}",
+        customerId,
+        Duration.ofNanos(System.nanoTime() - began).toMillis(),
+        ended,
+        rows.get("customer_data_keys"));
     return Optional.of(new Result(erasedAt, List.copyOf(ended), rows));
   }
 
