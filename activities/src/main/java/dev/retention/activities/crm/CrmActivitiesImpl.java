@@ -1,5 +1,6 @@
 package dev.retention.activities.crm;
 
+import dev.retention.activities.privacy.PersonalData;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;
@@ -11,7 +12,11 @@ import io.temporal.spring.boot.ActivityImpl;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** The built-in CRM in PostgreSQL. Every write is keyed by run + step, so retries are harmless. */
+/**
+ * The built-in CRM in PostgreSQL. Every write is keyed by run + step, so retries are harmless; a
+ * note or task of a run started before an erasure of the customer's personal data is written
+ * {@value PersonalData#ERASED} (see {@link PersonalData}).
+ */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
 public class CrmActivitiesImpl implements CrmActivities {
@@ -35,8 +40,13 @@ public class CrmActivitiesImpl implements CrmActivities {
     jdbc.sql(
             """
             insert into crm_notes (customer_id, workflow_id, run_id, step, author, body)
-            values (:c, :w, :r, :step, :author, :body) on conflict (run_id, step) do nothing
-            """)
+            select c.id, :w, :r, :step, :author, case when %s then :erased else :body end
+            from customers c where c.id = :c
+            for key share
+            on conflict (run_id, step) do nothing
+            """
+                .formatted(PersonalData.ERASED_FOR_RUN))
+        .param("erased", PersonalData.ERASED)
         .param("c", note.customerId())
         .param("w", note.workflowId())
         .param("r", runId())

@@ -1,5 +1,6 @@
 package dev.retention.activities.crm;
 
+import dev.retention.activities.privacy.PersonalData;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.TaskAssignee;
@@ -55,9 +56,15 @@ public class CrmTasks {
                 """
                 insert into crm_tasks (customer_id, workflow_id, run_id, step, assignee, assignee_email,
                   title, body, priority, due_at)
-                values (:c, :w, :r, :step, :assignee, :email, :title, :body, :priority, :due)
+                select c.id, :w, :r, :step, :assignee, :email,
+                  case when %1$s then :erased else :title end,
+                  case when %1$s then :erased else :body end, :priority, :due
+                from customers c where c.id = :c
+                for key share
                 on conflict (run_id, step) do nothing returning id
-                """)
+                """
+                    .formatted(PersonalData.ERASED_FOR_RUN))
+            .param("erased", PersonalData.ERASED)
             .param("c", task.customerId())
             .param("w", task.workflowId())
             .param("r", runId)

@@ -49,8 +49,19 @@ public class Communications {
         .optional();
   }
 
-  /** Inserts the step's row with {@code status} unless it exists; true when this call inserted. */
-  public boolean claim(
+  /** What {@link #claim} inserted: the row's status, and whether it is an erased one. */
+  public record Claimed(String status, boolean erased) {}
+
+  /** The detail of a row a step wrote after the customer's personal data was erased. */
+  public static final String ERASED_DETAIL = "not sent: the customer's personal data was erased";
+
+  /**
+   * Inserts the step's row with {@code status} unless it exists: what it inserted, or empty when
+   * the row existed. A step of a run started before an erasure of the customer's personal data (see
+   * {@link PersonalData}) inserts {@value #SKIPPED_SUPPRESSED} with {@value PersonalData#ERASED} in
+   * place of subject, recipient and body, and sends nothing.
+   */
+  public Optional<Claimed> claim(
       String workflowId,
       String runId,
       String step,
@@ -60,30 +71,56 @@ public class Communications {
       String status,
       String provider) {
     return jdbc.sql(
-                """
+            """
             insert into communications (workflow_id, run_id, step, customer_id, template, subject,
               to_address, from_name, from_address, reply_to, body_text, status, provider,
-              idempotency_key)
-            values (:w, :r, :step, :c, :template, :subject, :to, :fromName, :from, :replyTo, :body,
-              :status, :provider, :key)
+              idempotency_key, detail)
+            select :w, :r, :step, c.id, :template,
+              case when %1$s then :erased else :subject end,
+              case when %1$s then :erased else :to end,
+              :fromName, :from, :replyTo,
+              case when %1$s then :erased else :body end,
+              case when %1$s then :skipped else :status end,
+              :provider, :key,
+              case when %1$s then :erasedDetail end
+            from customers c where c.id = :c
+            for key share
             on conflict (workflow_id, run_id, step) do nothing
-            """)
-            .param("w", workflowId)
-            .param("r", runId)
-            .param("step", step)
-            .param("c", customerId)
-            .param("template", template)
-            .param("subject", email.subject())
-            .param("to", email.toAddress())
-            .param("fromName", email.fromName())
-            .param("from", email.fromAddress())
-            .param("replyTo", email.replyTo())
-            .param("body", email.text())
-            .param("status", status)
-            .param("provider", provider)
-            .param("key", email.idempotencyKey())
-            .update()
-        == 1;
+            returning status, detail is not distinct from :erasedDetail as erased
+            """
+                .formatted(PersonalData.ERASED_FOR_RUN))
+        .param("w", workflowId)
+        .param("r", runId)
+        .param("step", step)
+        .param("c", customerId)
+        .param("template", template)
+        .param("subject", email.subject())
+        .param("to", email.toAddress())
+        .param("fromName", email.fromName())
+        .param("from", email.fromAddress())
+        .param("replyTo", email.replyTo())
+        .param("body", email.text())
+        .param("status", status)
+        .param("provider", provider)
+        .param("key", email.idempotencyKey())
+        .param("erased", PersonalData.ERASED)
+        .param("skipped", SKIPPED_SUPPRESSED)
+        .param("erasedDetail", ERASED_DETAIL)
+        .query((rs, i) -> new Claimed(rs.getString("status"), rs.getBoolean("erased")))
+        .optional();
+  }
+
+  /**
+   * Whether the customer's personal data was erased after the run started: its step's email, not
+   * sent yet, must not go out.
+   */
+  public boolean erasedFor(String customerId, String runId) {
+    return jdbc.sql("select " + PersonalData.ERASED_FOR_RUN + " from customers c where c.id = :c")
+        .param("c", customerId)
+        .param("r", runId)
+        .query(Boolean.class)
+        .optional()
+        .orElse(false);
   }
 
   public void complete(

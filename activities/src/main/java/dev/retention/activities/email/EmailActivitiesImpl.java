@@ -14,6 +14,7 @@ import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.email.templates.RenderedEmail;
 import dev.retention.activities.email.templates.TemplateException;
+import dev.retention.activities.privacy.PersonalData;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
@@ -195,14 +196,34 @@ public class EmailActivitiesImpl implements EmailActivities {
             rendered.html());
 
     if (toCustomer && communications.isSuppressed(customer.email())) {
-      boolean claimed = claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
-      if (!claimed) {
+      Optional<Communications.Claimed> claimed =
+          claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
+      if (claimed.isEmpty()) {
         // A retry of an attempt that left the row PENDING, and the address was suppressed since.
         complete(request, runId, Communications.SKIPPED_SUPPRESSED, null, null);
       }
-      return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, rendered.subject(), null);
+      return new EmailReceipt(
+          EmailStatus.SKIPPED_SUPPRESSED,
+          claimed.filter(Communications.Claimed::erased).isPresent()
+              ? PersonalData.ERASED
+              : rendered.subject(),
+          null);
     }
-    claim(request, runId, customer, email, Communications.PENDING);
+    Optional<Communications.Claimed> claimed =
+        claim(request, runId, customer, email, Communications.PENDING);
+    boolean erased =
+        claimed.isPresent()
+            ? claimed.get().erased()
+            // A retry of an attempt that left the row PENDING: was the customer erased since?
+            : communications.erasedFor(request.customerId(), runId);
+    if (erased) {
+      // The customer's personal data was erased after this run started: nothing goes out.
+      if (claimed.isEmpty()) {
+        complete(
+            request, runId, Communications.SKIPPED_SUPPRESSED, null, Communications.ERASED_DETAIL);
+      }
+      return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, PersonalData.ERASED, null);
+    }
     String messageId;
     try {
       EmailHeaders.check(email);
@@ -231,7 +252,7 @@ public class EmailActivitiesImpl implements EmailActivities {
     return failure.build();
   }
 
-  private boolean claim(
+  private Optional<Communications.Claimed> claim(
       Step request, String runId, Customer customer, OutgoingEmail email, String status) {
     return communications.claim(
         request.workflowId(),

@@ -1,6 +1,7 @@
 package dev.retention.activities.ledger;
 
 import dev.retention.activities.crm.TaskQueue;
+import dev.retention.activities.privacy.PersonalData;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
@@ -14,7 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes a run's snapshot and its timeline entries in one transaction. Idempotent: the snapshot is
- * an upsert that never reopens a closed run, and a timeline entry is unique per run and key.
+ * an upsert that never reopens a closed run, and a timeline entry is unique per run and key. An
+ * erasure holds against it (see {@link PersonalData}).
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -81,13 +83,23 @@ public class LedgerActivitiesImpl implements LedgerActivities {
         .update();
   }
 
+  /**
+   * One timeline entry; {@value PersonalData#ERASED} in place of its summary when the customer's
+   * personal data was erased after the run started (a step that was in flight during the erasure).
+   */
   private void insert(RunSnapshot r, TimelineEntry e) {
     jdbc.sql(
             """
             insert into timeline (customer_id, at, kind, playbook, workflow_id, run_id, entry_key, summary)
-            values (:customerId, :at, :kind, :playbook, :workflowId, :runId, :key, :summary)
+            select c.id, :at, :kind, :playbook, :workflowId, :runId, :key,
+              case when %s then :erased else :summary end
+            from customers c where c.id = :customerId
+            for key share
             on conflict (run_id, entry_key) do nothing
-            """)
+            """
+                .formatted(PersonalData.ERASED_SINCE_START))
+        .param("runStartedAt", ts(r.startedAt()))
+        .param("erased", PersonalData.ERASED)
         .param("customerId", r.customerId())
         .param("at", ts(e.at()))
         .param("kind", e.kind())

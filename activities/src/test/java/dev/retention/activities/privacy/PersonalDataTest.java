@@ -36,7 +36,7 @@ class PersonalDataTest {
   @BeforeAll
   static void wire(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
-    personalData = new PersonalData(jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
+    personalData = new PersonalData(jdbc);
     communications = new Communications(jdbc);
   }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +28,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * or a map {@code id: base64}) and {@code retention.codec.active-key-id} (env {@code
  * RETENTION_CODEC_ACTIVE_KEY}; needed with more than one key). Required with a real Temporal
  * server. On the embedded runtime, without keys, the key in {@code retention.codec.key-file} is
- * used (created on the first start), or, with no key file, one generated for this run.
+ * used (created on the first start), or, with no key file, one generated for this run. The
+ * customers' data keys (crypto-shredding) are wrapped by the active key.
  */
 @Configuration(proxyBeanMethods = false)
 class CodecConfiguration {
@@ -84,9 +86,14 @@ class CodecConfiguration {
     return ring;
   }
 
+  /**
+   * The codec; with the customers' data keys ({@link CustomerDataKeysConfiguration}, the app's
+   * PostgreSQL) the payloads of a customer's runs are encrypted with their data key.
+   */
   @Bean
-  AesGcmPayloadCodec payloadCodec(CodecKeyRing keys) {
-    return new AesGcmPayloadCodec(keys);
+  AesGcmPayloadCodec payloadCodec(
+      CodecKeyRing keys, ObjectProvider<CustomerDataKeys> customerDataKeys) {
+    return new AesGcmPayloadCodec(keys, customerDataKeys.getIfAvailable());
   }
 
   /** The one data converter of the app: the default JSON conversion, every payload encrypted. */

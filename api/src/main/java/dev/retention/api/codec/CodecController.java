@@ -47,7 +47,9 @@ class CodecController {
   JsonPayloads decode(
       @RequestBody JsonPayloads body,
       @RequestHeader(name = NAMESPACE_HEADER, required = false) String requestNamespace) {
-    return apply(body, requestNamespace, codec::decode);
+    // Each customer data key looked up afresh: one destroyed by an erasure reads as erased here at
+    // once, whichever instance destroyed it.
+    return apply(body, requestNamespace, codec.verifying()::decode);
   }
 
   @PostMapping(path = "/codec/encode", produces = MediaType.APPLICATION_JSON_VALUE)

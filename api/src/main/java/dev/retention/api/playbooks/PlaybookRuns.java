@@ -2,7 +2,9 @@ package dev.retention.api.playbooks;
 
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.RunRow;
+import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
 import io.temporal.client.WorkflowClient;
@@ -22,14 +24,25 @@ public class PlaybookRuns {
   private final WorkflowClient client;
   private final RunExecutions executions;
   private final RunProjection projection;
+  private final PersonalData personalData;
 
-  PlaybookRuns(WorkflowClient client, RunExecutions executions, RunProjection projection) {
+  PlaybookRuns(
+      WorkflowClient client,
+      RunExecutions executions,
+      RunProjection projection,
+      PersonalData personalData) {
     this.client = client;
     this.executions = executions;
     this.projection = projection;
+    this.personalData = personalData;
   }
 
-  /** The run's full state, from the workflow itself; the projection when Temporal lost it. */
+  /**
+   * The run's full state, from the workflow itself; the projection when Temporal lost it, or when
+   * the customer's personal data was erased after the run started: then its steps (whose details
+   * quote names, notes and subjects) are not shown, and the workflow is not asked (its history is
+   * unreadable from then on, see the codec's crypto-shredding).
+   */
   public RunView view(String workflowId) {
     Optional<RunExecution> execution = executions.find(workflowId);
     if (execution.isEmpty()) {
@@ -39,6 +52,14 @@ public class PlaybookRuns {
           .orElseThrow(() -> ApiProblem.notFound("Run", "no playbook run " + workflowId));
     }
     RunExecution described = execution.get();
+    if (erasedSinceStart(described)) {
+      return projection
+          .latest(workflowId)
+          .map(RunView::of)
+          .orElseGet(() -> RunView.bare(described.workflowId(), described.runId()))
+          .erased(
+              described.status(), described.closedAt(), personalData.keptSteps(described.runId()));
+    }
     PlaybookState state;
     try {
       state = client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state();
@@ -54,6 +75,17 @@ public class PlaybookRuns {
           .orElseThrow(() -> e);
     }
     return RunView.of(state, described.runId(), described.status(), described.closedAt());
+  }
+
+  /** Whether the customer of the run had their personal data erased after it started. */
+  private boolean erasedSinceStart(RunExecution run) {
+    if (run.startedAt() == null) {
+      return false;
+    }
+    return Playbook.customerOf(run.workflowId())
+        .flatMap(personalData::erasedAt)
+        .filter(erasedAt -> !erasedAt.isBefore(run.startedAt()))
+        .isPresent();
   }
 
   /** Runs from the projection; {@code csmIds} limits them to those CSMs' customers (null: all). */

@@ -4,9 +4,11 @@ import java.time.Instant;
 
 /**
  * A run as Temporal describes it: its run id, its status in the API's words ({@code RUNNING},
- * {@code COMPLETED}, {@code CANCELLED}, {@code FAILED}, {@code TERMINATED}), and when it closed.
+ * {@code COMPLETED}, {@code CANCELLED}, {@code FAILED}, {@code TERMINATED}), when it started and
+ * when it closed.
  */
-record RunExecution(String workflowId, String runId, String status, Instant closedAt) {
+record RunExecution(
+    String workflowId, String runId, String status, Instant startedAt, Instant closedAt) {
 
   static final String RUNNING = "RUNNING";
 

@@ -41,6 +41,10 @@ class RunExecutions {
               workflowId,
               info.getExecution().getRunId(),
               status(info.getStatus()),
+              info.hasStartTime()
+                  ? Instant.ofEpochSecond(
+                      info.getStartTime().getSeconds(), info.getStartTime().getNanos())
+                  : null,
               closedAt(info)));
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

@@ -78,6 +78,56 @@ public record RunView(
         null);
   }
 
+  /** A run nothing but its ids are known of. */
+  static RunView bare(String workflowId, String runId) {
+    return new RunView(
+        workflowId,
+        runId,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * The same run after its customer's personal data was erased: its status as Temporal has it, no
+   * next step or facts, and its steps as kept by the erasure, each with {@code detail} {@code
+   * [erased]}.
+   */
+  RunView erased(String endStatus, Instant endedAt, List<StepRecord> keptSteps) {
+    return new RunView(
+        workflowId,
+        runId,
+        playbook,
+        customerId,
+        csmId,
+        endStatus,
+        stage,
+        outcome,
+        outcomeReason,
+        null,
+        null,
+        null,
+        List.of(),
+        startedAt,
+        endedAt,
+        dayLength,
+        null,
+        keptSteps);
+  }
+
   /** The same run, closed with the given status (and no next step). */
   RunView ended(String endStatus, Instant endedAt) {
     return new RunView(

@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Message;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.api.support.TemporalHistory;
 import io.temporal.api.common.v1.Payload;
-import io.temporal.api.common.v1.SearchAttributes;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.history.v1.MarkerRecordedEventAttributes;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.client.WorkflowClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -74,13 +67,15 @@ class EncryptedHistoryEndToEndTest {
     assertThat(contains(everything, nameBytes)).as("the name in the raw history").isFalse();
     assertThat(contains(everything, commentBytes)).as("the comment in the raw history").isFalse();
 
-    List<Payload> payloads = new ArrayList<>();
-    history.forEach(event -> collectPayloads(event, payloads));
+    List<Payload> payloads = TemporalHistory.payloads(history);
     assertThat(payloads).hasSizeGreaterThan(5);
     assertThat(payloads).allSatisfy(p -> assertThat(AesGcmPayloadCodec.isEncrypted(p)).isTrue());
 
     Response decoded =
-        api.post("/codec/decode", json(payloads), Map.of("X-Namespace", namespace()));
+        api.post(
+            "/codec/decode",
+            TemporalHistory.codecJson(payloads),
+            Map.of("X-Namespace", namespace()));
     assertThat(decoded.status()).as(decoded.toString()).isEqualTo(200);
     StringBuilder plain = new StringBuilder();
     for (JsonNode payload : decoded.body().path("payloads")) {
@@ -115,91 +110,8 @@ class EncryptedHistoryEndToEndTest {
     return customer;
   }
 
-  /** The history as the Temporal service hands it out, through the raw gRPC stubs. */
   private List<HistoryEvent> rawHistory(String workflowId) {
-    List<HistoryEvent> events = new ArrayList<>();
-    ByteString page = ByteString.EMPTY;
-    do {
-      GetWorkflowExecutionHistoryResponse response =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .getWorkflowExecutionHistory(
-                  GetWorkflowExecutionHistoryRequest.newBuilder()
-                      .setNamespace(namespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                      .setNextPageToken(page)
-                      .build());
-      events.addAll(response.getHistory().getEventsList());
-      page = response.getNextPageToken();
-    } while (!page.isEmpty());
-    return events;
-  }
-
-  /**
-   * Every payload in a message, however deep, except search attributes: the service indexes those,
-   * so they stay plain and hold ids only (see RunSearchAttributes).
-   */
-  private static void collectPayloads(Message message, List<Payload> into) {
-    if (message instanceof Payload payload) {
-      into.add(payload);
-      return;
-    }
-    if (message instanceof SearchAttributes) {
-      return;
-    }
-    if (message instanceof MarkerRecordedEventAttributes marker
-        && "Version".equals(marker.getMarkerName())) {
-      // Workflow.getVersion's marker: the SDK writes the change id and version unencoded; they
-      // name a code change, never a customer.
-      return;
-    }
-    for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
-      if (field.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-        continue;
-      }
-      Object value = field.getValue();
-      if (value instanceof List<?> list) {
-        list.forEach(item -> collectPayloads(mapValue(item), into));
-      } else {
-        collectPayloads((Message) value, into);
-      }
-    }
-  }
-
-  /** Map fields come as entry messages; the payload is their value. */
-  private static Message mapValue(Object item) {
-    Message entry = (Message) item;
-    if (entry.getDescriptorForType().getOptions().getMapEntry()) {
-      FieldDescriptor value = entry.getDescriptorForType().findFieldByName("value");
-      if (value.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        return (Message) entry.getField(value);
-      }
-    }
-    return entry;
-  }
-
-  private static String json(List<Payload> payloads) {
-    StringBuilder json = new StringBuilder("{\"payloads\":[");
-    for (int i = 0; i < payloads.size(); i++) {
-      Payload p = payloads.get(i);
-      json.append(i == 0 ? "" : ",").append("{\"metadata\":{");
-      List<String> metadata = new ArrayList<>();
-      p.getMetadataMap()
-          .forEach(
-              (k, v) ->
-                  metadata.add(
-                      "\""
-                          + k
-                          + "\":\""
-                          + Base64.getEncoder().encodeToString(v.toByteArray())
-                          + "\""));
-      json.append(String.join(",", metadata))
-          .append("},\"data\":\"")
-          .append(Base64.getEncoder().encodeToString(p.getData().toByteArray()))
-          .append("\"}");
-    }
-    return json.append("]}").toString();
+    return TemporalHistory.events(client, workflowId);
   }
 
   private static boolean contains(ByteString haystack, byte[] needle) {

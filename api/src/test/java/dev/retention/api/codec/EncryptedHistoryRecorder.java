@@ -27,6 +27,8 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
@@ -34,9 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Records the encrypted history that {@link EncryptedHistoryReplayTest} replays: an NPS detractor
+ * Records the encrypted histories that {@link EncryptedHistoryReplayTest} replays: an NPS detractor
  * whose comment and CSM notes are personal data, taken through every CSM outcome to {@code
- * RESOLVED}, with every payload encrypted under {@link CodecTestKeys#RECORDED}.
+ * RESOLVED}, with every payload encrypted under {@link CodecTestKeys#RECORDED}, and the same run
+ * with its payloads under the customer's data key.
  *
  * <p>Not part of the normal build: the committed history must stay the one recorded with the codec
  * and workflow code that were live, so that replaying it catches a codec or workflow change that
@@ -46,6 +49,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ./mvnw -q -B -pl api -am test -Dtest=EncryptedHistoryRecorder -DrecordHistories=true \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * (one of them: {@code -Dtest='EncryptedHistoryRecorder#recordCustomerKeyed*'}).
  */
 @EnabledIfSystemProperty(
     named = "recordHistories",
@@ -61,7 +66,28 @@ class EncryptedHistoryRecorder {
 
   @Test
   void recordEncryptedDetractorResolvedRun() throws Exception {
-    AesGcmPayloadCodec codec = new AesGcmPayloadCodec(CodecTestKeys.recorded());
+    record(
+        new AesGcmPayloadCodec(CodecTestKeys.recorded()),
+        EncryptedHistoryReplayTest.DETRACTOR_RESOLVED);
+  }
+
+  /**
+   * The same run with the customer's payloads under their data key (crypto-shredding), and that
+   * key, wrapped by {@link CodecTestKeys#RECORDED}, beside the history.
+   */
+  @Test
+  void recordCustomerKeyedDetractorResolvedRun() throws Exception {
+    InMemoryCustomerKeyStore store = new InMemoryCustomerKeyStore();
+    AesGcmPayloadCodec codec =
+        new AesGcmPayloadCodec(
+            CodecTestKeys.recorded(), new CustomerDataKeys(CodecTestKeys.recorded(), store));
+    record(codec, EncryptedHistoryReplayTest.CUSTOMER_KEYED);
+    Path key = Path.of("src/test/resources", EncryptedHistoryReplayTest.CUSTOMER_KEY);
+    Files.writeString(
+        key, InMemoryCustomerKeyStore.line(store.live(CUSTOMER).orElseThrow()) + "\n");
+  }
+
+  private static void record(AesGcmPayloadCodec codec, String resource) throws Exception {
     try (TestWorkflowEnvironment env = environment(codec)) {
       Worker worker = env.newWorker(RecordedHistories.TASK_QUEUE);
       worker.registerWorkflowImplementationTypes(NpsFollowUpPlaybookImpl.class);
@@ -95,7 +121,7 @@ class EncryptedHistoryRecorder {
       run.recordOutcome(outcome(OutcomeType.RESOLVED, "Invoices correct three months running"));
 
       assertThat(resultOf(run).outcome()).isEqualTo(RunOutcome.RESOLVED);
-      RecordedHistories.write(client, workflowId, EncryptedHistoryReplayTest.DETRACTOR_RESOLVED);
+      RecordedHistories.write(client, workflowId, resource);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.retention.api.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retention.api.support.TemporalHistory;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.common.PlaybookResult;
@@ -35,6 +36,13 @@ class EncryptedHistoryReplayTest {
 
   /** A history from before encryption (workflows module), which the app must still replay. */
   static final String PLAIN_DETRACTOR_RESOLVED = "histories/nps-follow-up-detractor-resolved.json";
+
+  /** The same run recorded with the customer's payloads under their data key. */
+  static final String CUSTOMER_KEYED =
+      "histories/nps-follow-up-detractor-resolved-customer-key.json";
+
+  /** That run's data key, wrapped by the recorded codec key (see InMemoryCustomerKeyStore). */
+  static final String CUSTOMER_KEY = "histories/nps-follow-up-detractor-resolved-customer-key.txt";
 
   static final String COMMENT = "Anna Jansen: invoices wrong three months in a row";
   static final String NOTE = "Anna Jansen (finance) will churn unless invoicing is fixed";
@@ -113,6 +121,82 @@ class EncryptedHistoryReplayTest {
             "call-completed",
             "recovery-plan",
             "resolved");
+  }
+
+  @Test
+  void historyUnderTheCodecKey_replaysThroughACodecWithCustomerDataKeys() throws Exception {
+    // Runs from before crypto-shredding: their payloads name the codec key and still decode; the
+    // commands replay encodes go under a customer key, which replay does not compare.
+    replay(
+        DETRACTOR_RESOLVED,
+        withCustomerKeys(CodecTestKeys.rotated(), new InMemoryCustomerKeyStore()));
+  }
+
+  @Test
+  void customerKeyedHistory_replaysThroughTheCodec_evenAfterACodecKeyRotation() throws Exception {
+    replay(CUSTOMER_KEYED, withCustomerKeys(CodecTestKeys.recorded(), recordedCustomerKey()));
+    replay(CUSTOMER_KEYED, withCustomerKeys(CodecTestKeys.rotated(), recordedCustomerKey()));
+  }
+
+  @Test
+  void customerKeyedHistory_everyPayloadIsUnderTheCustomersDataKey() throws Exception {
+    assertThat(resource(CUSTOMER_KEYED)).doesNotContain("Anna").doesNotContain("invoic");
+    List<Payload> payloads = payloads(RecordedHistories.load(CUSTOMER_KEYED));
+    assertThat(payloads).hasSizeGreaterThan(20);
+    assertThat(payloads)
+        .allSatisfy(
+            p ->
+                assertThat(p.getMetadataMap())
+                    .containsKey(AesGcmPayloadCodec.DATA_KEY_ID)
+                    .doesNotContainKey(AesGcmPayloadCodec.KEY_ID));
+    AesGcmPayloadCodec codec = withCustomerKeys(CodecTestKeys.recorded(), recordedCustomerKey());
+    assertThat(text(codec.decode(payloads))).contains(COMMENT).contains(NOTE);
+  }
+
+  @Test
+  void afterTheCustomersKeyIsDestroyed_everyPayloadDecodesToTheErasedPlaceholder()
+      throws Exception {
+    InMemoryCustomerKeyStore store = recordedCustomerKey();
+    AesGcmPayloadCodec codec = withCustomerKeys(CodecTestKeys.recorded(), store);
+    List<Payload> payloads = payloads(RecordedHistories.load(CUSTOMER_KEYED));
+
+    assertThat(store.destroy(EncryptedHistoryRecorder.CUSTOMER)).isOne();
+
+    List<Payload> decoded = codec.decode(payloads);
+    String keyId = recordedKeyId();
+    assertThat(decoded)
+        .allSatisfy(p -> assertThat(p).isEqualTo(AesGcmPayloadCodec.erasedPlaceholder(keyId)));
+    assertThat(text(decoded)).doesNotContain("Anna").doesNotContain("invoic");
+    // Not even the worker can read it now: which is why an erasure ends the customer's runs first.
+    assertThatThrownBy(() -> replay(CUSTOMER_KEYED, codec)).isInstanceOf(RuntimeException.class);
+  }
+
+  private static AesGcmPayloadCodec withCustomerKeys(
+      CodecKeyRing ring, InMemoryCustomerKeyStore store) {
+    return new AesGcmPayloadCodec(ring, new CustomerDataKeys(ring, store));
+  }
+
+  private static InMemoryCustomerKeyStore recordedCustomerKey() throws Exception {
+    return new InMemoryCustomerKeyStore().load(resource(CUSTOMER_KEY));
+  }
+
+  private static String recordedKeyId() throws Exception {
+    return resource(CUSTOMER_KEY).split(":", 2)[0];
+  }
+
+  /** Every payload of the history except the SDK's own version markers (see the API test). */
+  private static List<Payload> payloads(WorkflowExecutionHistory history) {
+    List<Payload> payloads = new java.util.ArrayList<>();
+    for (HistoryEvent event : history.getEvents()) {
+      TemporalHistory.collectPayloads(event, payloads);
+    }
+    return payloads;
+  }
+
+  private static String text(List<Payload> payloads) {
+    StringBuilder text = new StringBuilder();
+    payloads.forEach(p -> text.append(p.getData().toStringUtf8()).append('\n'));
+    return text.toString();
   }
 
   private static void replay(String resource, AesGcmPayloadCodec codec) throws Exception {

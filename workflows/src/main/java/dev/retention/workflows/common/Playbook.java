@@ -27,6 +27,18 @@ public enum Playbook {
     return id + "-" + customerId;
   }
 
+  /** The customer a run's workflow id names ({@link #workflowId}'s inverse); empty for others. */
+  public static Optional<String> customerOf(String workflowId) {
+    if (workflowId == null) {
+      return Optional.empty();
+    }
+    return Arrays.stream(values())
+        .map(p -> p.id + "-")
+        .filter(prefix -> workflowId.length() > prefix.length() && workflowId.startsWith(prefix))
+        .findFirst()
+        .map(prefix -> workflowId.substring(prefix.length()));
+  }
+
   public static Optional<Playbook> fromId(String id) {
     return Arrays.stream(values()).filter(p -> p.id.equals(id)).findFirst();
   }
