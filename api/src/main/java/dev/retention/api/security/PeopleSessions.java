@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.context.DeferredSecurityContext;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpRequestResponseHolder;
@@ -27,14 +28,23 @@ public class PeopleSessions {
 
   private static final Logger log = LoggerFactory.getLogger(PeopleSessions.class);
 
-  private final FindByIndexNameSessionRepository<? extends Session> sessions;
+  private final ObjectProvider<FindByIndexNameSessionRepository<? extends Session>> store;
 
-  PeopleSessions(FindByIndexNameSessionRepository<? extends Session> sessions) {
-    this.sessions = sessions;
+  /**
+   * The store exists where people log in (a web application); a process without a web server (the
+   * {@code create-key} command) has none, and nothing there ends sessions.
+   */
+  PeopleSessions(ObjectProvider<FindByIndexNameSessionRepository<? extends Session>> store) {
+    this.store = store;
   }
 
   /** Ends every session of the person, on every instance; answers how many there were. */
   public int endAll(String username) {
+    FindByIndexNameSessionRepository<? extends Session> sessions =
+        store.getIfAvailable(
+            () -> {
+              throw new IllegalStateException("this process has no session store");
+            });
     var open = sessions.findByPrincipalName(Caller.personActor(username));
     open.keySet().forEach(sessions::deleteById);
     if (!open.isEmpty()) {
