@@ -51,6 +51,11 @@ public class LedgerActivitiesImpl implements LedgerActivities {
         });
   }
 
+  /**
+   * The run's row as the run sees itself. Its start is the run's own (the API's row, written the
+   * moment it started the run, had the API's clock): one clock for the start and the time of first
+   * value, so the onboarding report's time to first value is the run's own.
+   */
   private void upsert(RunSnapshot r) {
     jdbc.sql(
             """
@@ -59,7 +64,8 @@ public class LedgerActivitiesImpl implements LedgerActivities {
             values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
               :nextStep, :nextStepAt, :startedAt, :closedAt, :firstValueAt)
             on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
-              outcome = excluded.outcome, next_step = excluded.next_step,
+              outcome = excluded.outcome, started_at = excluded.started_at,
+              next_step = excluded.next_step,
               next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
               first_value_at = excluded.first_value_at,
               updated_at = now()
