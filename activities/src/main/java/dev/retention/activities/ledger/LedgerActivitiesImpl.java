@@ -14,7 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes a run's snapshot and its timeline entries in one transaction. Idempotent: the snapshot is
- * an upsert that never reopens a closed run, and a timeline entry is unique per run and key.
+ * an upsert that never reopens a closed run, and a timeline entry is unique per run and key. A run
+ * closing {@code CANCELLED} is recorded as stopped ({@link RunCancellations}), however it was
+ * stopped (the API, or the Temporal UI): an activity of it still in flight sends and holds nothing.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -23,11 +25,14 @@ public class LedgerActivitiesImpl implements LedgerActivities {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final TaskQueue tasks;
+  private final RunCancellations cancellations;
 
-  public LedgerActivitiesImpl(JdbcClient jdbc, TransactionTemplate tx, TaskQueue tasks) {
+  public LedgerActivitiesImpl(
+      JdbcClient jdbc, TransactionTemplate tx, TaskQueue tasks, RunCancellations cancellations) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.tasks = tasks;
+    this.cancellations = cancellations;
   }
 
   @Override
@@ -47,6 +52,9 @@ public class LedgerActivitiesImpl implements LedgerActivities {
           }
           for (TimelineEntry entry : update.allEntries()) {
             insert(update.run(), entry);
+          }
+          if ("CANCELLED".equals(update.run().status())) {
+            cancellations.recordInTransaction(update.run().workflowId(), update.run().runId());
           }
         });
   }

@@ -215,7 +215,8 @@ class ReportsTest {
         new LedgerActivitiesImpl(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            new TaskQueue(jdbc, Clock.systemUTC()));
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            Fixtures.cancellations(dataSource));
     Duration[] apiAhead = {Duration.ofMillis(9), Duration.ofMillis(23), Duration.ofMillis(57)};
     Duration[] ownValues = {Duration.ofMinutes(5), Duration.ofMinutes(7), Duration.ofMinutes(90)};
     for (int i = 0; i < ownValues.length; i++) {
