@@ -71,6 +71,7 @@ public final class RecordingActivities
   private final List<Call<BackendNotification>> backend = new CopyOnWriteArrayList<>();
   private final List<Call<ExpansionFiguresRequest>> figureRequests = new CopyOnWriteArrayList<>();
   private final Set<String> suppressedSteps = ConcurrentHashMap.newKeySet();
+  private final Set<String> stoppedWorkflows = ConcurrentHashMap.newKeySet();
   private final Set<String> rejectedSteps = ConcurrentHashMap.newKeySet();
   private final Set<String> retryableFailingSteps = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> failedAttempts = new ConcurrentHashMap<>();
@@ -84,6 +85,7 @@ public final class RecordingActivities
 
   @Override
   public EmailReceipt sendCustomerEmail(CustomerEmail email) {
+    refuseIfStopped(email.workflowId(), email.step());
     Gate gate = emailGate;
     if (gate != null) {
       emailGate = null;
@@ -107,6 +109,7 @@ public final class RecordingActivities
 
   @Override
   public EmailReceipt sendCsmAlert(CsmAlert alert) {
+    refuseIfStopped(alert.workflowId(), alert.step());
     alerts.add(new Call<>(scheduledAt(), alert));
     return new EmailReceipt(
         EmailStatus.SENT, "Alert " + alert.template(), "msg-" + ids.incrementAndGet());
@@ -158,6 +161,18 @@ public final class RecordingActivities
   public ExpansionFigures expansionFigures(ExpansionFiguresRequest request) {
     figureRequests.add(new Call<>(scheduledAt(), request));
     return FIGURES;
+  }
+
+  /**
+   * As the email activity does: a run recorded stopped before its step claimed the email gets
+   * nothing sent (an email held at the provider's gate had claimed it before).
+   */
+  private void refuseIfStopped(String workflowId, String step) {
+    if (stoppedWorkflows.contains(workflowId)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the run was stopped before step " + step + ": nothing is sent",
+          FailureType.RUN_CANCELLED.name());
+    }
   }
 
   private static Instant scheduledAt() {
@@ -269,6 +284,16 @@ public final class RecordingActivities
     Gate gate = new Gate();
     emailGate = gate;
     return gate;
+  }
+
+  // ---- a stopped run ----------------------------------------------------------------------------
+
+  /**
+   * Records the run as stopped, as {@code DELETE /api/playbooks/{id}} does before it answers: from
+   * now on its emails that have not been claimed are refused ({@code RUN_CANCELLED}).
+   */
+  public void recordStop(String workflowId) {
+    stoppedWorkflows.add(workflowId);
   }
 
   // ---- suppression ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.email.templates.RenderedEmail;
 import dev.retention.activities.email.templates.TemplateException;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.privacy.PersonalData;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
@@ -43,6 +44,8 @@ import org.springframework.stereotype.Component;
  * Customer emails carry a signed one-click unsubscribe link in the text and the RFC 8058 {@code
  * List-Unsubscribe} headers. A provider that cannot take the email now ({@link
  * RetryableEmailFailure}) fails the attempt for Temporal to retry, after its Retry-After if given.
+ * A run that was stopped ({@link RunCancellations}) before its step claimed the row sends nothing:
+ * the attempt fails for good with {@code RUN_CANCELLED}.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -54,6 +57,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   private final EmailProvider provider;
   private final Clock clock;
   private final CrmTasks tasks;
+  private final RunCancellations cancellations;
 
   /** The longest Retry-After we honour; the email retry policy stays bounded. */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
@@ -67,6 +71,7 @@ public class EmailActivitiesImpl implements EmailActivities {
       Clock clock,
       EmailVariables variables,
       CrmTasks tasks,
+      RunCancellations cancellations,
       UnsubscribeLinks unsubscribeLinks) {
     this.directory = directory;
     this.communications = communications;
@@ -74,6 +79,7 @@ public class EmailActivitiesImpl implements EmailActivities {
     this.provider = provider;
     this.clock = clock;
     this.tasks = tasks;
+    this.cancellations = cancellations;
   }
 
   /** Without a configured unsubscribe key (tests): links signed with a random one. */
@@ -84,7 +90,8 @@ public class EmailActivitiesImpl implements EmailActivities {
       EmailProvider provider,
       Clock clock,
       String productName,
-      CrmTasks tasks) {
+      CrmTasks tasks,
+      RunCancellations cancellations) {
     this(
         directory,
         communications,
@@ -93,6 +100,7 @@ public class EmailActivitiesImpl implements EmailActivities {
         clock,
         new EmailVariables(productName),
         tasks,
+        cancellations,
         new UnsubscribeLinks(randomSecret(), "http://localhost:8080"));
   }
 
@@ -252,17 +260,34 @@ public class EmailActivitiesImpl implements EmailActivities {
     return failure.build();
   }
 
+  /**
+   * Claims the step's row (present when this call inserted it, saying whether the customer's data
+   * was erased since the run started), unless the run was stopped first: then the step fails for
+   * good and nothing is written. A row claimed before the stop (an earlier attempt, in flight when
+   * the run was stopped) is the run's: empty, and its send goes on.
+   */
   private Optional<Communications.Claimed> claim(
       Step request, String runId, Customer customer, OutgoingEmail email, String status) {
-    return communications.claim(
-        request.workflowId(),
+    return cancellations.unlessStopped(
         runId,
-        request.step(),
-        customer.id(),
-        request.template(),
-        email,
-        status,
-        provider.name());
+        () ->
+            communications.claim(
+                request.workflowId(),
+                runId,
+                request.step(),
+                customer.id(),
+                request.template(),
+                email,
+                status,
+                provider.name()),
+        () -> {
+          if (communications.find(request.workflowId(), runId, request.step()).isPresent()) {
+            return Optional.empty();
+          }
+          throw permanent(
+              FailureType.RUN_CANCELLED,
+              "the run was stopped before step " + request.step() + ": nothing is sent");
+        });
   }
 
   private void complete(

@@ -15,8 +15,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes a run's snapshot and its timeline entries in one transaction. Idempotent: the snapshot is
- * an upsert that never reopens a closed run, and a timeline entry is unique per run and key. An
- * erasure holds against it (see {@link PersonalData}).
+ * an upsert that never reopens a closed run, and a timeline entry is unique per run and key. A run
+ * closing {@code CANCELLED} is recorded as stopped ({@link RunCancellations}), however it was
+ * stopped (the API, or the Temporal UI): an activity of it still in flight sends and holds nothing.
+ * An erasure holds against it (see {@link PersonalData}).
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -25,11 +27,14 @@ public class LedgerActivitiesImpl implements LedgerActivities {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final TaskQueue tasks;
+  private final RunCancellations cancellations;
 
-  public LedgerActivitiesImpl(JdbcClient jdbc, TransactionTemplate tx, TaskQueue tasks) {
+  public LedgerActivitiesImpl(
+      JdbcClient jdbc, TransactionTemplate tx, TaskQueue tasks, RunCancellations cancellations) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.tasks = tasks;
+    this.cancellations = cancellations;
   }
 
   @Override
@@ -50,9 +55,17 @@ public class LedgerActivitiesImpl implements LedgerActivities {
           for (TimelineEntry entry : update.allEntries()) {
             insert(update.run(), entry);
           }
+          if ("CANCELLED".equals(update.run().status())) {
+            cancellations.recordInTransaction(update.run().workflowId(), update.run().runId());
+          }
         });
   }
 
+  /**
+   * The run's row as the run sees itself. Its start is the run's own (the API's row, written the
+   * moment it started the run, had the API's clock): one clock for the start and the time of first
+   * value, so the onboarding report's time to first value is the run's own.
+   */
   private void upsert(RunSnapshot r) {
     jdbc.sql(
             """
@@ -61,7 +74,8 @@ public class LedgerActivitiesImpl implements LedgerActivities {
             values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
               :nextStep, :nextStepAt, :startedAt, :closedAt, :firstValueAt)
             on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
-              outcome = excluded.outcome, next_step = excluded.next_step,
+              outcome = excluded.outcome, started_at = excluded.started_at,
+              next_step = excluded.next_step,
               next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
               first_value_at = excluded.first_value_at,
               updated_at = now()

@@ -144,7 +144,8 @@ public class RunProjection {
 
   /**
    * Records a run the moment the API started it, so the projection never lags a start made here
-   * (the workflow's own first write, moments later, fills in stage and next step).
+   * (the workflow's own first write, moments later, fills in stage and next step, and replaces this
+   * start time, the API's, with the run's own).
    */
   public void recordStarted(
       String runId,

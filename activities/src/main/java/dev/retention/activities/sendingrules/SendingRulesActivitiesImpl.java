@@ -2,6 +2,7 @@ package dev.retention.activities.sendingrules;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * Finds, and reserves, the first moment at or after the requested one that is inside the customer's
  * business hours and on a local day without another automated email to them. The unique (customer,
- * local day) row makes two runs asking at once get different days.
+ * local day) row makes two runs asking at once get different days. A stopped run reserves nothing
+ * (its email will not go out): it is answered with the first business moment, no day taken.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -38,17 +40,35 @@ public class SendingRulesActivitiesImpl implements SendingRulesActivities {
   private final CustomerDirectory directory;
   private final JdbcClient jdbc;
   private final SendingRules rules;
+  private final RunCancellations cancellations;
 
   public SendingRulesActivitiesImpl(
-      CustomerDirectory directory, JdbcClient jdbc, SendingRules rules) {
+      CustomerDirectory directory,
+      JdbcClient jdbc,
+      SendingRules rules,
+      RunCancellations cancellations) {
     this.directory = directory;
     this.jdbc = jdbc;
     this.rules = rules;
+    this.cancellations = cancellations;
   }
 
   @Override
   public SendSlot reserveSendSlot(SendSlotRequest request) {
     String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
+    // Under the run's lock: a stop recorded at the same moment either comes first (nothing is
+    // reserved) or releases what this reserved.
+    return cancellations.unlessStopped(
+        runId,
+        () -> reserve(request, runId),
+        () -> {
+          ZoneId zone = zone(request.customerId());
+          return slot(
+              request.earliest(), nextBusinessMoment(request.earliest(), zone), false, zone);
+        });
+  }
+
+  private SendSlot reserve(SendSlotRequest request, String runId) {
     Optional<Instant> reserved =
         jdbc.sql("select at from email_slots where run_id = :r and step = :step")
             .param("r", runId)

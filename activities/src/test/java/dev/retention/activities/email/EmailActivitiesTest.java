@@ -12,15 +12,18 @@ import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.PermanentEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.FailureType;
+import dev.retention.workflows.ports.TaskAssignee;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Timestamp;
@@ -47,6 +50,7 @@ class EmailActivitiesTest {
   private static JdbcClient jdbc;
   private static CustomerDirectory directory;
   private static Communications communications;
+  private static RunCancellations cancellations;
 
   private final CountingProvider provider = new CountingProvider();
   private ActivityHarness harness;
@@ -57,6 +61,7 @@ class EmailActivitiesTest {
     jdbc = JdbcClient.create(dataSource);
     directory = new CustomerDirectory(jdbc);
     communications = new Communications(jdbc);
+    cancellations = Fixtures.cancellations(dataSource);
   }
 
   @BeforeEach
@@ -70,7 +75,8 @@ class EmailActivitiesTest {
             provider,
             new MutableClock(NOW),
             "Insightly",
-            new CrmTasks(jdbc));
+            new CrmTasks(jdbc),
+            cancellations);
     harness = new ActivityHarness(impl);
     emails = harness.stub(EmailActivities.class);
   }
@@ -369,6 +375,79 @@ class EmailActivitiesTest {
         .singleElement()
         .satisfies(
             row -> assertThat(row.get("status")).isEqualTo(Communications.SKIPPED_SUPPRESSED));
+  }
+
+  // ---- a stopped run ----------------------------------------------------------------------------
+
+  @Test
+  void aRunStoppedBeforeItsEmailWasClaimed_sendsNothing_andTheStepFailsForGood() {
+    harness.runIds().pin(RUN_ID);
+    // What DELETE /api/playbooks/{id} records before it answers 202.
+    cancellations.record(WORKFLOW_ID, RUN_ID);
+
+    ActivityFailure email =
+        catchThrowableOfType(
+            ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne(ACME.id())));
+    ActivityFailure alert =
+        catchThrowableOfType(
+            ActivityFailure.class,
+            () ->
+                emails.sendCsmAlert(
+                    new CsmAlert(
+                        WORKFLOW_ID,
+                        "csm-alert",
+                        "nps-follow-up",
+                        "nps-follow-up/detractor-alert",
+                        ACME.id(),
+                        TaskAssignee.CSM,
+                        Map.of("nps.score", "3", "nps.comment", "slow"))));
+
+    for (ActivityFailure failure : List.of(email, alert)) {
+      assertThat(failure.getCause())
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              cause -> {
+                assertThat(cause.getType()).isEqualTo(FailureType.RUN_CANCELLED.name());
+                assertThat(cause.isNonRetryable()).isTrue();
+              });
+    }
+    assertThat(provider.attempts).isEmpty();
+    assertThat(rows()).isEmpty();
+  }
+
+  @Test
+  void anEmailClaimedBeforeTheStop_isInFlight_andItsRetryStillSendsIt() {
+    harness.runIds().pin(RUN_ID);
+    provider.failure =
+        email -> {
+          throw new IllegalStateException("provider timed out");
+        };
+    assertThatThrownBy(() -> emails.sendCustomerEmail(dayOne(ACME.id())))
+        .isInstanceOf(ActivityFailure.class);
+    assertThat(rows())
+        .singleElement()
+        .satisfies(row -> assertThat(row.get("status")).isEqualTo(Communications.PENDING));
+
+    // Stopped while the email was at the provider: the one exception, it goes out.
+    cancellations.record(WORKFLOW_ID, RUN_ID);
+    provider.failure = null;
+    EmailReceipt retry = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(retry.status()).isEqualTo(EmailStatus.SENT);
+    assertThat(provider.sent).hasSize(1);
+    assertThat(rows())
+        .singleElement()
+        .satisfies(row -> assertThat(row.get("status")).isEqualTo(Communications.SENT));
+  }
+
+  @Test
+  void anotherRunOfTheSameWorkflowId_isNotStoppedByAnEarlierRunsStop() {
+    cancellations.record(WORKFLOW_ID, "an-earlier-run");
+
+    EmailReceipt receipt = emails.sendCustomerEmail(dayOne(ACME.id()));
+
+    assertThat(receipt.status()).isEqualTo(EmailStatus.SENT);
+    assertThat(provider.sent).hasSize(1);
   }
 
   private static CustomerEmail dayOne(String customerId) {

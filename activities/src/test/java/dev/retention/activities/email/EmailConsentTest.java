@@ -13,6 +13,7 @@ import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.RetryableEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -55,6 +56,7 @@ class EmailConsentTest {
   private static JdbcClient jdbc;
   private static CustomerDirectory directory;
   private static Communications communications;
+  private static RunCancellations cancellations;
 
   private final List<OutgoingEmail> sent = new CopyOnWriteArrayList<>();
   private volatile Function<OutgoingEmail, String> behaviour = email -> "msg-" + sent.size();
@@ -66,6 +68,7 @@ class EmailConsentTest {
     jdbc = JdbcClient.create(dataSource);
     directory = new CustomerDirectory(jdbc);
     communications = new Communications(jdbc);
+    cancellations = Fixtures.cancellations(dataSource);
   }
 
   @BeforeEach
@@ -94,6 +97,7 @@ class EmailConsentTest {
                 new MutableClock(NOW),
                 new EmailVariables("Insightly"),
                 new CrmTasks(jdbc),
+                cancellations,
                 LINKS));
     emails = harness.stub(EmailActivities.class);
   }

@@ -27,6 +27,7 @@ import dev.retention.activities.email.providers.ResendEmailProvider;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -77,6 +78,7 @@ class EmailCrashWindowTest {
   private static JdbcClient jdbc;
   private static CustomerDirectory directory;
   private static Communications communications;
+  private static RunCancellations cancellations;
   private static DeliveryEvents deliveryEvents;
 
   private static final ResendFake resendFake = new ResendFake();
@@ -90,6 +92,7 @@ class EmailCrashWindowTest {
     jdbc = JdbcClient.create(dataSource);
     directory = new CustomerDirectory(jdbc);
     communications = new Communications(jdbc);
+    cancellations = Fixtures.cancellations(dataSource);
     deliveryEvents =
         new DeliveryEvents(
             jdbc,
@@ -215,6 +218,7 @@ class EmailCrashWindowTest {
                 new MutableClock(NOW),
                 new EmailVariables("Insightly"),
                 new CrmTasks(jdbc),
+                cancellations,
                 new UnsubscribeLinks(
                     "crash-window-test-secret-0123456789abcdef", "https://app.test")));
     harness.runIds().pin(RUN_ID);

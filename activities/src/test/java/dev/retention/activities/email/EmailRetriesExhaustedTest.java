@@ -16,6 +16,7 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
@@ -100,6 +101,7 @@ class EmailRetriesExhaustedTest {
     Worker worker = env.newWorker("playbooks");
     worker.registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class);
     CrmTasks tasks = new CrmTasks(jdbc);
+    RunCancellations cancellations = Fixtures.cancellations(dataSource);
     worker.registerActivitiesImplementations(
         new EmailActivitiesImpl(
             directory,
@@ -112,12 +114,14 @@ class EmailRetriesExhaustedTest {
                 Clock.systemUTC()),
             new MutableClock(T0),
             "Insightly",
-            tasks),
+            tasks,
+            cancellations),
         new CrmActivitiesImpl(tasks, jdbc),
         new LedgerActivitiesImpl(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            new TaskQueue(jdbc, Clock.systemUTC())));
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            cancellations));
     env.start();
   }
 

@@ -60,7 +60,11 @@ class LedgerActivitiesTest {
     Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
     harness =
         new ActivityHarness(
-            new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, java.time.Clock.systemUTC())));
+            new LedgerActivitiesImpl(
+                jdbc,
+                tx,
+                new TaskQueue(jdbc, java.time.Clock.systemUTC()),
+                new RunCancellations(jdbc, tx)));
     ledger = harness.stub(LedgerActivities.class);
   }
 

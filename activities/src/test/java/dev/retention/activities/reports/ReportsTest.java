@@ -5,14 +5,20 @@ import static dev.retention.activities.testing.Fixtures.GLOBEX;
 import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.ledger.LedgerActivitiesImpl;
+import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.workflows.ports.LedgerUpdate;
+import dev.retention.workflows.ports.RunSnapshot;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The reports against real PostgreSQL with known runs and answers, inside and outside the window.
@@ -54,12 +62,14 @@ class ReportsTest {
           "en");
 
   JdbcClient jdbc;
+  DataSource dataSource;
   Reports reports;
   NpsResponses nps;
   int runs;
 
   @BeforeEach
   void setUp(DataSource dataSource) {
+    this.dataSource = dataSource;
     jdbc = JdbcClient.create(dataSource);
     CustomerDirectory directory = new CustomerDirectory(jdbc);
     Fixtures.petraWithCustomers(directory);
@@ -194,6 +204,68 @@ class ReportsTest {
     // 1h, 2h, 10h, 30h → median 6h
     assertThat(report.medianTimeToFirstValue()).isEqualTo(Duration.ofHours(6));
     assertThat(report.firstValueWithin24HoursRate()).isEqualTo(0.75);
+  }
+
+  @Test
+  void onboarding_medianTimeToFirstValue_isTheRunsOwn_notFromTheApisStartTime() {
+    // The API records each run the moment it starts it, on its own clock; the run's first ledger
+    // write, moments later, carries the run's start and, later, its time of first value.
+    RunProjection projection = new RunProjection(jdbc);
+    LedgerActivitiesImpl ledger =
+        new LedgerActivitiesImpl(
+            jdbc,
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            Fixtures.cancellations(dataSource));
+    Duration[] apiAhead = {Duration.ofMillis(9), Duration.ofMillis(23), Duration.ofMillis(57)};
+    Duration[] ownValues = {Duration.ofMinutes(5), Duration.ofMinutes(7), Duration.ofMinutes(90)};
+    for (int i = 0; i < ownValues.length; i++) {
+      Instant apiStart = IN.plus(Duration.ofHours(i));
+      Instant runStart = apiStart.plus(apiAhead[i]);
+      String runId = "onboarding-run-" + i;
+      projection.recordStarted(
+          runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart);
+      RunSnapshot started =
+          new RunSnapshot(
+              "onboarding-c-" + i,
+              runId,
+              "onboarding",
+              GLOBEX.id(),
+              PETRA.id(),
+              "RUNNING",
+              "ONBOARDING",
+              null,
+              null,
+              null,
+              runStart,
+              null,
+              null);
+      ledger.record(new LedgerUpdate(started, null));
+      RunSnapshot reached =
+          new RunSnapshot(
+              "onboarding-c-" + i,
+              runId,
+              "onboarding",
+              GLOBEX.id(),
+              PETRA.id(),
+              "RUNNING",
+              "ONBOARDING",
+              null,
+              null,
+              null,
+              runStart,
+              null,
+              runStart.plus(ownValues[i]));
+      ledger.record(new LedgerUpdate(reached, null));
+    }
+
+    Reports.OnboardingReport report = reports.onboarding(FROM, TO, EVERY_CSM);
+
+    assertThat(report.reachedFirstValue()).isEqualTo(3);
+    // The runs' own values are 5, 7 and 90 minutes: the median is 7 minutes to the millisecond.
+    assertThat(report.medianTimeToFirstValue()).isEqualTo(Duration.ofMinutes(7));
+    assertThat(projection.latest("onboarding-c-1").orElseThrow().startedAt())
+        .isEqualTo(IN.plus(Duration.ofHours(1)).plus(apiAhead[1]));
   }
 
   @Test

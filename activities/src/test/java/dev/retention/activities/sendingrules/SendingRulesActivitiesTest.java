@@ -5,12 +5,17 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.ledger.LedgerActivitiesImpl;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
 import dev.retention.workflows.ports.FailureType;
+import dev.retention.workflows.ports.LedgerUpdate;
+import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.SendingRulesActivities;
@@ -18,6 +23,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
 import java.sql.Date;
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -36,6 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The sending rules against a real PostgreSQL: the first moment inside the customer's business
@@ -66,6 +74,8 @@ class SendingRulesActivitiesTest {
 
   private static JdbcClient jdbc;
   private static CustomerDirectory directory;
+  private static RunCancellations cancellations;
+  private static DataSource dataSource;
 
   private ActivityHarness harness;
   private SendingRulesActivities rules;
@@ -74,6 +84,8 @@ class SendingRulesActivitiesTest {
   static void wire(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
     directory = new CustomerDirectory(jdbc);
+    cancellations = Fixtures.cancellations(dataSource);
+    SendingRulesActivitiesTest.dataSource = dataSource;
   }
 
   @BeforeEach
@@ -303,6 +315,90 @@ class SendingRulesActivitiesTest {
     assertThat(reservedDays(INITECH)).containsExactly(LocalDate.parse("2026-03-09"));
   }
 
+  // ---- a stopped run ----------------------------------------------------------------------------
+
+  @Test
+  void aRunStoppedWhileItsEmailWaitsForItsWindow_givesTheDayBack_toTheCustomersNextEmail() {
+    // Saturday: the at-risk run's day-1 email waits for Monday 09:00, the day reserved for it.
+    harness.runIds().pin(RUN_ID);
+    SendSlot held = reserve("at-risk-c-21", "day-1-email", INITECH, amsterdam("2026-03-07T10:00"));
+    assertThat(held.at()).isEqualTo(amsterdam("2026-03-09T09:00"));
+
+    // DELETE /api/playbooks/at-risk-c-21 records the stop (before it answers 202).
+    cancellations.record("at-risk-c-21", RUN_ID);
+
+    assertThat(reservedDays(INITECH)).isEmpty();
+    harness.runIds().unpin();
+    Instant monday10 = amsterdam("2026-03-09T10:00");
+    assertThat(reserve("expansion-c-21", "day-1-usage-email", INITECH, monday10))
+        .isEqualTo(new SendSlot(monday10, null));
+  }
+
+  @Test
+  void aRunClosingCancelled_givesTheDayBackToo_howeverItWasStopped() {
+    harness.runIds().pin(RUN_ID);
+    reserve("at-risk-c-21", "day-1-email", INITECH, amsterdam("2026-03-07T10:00"));
+
+    // Stopped from the Temporal UI: nothing recorded the stop until the run's closing write.
+    new LedgerActivitiesImpl(
+            jdbc,
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            cancellations)
+        .record(
+            new LedgerUpdate(
+                new RunSnapshot(
+                    "at-risk-c-21",
+                    RUN_ID,
+                    "at-risk",
+                    INITECH.id(),
+                    PETRA.id(),
+                    "CANCELLED",
+                    "CLOSED",
+                    "CANCELLED",
+                    null,
+                    null,
+                    amsterdam("2026-03-07T10:00"),
+                    amsterdam("2026-03-07T11:00"),
+                    null),
+                null));
+
+    assertThat(reservedDays(INITECH)).isEmpty();
+  }
+
+  @Test
+  void aStoppedRunKeepsTheDayOfAnEmailThatWentOut() {
+    harness.runIds().pin(RUN_ID);
+    reserve("at-risk-c-21", "day-1-email", INITECH, amsterdam("2026-03-09T10:00"));
+    reserve("at-risk-c-21", "day-3-email", INITECH, amsterdam("2026-03-11T10:00"));
+    jdbc.sql(
+            """
+            insert into communications (workflow_id, run_id, step, customer_id, template, subject,
+              to_address, from_name, from_address, reply_to, body_text, status, provider)
+            values ('at-risk-c-21', :r, 'day-1-email', :c, 'at-risk/day-1', 's', 'to', 'n', 'f',
+              'r', 'b', 'SENT', 'log')
+            """)
+        .param("r", RUN_ID)
+        .param("c", INITECH.id())
+        .update();
+
+    cancellations.record("at-risk-c-21", RUN_ID);
+
+    // Monday had its email; Wednesday's never went out and is free again.
+    assertThat(reservedDays(INITECH)).containsExactly(LocalDate.parse("2026-03-09"));
+  }
+
+  @Test
+  void aStoppedRunReservesNothing_itsEmailWillNotGoOut() {
+    harness.runIds().pin(RUN_ID);
+    cancellations.record("at-risk-c-21", RUN_ID);
+
+    SendSlot slot = reserve("at-risk-c-21", "day-1-email", INITECH, amsterdam("2026-03-07T10:00"));
+
+    assertThat(slot.at()).isEqualTo(amsterdam("2026-03-09T09:00"));
+    assertThat(reservedDays(INITECH)).isEmpty();
+  }
+
   // ---- configuration ----------------------------------------------------------------------------
 
   @Test
@@ -380,7 +476,9 @@ class SendingRulesActivitiesTest {
     if (harness != null) {
       harness.close();
     }
-    harness = new ActivityHarness(new SendingRulesActivitiesImpl(directory, jdbc, sendingRules));
+    harness =
+        new ActivityHarness(
+            new SendingRulesActivitiesImpl(directory, jdbc, sendingRules, cancellations));
     rules = harness.stub(SendingRulesActivities.class);
   }
 

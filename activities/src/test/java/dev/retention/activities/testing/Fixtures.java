@@ -3,7 +3,12 @@ package dev.retention.activities.testing;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.ledger.RunCancellations;
 import java.math.BigDecimal;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** A CSM and the customers she owns. */
 public final class Fixtures {
@@ -44,4 +49,11 @@ public final class Fixtures {
   }
 
   private Fixtures() {}
+
+  /** The stopped runs, on the test database. */
+  public static RunCancellations cancellations(DataSource dataSource) {
+    return new RunCancellations(
+        JdbcClient.create(dataSource),
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+  }
 }

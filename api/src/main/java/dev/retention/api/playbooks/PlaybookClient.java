@@ -1,6 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.atrisk.AtRiskInput;
@@ -30,6 +31,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
@@ -55,16 +57,19 @@ public class PlaybookClient {
   private final WorkflowClient client;
   private final RunExecutions executions;
   private final RunProjection projection;
+  private final RunCancellations cancellations;
   private final String taskQueue;
 
   PlaybookClient(
       WorkflowClient client,
       RunExecutions executions,
       RunProjection projection,
+      RunCancellations cancellations,
       @Value("${retention.task-queue}") String taskQueue) {
     this.client = client;
     this.executions = executions;
     this.projection = projection;
+    this.cancellations = cancellations;
     this.taskQueue = taskQueue;
   }
 
@@ -190,10 +195,27 @@ public class PlaybookClient {
     }
   }
 
-  /** Stops a run: it records {@code CANCELLED} and ends. */
+  /**
+   * Stops a run: it records {@code CANCELLED} and ends. The stop is recorded in the database first
+   * (and the run's send slots for emails that did not go out given back), so that once this returns
+   * nothing more of the run goes to the customer: an email step that has not claimed its email by
+   * then is refused, wherever its activity is; one already at the provider goes out and the run
+   * records it. The run is stopped by its run id, so a run started since is not touched.
+   */
   public void cancel(String workflowId) {
-    requireRunning(workflowId);
-    client.newUntypedWorkflowStub(workflowId).cancel();
+    RunExecution execution = requireRunning(workflowId);
+    cancellations.record(workflowId, execution.runId());
+    try {
+      client
+          .newUntypedWorkflowStub(
+              WorkflowTargetOptions.newBuilder()
+                  .setWorkflowId(workflowId)
+                  .setRunId(execution.runId())
+                  .build())
+          .cancel();
+    } catch (WorkflowNotFoundException e) {
+      throw closed(workflowId, "the run has closed");
+    }
   }
 
   /** The customer answered: every running run of theirs hears it. */
@@ -239,11 +261,12 @@ public class PlaybookClient {
     return client.newWorkflowStub(PlaybookWorkflow.class, workflowId);
   }
 
-  private void requireRunning(String workflowId) {
+  private RunExecution requireRunning(String workflowId) {
     RunExecution execution = executions.require(workflowId);
     if (!execution.running()) {
       throw closed(workflowId, "the run is " + execution.status());
     }
+    return execution;
   }
 
   private static ApiProblem closed(String workflowId, String why) {

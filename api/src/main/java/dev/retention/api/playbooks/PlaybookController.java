@@ -186,7 +186,10 @@ class PlaybookController {
   @DeleteMapping("/api/playbooks/{workflowId}")
   @ApiResponse(
       responseCode = "202",
-      description = "Stopping; the run ends with outcome CANCELLED",
+      description =
+          "Stopping; the run ends with outcome CANCELLED. The stop is recorded before this"
+              + " answer: nothing more goes to the customer (an email already at the provider"
+              + " goes out and is in the run's steps)",
       useReturnTypeSchema = true)
   ResponseEntity<Map<String, String>> cancel(@PathVariable String workflowId) {
     access.run(checkWorkflowId(workflowId));

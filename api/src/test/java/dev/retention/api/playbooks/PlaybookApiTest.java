@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 @ApiTest
 class PlaybookApiTest {
@@ -18,6 +20,7 @@ class PlaybookApiTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
   HttpApi api;
 
   @BeforeEach
@@ -184,8 +187,16 @@ class PlaybookApiTest {
     String customer = api.newCustomer("del");
     start("at-risk", customer);
     String id = "at-risk-" + customer;
-    api.await("/api/playbooks/" + id, WAIT, r -> r.body().path("steps").size() >= 1);
+    Response running =
+        api.await("/api/playbooks/" + id, WAIT, r -> r.body().path("steps").size() >= 1);
     assertThat(api.delete("/api/playbooks/" + id).status()).isEqualTo(202);
+    // Recorded before the 202: from here on the run's email activities refuse to send.
+    assertThat(
+            jdbc.sql("select workflow_id from run_cancellations where run_id = :r")
+                .param("r", running.text("runId"))
+                .query(String.class)
+                .list())
+        .containsExactly(id);
     Response run =
         api.await("/api/playbooks/" + id, WAIT, r -> "CANCELLED".equals(r.text("status")));
     assertThat(run.text("outcome")).isEqualTo("CANCELLED");

@@ -29,7 +29,8 @@ class SignalRoutingTest {
 
   private final WorkflowClient temporal = mock(WorkflowClient.class);
   private final RunProjection projection = mock(RunProjection.class);
-  private final PlaybookClient client = new PlaybookClient(temporal, null, projection, "queue");
+  private final PlaybookClient client =
+      new PlaybookClient(temporal, null, projection, null, "queue");
 
   @Test
   void customerResponded_signalsOnlyTheRunningRuns() {

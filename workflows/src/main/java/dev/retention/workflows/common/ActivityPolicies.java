@@ -10,6 +10,8 @@ import dev.retention.workflows.ports.SendingRulesActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
@@ -52,29 +54,40 @@ public final class ActivityPolicies {
   private ActivityPolicies() {}
 
   /**
-   * The stubs of one run. {@code onStop} is what a stopped run does with the activity in flight:
-   * runs started since {@link RunVersions#RESHAPED} abandon it ({@code ABANDON}: no cancel request
-   * that can strand the run, and none of our activities heartbeats to hear one anyway); older runs
-   * keep the {@code TRY_CANCEL} they were started with. {@code summaries}: runs started since
-   * {@link RunVersions#READABLE} name each activity after the playbook step it serves.
+   * The stubs of a run playing in frame {@code version} ({@link RunVersions}). What a stopped run
+   * does with the activity in flight: runs started since {@link RunVersions#RESHAPED} abandon it
+   * ({@code ABANDON}: no cancel request that can strand the run, and none of our activities
+   * heartbeats to hear one anyway); older runs keep the {@code TRY_CANCEL} they were started with.
+   * Runs started since {@link RunVersions#READABLE} name each activity after the playbook step it
+   * serves; since {@link RunVersions#STOP_WINS} none is scheduled once the run knows it was
+   * stopped.
    */
-  static RunActivities forRun(ActivityCancellationType onStop, boolean summaries) {
+  static RunActivities forFrame(int version) {
+    ActivityCancellationType onStop =
+        version >= RunVersions.RESHAPED
+            ? ActivityCancellationType.ABANDON
+            : ActivityCancellationType.TRY_CANCEL;
     ActivityOptions email = ActivityOptions.newBuilder(EMAIL).setCancellationType(onStop).build();
     ActivityOptions database =
         ActivityOptions.newBuilder(DATABASE).setCancellationType(onStop).build();
-    return new RunActivities(email, database, summaries);
+    return new RunActivities(
+        email, database, version >= RunVersions.READABLE, version >= RunVersions.STOP_WINS);
   }
 
   /**
    * A run's activity stubs. Each accessor takes the summary the Temporal UI and CLI show for the
    * call (a step name such as {@code day-3-email}: ids and step names only, never personal data);
-   * runs started before {@link RunVersions#READABLE} get the same stubs without one.
+   * runs started before {@link RunVersions#READABLE} get the same stubs without one. In runs
+   * started since {@link RunVersions#STOP_WINS} an accessor called after the run learnt it was
+   * stopped throws the stop ({@link CanceledFailure}) instead of answering: nothing more is
+   * scheduled but the closing write, made in a detached scope.
    */
   public static final class RunActivities {
 
     private final ActivityOptions email;
     private final ActivityOptions database;
     private final boolean summaries;
+    private final boolean noStepAfterStop;
     private final EmailActivities plainEmail;
     private final CrmActivities plainCrm;
     private final SendingRulesActivities plainSendingRules;
@@ -82,10 +95,15 @@ public final class ActivityPolicies {
     private final BackendActivities plainBackend;
     private final OfferActivities plainOffers;
 
-    private RunActivities(ActivityOptions email, ActivityOptions database, boolean summaries) {
+    private RunActivities(
+        ActivityOptions email,
+        ActivityOptions database,
+        boolean summaries,
+        boolean noStepAfterStop) {
       this.email = email;
       this.database = database;
       this.summaries = summaries;
+      this.noStepAfterStop = noStepAfterStop;
       this.plainEmail = Workflow.newActivityStub(EmailActivities.class, email);
       this.plainCrm = Workflow.newActivityStub(CrmActivities.class, database);
       this.plainSendingRules = Workflow.newActivityStub(SendingRulesActivities.class, database);
@@ -95,27 +113,43 @@ public final class ActivityPolicies {
     }
 
     public EmailActivities email(String summary) {
+      stopped();
       return summaries ? stub(EmailActivities.class, email, summary) : plainEmail;
     }
 
     public CrmActivities crm(String summary) {
+      stopped();
       return summaries ? stub(CrmActivities.class, database, summary) : plainCrm;
     }
 
     public SendingRulesActivities sendingRules(String summary) {
+      stopped();
       return summaries ? stub(SendingRulesActivities.class, database, summary) : plainSendingRules;
     }
 
     public LedgerActivities ledger(String summary) {
+      stopped();
       return summaries ? stub(LedgerActivities.class, database, summary) : plainLedger;
     }
 
     public BackendActivities backend(String summary) {
+      stopped();
       return summaries ? stub(BackendActivities.class, database, summary) : plainBackend;
     }
 
     public OfferActivities offers(String summary) {
+      stopped();
       return summaries ? stub(OfferActivities.class, database, summary) : plainOffers;
+    }
+
+    /**
+     * Throws the stop when the current scope was cancelled: the SDK would still schedule an
+     * activity asked for now (an abandoned one even runs), though the run is ending.
+     */
+    private void stopped() {
+      if (noStepAfterStop && CancellationScope.current().isCancelRequested()) {
+        throw new CanceledFailure("the run was stopped: no step is taken after the stop");
+      }
     }
 
     private static <T> T stub(Class<T> type, ActivityOptions options, String summary) {

@@ -1,7 +1,6 @@
 package dev.retention.workflows.common;
 
 import dev.retention.workflows.common.ActivityPolicies.RunActivities;
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
@@ -59,7 +58,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
             this::activities,
             this::waitUntil,
             exemptFromSendingRules(),
-            this::answersAtOnce);
+            this::answersAtOnce,
+            this::stopWins);
   }
 
   /**
@@ -105,6 +105,10 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
       if (reshaped) {
         // Effects of an event that arrived during the last step.
         inbox.drain();
+      }
+      if (stopWins() && CancellationScope.current().isCancelRequested()) {
+        // Stopped while the last step ran: the stop wins, as at any other moment.
+        throw new CanceledFailure("stopped through the API during the run's last step");
       }
       if (run.outcome() == null) {
         throw new IllegalStateException(playbook.id() + " body returned without an outcome");
@@ -152,8 +156,20 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
    * activities are named after the playbook's steps, and its ledger writes are folded.
    */
   final boolean readable() {
+    return frame() >= RunVersions.READABLE;
+  }
+
+  /**
+   * Whether a stop wins over every step this run has not taken yet ({@link RunVersions#STOP_WINS}):
+   * no activity after the stop is known, an email in flight is waited for and recorded.
+   */
+  final boolean stopWins() {
+    return frame() >= RunVersions.STOP_WINS;
+  }
+
+  private int frame() {
     answersAtOnce();
-    return version >= RunVersions.READABLE;
+    return version;
   }
 
   /**
@@ -166,12 +182,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
 
   private RunActivities activities() {
     if (activities == null) {
-      activities =
-          ActivityPolicies.forRun(
-              answersAtOnce()
-                  ? ActivityCancellationType.ABANDON
-                  : ActivityCancellationType.TRY_CANCEL,
-              readable());
+      activities = ActivityPolicies.forFrame(frame());
     }
     return activities;
   }

@@ -7,15 +7,18 @@ import dev.retention.workflows.ports.CrmTag;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
+import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailFailure;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
+import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -35,6 +38,8 @@ public final class PlaybookSteps {
 
   private static final Logger log = Workflow.getLogger(PlaybookSteps.class);
 
+  private static final String STOPPED = "the run was stopped through the API";
+
   /** Waits durably until a moment, acting on events; see {@link PlaybookRun#waitUntil}. */
   @FunctionalInterface
   interface Waiter {
@@ -50,6 +55,7 @@ public final class PlaybookSteps {
   private final Waiter waiter;
   private final boolean exemptFromSendingRules;
   private final BooleanSupplier reshaped;
+  private final BooleanSupplier stopWins;
 
   PlaybookSteps(
       Playbook playbook,
@@ -60,7 +66,8 @@ public final class PlaybookSteps {
       Supplier<RunActivities> activities,
       Waiter waiter,
       boolean exemptFromSendingRules,
-      BooleanSupplier reshaped) {
+      BooleanSupplier reshaped,
+      BooleanSupplier stopWins) {
     this.playbook = playbook;
     this.context = context;
     this.state = state;
@@ -70,6 +77,7 @@ public final class PlaybookSteps {
     this.waiter = waiter;
     this.exemptFromSendingRules = exemptFromSendingRules;
     this.reshaped = reshaped;
+    this.stopWins = stopWins;
   }
 
   /** Sends a customer email from the CSM, unless the customer is talking with their CSM already. */
@@ -121,12 +129,14 @@ public final class PlaybookSteps {
     }
     EmailReceipt receipt;
     try {
-      receipt =
-          act.email(step)
-              .sendCustomerEmail(
-                  new CustomerEmail(
-                      workflowId(), step, playbook.id(), template, customerId(), variables));
+      EmailActivities email = act.email(step);
+      CustomerEmail request =
+          new CustomerEmail(workflowId(), step, playbook.id(), template, customerId(), variables);
+      receipt = toItsEnd(() -> email.sendCustomerEmail(request));
     } catch (ActivityFailure failure) {
+      if (refusedAsStopped(failure)) {
+        return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, STOPPED);
+      }
       String reason = emailFailed(failure, step);
       log.warn("email step {} of {} failed: {}", step, workflowId(), reason);
       record(step, plannedAt, StepResult.FAILED, reason);
@@ -158,17 +168,11 @@ public final class PlaybookSteps {
       String step, TaskAssignee recipient, String template, Map<String, String> variables) {
     RunActivities act = activities();
     try {
-      EmailReceipt receipt =
-          act.email(step)
-              .sendCsmAlert(
-                  new CsmAlert(
-                      workflowId(),
-                      step,
-                      playbook.id(),
-                      template,
-                      customerId(),
-                      recipient,
-                      variables));
+      EmailActivities email = act.email(step);
+      CsmAlert alert =
+          new CsmAlert(
+              workflowId(), step, playbook.id(), template, customerId(), recipient, variables);
+      EmailReceipt receipt = toItsEnd(() -> email.sendCsmAlert(alert));
       return record(
           step,
           now(),
@@ -179,8 +183,44 @@ public final class PlaybookSteps {
               + receipt.subject()
               + "\"");
     } catch (ActivityFailure failure) {
+      if (refusedAsStopped(failure)) {
+        return record(step, now(), StepResult.SKIPPED_RUN_CLOSED, STOPPED);
+      }
       return record(step, now(), StepResult.FAILED, emailFailed(failure, step));
     }
+  }
+
+  /**
+   * Runs an email activity to its end even when the run is stopped meanwhile (runs since {@link
+   * RunVersions#STOP_WINS}; older runs abandon it): in a detached scope, so the stop sends the
+   * server no cancel request for it and the run waits for its answer. An email being sent when the
+   * stop came is then known sent, and recorded; one not claimed yet is refused by the activity,
+   * since the API records a stop before it answers.
+   */
+  private EmailReceipt toItsEnd(Supplier<EmailReceipt> send) {
+    if (!stopWins.getAsBoolean()) {
+      return send.get();
+    }
+    EmailReceipt[] receipt = new EmailReceipt[1];
+    Workflow.newDetachedCancellationScope(() -> receipt[0] = send.get()).run();
+    return receipt[0];
+  }
+
+  /**
+   * Whether the email activity refused the step because the run was recorded stopped (the API
+   * records a stop before it answers, so the refusal may come before the stop reaches the run);
+   * runs since {@link RunVersions#STOP_WINS} record such a step as skipped, not failed, and rethrow
+   * the stop once it is here.
+   */
+  private boolean refusedAsStopped(ActivityFailure failure) {
+    if (!stopWins.getAsBoolean()) {
+      return false;
+    }
+    if (CancellationScope.current().isCancelRequested()) {
+      throw failure;
+    }
+    return failure.getCause() instanceof ApplicationFailure refusal
+        && FailureType.RUN_CANCELLED.name().equals(refusal.getType());
   }
 
   /**

@@ -98,16 +98,21 @@ final class RunLedger {
     return new TimelineEntry(key + "#" + state.stepCount(), PlaybookRun.now(), kind, summary);
   }
 
-  /** One write with the pending entries (and {@code last}, when given), named after them. */
+  /**
+   * One write with the pending entries (and {@code last}, when given), named after them. The stub
+   * comes first: a run that learnt it was stopped gets the stop there, and its pending entries go
+   * with the closing write instead of being lost.
+   */
   private void writePending(String status, TimelineEntry last) {
     List<TimelineEntry> entries = new ArrayList<>(pending);
     if (last != null) {
       entries.add(last);
     }
-    String summary = summary(status);
+    LedgerActivities stub = ledger.apply("ledger: " + summary(status));
     pending.clear();
     pendingSteps.clear();
-    write(status, entries, summary);
+    Instant now = PlaybookRun.now();
+    stub.record(new LedgerUpdate(state.snapshot(status, now), null, entries));
   }
 
   /**

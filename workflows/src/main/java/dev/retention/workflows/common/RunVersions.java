@@ -30,7 +30,16 @@ public final class RunVersions {
    */
   public static final int READABLE = 2;
 
-  static final int LATEST = READABLE;
+  /**
+   * A stop wins over every step not yet taken: once the run knows it was stopped it schedules no
+   * activity but its closing write. An email activity is not cancelled by the stop but waited for
+   * (in a detached scope, so no cancel request goes to the server): one being sent when the stop
+   * came is known sent and in the steps; one not claimed yet is refused by the activity, because
+   * the API records the stop before it answers, and sends nothing.
+   */
+  public static final int STOP_WINS = 3;
+
+  static final int LATEST = STOP_WINS;
 
   private RunVersions() {}
 }

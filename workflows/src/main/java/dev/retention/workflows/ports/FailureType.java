@@ -8,7 +8,9 @@ public enum FailureType {
   UNKNOWN_CUSTOMER,
   INVALID_REQUEST,
   TEMPLATE_ERROR,
-  EMAIL_REJECTED;
+  EMAIL_REJECTED,
+  /** The run was stopped before this step was claimed: nothing more goes out on its behalf. */
+  RUN_CANCELLED;
 
   /** Names for {@code RetryOptions.setDoNotRetry}. */
   public static String[] names() {

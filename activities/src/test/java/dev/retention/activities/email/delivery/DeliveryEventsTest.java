@@ -14,6 +14,7 @@ import dev.retention.activities.email.delivery.DeliveryEvents.Outcome;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -48,6 +49,7 @@ class DeliveryEventsTest {
   private static CustomerDirectory directory;
   private static Communications communications;
   private static DeliveryEvents events;
+  private static RunCancellations cancellations;
 
   private final List<OutgoingEmail> sent = new CopyOnWriteArrayList<>();
   private ActivityHarness harness;
@@ -58,6 +60,7 @@ class DeliveryEventsTest {
     jdbc = JdbcClient.create(dataSource);
     directory = new CustomerDirectory(jdbc);
     communications = new Communications(jdbc);
+    cancellations = Fixtures.cancellations(dataSource);
     events =
         new DeliveryEvents(
             jdbc,
@@ -90,7 +93,8 @@ class DeliveryEventsTest {
                 provider,
                 new MutableClock(NOW),
                 "Insightly",
-                new CrmTasks(jdbc)));
+                new CrmTasks(jdbc),
+                cancellations));
     harness.runIds().pin(RUN_ID);
     emails = harness.stub(EmailActivities.class);
   }
