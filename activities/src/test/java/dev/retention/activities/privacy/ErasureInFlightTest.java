@@ -15,6 +15,7 @@ import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
+import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
@@ -76,7 +77,9 @@ class ErasureInFlightTest {
     jdbc = JdbcClient.create(dataSource);
     tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     personalData = new PersonalData(jdbc);
-    ledger = new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()));
+    ledger =
+        new LedgerActivitiesImpl(
+            jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), new RunCancellations(jdbc, tx));
     directory = new CustomerDirectory(jdbc);
   }
 
@@ -272,7 +275,8 @@ class ErasureInFlightTest {
                 provider,
                 Clock.systemUTC(),
                 "Insightly",
-                new CrmTasks(jdbc)))) {
+                new CrmTasks(jdbc),
+                new RunCancellations(jdbc, tx)))) {
       receipt =
           harness
               .stub(EmailActivities.class)
