@@ -1,7 +1,7 @@
 package dev.retention.activities.scoring;
 
 /**
- * The health score of PLAYBOOKS.md as a pure function.
+ * The health score of docs/playbooks.md (Health score) as a pure function.
  *
  * <pre>
  * Health = Usage × 0.4 + Engagement × 0.3 + Support × 0.3

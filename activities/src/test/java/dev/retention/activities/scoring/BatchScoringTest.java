@@ -125,7 +125,8 @@ class BatchScoringTest {
                   java.components().engagement(),
                   java.components().support()));
     }
-    // The metrics reach no score below 46 (README), so CRITICAL is checked on every score below.
+    // The metrics reach no score below 46 (docs/playbooks.md, at-risk), so CRITICAL is checked on
+    // every score below.
     assertThat(sql.stream().map(Sql::band).distinct()).hasSize(3);
     assertThat(sql.stream().map(Sql::score).distinct().count()).isGreaterThan(30);
     List<String> bands =

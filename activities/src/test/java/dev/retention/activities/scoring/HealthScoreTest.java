@@ -7,8 +7,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The health score of PLAYBOOKS.md, edge by edge. Where the source's ranges overlap, the lower
- * range's upper bound is exclusive (10 queries → 75, 5 logins → 100, 20% opens → 75, 50% → 100).
+ * The health score of docs/playbooks.md (Health score), edge by edge. Where the source's ranges
+ * overlap, the lower range's upper bound is exclusive (10 queries → 75, 5 logins → 100, 20% opens →
+ * 75, 50% → 100).
  */
 class HealthScoreTest {
 

@@ -112,7 +112,7 @@ public final class CustomerDataKeys {
     DataKey key = unwrap(stored);
     if (!stored.wrappingKeyId().equals(ring.activeKeyId())) {
       // Wrapped by a codec key retired since: wrap it with the active one, so the old codec key
-      // can go once no live data key needs it (see README, Encrypted history).
+      // can go once no live data key needs it (see docs/operations.md, Encrypted history).
       StoredKey rewrapped = wrap(key.id(), customerId, key.key().getEncoded());
       outsideDeadlockDetection(
           () -> {

@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The at-risk playbook as PLAYBOOKS.md gives it. */
+/** The at-risk playbook as docs/playbooks.md (at-risk) gives it. */
 public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
 
   static final int RECOVERED_AT = 60;

@@ -24,7 +24,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** The cancellation-save playbook as PLAYBOOKS.md gives it. */
+/** The cancellation-save playbook as docs/playbooks.md (cancellation-save) gives it. */
 public class CancellationSavePlaybookImpl extends PlaybookRun implements CancellationSavePlaybook {
 
   static final int CALL_SLA_HOURS = 2;

@@ -21,7 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The expansion playbook as PLAYBOOKS.md gives it. */
+/** The expansion playbook as docs/playbooks.md (expansion) gives it. */
 public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlaybook {
 
   static final int HEALTH_DROPPED_BELOW = 60;

@@ -22,7 +22,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** The NPS follow-up playbook as PLAYBOOKS.md gives it. */
+/** The NPS follow-up playbook as docs/playbooks.md (nps-follow-up) gives it. */
 public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpPlaybook {
 
   static final int PASSIVE_REPLY_DAYS = 7;

@@ -27,7 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The onboarding playbook as PLAYBOOKS.md gives it. */
+/** The onboarding playbook as docs/playbooks.md (onboarding) gives it. */
 public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPlaybook {
 
   static final int STALL_DAYS = 3;

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The at-risk playbook on the time-skipping test server, at the real cadence of one day per day:
- * the assertions on times prove the real day offsets of PLAYBOOKS.md.
+ * the assertions on times prove the real day offsets of docs/playbooks.md (at-risk).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AtRiskPlaybookTest extends PlaybookTestBase {
