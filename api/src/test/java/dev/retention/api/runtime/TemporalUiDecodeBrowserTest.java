@@ -3,18 +3,27 @@ package dev.retention.api.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.retention.api.console.Browser;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.HttpApi;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The README's setup, end to end in Chromium: the app on its default runtime starts {@code temporal
@@ -44,6 +53,46 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class TemporalUiDecodeBrowserTest {
 
   static final String BANNER = "Codec Server could not connect";
+
+  /**
+   * A page on another port of localhost, as the compose file's Temporal UI is to the app: the
+   * origin the app's CORS for /codec/** allows in this test.
+   */
+  static final HttpServer OTHER_ORIGIN = otherOrigin();
+
+  @DynamicPropertySource
+  static void codecOrigins(DynamicPropertyRegistry registry) {
+    registry.add(
+        "retention.codec.cors-origins",
+        () -> "http://localhost:" + OTHER_ORIGIN.getAddress().getPort());
+  }
+
+  private static HttpServer otherOrigin() {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      byte[] page =
+          "<!doctype html><title>Temporal UI stand-in</title>".getBytes(StandardCharsets.UTF_8);
+      server.createContext(
+          "/",
+          exchange -> {
+            try (exchange) {
+              exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+              exchange.sendResponseHeaders(200, page.length);
+              exchange.getResponseBody().write(page);
+            }
+          });
+      server.start();
+      return server;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @AfterAll
+  static void stopOtherOrigin() {
+    OTHER_ORIGIN.stop(0);
+  }
 
   @LocalServerPort int port;
 
@@ -141,6 +190,57 @@ class TemporalUiDecodeBrowserTest {
       stranger.screenshot("temporal-ui-not-logged-in");
       assertThat(stranger.driver.getPageSource()).doesNotContain(reason);
     }
+  }
+
+  /**
+   * The compose file's way: the UI on its own origin calls the app's /codec/decode with the UI's
+   * headers and, as TEMPORAL_CODEC_INCLUDE_CREDENTIALS=true makes it, credentials: 'include'. The
+   * console session cookie (SameSite=Lax) goes with it, as localhost on another port is the same
+   * site; without credentials the call is refused, as it was before.
+   */
+  @Test
+  void aCrossOriginUiWithCredentials_decodesWithTheConsoleSession() {
+    HttpApi admin = new HttpApi(port);
+    String secret = "Anna Jansen " + UUID.randomUUID();
+    HttpApi.Response encoded =
+        admin.post(
+            "/codec/encode",
+            """
+            {"payloads":[{"metadata":{"encoding":"%s"},"data":"%s"}]}"""
+                .formatted(b64("json/plain"), b64("\"" + secret + "\"")),
+            Map.of("X-Namespace", "default"));
+    assertThat(encoded.status()).as(encoded.toString()).isEqualTo(200);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String username = "ops-x-" + suffix;
+    String password = admin.createLogin(username, "ADMIN", null, username + "@example.com");
+    String script =
+        """
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0], {
+          method: 'POST',
+          credentials: arguments[1] ? 'include' : 'same-origin',
+          headers: {'Content-Type': 'application/json', 'X-Namespace': 'default'},
+          body: arguments[2]
+        }).then(r => r.text().then(t => done(r.status + ' ' + t)), e => done('error ' + e));
+        """;
+    String decode = "http://localhost:" + port + "/codec/decode?preserveStorageRefs=true";
+
+    try (Browser browser = Browser.open(port)) {
+      browser.login(username, password);
+      browser.driver.get("http://localhost:" + OTHER_ORIGIN.getAddress().getPort() + "/");
+      var js = (org.openqa.selenium.JavascriptExecutor) browser.driver;
+      String withCredentials =
+          String.valueOf(js.executeAsyncScript(script, decode, true, encoded.body().toString()));
+      String without =
+          String.valueOf(js.executeAsyncScript(script, decode, false, encoded.body().toString()));
+
+      assertThat(withCredentials).startsWith("200 ").contains(b64("\"" + secret + "\""));
+      assertThat(without).startsWith("401 ");
+    }
+  }
+
+  private static String b64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void sleep(long millis) {
