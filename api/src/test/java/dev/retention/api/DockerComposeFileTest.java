@@ -209,6 +209,23 @@ class DockerComposeFileTest {
     assertThat(publishedPorts(ui)).contains("8233");
   }
 
+  /**
+   * The UI decodes with the person's console session: its browser code calls the app's codec
+   * endpoint, and sends the session cookie there only with include-credentials on (the UI image's
+   * TEMPORAL_CODEC_INCLUDE_CREDENTIALS); the app's CORS default names the UI's published origin.
+   */
+  @Test
+  void uiDecodesThroughTheAppsCodecWithThePersonsSession() throws java.io.IOException {
+    Map<String, String> ui = environment(service("temporal-ui"));
+    assertThat(ui)
+        .containsEntry("TEMPORAL_CODEC_ENDPOINT", "http://localhost:8080/codec")
+        .containsEntry("TEMPORAL_CODEC_INCLUDE_CREDENTIALS", "true");
+    assertThat(environment(service("app"))).doesNotContainKey("RETENTION_CODEC_CORS_ORIGINS");
+    assertThat(
+            java.nio.file.Files.readString(root.resolve("api/src/main/resources/application.yaml")))
+        .contains("cors-origins: ${RETENTION_CODEC_CORS_ORIGINS:http://localhost:8233}");
+  }
+
   @Test
   void appIsBuiltFromTheDockerfileAndWiredToTemporalAndPostgresql() {
     Map<String, Object> app = service("app");

@@ -1,16 +1,20 @@
 package dev.retention.api.runtime;
 
 import dev.retention.workflows.common.RunSearchAttributes;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -127,17 +131,30 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
       return;
     }
     String ip = env.getProperty("retention.dev-server.ip", "127.0.0.1");
-    int port = env.getProperty("retention.dev-server.port", Integer.class, 7233);
-    int uiPort = env.getProperty("retention.dev-server.ui-port", Integer.class, 8233);
+    // 0: any free port (tests).
+    int port = orFree(env.getProperty("retention.dev-server.port", Integer.class, 7233), ip);
+    int uiPort = orFree(env.getProperty("retention.dev-server.ui-port", Integer.class, 8233), ip);
     Path db = Path.of(env.getProperty("retention.dev-server.db-file", ".data/temporal.db"));
     Path dir = db.toAbsolutePath().getParent();
-    String appPort = env.getProperty("server.port", "8080");
+    // The app's port as configured, or, with server.port=0, as its web server chose it.
+    AtomicInteger appPort = new AtomicInteger(env.getProperty("server.port", Integer.class, 8080));
+    application.addListeners(
+        (ApplicationListener<WebServerInitializedEvent>)
+            event -> {
+              if (event.getApplicationContext().getServerNamespace() == null) {
+                appPort.set(event.getWebServer().getPort());
+              }
+            });
+    // The UI itself listens on an internal port; the front on uiPort serves it together with the
+    // app's codec endpoint, so that the UI's codec calls carry the console session (see
+    // TemporalUiFront).
+    int internalUiPort = freePort(ip);
     TemporalDevServer.Settings settings =
         new TemporalDevServer.Settings(
             cli.get(),
             ip,
             port,
-            uiPort,
+            internalUiPort,
             db,
             dir.resolve("temporal.pid"),
             dir.resolve("temporal.log"),
@@ -146,12 +163,29 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
                 RunSearchAttributes.CUSTOMER_ID.getName(),
                 RunSearchAttributes.CSM_ID.getName(),
                 RunSearchAttributes.STAGE.getName()),
-            "http://localhost:" + appPort + "/codec");
+            "http://localhost:" + uiPort + "/codec");
     TemporalDevServer server;
     try {
       server = TemporalDevServer.start(settings, Duration.ofSeconds(60), log);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("could not start the Temporal dev server: " + e, e);
+    }
+    try {
+      server.front(
+          TemporalUiFront.start(
+              ip,
+              uiPort,
+              URI.create("http://" + ip + ":" + internalUiPort),
+              () -> URI.create("http://localhost:" + appPort.get())));
+    } catch (java.io.IOException e) {
+      server.destroy();
+      throw new IllegalStateException(
+          "could not serve the Temporal dev server's UI on port "
+              + uiPort
+              + " ("
+              + e
+              + "): stop what uses it, or set RETENTION_DEV_SERVER_UI_PORT",
+          e);
     }
     // Stopped after everything else (the workers first), or at JVM exit if the context never came.
     Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "temporal-dev-server-stop"));
@@ -243,5 +277,19 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
   public int getOrder() {
     // After application.yaml and the environment have been read.
     return Ordered.LOWEST_PRECEDENCE;
+  }
+
+  private static int orFree(int port, String ip) {
+    return port == 0 ? freePort(ip) : port;
+  }
+
+  /** A port nothing listens on now, for a server started right after. */
+  static int freePort(String ip) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress(ip, 0));
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free port on " + ip + ": " + e, e);
+    }
   }
 }

@@ -38,6 +38,7 @@ final class TemporalDevServer implements DisposableBean {
   private final Settings settings;
   private final Process process;
   private final Log log;
+  private volatile TemporalUiFront front;
 
   private TemporalDevServer(Settings settings, Process process, Log log) {
     this.settings = settings;
@@ -49,8 +50,15 @@ final class TemporalDevServer implements DisposableBean {
     return settings.ip() + ":" + settings.port();
   }
 
+  /** The UI as people open it: the front's port once there is one. */
   String uiUrl() {
-    return "http://localhost:" + settings.uiPort();
+    TemporalUiFront f = front;
+    return "http://localhost:" + (f == null ? settings.uiPort() : f.port());
+  }
+
+  /** The front that serves the UI with the codec endpoint; closed when this server stops. */
+  void front(TemporalUiFront front) {
+    this.front = front;
   }
 
   Settings settings() {
@@ -146,6 +154,11 @@ final class TemporalDevServer implements DisposableBean {
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its pid file. */
   @Override
   public synchronized void destroy() {
+    TemporalUiFront f = front;
+    if (f != null) {
+      f.close();
+      front = null;
+    }
     if (process.isAlive()) {
       List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
       tree.add(process.toHandle());

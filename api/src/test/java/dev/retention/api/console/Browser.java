@@ -25,7 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Without them: in CI (CI set) the tests fail and say what to install; on a developer's machine
  * they are skipped with the same words, loudly, so a plain {@code ./mvnw verify} still runs.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
   static final Path CHROMIUM =
       Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
@@ -33,7 +33,7 @@ final class Browser implements AutoCloseable {
       Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-  final WebDriver driver;
+  public final WebDriver driver;
   final String base;
   private final Path profile;
 
@@ -44,7 +44,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** A fresh browser (own profile, no cookies) at 1280 × 900. */
-  static Browser open(int port) {
+  public static Browser open(int port) {
     requireChromium();
     try {
       Path profile = Files.createTempDirectory("console-chromium-");
@@ -95,7 +95,7 @@ final class Browser implements AutoCloseable {
     Assumptions.abort(message);
   }
 
-  Browser go(String path) {
+  public Browser go(String path) {
     driver.get(base + path);
     return this;
   }
@@ -108,7 +108,7 @@ final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
-  <T> T await(ExpectedCondition<T> condition) {
+  public <T> T await(ExpectedCondition<T> condition) {
     // htmx swaps fragments (the run page polls): an element found a moment ago may be replaced.
     return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
@@ -143,7 +143,7 @@ final class Browser implements AutoCloseable {
     return await(d -> String.valueOf(d.findElement(By.cssSelector(css)).getAttribute(name)));
   }
 
-  void login(String username, String password) {
+  public void login(String username, String password) {
     go("/login");
     find("#username").sendKeys(username);
     find("#password").sendKeys(password);
@@ -156,7 +156,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** A screenshot in target/screenshots (the build's output), named for what it shows. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
