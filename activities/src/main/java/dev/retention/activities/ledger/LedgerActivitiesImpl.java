@@ -62,19 +62,21 @@ public class LedgerActivitiesImpl implements LedgerActivities {
   }
 
   /**
-   * The run's row as the run sees itself. Its start is the run's own (the API's row, written the
-   * moment it started the run, had the API's clock): one clock for the start and the time of first
-   * value, so the onboarding report's time to first value is the run's own.
+   * The run's row as the run sees itself. Its own start goes to {@code run_started_at}, on the same
+   * clock as its time of first value, so the onboarding report's time to first value is the run's
+   * own; {@code started_at} stays what the API wrote the moment it started the run (lists are
+   * ordered and paged by it, so it must not move).
    */
   private void upsert(RunSnapshot r) {
     jdbc.sql(
             """
             insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
-              stage, outcome, next_step, next_step_at, started_at, closed_at, first_value_at)
+              stage, outcome, next_step, next_step_at, started_at, run_started_at, closed_at,
+              first_value_at)
             values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
-              :nextStep, :nextStepAt, :startedAt, :closedAt, :firstValueAt)
+              :nextStep, :nextStepAt, :startedAt, :startedAt, :closedAt, :firstValueAt)
             on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
-              outcome = excluded.outcome, started_at = excluded.started_at,
+              outcome = excluded.outcome, run_started_at = excluded.run_started_at,
               next_step = excluded.next_step,
               next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
               first_value_at = excluded.first_value_at,

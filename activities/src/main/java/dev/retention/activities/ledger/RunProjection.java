@@ -144,8 +144,8 @@ public class RunProjection {
 
   /**
    * Records a run the moment the API started it, so the projection never lags a start made here
-   * (the workflow's own first write, moments later, fills in stage and next step, and replaces this
-   * start time, the API's, with the run's own).
+   * (the workflow's own first write, moments later, fills in stage and next step, and its own start
+   * time beside this one).
    */
   public void recordStarted(
       String runId,

@@ -165,9 +165,11 @@ public class Reports {
                 and outcome not in ('CANCELLED', 'SUPERSEDED')) as closed,
               count(first_value_at) as reached,
               percentile_cont(0.5) within group (
-                order by extract(epoch from first_value_at - started_at))
+                order by extract(epoch from first_value_at - coalesce(run_started_at, started_at)))
                 filter (where first_value_at is not null) as median_seconds,
-              count(*) filter (where first_value_at - started_at <= interval '24 hours') as fast
+              count(*) filter (
+                where first_value_at - coalesce(run_started_at, started_at) <= interval '24 hours')
+                as fast
             from playbook_runs
             where playbook = 'onboarding' and started_at >= :from and started_at < :to and %s
             """

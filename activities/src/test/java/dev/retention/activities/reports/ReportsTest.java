@@ -264,8 +264,9 @@ class ReportsTest {
     assertThat(report.reachedFirstValue()).isEqualTo(3);
     // The runs' own values are 5, 7 and 90 minutes: the median is 7 minutes to the millisecond.
     assertThat(report.medianTimeToFirstValue()).isEqualTo(Duration.ofMinutes(7));
+    // The start the lists are ordered and paged by stays the API's: it never moves under a cursor.
     assertThat(projection.latest("onboarding-c-1").orElseThrow().startedAt())
-        .isEqualTo(IN.plus(Duration.ofHours(1)).plus(apiAhead[1]));
+        .isEqualTo(IN.plus(Duration.ofHours(1)));
   }
 
   @Test

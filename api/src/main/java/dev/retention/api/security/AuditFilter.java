@@ -2,9 +2,13 @@ package dev.retention.api.security;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +65,7 @@ class AuditFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     int status = 500;
     try {
-      chain.doFilter(request, response);
+      chain.doFilter(request, new HeldUntilAudited(response));
       status = response.getStatus();
     } catch (RequestRejectedException e) {
       // The firewall's refusal; the container's error page answers it 400.
@@ -155,6 +159,88 @@ class AuditFilter extends OncePerRequestFilter {
       if (parsedHere) {
         ServletRequestPathUtils.clearParsedRequestPath(request);
       }
+    }
+  }
+
+  /**
+   * The answer reaches the caller only once its audit entry is written: flushes and closes by the
+   * layers inside (a filter's problem answer, a message converter) are held, so the response is
+   * committed when the container finishes the request, after this filter. A caller that reads the
+   * audit log right after a refusal finds it there. (A body larger than the container's buffer is
+   * sent as it grows, as before; its end still waits.)
+   */
+  private static final class HeldUntilAudited extends HttpServletResponseWrapper {
+
+    private ServletOutputStream stream;
+    private PrintWriter writer;
+
+    HeldUntilAudited(HttpServletResponse response) {
+      super(response);
+    }
+
+    @Override
+    public void flushBuffer() {
+      // held: see the class comment
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+      if (stream == null) {
+        ServletOutputStream out = super.getOutputStream();
+        stream =
+            new ServletOutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                out.write(b);
+              }
+
+              @Override
+              public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+              }
+
+              @Override
+              public void flush() {
+                // held
+              }
+
+              @Override
+              public void close() {
+                // held: the container closes it when the request is done
+              }
+
+              @Override
+              public boolean isReady() {
+                return out.isReady();
+              }
+
+              @Override
+              public void setWriteListener(WriteListener listener) {
+                out.setWriteListener(listener);
+              }
+            };
+      }
+      return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+      if (writer == null) {
+        // PrintWriter over a Writer does not buffer: each write reaches the container's writer.
+        writer =
+            new PrintWriter(super.getWriter()) {
+              @Override
+              public void flush() {
+                // held
+              }
+
+              @Override
+              public void close() {
+                // held
+              }
+            };
+      }
+      return writer;
     }
   }
 
