@@ -108,7 +108,7 @@ class OpenApiConfiguration {
                 .title("Retention playbooks API")
                 .version("1")
                 .description(LOGIN)
-                .license(new License().name("Apache-2.0")))
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
         .components(
             new Components()
                 .addSecuritySchemes(

@@ -125,10 +125,12 @@ class PlaybookController {
       headers = {
         @io.swagger.v3.oas.annotations.headers.Header(
             name = "X-Next-Cursor",
-            description = "pass as cursor for the next page; absent on the last page"),
+            description = "pass as cursor for the next page; absent on the last page",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string")),
         @io.swagger.v3.oas.annotations.headers.Header(
             name = "Link",
-            description = "<…/api/playbooks?…&cursor=…>; rel=\"next\" when there is a next page")
+            description = "<…/api/playbooks?…&cursor=…>; rel=\"next\" when there is a next page",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))
       })
   ResponseEntity<List<RunView>> list(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
