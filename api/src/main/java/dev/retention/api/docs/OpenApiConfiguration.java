@@ -159,7 +159,13 @@ class OpenApiConfiguration {
                 if (p.get$ref() != null) {
                   Schema ref = new Schema().$ref(p.get$ref());
                   p.set$ref(null);
-                  p.setOneOf(java.util.List.of(ref, new Schema().addType("null")));
+                  // "null" as both the 3.0 type and the 3.1 type list: springdoc copies the
+                  // document
+                  // through a 3.0 writer, which keeps only the former; without it the branch
+                  // comes out as `true` (anything), which every value matches besides the ref.
+                  Schema isNull = new Schema().type("null");
+                  isNull.addType("null");
+                  p.setOneOf(java.util.List.of(ref, isNull));
                 } else if (p.getTypes() != null && !p.getTypes().isEmpty()) {
                   p.addType("null");
                 } else if (p.getType() != null) {

@@ -127,6 +127,32 @@ class OpenApiDocumentTest {
         .containsEntry("DELETE /api/admin/keys/{keyId}", "revokeKey");
   }
 
+  /** A nullable reference is "the referenced shape or null", never "the shape or anything". */
+  @Test
+  void nullableReferences_sayNull() {
+    List<String> wrong = new ArrayList<>();
+    document
+        .path("components")
+        .path("schemas")
+        .properties()
+        .forEach(
+            schema ->
+                schema
+                    .getValue()
+                    .path("properties")
+                    .properties()
+                    .forEach(
+                        property -> {
+                          JsonNode oneOf = property.getValue().path("oneOf");
+                          for (JsonNode branch : oneOf) {
+                            if (!branch.isObject()) {
+                              wrong.add(schema.getKey() + "." + property.getKey() + ": " + oneOf);
+                            }
+                          }
+                        }));
+    assertThat(wrong).isEmpty();
+  }
+
   @Test
   void jsonRequestBodies_comeWithAnExample() {
     List<String> missing = new ArrayList<>();
