@@ -226,9 +226,8 @@ class OpenApiConfiguration {
     examples.put("recordUpgrade", "{\"customerId\": \"acme\", \"plan\": \"Scale\"}");
     examples.put("recordMetrics", "{" + METRICS + "}");
     examples.put("recordMetricsBatch", "[{\"customerId\": \"acme\", " + METRICS + "}]");
-    examples.put(
-        "createKey",
-        "{\"name\": \"product backend\", \"scopes\": [\"events:write\", \"customers:write\"]}");
+    // No example for createKey: with one, schemathesis 4's fuzzer stops on an internal Hypothesis
+    // error for that operation (its schema says it all: a name and a list of scopes).
     examples.put(
         "upsertPerson",
         "{\"name\": \"Petra de Vries\", \"email\": \"petra@example.com\", \"role\": \"CSM\","

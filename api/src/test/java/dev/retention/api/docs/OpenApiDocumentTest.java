@@ -158,8 +158,12 @@ class OpenApiDocumentTest {
     List<String> missing = new ArrayList<>();
     for (Operation operation : operations()) {
       JsonNode json = operation.node().at("/requestBody/content/application~1json");
-      if (json.isMissingNode() || operation.path().startsWith("/api/webhooks/")) {
-        // Webhook bodies are the providers' own, signed byte for byte.
+      if (json.isMissingNode()
+          || operation.path().startsWith("/api/webhooks/")
+          || operation.node().path("operationId").asText().equals("createKey")) {
+        // Webhook bodies are the providers' own, signed byte for byte. createKey has none: with
+        // an example on its body, schemathesis 4's fuzzer (.ci/schemathesis) stops on an internal
+        // Hypothesis error for that operation.
         continue;
       }
       if (json.path("example").isMissingNode() && json.path("examples").isEmpty()) {
