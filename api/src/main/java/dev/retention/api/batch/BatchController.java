@@ -41,7 +41,15 @@ class BatchController {
       path = METRICS,
       consumes = {MediaType.APPLICATION_JSON_VALUE, BatchBody.NDJSON})
   @Operation(
+      operationId = "recordMetricsBatch",
+      tags = "metrics",
       summary = "Report many customers' metrics at once",
+      description =
+          "The bulk path for the backend: up to "
+              + BatchBody.MAX_RECORDS
+              + " customers' weekly metrics as a JSON array or NDJSON (one record per line),"
+              + " scored in one go. The answer counts what was scored and names each record"
+              + " refused, with its field.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -64,7 +72,15 @@ class BatchController {
       path = CUSTOMERS,
       consumes = {MediaType.APPLICATION_JSON_VALUE, BatchBody.NDJSON})
   @Operation(
+      operationId = "upsertCustomersBatch",
+      tags = "customers",
       summary = "Create or replace many customers at once",
+      description =
+          "The bulk path for the backend: up to "
+              + BatchBody.MAX_RECORDS
+              + " customer records as a JSON array or NDJSON (one record per line), each"
+              + " created or replaced as PUT /api/customers/{customerId} would. The answer counts"
+              + " what was written and names each record refused, with its field.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,

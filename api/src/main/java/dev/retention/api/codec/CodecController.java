@@ -2,6 +2,8 @@ package dev.retention.api.codec;
 
 import com.google.protobuf.ByteString;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * "<base64>"}]}}, every bytes field base64) in and out, and the namespace in {@code X-Namespace}.
  * Who may call it is the security layer's business; this only refuses what it cannot decode.
  */
+@Tag(name = "codec")
 @RestController
 class CodecController {
 
@@ -43,6 +46,12 @@ class CodecController {
 
   record JsonPayloads(List<JsonPayload> payloads) {}
 
+  @Operation(
+      operationId = "decodePayloads",
+      summary = "Decode Temporal payloads",
+      description =
+          "The Temporal remote codec endpoint: decrypts payloads for the Temporal UI and "
+              + "CLI (--codec-endpoint). Needs the ops scope or an admin.")
   @PostMapping(path = "/codec/decode", produces = MediaType.APPLICATION_JSON_VALUE)
   JsonPayloads decode(
       @RequestBody JsonPayloads body,
@@ -52,6 +61,12 @@ class CodecController {
     return apply(body, requestNamespace, codec.verifying()::decode);
   }
 
+  @Operation(
+      operationId = "encodePayloads",
+      summary = "Encode Temporal payloads",
+      description =
+          "The Temporal remote codec endpoint: encrypts payloads as the app's workers do. "
+              + "Needs the ops scope or an admin.")
   @PostMapping(path = "/codec/encode", produces = MediaType.APPLICATION_JSON_VALUE)
   JsonPayloads encode(
       @RequestBody JsonPayloads body,

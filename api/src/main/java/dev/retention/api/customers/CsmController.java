@@ -3,7 +3,9 @@ package dev.retention.api.customers;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+@Tag(name = "csms")
 @RestController
 class CsmController {
 
@@ -21,6 +24,13 @@ class CsmController {
     this.directory = directory;
   }
 
+  @Operation(
+      operationId = "upsertCsm",
+      summary = "Create or replace a CSM",
+      description =
+          "Creates the customer success manager (201) or replaces their record (200): "
+              + "name, email and their manager's email (escalations go there). Needs "
+              + "customers:write (admins).")
   @PutMapping("/api/csms/{csmId}")
   @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
   @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)

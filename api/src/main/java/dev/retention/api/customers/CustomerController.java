@@ -11,7 +11,9 @@ import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+@Tag(name = "customers")
 @RestController
 class CustomerController {
 
@@ -68,6 +71,13 @@ class CustomerController {
       String locale,
       Health health) {}
 
+  @Operation(
+      operationId = "upsertCustomer",
+      summary = "Create or replace a customer",
+      description =
+          "Creates the customer (201) or replaces its record (200): name, email, CSM, "
+              + "plan, MRR, plan usage limit, IANA time zone and language. 404 when the csmId "
+              + "is unknown. Needs customers:write (admins).")
   @PutMapping("/api/customers/{customerId}")
   @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
   @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -102,21 +112,45 @@ class CustomerController {
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(view(customer));
   }
 
+  @Operation(
+      operationId = "getCustomer",
+      summary = "Get a customer",
+      description =
+          "The customer's record with its latest health score (score, band, trend, "
+              + "scoredAt). A CSM sees only their own customers.")
   @GetMapping("/api/customers/{customerId}")
   CustomerView get(@PathVariable String customerId) {
     return view(customer(customerId));
   }
 
+  @Operation(
+      operationId = "getCustomerTimeline",
+      summary = "Get a customer's timeline",
+      description =
+          "Everything that happened to the customer, newest first: emails, tasks, "
+              + "outcomes and health score changes, each with its playbook run where there is "
+              + "one.")
   @GetMapping("/api/customers/{customerId}/timeline")
   List<TimelineItem> timeline(@PathVariable String customerId) {
     return timeline.forCustomer(customer(customerId).id(), 500);
   }
 
+  @Operation(
+      operationId = "listCustomerCommunications",
+      summary = "List the emails sent to a customer",
+      description =
+          "Every email the playbooks sent or tried to send the customer: run, step, "
+              + "template, subject, recipient, delivery status, time and the provider's message "
+              + "id.")
   @GetMapping("/api/customers/{customerId}/communications")
   List<Communication> communications(@PathVariable String customerId) {
     return communications.forCustomer(customer(customerId).id());
   }
 
+  @Operation(
+      operationId = "listCustomerTasks",
+      summary = "List a customer's tasks",
+      description = "The CRM tasks the playbooks created for this customer.")
   @GetMapping("/api/customers/{customerId}/tasks")
   List<CrmTasks.TaskRow> tasks(@PathVariable String customerId) {
     return tasks.forCustomer(customer(customerId).id());

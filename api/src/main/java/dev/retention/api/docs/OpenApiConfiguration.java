@@ -15,6 +15,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -47,17 +52,63 @@ class OpenApiConfiguration {
           "415", "Unsupported content type",
           "503", "A dependency (database, Temporal) is unavailable; nothing changed, retry");
 
+  /**
+   * The document is public (it holds no data), so Swagger UI loads it for anyone and can say here
+   * how to log in; every operation that needs credentials still answers 401 without them.
+   */
+  static final String LOGIN =
+      """
+      Customer-success playbooks on Temporal. Every error is RFC 9457 application/problem+json.
+
+      **How to log in.** Every operation except the webhooks, the unsubscribe link, the health \
+      check and `POST /api/session` needs credentials, in one of two ways:
+
+      * **An integration key**: click *Authorize*, and under `integrationKey` paste the key \
+      (`rpk_<id>_<secret>`; an admin creates one with `POST /api/admin/keys`, or the app's \
+      bootstrap admin key). Swagger UI then sends `Authorization: Bearer rpk_...` with every \
+      *Try it out*. What a key may call is decided by its scopes.
+      * **A login session**: log in to the console at [/login](/login), or call \
+      `POST /api/session` here with your username and password; the browser then holds the \
+      session cookie and Swagger UI sends it. Writes in a session also need the `XSRF-TOKEN` \
+      cookie's value as the `X-XSRF-TOKEN` header, so in Swagger UI a key is the simpler way.
+      """;
+
+  /** Each resource's operations under one tag, in this order. */
+  static final Map<String, String> TAGS = tags();
+
+  private static Map<String, String> tags() {
+    Map<String, String> tags = new java.util.LinkedHashMap<>();
+    tags.put("session", "Log in and out; who the caller is");
+    tags.put("playbooks", "Start, follow, steer and cancel playbook runs");
+    tags.put("customers", "Customer records, their timeline, emails and tasks");
+    tags.put("csms", "Customer success managers");
+    tags.put("events", "Events from the product's backend that start or inform playbooks");
+    tags.put("metrics", "Usage metrics that score customers' health");
+    tags.put("tasks", "The CRM tasks the playbooks create for CSMs");
+    tags.put("reports", "Playbook, NPS and onboarding figures for leads");
+    tags.put("templates", "Previews of the playbooks' emails");
+    tags.put("admin", "Integration keys and logins (admins)");
+    tags.put("audit", "The audit log of every write and refusal (admins)");
+    tags.put("personal data", "Erasure of a customer's personal data (admins)");
+    tags.put("email webhooks", "Delivery events and replies from the email providers (signed)");
+    tags.put("unsubscribe", "The signed unsubscribe link in every email");
+    tags.put("codec", "Temporal's remote codec: payload encryption for the Temporal UI and CLI");
+    return java.util.Collections.unmodifiableMap(tags);
+  }
+
   @Bean
   OpenAPI retentionOpenApi() {
     return new OpenAPI()
+        .tags(
+            TAGS.entrySet().stream()
+                .map(tag -> new Tag().name(tag.getKey()).description(tag.getValue()))
+                .toList())
         .info(
             new Info()
                 .title("Retention playbooks API")
                 .version("1")
-                .description(
-                    "Customer-success playbooks on Temporal. Every error is RFC 9457"
-                        + " application/problem+json.")
-                .license(new License().name("Apache-2.0")))
+                .description(LOGIN)
+                .license(new License().name("Apache-2.0").identifier("Apache-2.0")))
         .components(
             new Components()
                 .addSecuritySchemes(
@@ -108,7 +159,13 @@ class OpenApiConfiguration {
                 if (p.get$ref() != null) {
                   Schema ref = new Schema().$ref(p.get$ref());
                   p.set$ref(null);
-                  p.setOneOf(java.util.List.of(ref, new Schema().addType("null")));
+                  // "null" as both the 3.0 type and the 3.1 type list: springdoc copies the
+                  // document
+                  // through a 3.0 writer, which keeps only the former; without it the branch
+                  // comes out as `true` (anything), which every value matches besides the ref.
+                  Schema isNull = new Schema().type("null");
+                  isNull.addType("null");
+                  p.setOneOf(java.util.List.of(ref, isNull));
                 } else if (p.getTypes() != null && !p.getTypes().isEmpty()) {
                   p.addType("null");
                 } else if (p.getType() != null) {
@@ -117,6 +174,116 @@ class OpenApiConfiguration {
                 }
               }
             });
+  }
+
+  private static final String METRICS =
+      "\"queriesPerWeek\": 120, \"featuresUsed\": 4, \"loginsPerWeek\": 9,"
+          + " \"emailOpenRate\": 0.4, \"openTickets\": 1, \"sentiment\": \"NEUTRAL\","
+          + " \"planUsage\": 0.35";
+
+  private static final String CUSTOMER =
+      "\"name\": \"Acme Analytics B.V.\", \"email\": \"ops@acme.example\","
+          + " \"csmId\": \"csm-petra\", \"plan\": \"Growth\", \"mrr\": 490,"
+          + " \"planUsageLimit\": 10000, \"timezone\": \"Europe/Amsterdam\","
+          + " \"locale\": \"nl\"";
+
+  private static final String PAYLOADS =
+      "{\"payloads\": [{\"metadata\": {\"encoding\": \"anNvbi9wbGFpbg==\"},"
+          + " \"data\": \"eyJjdXN0b21lcklkIjoiYWNtZSJ9\"}]}";
+
+  /** A request body per operation, as JSON: what Swagger UI fills in and generators document. */
+  static Map<String, String> requestExamples(Instant now) {
+    Map<String, String> examples = new java.util.HashMap<>();
+    examples.put("upsertCustomer", "{" + CUSTOMER + "}");
+    examples.put("upsertCustomersBatch", "[{\"customerId\": \"acme\", " + CUSTOMER + "}]");
+    examples.put(
+        "upsertCsm",
+        "{\"name\": \"Petra de Vries\", \"email\": \"petra@example.com\","
+            + " \"managerEmail\": \"lena@example.com\"}");
+    examples.put(
+        "startPlaybook",
+        "{\"playbook\": \"at-risk\", \"customerId\": \"acme\","
+            + " \"reason\": \"Usage halved in two weeks\"}");
+    examples.put(
+        "recordOutcome",
+        "{\"type\": \"CALL_COMPLETED\","
+            + " \"note\": \"Walked through the reports; they add two users next week.\"}");
+    examples.put("completeTask", "{\"note\": \"Called; training session booked for Tuesday.\"}");
+    examples.put(
+        "snoozeTask",
+        "{\"until\": \"" + now.plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS) + "\"}");
+    examples.put("login", "{\"username\": \"petra\", \"password\": \"correct horse battery\"}");
+    examples.put("recordSignup", "{\"customerId\": \"acme\"}");
+    examples.put("recordCustomerReply", "{\"customerId\": \"acme\"}");
+    examples.put("recordMilestone", "{\"customerId\": \"acme\", \"milestone\": \"FIRST_QUERY\"}");
+    examples.put(
+        "recordNps",
+        "{\"customerId\": \"acme\", \"score\": 6,"
+            + " \"comment\": \"Reports are slow to load.\"}");
+    examples.put(
+        "recordCancellationRequest",
+        "{\"customerId\": \"acme\", \"reason\": \"Too expensive for our team size\"}");
+    examples.put("recordUpgrade", "{\"customerId\": \"acme\", \"plan\": \"Scale\"}");
+    examples.put("recordMetrics", "{" + METRICS + "}");
+    examples.put("recordMetricsBatch", "[{\"customerId\": \"acme\", " + METRICS + "}]");
+    // No example for createKey: with one, schemathesis 4's fuzzer stops on an internal Hypothesis
+    // error for that operation (its schema says it all: a name and a list of scopes).
+    examples.put(
+        "upsertPerson",
+        "{\"name\": \"Petra de Vries\", \"email\": \"petra@example.com\", \"role\": \"CSM\","
+            + " \"csmId\": \"csm-petra\", \"password\": \"correct horse battery\"}");
+    examples.put("encodePayloads", PAYLOADS);
+    examples.put("decodePayloads", PAYLOADS);
+    return examples;
+  }
+
+  /**
+   * Puts {@link #requestExamples} on the JSON request bodies; an example for an operation the
+   * document does not have is a mistake, and fails the document.
+   */
+  @Bean
+  OpenApiCustomizer requestBodyExamples(Clock clock) {
+    return openApi -> {
+      Map<String, String> examples = requestExamples(clock.instant());
+      Set<String> used = new java.util.HashSet<>();
+      openApi
+          .getPaths()
+          .values()
+          .forEach(
+              item ->
+                  item.readOperations()
+                      .forEach(
+                          operation -> {
+                            String example = examples.get(operation.getOperationId());
+                            if (example == null
+                                || operation.getRequestBody() == null
+                                || operation.getRequestBody().getContent() == null) {
+                              return;
+                            }
+                            MediaType json =
+                                operation
+                                    .getRequestBody()
+                                    .getContent()
+                                    .get(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
+                            if (json != null) {
+                              json.setExample(parse(example));
+                              used.add(operation.getOperationId());
+                            }
+                          }));
+      if (!used.equals(examples.keySet())) {
+        throw new IllegalStateException(
+            "request examples for operations without a JSON body: "
+                + examples.keySet().stream().filter(id -> !used.contains(id)).sorted().toList());
+      }
+    };
+  }
+
+  private static Object parse(String json) {
+    try {
+      return io.swagger.v3.core.util.Json.mapper().readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + json, e);
+    }
   }
 
   @Bean

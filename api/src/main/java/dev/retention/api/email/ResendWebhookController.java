@@ -4,7 +4,9 @@ import static dev.retention.api.email.WebhookSupport.text;
 
 import dev.retention.activities.email.delivery.DeliveryEvents;
 import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +24,7 @@ import tools.jackson.databind.ObjectMapper;
  * Resend's webhook ({@code POST /api/webhooks/resend}), signed by Svix: delivery events of our
  * emails, and {@code email.received} for a reply to our inbound address.
  */
+@Tag(name = "email webhooks")
 @RestController
 class ResendWebhookController {
 
@@ -46,6 +49,12 @@ class ResendWebhookController {
     this.clock = clock;
   }
 
+  @Operation(
+      operationId = "receiveResendEvent",
+      summary = "Receive a Resend delivery event",
+      description =
+          "Resend's webhook (Svix-signed): deliveries, bounces and complaints; the "
+              + "signature is checked over the exact bytes.")
   @PostMapping("/api/webhooks/resend")
   @ApiResponse(responseCode = "200", description = "Handled or ignored", useReturnTypeSchema = true)
   @ApiResponse(responseCode = "202", description = "Accepted", useReturnTypeSchema = true)

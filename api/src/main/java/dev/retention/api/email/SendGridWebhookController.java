@@ -6,7 +6,9 @@ import dev.retention.activities.email.EmailProperties;
 import dev.retention.activities.email.delivery.DeliveryEvents;
 import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,6 +37,7 @@ import tools.jackson.databind.ObjectMapper;
  * Inbound Parse ({@code POST /api/webhooks/sendgrid/inbound/{token}}, multipart form data,
  * protected by the secret token in its URL because Inbound Parse signs nothing).
  */
+@Tag(name = "email webhooks")
 @RestController
 class SendGridWebhookController {
 
@@ -73,6 +76,12 @@ class SendGridWebhookController {
 
   record Received(int events, int applied, int unmatched, int alreadySeen, int ignored) {}
 
+  @Operation(
+      operationId = "receiveSendGridEvents",
+      summary = "Receive SendGrid delivery events",
+      description =
+          "SendGrid's Event Webhook: deliveries, bounces, opens, spam reports. Signed by "
+              + "SendGrid (ECDSA); the signature is checked over the exact bytes.")
   @PostMapping("/api/webhooks/sendgrid/events")
   ResponseEntity<Received> events(
       @RequestHeader(name = SendGridSignature.SIGNATURE, required = false) String sig,
@@ -127,6 +136,13 @@ class SendGridWebhookController {
     return ResponseEntity.ok(new Received(batch.size(), applied, unmatched, seen, ignored));
   }
 
+  @Operation(
+      operationId = "receiveSendGridInbound",
+      summary = "Receive a customer's reply through SendGrid",
+      description =
+          "SendGrid Inbound Parse posts a customer's reply as multipart form data; the "
+              + "token in the path is the shared secret. The reply counts as CUSTOMER_RESPONDED "
+              + "for the run it answers.")
   @PostMapping("/api/webhooks/sendgrid/inbound/{token}")
   @ApiResponse(responseCode = "202", description = "Accepted", useReturnTypeSchema = true)
   ResponseEntity<InboundReplies.Handled> inbound(

@@ -10,9 +10,11 @@ import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +35,7 @@ import org.springframework.web.util.HtmlUtils;
  * unsubscribe anybody. Only a valid signature changes anything: the customer's address goes on the
  * suppression list (reason UNSUBSCRIBED) and the timeline says so.
  */
+@Tag(name = "unsubscribe")
 @RestController
 class UnsubscribeController {
 
@@ -60,6 +63,10 @@ class UnsubscribeController {
 
   record Unsubscribed(String customerId, boolean unsubscribed, boolean alreadyUnsubscribed) {}
 
+  @Operation(
+      operationId = "showUnsubscribePage",
+      summary = "Show the unsubscribe page",
+      description = "The signed link in every email: a page that asks the customer to confirm.")
   @GetMapping(UnsubscribeLinks.PATH)
   @ApiResponse(
       responseCode = "200",
@@ -85,6 +92,13 @@ class UnsubscribeController {
             .formatted(product, action));
   }
 
+  @Operation(
+      operationId = "unsubscribe",
+      summary = "Unsubscribe a customer",
+      description =
+          "Confirms the unsubscribe from the page, or RFC 8058 one-click from a mail "
+              + "provider; the signed link names the customer. No more playbook emails go to "
+              + "them.")
   @PostMapping(UnsubscribeLinks.PATH)
   ResponseEntity<?> unsubscribe(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String c,

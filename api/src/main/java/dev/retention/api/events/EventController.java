@@ -11,7 +11,9 @@ import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Milestone;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Events from the backend. Each is validated whole before anything changes, and answers 202 with
  * the workflow ids it touched (and the ones it started).
  */
+@Tag(name = "events")
 @RestController
 class EventController {
 
@@ -68,6 +71,12 @@ class EventController {
     }
   }
 
+  @Operation(
+      operationId = "recordSignup",
+      summary = "Report a signup",
+      description =
+          "A new customer signed up: starts the onboarding playbook. Answers 202 with the "
+              + "workflow ids it touched.")
   @PostMapping("/api/events/signup")
   @ApiResponse(
       responseCode = "202",
@@ -77,6 +86,13 @@ class EventController {
     return accepted(events.signup(customer(body.customerId())));
   }
 
+  @Operation(
+      operationId = "recordMilestone",
+      summary = "Report an onboarding milestone",
+      description =
+          "The customer reached an onboarding milestone (INTEGRATION_CONNECTED, "
+              + "FIRST_QUERY, THREE_QUESTIONS, PAYMENT_METHOD_ADDED, KEY_WORKFLOW_ESTABLISHED); "
+              + "the onboarding run moves on. Answers 202 with the workflow ids it touched.")
   @PostMapping("/api/events/milestone")
   @ApiResponse(
       responseCode = "202",
@@ -88,6 +104,12 @@ class EventController {
     return accepted(events.milestone(customer(body.customerId()), milestone));
   }
 
+  @Operation(
+      operationId = "recordNps",
+      summary = "Report an NPS answer",
+      description =
+          "Records the customer's NPS score (0..10) and comment and starts the "
+              + "nps-follow-up playbook. Answers 202 with the workflow ids it touched.")
   @PostMapping("/api/events/nps")
   @ApiResponse(
       responseCode = "202",
@@ -97,6 +119,12 @@ class EventController {
     return accepted(events.nps(customer(body.customerId()), body.score(), body.comment()));
   }
 
+  @Operation(
+      operationId = "recordCancellationRequest",
+      summary = "Report a cancellation request",
+      description =
+          "The customer asked to cancel: starts the cancellation-save playbook. The "
+              + "answer includes the decisionDeadline.")
   @PostMapping("/api/events/cancellation-requested")
   @ApiResponse(
       responseCode = "202",
@@ -107,6 +135,12 @@ class EventController {
     return accepted(events.cancellationRequested(customer(body.customerId()), reason));
   }
 
+  @Operation(
+      operationId = "recordUpgrade",
+      summary = "Report a plan upgrade",
+      description =
+          "The customer moved to another plan; their running playbook runs are told. "
+              + "Answers 202 with the workflow ids it touched.")
   @PostMapping("/api/events/upgraded")
   @ApiResponse(
       responseCode = "202",
@@ -116,6 +150,12 @@ class EventController {
     return accepted(events.upgraded(customer(body.customerId()), body.plan().strip()));
   }
 
+  @Operation(
+      operationId = "recordCustomerReply",
+      summary = "Report that a customer replied",
+      description =
+          "Sends CUSTOMER_RESPONDED to every running run of the customer (a reply by "
+              + "phone or chat, say). A CSM may report it for their own customers.")
   @PostMapping("/api/events/customer-replied")
   @ApiResponse(
       responseCode = "202",

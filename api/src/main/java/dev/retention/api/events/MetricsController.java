@@ -7,6 +7,8 @@ import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.Ids;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The backend reports a customer's usage: it is scored, and the playbooks hear the new health (an
  * event like those under {@code /api/events}, kept at the customer's path the contract gives it).
  */
+@Tag(name = "metrics")
 @RestController
 class MetricsController {
 
@@ -45,6 +48,13 @@ class MetricsController {
       boolean dropAlert,
       List<String> workflowsInformed) {}
 
+  @Operation(
+      operationId = "recordMetrics",
+      summary = "Report a customer's usage metrics",
+      description =
+          "This week's usage, engagement and support figures. Answers with the new health "
+              + "score, band, trend and components, and the running playbook runs the score was "
+              + "passed to.")
   @PostMapping("/api/customers/{customerId}/metrics")
   MetricsView metrics(@PathVariable String customerId, @Valid @RequestBody MetricsRequest body) {
     access.customer(Ids.check("customerId", customerId));

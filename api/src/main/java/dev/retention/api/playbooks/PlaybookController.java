@@ -12,7 +12,9 @@ import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.util.Arrays;
@@ -31,6 +33,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+@Tag(name = "playbooks")
 @RestController
 class PlaybookController {
 
@@ -66,6 +69,16 @@ class PlaybookController {
       @FreeText String note,
       @SingleLine(max = TextRules.ID_MAX) String csmId) {}
 
+  @Operation(
+      operationId = "startPlaybook",
+      summary = "Start a playbook for a customer",
+      description =
+          "Starts one of the playbooks (at-risk, expansion, onboarding, nps-follow-up, "
+              + "cancellation-save) for a customer by hand. Answers 202 as soon as the run is "
+              + "started, with its workflowId; GET /api/playbooks/{workflowId} shows its steps. "
+              + "409 when that playbook already runs for the customer (the body names the "
+              + "running workflowId). Needs playbooks:write; a CSM only for their own "
+              + "customers.")
   @PostMapping("/api/playbooks")
   @ApiResponse(responseCode = "202", description = "Started", useReturnTypeSchema = true)
   ResponseEntity<PlaybookClient.Started> start(@Valid @RequestBody StartRequest body) {
@@ -75,6 +88,12 @@ class PlaybookController {
         .body(starts.byHand(body.playbook(), body.customerId(), body.reason()));
   }
 
+  @Operation(
+      operationId = "getRun",
+      summary = "Get a playbook run",
+      description =
+          "One run: status, stage, outcome, the next planned step and every step planned "
+              + "or taken with its result. A CSM sees only their own customers' runs.")
   @GetMapping("/api/playbooks/{workflowId}")
   RunView get(@PathVariable String workflowId) {
     access.run(checkWorkflowId(workflowId));
@@ -90,6 +109,13 @@ class PlaybookController {
    * header and a {@code Link: <…>; rel="next"} header; pass the cursor back as {@code cursor} for
    * the next page (with the same filters).
    */
+  @Operation(
+      operationId = "listRuns",
+      summary = "List playbook runs",
+      description =
+          "Runs newest first, without their steps, filtered by customer, playbook and "
+              + "status. At most limit runs (default 500, at most 1000); X-Next-Cursor and Link "
+              + "rel=next name the next page, pass the cursor back with the same filters.")
   @GetMapping("/api/playbooks")
   @ApiResponse(
       responseCode = "200",
@@ -99,10 +125,12 @@ class PlaybookController {
       headers = {
         @io.swagger.v3.oas.annotations.headers.Header(
             name = "X-Next-Cursor",
-            description = "pass as cursor for the next page; absent on the last page"),
+            description = "pass as cursor for the next page; absent on the last page",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string")),
         @io.swagger.v3.oas.annotations.headers.Header(
             name = "Link",
-            description = "<…/api/playbooks?…&cursor=…>; rel=\"next\" when there is a next page")
+            description = "<…/api/playbooks?…&cursor=…>; rel=\"next\" when there is a next page",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))
       })
   ResponseEntity<List<RunView>> list(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,
@@ -147,6 +175,14 @@ class PlaybookController {
     return answer.body(page.runs());
   }
 
+  @Operation(
+      operationId = "recordOutcome",
+      summary = "Record a CSM's outcome on a run",
+      description =
+          "What the CSM did or learned (a call completed, the customer saved, an offer "
+              + "accepted, ...), with an optional note. The run answers with its new state. 400 "
+              + "when the type is not valid for this playbook or stage (the detail lists the "
+              + "valid ones); 409 when the run is closed.")
   @PostMapping("/api/playbooks/{workflowId}/outcomes")
   RunView outcome(@PathVariable String workflowId, @Valid @RequestBody OutcomeRequest body) {
     access.run(checkWorkflowId(workflowId));
@@ -183,6 +219,12 @@ class PlaybookController {
         .orElse("unknown");
   }
 
+  @Operation(
+      operationId = "cancelRun",
+      summary = "Cancel a playbook run",
+      description =
+          "Stops the run; it ends with outcome CANCELLED. The stop is recorded before the "
+              + "202: nothing more goes to the customer.")
   @DeleteMapping("/api/playbooks/{workflowId}")
   @ApiResponse(
       responseCode = "202",

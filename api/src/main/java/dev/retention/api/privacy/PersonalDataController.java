@@ -3,6 +3,8 @@ package dev.retention.api.privacy;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
  * see {@link CustomerErasure}), their address kept only as a hash on the suppression list. Admins
  * only (see AccessRules); audited like every write.
  */
+@Tag(name = "personal data")
 @RestController
 class PersonalDataController {
 
@@ -30,6 +33,12 @@ class PersonalDataController {
   record Erased(
       String customerId, Instant erasedAt, List<String> runsEnded, Map<String, Integer> rows) {}
 
+  @Operation(
+      operationId = "erasePersonalData",
+      summary = "Erase a customer's personal data",
+      description =
+          "Ends the customer's running playbook runs and erases their personal data; the "
+              + "answer lists the runs ended and the rows changed per table. Admins only.")
   @DeleteMapping("/api/customers/{customerId}/personal-data")
   Erased erase(@PathVariable String customerId) {
     Ids.check("customerId", customerId);

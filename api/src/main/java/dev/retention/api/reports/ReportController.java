@@ -7,8 +7,10 @@ import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * runs the caller may see (a manager: their team's; keys and admins: everyone's), narrowed by an
  * optional {@code csmId} filter, and says so in {@code scope}.
  */
+@Tag(name = "reports")
 @RestController
 class ReportController {
 
@@ -72,6 +75,13 @@ class ReportController {
       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Access.CsmScope scope,
       @JsonUnwrapped R report) {}
 
+  @Operation(
+      operationId = "getPlaybookReport",
+      summary = "Report on playbooks",
+      description =
+          "Per playbook in the window: started, running and counts per outcome; save rate "
+              + "for at-risk and cancellation-save, upgrade rate for expansion. Managers see "
+              + "their team, admins everyone.")
   @GetMapping("/api/reports/playbooks")
   PlaybooksAnswer playbooks(
       @RequestParam(required = false) @SingleLine String from,
@@ -86,6 +96,12 @@ class ReportController {
         w.from(), w.to(), scope, reports.playbooks(w.from(), w.to(), scope.csmIds()));
   }
 
+  @Operation(
+      operationId = "getNpsReport",
+      summary = "Report on NPS",
+      description =
+          "NPS answers in the window: responses, promoters, passives, detractors and the "
+              + "NPS (-100..100).")
   @GetMapping("/api/reports/nps")
   Answer<Reports.NpsReport> nps(
       @RequestParam(required = false) @SingleLine String from,
@@ -99,6 +115,12 @@ class ReportController {
     return new Answer<>(w.from(), w.to(), scope, reports.nps(w.from(), w.to(), scope.csmIds()));
   }
 
+  @Operation(
+      operationId = "getOnboardingReport",
+      summary = "Report on onboarding",
+      description =
+          "Onboarding runs in the window: started, completed, completion rate and median "
+              + "time to first value.")
   @GetMapping("/api/reports/onboarding")
   Answer<Reports.OnboardingReport> onboarding(
       @RequestParam(required = false) @SingleLine String from,

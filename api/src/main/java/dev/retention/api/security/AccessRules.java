@@ -87,10 +87,13 @@ public final class AccessRules {
           open(HttpMethod.GET, UnsubscribeLinks.PATH),
           open(HttpMethod.POST, UnsubscribeLinks.PATH),
           open(HttpMethod.POST, "/api/session"),
-          // Swagger UI's static page; the document it shows (/v3/api-docs) needs credentials.
+          // Swagger UI, its configuration (/v3/api-docs/swagger-config) and the OpenAPI document:
+          // the document holds no data, and a browser that has not logged in yet must load it to
+          // be told how to (Authorize with a key, or a session). The operations need credentials.
           open(HttpMethod.GET, "/swagger-ui.html"),
           open(HttpMethod.GET, "/swagger-ui/**"),
-          new Rule(HttpMethod.GET, "/v3/api-docs/**", null, EVERYONE),
+          open(HttpMethod.GET, "/v3/api-docs"),
+          open(HttpMethod.GET, "/v3/api-docs/**"),
           new Rule(HttpMethod.GET, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.DELETE, "/api/session", null, EVERYONE),
           new Rule(HttpMethod.PUT, "/api/csms/*", Scope.CUSTOMERS_WRITE, ADMINS),

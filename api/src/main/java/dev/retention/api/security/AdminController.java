@@ -6,7 +6,9 @@ import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Integration keys and people's logins, for admins. A key's secret is shown once, at creation. */
+@Tag(name = "admin")
 @RestController
 class AdminController {
 
@@ -64,6 +67,13 @@ class AdminController {
       @SingleLine(max = TextRules.ID_MAX) String csmId,
       @Size(min = 12) @SingleLine String password) {}
 
+  @Operation(
+      operationId = "createKey",
+      summary = "Create an integration key",
+      description =
+          "Creates a key with the given scopes (events:write, customers:write, "
+              + "playbooks:write, read, ops, admin). The secret is in this answer only; store "
+              + "it.")
   @PostMapping("/api/admin/keys")
   @ApiResponse(
       responseCode = "201",
@@ -75,11 +85,19 @@ class AdminController {
     return ResponseEntity.status(HttpStatus.CREATED).body(created);
   }
 
+  @Operation(
+      operationId = "listKeys",
+      summary = "List integration keys",
+      description = "Every integration key with its name and scopes; never the secrets.")
   @GetMapping("/api/admin/keys")
   List<ApiKeys.KeyInfo> keys() {
     return keys.list();
   }
 
+  @Operation(
+      operationId = "revokeKey",
+      summary = "Revoke an integration key",
+      description = "The key stops working at once.")
   @DeleteMapping("/api/admin/keys/{keyId}")
   @ApiResponse(responseCode = "204", description = "Revoked")
   ResponseEntity<Void> revoke(@PathVariable String keyId) {
@@ -91,6 +109,14 @@ class AdminController {
     return ResponseEntity.noContent().build();
   }
 
+  @Operation(
+      operationId = "upsertPerson",
+      summary = "Create or change a login",
+      description =
+          "A person who logs in to the console or the API with a session: name, email, "
+              + "role (CSM, MANAGER, ADMIN), the CSM record of a CSM login, and a password of "
+              + "at least 12 characters. A new password, role, CSM or email ends their "
+              + "sessions.")
   @PutMapping("/api/admin/people/{username}")
   @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
   @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -134,11 +160,19 @@ class AdminController {
         .body(people.find(username).orElseThrow());
   }
 
+  @Operation(
+      operationId = "listPeople",
+      summary = "List logins",
+      description = "Every person who may log in, with their role and CSM record; never passwords.")
   @GetMapping("/api/admin/people")
   List<People.Person> people() {
     return people.list();
   }
 
+  @Operation(
+      operationId = "disablePerson",
+      summary = "Disable a login",
+      description = "The person can no longer log in; their open sessions end.")
   @DeleteMapping("/api/admin/people/{username}")
   @ApiResponse(responseCode = "204", description = "Disabled")
   ResponseEntity<Void> disable(@PathVariable String username) {
@@ -156,6 +190,12 @@ class AdminController {
    * Unlocks a username locked out by failed logins (anyone can lock one, by guessing): its count is
    * forgotten, whether or not such a login exists (unknown usernames are counted too).
    */
+  @Operation(
+      operationId = "unlockPerson",
+      summary = "Clear a login's failed attempts",
+      description =
+          "Forgets the username's failed logins (whether or not such a login exists), so "
+              + "it may log in again at once.")
   @DeleteMapping("/api/admin/people/{username}/login-failures")
   @ApiResponse(
       responseCode = "204",

@@ -5,12 +5,15 @@ import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.problems.Paging;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The audit trail for admins, newest first, filtered by customer, actor and time, paged. */
+@Tag(name = "audit")
 @RestController
 class AuditController {
 
@@ -20,6 +23,12 @@ class AuditController {
     this.audit = audit;
   }
 
+  @Operation(
+      operationId = "listAuditEntries",
+      summary = "List the audit log",
+      description =
+          "Who did what, newest first: every write and every refusal, filtered by "
+              + "customer, actor (key:... or person:...) and time. Admins only.")
   @GetMapping("/api/audit")
   AuditLog.AuditPage audit(
       @RequestParam(required = false) @SingleLine(max = TextRules.ID_MAX) String customerId,

@@ -3,10 +3,12 @@ package dev.retention.api.security;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -34,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
  * logs out. Writes with a session also need the CSRF token (cookie {@code XSRF-TOKEN}, header
  * {@code X-XSRF-TOKEN}). Too many failed logins are refused with 429 ({@link LoginThrottle}).
  */
+@Tag(name = "session")
 @RestController
 class SessionController {
 
@@ -81,6 +84,14 @@ class SessionController {
     }
   }
 
+  @Operation(
+      operationId = "login",
+      summary = "Log in",
+      description =
+          "Starts a session for a person (username and password). The session cookie "
+              + "(JSESSIONID) authenticates later calls; writes also send the XSRF-TOKEN "
+              + "cookie's value as the X-XSRF-TOKEN header. Repeated failures answer 429 with "
+              + "Retry-After.")
   @PostMapping("/api/session")
   @ApiResponse(
       responseCode = "200",
@@ -137,11 +148,20 @@ class SessionController {
     return Me.of(caller);
   }
 
+  @Operation(
+      operationId = "getSession",
+      summary = "Who am I",
+      description =
+          "The caller: a person's session or an integration key, with role, CSM record and scopes.")
   @GetMapping("/api/session")
   Me me() {
     return Me.of(Callers.require());
   }
 
+  @Operation(
+      operationId = "logout",
+      summary = "Log out",
+      description = "Ends the caller's session.")
   @DeleteMapping("/api/session")
   @ApiResponse(responseCode = "204", description = "Logged out")
   ResponseEntity<Void> logout(HttpServletRequest request) {

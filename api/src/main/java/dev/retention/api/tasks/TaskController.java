@@ -10,6 +10,8 @@ import dev.retention.api.problems.Paging;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.Callers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * complete one with a note, or snooze it to a time. People see the tasks of the customers they may
  * see; {@code assignee=me} is the caller's own.
  */
+@Tag(name = "tasks")
 @RestController
 class TaskController {
 
@@ -48,6 +51,12 @@ class TaskController {
 
   record SnoozeRequest(@NotNull Instant until) {}
 
+  @Operation(
+      operationId = "listTasks",
+      summary = "List tasks",
+      description =
+          "A page of CRM tasks the caller may see, filtered by assignee (me for the "
+              + "caller's own), customer, status and due-before.")
   @GetMapping("/api/tasks")
   TaskQueue.TaskPage list(
       @RequestParam(required = false) @SingleLine String assignee,
@@ -72,6 +81,11 @@ class TaskController {
             size));
   }
 
+  @Operation(
+      operationId = "completeTask",
+      summary = "Complete a task",
+      description =
+          "Marks the task done, with an optional note. A CSM only for their own customers.")
   @PostMapping("/api/tasks/{taskId}/complete")
   TaskQueue.Task complete(
       @PathVariable long taskId, @Valid @RequestBody(required = false) CompleteRequest body) {
@@ -80,6 +94,10 @@ class TaskController {
     return answer(taskId, tasks.complete(taskId, Callers.require().actor(), note));
   }
 
+  @Operation(
+      operationId = "snoozeTask",
+      summary = "Snooze a task",
+      description = "Moves the task's due time to until: in the future and at most 90 days away.")
   @PostMapping("/api/tasks/{taskId}/snooze")
   TaskQueue.Task snooze(@PathVariable long taskId, @Valid @RequestBody SnoozeRequest body) {
     Instant now = clock.instant();

@@ -11,6 +11,8 @@ import dev.retention.api.customers.Customers;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * included): the customer's own data, their CSM as sender, in the customer's locale, with sample
  * values for the step's figures.
  */
+@Tag(name = "templates")
 @RestController
 class TemplateController {
 
@@ -63,6 +66,13 @@ class TemplateController {
       String html,
       Map<String, String> variables) {}
 
+  @Operation(
+      operationId = "previewTemplate",
+      summary = "Preview an email template",
+      description =
+          "The subject, text and HTML a playbook step's email would have for the given "
+              + "customer (customerId is required), in the customer's language, with the "
+              + "variables filled in.")
   @GetMapping("/api/templates/{playbook}/{step}/preview")
   Preview preview(
       @PathVariable String playbook,
