@@ -241,13 +241,7 @@ class EmailActivitiesTest {
         catchThrowableOfType(
             ActivityFailure.class, () -> emails.sendCustomerEmail(dayOne("c-404")));
 
-    assertThat(failure.getCause())
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            cause -> {
-              assertThat(cause.getType()).isEqualTo(FailureType.UNKNOWN_CUSTOMER.name());
-              assertThat(cause.isNonRetryable()).isTrue();
-            });
+    assertFailsForGood(failure, FailureType.UNKNOWN_CUSTOMER);
     assertThat(provider.sent).isEmpty();
     assertThat(rows()).isEmpty();
   }
@@ -261,13 +255,7 @@ class EmailActivitiesTest {
         catchThrowableOfType(
             ActivityFailure.class, () -> emails.sendCustomerEmail(unknownTemplate));
 
-    assertThat(failure.getCause())
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            cause -> {
-              assertThat(cause.getType()).isEqualTo(FailureType.TEMPLATE_ERROR.name());
-              assertThat(cause.isNonRetryable()).isTrue();
-            });
+    assertFailsForGood(failure, FailureType.TEMPLATE_ERROR);
     assertThat(rows()).isEmpty();
   }
 
@@ -403,13 +391,7 @@ class EmailActivitiesTest {
                         Map.of("nps.score", "3", "nps.comment", "slow"))));
 
     for (ActivityFailure failure : List.of(email, alert)) {
-      assertThat(failure.getCause())
-          .isInstanceOfSatisfying(
-              ApplicationFailure.class,
-              cause -> {
-                assertThat(cause.getType()).isEqualTo(FailureType.RUN_CANCELLED.name());
-                assertThat(cause.isNonRetryable()).isTrue();
-              });
+      assertFailsForGood(failure, FailureType.RUN_CANCELLED);
     }
     assertThat(provider.attempts).isEmpty();
     assertThat(rows()).isEmpty();
@@ -480,5 +462,16 @@ class EmailActivitiesTest {
       sent.add(email);
       return "msg-" + attempts.size();
     }
+  }
+
+  /** The activity failed for good (non-retryable), with the failure type the workflow acts on. */
+  private static void assertFailsForGood(ActivityFailure failure, FailureType type) {
+    assertThat(failure.getCause())
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            cause -> {
+              assertThat(cause.getType()).isEqualTo(type.name());
+              assertThat(cause.isNonRetryable()).isTrue();
+            });
   }
 }

@@ -225,38 +225,9 @@ class ReportsTest {
       String runId = "onboarding-run-" + i;
       projection.recordStarted(
           runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart);
-      RunSnapshot started =
-          new RunSnapshot(
-              "onboarding-c-" + i,
-              runId,
-              "onboarding",
-              GLOBEX.id(),
-              PETRA.id(),
-              "RUNNING",
-              "ONBOARDING",
-              null,
-              null,
-              null,
-              runStart,
-              null,
-              null);
-      ledger.record(new LedgerUpdate(started, null));
-      RunSnapshot reached =
-          new RunSnapshot(
-              "onboarding-c-" + i,
-              runId,
-              "onboarding",
-              GLOBEX.id(),
-              PETRA.id(),
-              "RUNNING",
-              "ONBOARDING",
-              null,
-              null,
-              null,
-              runStart,
-              null,
-              runStart.plus(ownValues[i]));
-      ledger.record(new LedgerUpdate(reached, null));
+      ledger.record(new LedgerUpdate(onboardingRun(i, runStart, null), null));
+      ledger.record(
+          new LedgerUpdate(onboardingRun(i, runStart, runStart.plus(ownValues[i])), null));
     }
 
     Reports.OnboardingReport report = reports.onboarding(FROM, TO, EVERY_CSM);
@@ -357,5 +328,23 @@ class ReportsTest {
       List<Reports.PlaybookReport> reports) {
     return reports.stream()
         .collect(java.util.stream.Collectors.toMap(Reports.PlaybookReport::playbook, r -> r));
+  }
+
+  /** An onboarding run's own snapshot, as its ledger writes carry it. */
+  private static RunSnapshot onboardingRun(int i, Instant runStart, Instant firstValueAt) {
+    return new RunSnapshot(
+        "onboarding-c-" + i,
+        "onboarding-run-" + i,
+        "onboarding",
+        GLOBEX.id(),
+        PETRA.id(),
+        "RUNNING",
+        "ONBOARDING",
+        null,
+        null,
+        null,
+        runStart,
+        null,
+        firstValueAt);
   }
 }

@@ -103,11 +103,11 @@ public class ApiKeys {
 
   /** The caller a presented key stands for, if it is well-formed, known, matching and live. */
   public Optional<Caller> authenticate(String presented) {
-    Matcher m = FORMAT.matcher(presented);
-    if (!m.matches()) {
+    Optional<String> shaped = idOf(presented);
+    if (shaped.isEmpty()) {
       return Optional.empty();
     }
-    String id = m.group(1);
+    String id = shaped.get();
     record Stored(String name, String hash, Set<Scope> scopes, Instant revokedAt) {}
     Optional<Stored> stored =
         jdbc.sql("select name, secret_hash, scopes, revoked_at from api_keys where id = :id")
