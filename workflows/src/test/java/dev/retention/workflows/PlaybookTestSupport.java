@@ -124,9 +124,9 @@ public final class PlaybookTestSupport {
     return answer;
   }
 
-  /** The run waits for {@code step} next. */
+  /** The run waits (durably: a timer, with what it waits for) for {@code step} next. */
   public static Predicate<PlaybookState> waitingFor(String step) {
-    return s -> s.nextStep() != null && step.equals(s.nextStep().step());
+    return s -> s.waitingFor() != null && s.nextStep() != null && step.equals(s.nextStep().step());
   }
 
   /** The run has recorded a step named {@code step}. */

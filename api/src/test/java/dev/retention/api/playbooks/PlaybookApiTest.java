@@ -3,11 +3,13 @@ package dev.retention.api.playbooks;
 import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,6 +63,31 @@ class PlaybookApiTest {
     Response list = api.get("/api/playbooks?customerId=" + customer + "&status=RUNNING");
     assertThat(list.body().size()).isEqualTo(1);
     assertThat(list.body().get(0).has("steps")).isFalse();
+  }
+
+  /**
+   * Read-your-writes: a GET right after the 202, before the worker took a step, names the run's
+   * first step as its next step (once taken, the step is in the log and the next one is next).
+   */
+  @Test
+  void aReadRightAfterTheStart_showsTheFirstStepAsTheNextStep() {
+    Map<String, List<String>> firstTwo =
+        Map.of(
+            "at-risk", List.of("day-1-email", "day-3-email"),
+            "expansion", List.of("day-1-usage-email", "day-7-case-study-email"),
+            "onboarding", List.of("day-0-welcome-email", "day-2-setup-help"));
+    firstTwo.forEach(
+        (playbook, steps) -> {
+          String customer = api.newCustomer("ryw");
+          assertThat(start(playbook, customer).status()).isEqualTo(202);
+          Response run = api.get("/api/playbooks/" + playbook + "-" + customer);
+          assertThat(run.status()).as(playbook).isEqualTo(200);
+          JsonNode taken = run.body().path("steps");
+          assertThat(run.body().path("nextStep").path("step").asText())
+              .as(playbook + " right after its start: " + run.body())
+              .isEqualTo(taken.isEmpty() ? steps.get(0) : steps.get(1));
+          assertThat(run.body().path("nextStep").path("at").asText()).isNotBlank();
+        });
   }
 
   @Test

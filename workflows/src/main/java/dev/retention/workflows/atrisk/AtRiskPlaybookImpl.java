@@ -40,6 +40,8 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
   public AtRiskPlaybookImpl(AtRiskInput input) {
     super(Playbook.AT_RISK, input.context(), AtRiskStage.OUTREACH.name());
     this.input = input;
+    // Shown as the next step from the run's first moment (a read right after the start).
+    run.stepUnderWay("day-1-email", startedAt);
   }
 
   @Override

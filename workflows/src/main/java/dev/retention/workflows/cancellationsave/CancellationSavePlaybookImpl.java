@@ -54,6 +54,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
     run.fact("reason", input.reason().name());
     run.fact("offer", offer.name());
     run.fact("decisionDeadline", input.decisionDeadline().toString());
+    run.stepUnderWay("save-call-task", startedAt);
   }
 
   enum Stage {

@@ -101,6 +101,7 @@ public final class PlaybookSteps {
       return record(
           step, plannedAt, StepResult.SKIPPED_CUSTOMER_RESPONDED, "the CSM owns the conversation");
     }
+    state.stepUnderWay(step, plannedAt);
     if (context.sendingRules() && !onCsmRequest && !exemptFromSendingRules) {
       SendSlot slot =
           act.sendingRules(step + ": send slot")
@@ -127,6 +128,7 @@ public final class PlaybookSteps {
         }
       }
     }
+    state.stepUnderWay(step, plannedAt);
     EmailReceipt receipt;
     try {
       EmailActivities email = act.email(step);
@@ -167,6 +169,7 @@ public final class PlaybookSteps {
   public StepResult sendCsmAlert(
       String step, TaskAssignee recipient, String template, Map<String, String> variables) {
     RunActivities act = activities();
+    state.stepUnderWay(step, now());
     try {
       EmailActivities email = act.email(step);
       CsmAlert alert =
@@ -248,8 +251,9 @@ public final class PlaybookSteps {
       String body,
       Instant dueAt,
       TaskPriority priority) {
-    activities()
-        .crm(step)
+    RunActivities act = activities();
+    state.stepUnderWay(step, now());
+    act.crm(step)
         .createTask(
             new CrmTask(workflowId(), step, customerId(), assignee, title, body, dueAt, priority));
     record(

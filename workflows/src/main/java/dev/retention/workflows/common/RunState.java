@@ -140,6 +140,23 @@ public final class RunState {
 
   void addStep(StepRecord step) {
     steps.add(step);
+    if (nextStep != null && waitingFor == null && nextStep.step().equals(step.step())) {
+      // The step under way is done; the next wait says what comes next.
+      nextStep = null;
+      describe();
+    }
+  }
+
+  /**
+   * A step starts without a wait before it (a run's first step, or one right after another): it is
+   * the run's next step until it is recorded, so the state shows it from the run's first moment on.
+   * A wait in progress keeps its own next step (a task an event causes meanwhile is not it).
+   */
+  public void stepUnderWay(String step, Instant plannedAt) {
+    if (nextStep == null && !finished) {
+      nextStep = new NextStep(step, plannedAt);
+      describe();
+    }
   }
 
   List<StepRecord> steps() {

@@ -48,6 +48,7 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     this.input = input;
     run.fact("healthScore", Integer.toString(input.healthScore()));
     run.fact("planUsage", Long.toString(Math.round(input.planUsage() * 100)) + "%");
+    run.stepUnderWay("day-1-usage-email", startedAt);
   }
 
   @Override

@@ -62,6 +62,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
             input.comment() == null ? "" : input.comment().strip());
     run.fact("score", Integer.toString(input.score()));
     run.fact("category", category.name());
+    run.stepUnderWay(category == NpsCategory.DETRACTOR ? "detractor-task" : "thank-you", startedAt);
   }
 
   private String orNoComment() {

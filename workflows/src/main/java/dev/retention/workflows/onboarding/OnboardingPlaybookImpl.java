@@ -64,6 +64,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
     super(Playbook.ONBOARDING, input.context(), Stage.ONBOARDING.name());
     this.lastProgressAt = startedAt;
     run.fact("trialEndsAt", day(TRIAL_DAYS).toString());
+    run.stepUnderWay("day-0-welcome-email", startedAt);
   }
 
   @Override

@@ -259,7 +259,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   void criticalBand_createsUrgentCallTaskOnDay1() {
     AtRiskPlaybook run = start(35);
 
-    PlaybookState outreach = awaitState(run, s -> s.nextStep() != null);
+    PlaybookState outreach = awaitState(run, s -> s.waitingFor() != null);
     Instant start = outreach.startedAt();
     assertThat(activities.taskSteps()).containsExactly("day-1-urgent-call-task");
     Call<CrmTask> urgent = activities.tasks().getFirst();
@@ -312,7 +312,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   @Test
   void cancelThroughApi_endsCancelled() {
     AtRiskPlaybook run = start(50);
-    awaitState(run, s -> s.nextStep() != null);
+    awaitState(run, s -> s.waitingFor() != null);
 
     WorkflowStub stub = WorkflowStub.fromTyped(run);
     stub.cancel();
@@ -358,7 +358,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   void rejectedOutcome_leavesNoTraceInHistory() {
     AtRiskPlaybook run = start(50);
     testEnv.sleep(Duration.ofHours(2));
-    awaitState(run, s -> s.nextStep() != null);
+    awaitState(run, s -> s.waitingFor() != null);
 
     // No call task yet on a non-critical run: there is no call to report.
     assertThatThrownBy(
@@ -386,10 +386,39 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   }
 
   @Test
+  void stateQuery_showsTheFirstStepAsNextStep_fromTheRunsFirstMoment() throws Exception {
+    RecordingActivities.Gate firstWrite = activities.holdLedgerWrite(1);
+    RecordingActivities.Gate email = activities.holdNextEmail();
+    AtRiskPlaybook run = start(50);
+    firstWrite.awaitEntered();
+
+    // Before any step ran (the run's first row is being written): the day-1 email is next.
+    PlaybookState starting = stateOf(run);
+    assertThat(starting.nextStep()).isNotNull();
+    assertThat(starting.nextStep().step()).isEqualTo("day-1-email");
+    assertThat(starting.steps()).isEmpty();
+
+    firstWrite.open();
+    email.awaitEntered();
+    // The day-1 email is being sent: still the run's next step, planned at the start.
+    PlaybookState sending = stateOf(run);
+    assertThat(sending.nextStep()).isNotNull();
+    assertThat(sending.nextStep().step()).isEqualTo("day-1-email");
+    assertThat(sending.nextStep().at()).isEqualTo(sending.startedAt());
+    assertThat(sending.waitingFor()).isNull();
+    assertThat(sending.steps()).isEmpty();
+
+    email.open();
+    PlaybookState waiting = awaitState(run, s -> s.waitingFor() != null);
+    assertThat(waiting.nextStep().step()).isEqualTo("day-3-email");
+    assertThat(waiting.steps()).extracting(StepRecord::step).containsExactly("day-1-email");
+  }
+
+  @Test
   void stateQuery_showsNextStepAndAllowedOutcomes_whileWaiting() {
     AtRiskPlaybook run = start(50);
 
-    PlaybookState day1 = awaitState(run, s -> s.nextStep() != null);
+    PlaybookState day1 = awaitState(run, s -> s.waitingFor() != null);
     Instant start = day1.startedAt();
     assertThat(day1.workflowId()).isEqualTo(WORKFLOW_ID);
     assertThat(day1.playbook()).isEqualTo("at-risk");

@@ -321,7 +321,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
   void rejectedOutcome_leavesNoTraceInHistory() {
     ExpansionPlaybook run = start();
     testEnv.sleep(Duration.ofHours(2));
-    awaitState(run, s -> s.nextStep() != null);
+    awaitState(run, s -> s.waitingFor() != null);
 
     assertThatThrownBy(() -> run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, null, CSM)))
         .isInstanceOf(WorkflowUpdateException.class)
