@@ -48,13 +48,15 @@ public class LedgerActivitiesImpl implements LedgerActivities {
                   .optional()
                   .orElse(null);
           upsert(update.run());
-          if (decidedBefore == null && update.run().outcome() != null) {
-            // The outcome is decided: the CSM's open tasks of this run are moot now.
-            tasks.obsoleteForDecidedRun(update.run().runId(), update.run().outcome());
-          }
           for (TimelineEntry entry : update.allEntries()) {
             insert(update.run(), entry);
           }
+          // The steps this write carries may do a task's work, and a decided outcome may make
+          // one moot: those tasks end now (docs/playbooks.md, "When a task ends").
+          tasks.endTasks(
+              update.run(),
+              update.allEntries(),
+              decidedBefore == null && update.run().outcome() != null);
           if ("CANCELLED".equals(update.run().status())) {
             cancellations.recordInTransaction(update.run().workflowId(), update.run().runId());
           }
