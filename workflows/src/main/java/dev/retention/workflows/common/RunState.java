@@ -158,6 +158,16 @@ public final class RunState {
     return nextStep;
   }
 
+  /**
+   * The current wait goes on, but is on someone else now (e.g. the customer answered: the CSM
+   * follows up until the same deadline). State only: no command changes.
+   */
+  public void nowWaitingOn(WaitingOn on) {
+    if (nextStep != null) {
+      waitingOn = on;
+    }
+  }
+
   /** What the run waited for is moot (e.g. the CSM took over); the next wait sets its own. */
   public void clearWait() {
     nextStep = null;

@@ -154,6 +154,8 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     }
     handedOver = true;
     run.setStage(Stage.CSM_FOLLOW_UP.name());
+    // An open offer's wait goes on to its end, on the CSM's follow-up from now.
+    run.nowWaitingOn(WaitingOn.CSM);
     steps.handOverToCsm(
         "customer-interested-task",
         "Customer interested in expanding: follow up personally",
