@@ -13,7 +13,9 @@
   // A swapped-in fragment has no meta tag of its own; the page's token stays valid.
 
   var lang = (document.documentElement.lang || 'en').slice(0, 2);
-  var words = lang === 'nl' ? { in: 'over ', overdue: ' te laat', late: '' } : { in: 'in ', overdue: 'overdue by ', late: '' };
+  var words = lang === 'nl'
+    ? { in: 'over ', overdue: ' te laat', late: '', now: 'nu aan de beurt' }
+    : { in: 'in ', overdue: 'overdue by ', late: '', now: 'due now' };
   function span(ms) {
     var s = Math.floor(Math.abs(ms) / 1000);
     var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
@@ -38,8 +40,13 @@
         out.setAttribute('aria-hidden', 'true');
         el.after(out);
       }
-      out.textContent = ' (' + (left >= 0 ? words.in + span(left) : (lang === 'nl' ? span(left) + words.overdue : words.overdue + span(left))) + ')';
-      out.classList.toggle('overdue', left < 0);
+      // The time of an automated step (or the customer's) passing is no one being late: the
+      // step is being taken. Only a person's deadline turns overdue.
+      var stepTime = el.classList.contains('step-time');
+      out.textContent = ' (' + (left >= 0 ? words.in + span(left)
+        : stepTime ? words.now
+        : (lang === 'nl' ? span(left) + words.overdue : words.overdue + span(left))) + ')';
+      out.classList.toggle('overdue', left < 0 && !stepTime);
     });
   }
   setInterval(tick, 1000);

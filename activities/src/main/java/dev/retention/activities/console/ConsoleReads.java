@@ -275,14 +275,18 @@ public class ConsoleReads {
         .list();
   }
 
-  /** Running runs of these CSMs' customers, the soonest next step first. */
-  public List<RunLine> runningRuns(List<String> csmIds, int limit) {
+  /**
+   * Running runs of these CSMs' customers that may wait on a person, the soonest next step first:
+   * those whose last snapshot says they wait on the CSM, and those that do not say (written before
+   * the projection kept it, or between two waits); the run's own state has the last word.
+   */
+  public List<RunLine> runsWaitingOnPeople(List<String> csmIds, int limit) {
     return jdbc.sql(
             """
             select r.workflow_id, r.playbook, r.customer_id, c.name as customer_name, r.status,
               r.stage, r.outcome, r.next_step, r.next_step_at, r.started_at, r.closed_at
             from playbook_runs r join customers c on c.id = r.customer_id
-            where r.status = 'RUNNING'
+            where r.status = 'RUNNING' and (r.waiting_on is null or r.waiting_on = 'CSM')
               and (cast(:scoped as boolean) is false or c.csm_id = any(cast(:csms as text[])))
             order by r.next_step_at nulls last, r.started_at desc limit :limit
             """)

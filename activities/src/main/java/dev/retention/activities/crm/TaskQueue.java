@@ -1,5 +1,7 @@
 package dev.retention.activities.crm;
 
+import dev.retention.workflows.ports.RunSnapshot;
+import dev.retention.workflows.ports.TimelineEntry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -15,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The life of a CRM task after a playbook created it: listed per assignee (urgent and overdue
- * first), completed with a note, snoozed to a time, or closed as obsolete when its run's outcome is
- * decided. A snoozed task is open, but out of the OPEN list until its time comes.
+ * first), completed with a note, snoozed to a time, or ended by its run when the run's work does it
+ * or makes it moot ({@link #endTasks}). A snoozed task is open, but out of the OPEN list until its
+ * time comes.
  */
 @Component
 public class TaskQueue {
@@ -183,21 +186,79 @@ public class TaskQueue {
   }
 
   /**
-   * A run's outcome was decided: the CSM's open tasks of that run have nothing left to act on and
-   * close as obsolete, saying why. Tasks for the manager or an executive (escalations, hand-overs
-   * made as the run closes) stay open until someone closes them. Returns how many closed.
+   * Ends the run's open tasks whose work is done or moot, as {@link TaskEndings} says: a step on
+   * the run's timeline ({@code entries}) that does a task's work closes it {@code DONE}, with the
+   * outcome or event in its note; once the run's outcome is decided ({@code decidedNow}), a task
+   * that outcome does is {@code DONE} and one it makes moot {@code OBSOLETE}, saying why. Any other
+   * task stays open. Keyed on run and step and only for open tasks, so a repeated write changes
+   * nothing. Returns how many closed.
    */
-  public int obsoleteForDecidedRun(String runId, String outcome) {
+  public int endTasks(RunSnapshot run, List<TimelineEntry> entries, boolean decidedNow) {
+    List<String> open =
+        jdbc.sql("select step from crm_tasks where run_id = :run and status = 'OPEN' order by id")
+            .param("run", run.runId())
+            .query(String.class)
+            .list();
+    int closed = 0;
+    for (String step : open) {
+      Optional<TaskEndings.Ending> ending = TaskEndings.of(run.playbook(), step);
+      if (ending.isEmpty()) {
+        continue;
+      }
+      Optional<TaskEndings.Trigger> done =
+          entries.stream()
+              .map(e -> stepOf(e.key()))
+              .map(s -> ending.get().doneBy(s))
+              .flatMap(Optional::stream)
+              .findFirst();
+      if (done.isPresent()) {
+        closed +=
+            closeForRun(
+                run.runId(),
+                step,
+                "DONE",
+                done.get().byCsm() ? run.csmId() : PLAYBOOK,
+                done.get().note());
+      } else if (decidedNow && ending.get().doneByOutcomes().contains(run.outcome())) {
+        closed +=
+            closeForRun(
+                run.runId(), step, "DONE", run.csmId(), run.outcome() + " recorded on the run");
+      } else if (decidedNow && ending.get().mootOnceDecided()) {
+        closed +=
+            closeForRun(
+                run.runId(),
+                step,
+                "OBSOLETE",
+                PLAYBOOK,
+                "the run's outcome was decided: " + run.outcome());
+      }
+    }
+    return closed;
+  }
+
+  /** Who closes a task the run ended by itself. */
+  static final String PLAYBOOK = "playbook";
+
+  private int closeForRun(String runId, String step, String status, String by, String note) {
     return jdbc.sql(
             """
-            update crm_tasks set status = 'OBSOLETE', closed_at = :now, closed_by = 'playbook',
-              close_note = :why, snoozed_until = null
-            where run_id = :run and status = 'OPEN' and assignee = 'CSM'
+            update crm_tasks set status = :status, closed_at = :now, closed_by = :by,
+              close_note = :note, snoozed_until = null
+            where run_id = :run and step = :step and status = 'OPEN'
             """)
+        .param("status", status)
         .param("now", Timestamp.from(clock.instant()))
-        .param("why", "the run's outcome was decided: " + outcome)
+        .param("by", by)
+        .param("note", note)
         .param("run", runId)
+        .param("step", step)
         .update();
+  }
+
+  /** The step a timeline entry's key names: {@code call-completed#7} is {@code call-completed}. */
+  private static String stepOf(String entryKey) {
+    int hash = entryKey.lastIndexOf('#');
+    return hash < 0 ? entryKey : entryKey.substring(0, hash);
   }
 
   private static final String SELECT =

@@ -48,13 +48,15 @@ public class LedgerActivitiesImpl implements LedgerActivities {
                   .optional()
                   .orElse(null);
           upsert(update.run());
-          if (decidedBefore == null && update.run().outcome() != null) {
-            // The outcome is decided: the CSM's open tasks of this run are moot now.
-            tasks.obsoleteForDecidedRun(update.run().runId(), update.run().outcome());
-          }
           for (TimelineEntry entry : update.allEntries()) {
             insert(update.run(), entry);
           }
+          // The steps this write carries may do a task's work, and a decided outcome may make
+          // one moot: those tasks end now (docs/playbooks.md, "When a task ends").
+          tasks.endTasks(
+              update.run(),
+              update.allEntries(),
+              decidedBefore == null && update.run().outcome() != null);
           if ("CANCELLED".equals(update.run().status())) {
             cancellations.recordInTransaction(update.run().workflowId(), update.run().runId());
           }
@@ -71,14 +73,15 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     jdbc.sql(
             """
             insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
-              stage, outcome, next_step, next_step_at, started_at, run_started_at, closed_at,
-              first_value_at)
+              stage, outcome, next_step, next_step_at, waiting_on, started_at, run_started_at,
+              closed_at, first_value_at)
             values (:runId, :workflowId, :playbook, :customerId, :csmId, :status, :stage, :outcome,
-              :nextStep, :nextStepAt, :startedAt, :startedAt, :closedAt, :firstValueAt)
+              :nextStep, :nextStepAt, :waitingOn, :startedAt, :startedAt, :closedAt, :firstValueAt)
             on conflict (run_id) do update set status = excluded.status, stage = excluded.stage,
               outcome = excluded.outcome, run_started_at = excluded.run_started_at,
               next_step = excluded.next_step,
-              next_step_at = excluded.next_step_at, closed_at = excluded.closed_at,
+              next_step_at = excluded.next_step_at, waiting_on = excluded.waiting_on,
+              closed_at = excluded.closed_at,
               first_value_at = excluded.first_value_at,
               updated_at = now()
             where playbook_runs.closed_at is null
@@ -93,6 +96,7 @@ public class LedgerActivitiesImpl implements LedgerActivities {
         .param("outcome", r.outcome())
         .param("nextStep", r.nextStep())
         .param("nextStepAt", ts(r.nextStepAt()))
+        .param("waitingOn", r.waitingOn())
         .param("startedAt", ts(r.startedAt()))
         .param("closedAt", ts(r.closedAt()))
         .param("firstValueAt", ts(r.firstValueAt()))

@@ -19,6 +19,7 @@ import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.WaitingOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -115,6 +116,7 @@ class ConsoleController {
       String stage,
       String outcome,
       String waitingFor,
+      WaitingOn waitingOn,
       List<OutcomeType> allowedOutcomes,
       String nextStep,
       java.time.Instant nextStepAt,
@@ -123,6 +125,14 @@ class ConsoleController {
 
     public boolean running() {
       return "RUNNING".equals(status);
+    }
+
+    /**
+     * Whether the next step's time is a person's deadline: only then is a countdown past it late.
+     * The time of an automated step (or the customer's) passing means it is being taken now.
+     */
+    public boolean deadlineOfPerson() {
+      return waitingOn == WaitingOn.CSM;
     }
 
     static RunCard of(RunView v, String customerName, String error, String notice) {
@@ -135,6 +145,7 @@ class ConsoleController {
           v.stage(),
           v.outcome(),
           v.waitingFor(),
+          v.waitingOn(),
           v.allowedOutcomes() == null ? List.of() : v.allowedOutcomes(),
           v.nextStep() == null ? null : v.nextStep().step(),
           v.nextStep() == null ? null : v.nextStep().at(),
@@ -163,7 +174,8 @@ class ConsoleController {
   @GetMapping("/work/runs")
   String waitingRuns(Model model) {
     List<String> visible = access.visibleCsmIds().orElse(null);
-    model.addAttribute("waiting", waitingOnPeople(reads.runningRuns(visible, WAITING_RUNS)));
+    model.addAttribute(
+        "waiting", waitingOnPeople(reads.runsWaitingOnPeople(visible, WAITING_RUNS)));
     model.addAttribute("now", clock.instant());
     return "console/fragments :: waiting";
   }
@@ -186,8 +198,9 @@ class ConsoleController {
   }
 
   /**
-   * The live state of each running run (Temporal queries, in parallel): those that wait on a person
-   * or allow an outcome now.
+   * The live state of each running run (Temporal queries, in parallel): those whose current wait is
+   * on the CSM. A run waiting for its next automated step, or for the customer, is not listed, even
+   * when it would take an outcome now (its tasks are on the task list).
    */
   private List<RunCard> waitingOnPeople(List<ConsoleReads.RunLine> running) {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -199,7 +212,7 @@ class ConsoleController {
                           () -> {
                             try {
                               var state = client.state(line.workflowId());
-                              if (state.allowedOutcomes().isEmpty() && state.waitingFor() == null) {
+                              if (state.waitingOn() != WaitingOn.CSM) {
                                 return Optional.<RunCard>empty();
                               }
                               return Optional.of(
@@ -212,6 +225,7 @@ class ConsoleController {
                                       state.stage(),
                                       null,
                                       state.waitingFor(),
+                                      state.waitingOn(),
                                       state.allowedOutcomes(),
                                       state.nextStep() == null ? null : state.nextStep().step(),
                                       state.nextStep() == null ? null : state.nextStep().at(),

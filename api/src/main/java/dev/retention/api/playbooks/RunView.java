@@ -6,6 +6,7 @@ import dev.retention.workflows.common.NextStep;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.StepRecord;
+import dev.retention.workflows.common.WaitingOn;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ public record RunView(
     String outcomeReason,
     NextStep nextStep,
     String waitingFor,
+    WaitingOn waitingOn,
     Boolean customerResponded,
     List<OutcomeType> allowedOutcomes,
     Instant startedAt,
@@ -46,6 +48,7 @@ public record RunView(
         s.outcomeReason(),
         s.nextStep(),
         s.waitingFor(),
+        s.waitingOn(),
         s.customerResponded(),
         s.allowedOutcomes(),
         s.startedAt(),
@@ -71,6 +74,7 @@ public record RunView(
         null,
         null,
         null,
+        null,
         r.startedAt(),
         r.closedAt(),
         null,
@@ -83,6 +87,7 @@ public record RunView(
     return new RunView(
         workflowId,
         runId,
+        null,
         null,
         null,
         null,
@@ -120,6 +125,7 @@ public record RunView(
         null,
         null,
         null,
+        null,
         List.of(),
         startedAt,
         endedAt,
@@ -142,6 +148,7 @@ public record RunView(
         outcomeReason,
         null,
         waitingFor,
+        waitingOn,
         customerResponded,
         List.of(),
         startedAt,

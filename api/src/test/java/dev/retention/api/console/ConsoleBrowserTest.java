@@ -119,10 +119,23 @@ class ConsoleBrowserTest {
         "/api/playbooks?customerId=" + team.customerId(),
         Duration.ofSeconds(20),
         r -> r.body().size() > 0);
+    // The customer answers by email: the run now waits on the CSM's SAVED or CHURNED, so it is
+    // one of the runs waiting on them (a run waiting for its next email is not).
+    assertThat(
+            admin
+                .post(
+                    "/api/events/customer-replied",
+                    "{\"customerId\":\"" + team.customerId() + "\"}")
+                .status())
+        .isEqualTo(202);
+    admin.await(
+        "/api/playbooks/" + runId,
+        Duration.ofSeconds(20),
+        r -> "AWAITING_DECISION".equals(r.text("stage")));
     try (Browser browser = Browser.open(port)) {
       browser.login(team.username(), team.password());
       String card = "#card-" + runId;
-      // The runs load after the page; until the projection has the new run, reload.
+      // The runs load after the page; until the projection has the run's wait, reload.
       browser.await(
           d -> {
             if (!d.findElements(By.cssSelector(card)).isEmpty()) {
@@ -133,41 +146,14 @@ class ConsoleBrowserTest {
             }
             return null;
           });
-      WebElement stale = browser.find(card + " button[data-outcome='CUSTOMER_RESPONDED']");
-
-      // Meanwhile the customer answers by email: the run now waits for SAVED or CHURNED only.
-      assertThat(
-              admin
-                  .post(
-                      "/api/events/customer-replied",
-                      "{\"customerId\":\"" + team.customerId() + "\"}")
-                  .status())
-          .isEqualTo(202);
-      admin.await(
-          "/api/playbooks/" + runId,
-          Duration.ofSeconds(20),
-          r -> "AWAITING_DECISION".equals(r.text("stage")));
-
-      stale.click();
-      WebElement error = browser.await(d -> d.findElement(By.cssSelector(card + " .error")));
-      assertThat(error.getText()).contains("Not recorded");
-      assertThat(browser.driver.getCurrentUrl()).endsWith("/console");
       assertThat(browser.all(card + " button[data-outcome]"))
           .extracting(b -> b.getAttribute("data-outcome"))
           .containsExactly("SAVED", "CHURNED");
-      assertThat(admin.get("/api/playbooks/" + runId).text("status")).isEqualTo("RUNNING");
-      browser.screenshot("my-work-rejected-outcome");
+      WebElement stale = browser.find(card + " button[data-outcome='SAVED']");
 
       // The reply gave the CSM a follow-up task: it is on My work, and one click completes it.
-      browser.await(
-          d -> {
-            d.navigate().refresh();
-            return d.findElements(By.cssSelector(".task-card[data-status='OPEN']")).isEmpty()
-                ? null
-                : true;
-          });
-      browser.screenshot("my-work");
       WebElement task = browser.find(".task-card[data-status='OPEN']");
+      browser.screenshot("my-work");
       String taskId = task.getAttribute("data-task");
       browser.find("#task-note-" + taskId).sendKeys("called back, all good");
       browser.find("#task-" + taskId + " button.complete").click();
@@ -184,6 +170,20 @@ class ConsoleBrowserTest {
               .path("items");
       assertThat(done.findValuesAsText("id")).contains(taskId);
       assertThat(done.findValuesAsText("closeNote")).contains("called back, all good");
+
+      // Meanwhile the customer's churn is recorded elsewhere: the SAVED on screen is stale.
+      assertThat(
+              admin
+                  .post("/api/playbooks/" + runId + "/outcomes", "{\"type\":\"CHURNED\"}")
+                  .status())
+          .isEqualTo(200);
+      stale.click();
+      WebElement error = browser.await(d -> d.findElement(By.cssSelector(card + " .error")));
+      assertThat(error.getText()).contains("Not recorded");
+      assertThat(browser.driver.getCurrentUrl()).endsWith("/console");
+      assertThat(browser.all(card + " button[data-outcome]")).isEmpty();
+      assertThat(admin.get("/api/playbooks/" + runId).text("outcome")).isEqualTo("CHURNED");
+      browser.screenshot("my-work-rejected-outcome");
     }
   }
 

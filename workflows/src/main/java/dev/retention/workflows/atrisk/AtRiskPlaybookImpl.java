@@ -14,6 +14,7 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -98,13 +99,15 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
 
   /** Waits for a scheduled step; false once the run closed or was handed over to the CSM. */
   private boolean scheduledStep(Instant at, String step) {
-    return waitUntil(at, step, "the scheduled step " + step, () -> !handedOver);
+    return waitUntil(
+        at, step, WaitingOn.AUTOMATED_STEP, "the scheduled step " + step, () -> !handedOver);
   }
 
   private void awaitDecision() {
     run.setStage(AtRiskStage.AWAITING_DECISION.name());
     Instant deadline = now().plus(cadence.days(DECISION_DAYS));
-    if (waitUntil(deadline, "decision-deadline", "the CSM's SAVED or CHURNED", () -> true)) {
+    if (waitUntil(
+        deadline, "decision-deadline", WaitingOn.CSM, "the CSM's SAVED or CHURNED", () -> true)) {
       run.decide(RunOutcome.UNRESOLVED, "no decision within " + DECISION_DAYS + " days");
       steps.createTask(
           "decision-deadline-manager-task",

@@ -15,6 +15,7 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
@@ -130,7 +131,8 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
 
   /** Waits until {@code at}; false once the outcome is decided (saved or churned) or closed. */
   private boolean waitForDecision(Instant at, String step) {
-    return waitUntil(at, step, "the " + step + " step", () -> run.outcome() == null);
+    // The CSM owes the save call and the decision; every wait before one is on them.
+    return waitUntil(at, step, WaitingOn.CSM, "the " + step + " step", () -> run.outcome() == null);
   }
 
   private void winBack() {
@@ -165,7 +167,11 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
    */
   private boolean waitForReturn(Instant at, String step) {
     return waitUntil(
-        at, step, "the " + step + " email", () -> !cameBack && !run.customerResponded());
+        at,
+        step,
+        WaitingOn.AUTOMATED_STEP,
+        "the " + step + " email",
+        () -> !cameBack && !run.customerResponded());
   }
 
   private void sendOffer(Instant plannedAt, boolean onCsmRequest) {

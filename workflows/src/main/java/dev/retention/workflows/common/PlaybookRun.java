@@ -236,11 +236,12 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /**
    * Waits, durably, until {@code at}, running the effects of events as they come. Returns {@code
    * true} when the time came and the run may go on, {@code false} as soon as {@code keepOn} turns
-   * false or the run closed. {@code stepName} names the wait (its timer, the next step).
+   * false or the run closed. {@code stepName} names the wait (its timer, the next step); {@code on}
+   * says who the wait is on (the state query and the projection carry it, no command does).
    */
   protected final boolean waitUntil(
-      Instant at, String stepName, String waitingFor, BooleanSupplier keepOn) {
-    return waits.waitUntil(at, stepName, waitingFor, keepOn);
+      Instant at, String stepName, WaitingOn on, String waitingFor, BooleanSupplier keepOn) {
+    return waits.waitUntil(at, stepName, on, waitingFor, keepOn);
   }
 
   protected final Instant day(long offsetDays) {

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The readable state of a run at any moment: stage, outcome once closed, the next step and when it
- * is due, what it waits for, the steps so far, the outcome types a CSM can record now, and
- * playbook-specific facts.
+ * is due, what it waits for (and who that is on), the steps so far, the outcome types a CSM can
+ * record now, and playbook-specific facts.
  */
 public record PlaybookState(
     String workflowId,
@@ -21,6 +21,7 @@ public record PlaybookState(
     String outcomeReason,
     NextStep nextStep,
     String waitingFor,
+    WaitingOn waitingOn,
     boolean customerResponded,
     List<OutcomeType> allowedOutcomes,
     Map<String, String> facts,

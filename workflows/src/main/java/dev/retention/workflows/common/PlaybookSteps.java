@@ -43,7 +43,8 @@ public final class PlaybookSteps {
   /** Waits durably until a moment, acting on events; see {@link PlaybookRun#waitUntil}. */
   @FunctionalInterface
   interface Waiter {
-    boolean waitUntil(Instant at, String step, String waitingFor, BooleanSupplier keepOn);
+    boolean waitUntil(
+        Instant at, String step, WaitingOn on, String waitingFor, BooleanSupplier keepOn);
   }
 
   private final Playbook playbook;
@@ -109,7 +110,12 @@ public final class PlaybookSteps {
       if (slot.at().isAfter(now())) {
         // Durably, acting on events: a reply or a close while waiting means no email.
         boolean due =
-            waiter.waitUntil(slot.at(), step, slot.waitingFor(), () -> !state.customerResponded());
+            waiter.waitUntil(
+                slot.at(),
+                step,
+                WaitingOn.AUTOMATED_STEP,
+                slot.waitingFor(),
+                () -> !state.customerResponded());
         if (!due) {
           // Not sent: give the customer's day back to the other playbooks.
           act.sendingRules(step + ": release slot")

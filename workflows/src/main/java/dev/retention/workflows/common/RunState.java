@@ -32,6 +32,7 @@ public final class RunState {
   private Instant firstValueAt;
   private NextStep nextStep;
   private String waitingFor;
+  private WaitingOn waitingOn;
   private boolean customerResponded;
 
   RunState(Playbook playbook, PlaybookContext context, String initialStage) {
@@ -163,8 +164,9 @@ public final class RunState {
     return List.copyOf(steps);
   }
 
-  void waitFor(NextStep next, String what) {
+  void waitFor(NextStep next, WaitingOn on, String what) {
     nextStep = next;
+    waitingOn = on;
     waitingFor = what;
     describe();
   }
@@ -173,9 +175,20 @@ public final class RunState {
     return nextStep;
   }
 
+  /**
+   * The current wait goes on, but is on someone else now (e.g. the customer answered: the CSM
+   * follows up until the same deadline). State only: no command changes.
+   */
+  public void nowWaitingOn(WaitingOn on) {
+    if (nextStep != null) {
+      waitingOn = on;
+    }
+  }
+
   /** What the run waited for is moot (e.g. the CSM took over); the next wait sets its own. */
   public void clearWait() {
     nextStep = null;
+    waitingOn = null;
     waitingFor = null;
     describe();
   }
@@ -244,6 +257,7 @@ public final class RunState {
         outcomeReason,
         nextStep,
         waitingFor,
+        waitingOn,
         customerResponded,
         outcome != null ? List.of() : allowed.get().stream().sorted().toList(),
         Map.copyOf(facts),
@@ -266,6 +280,7 @@ public final class RunState {
         open && nextStep != null ? nextStep.at() : null,
         startedAt,
         open ? null : now,
-        firstValueAt);
+        firstValueAt,
+        open && nextStep != null && waitingOn != null ? waitingOn.name() : null);
   }
 }

@@ -27,12 +27,13 @@ final class RunWaits {
   }
 
   /** See {@link PlaybookRun#waitUntil}. */
-  boolean waitUntil(Instant at, String stepName, String waitingFor, BooleanSupplier keepOn) {
+  boolean waitUntil(
+      Instant at, String stepName, WaitingOn on, String waitingFor, BooleanSupplier keepOn) {
     inbox.drain();
     if (run.isClosed() || !keepOn.getAsBoolean()) {
       return false;
     }
-    run.waitFor(new NextStep(stepName, at), waitingFor);
+    run.waitFor(new NextStep(stepName, at), on, waitingFor);
     ledger.running();
     while (true) {
       inbox.drain();

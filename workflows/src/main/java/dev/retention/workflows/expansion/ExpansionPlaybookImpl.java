@@ -11,6 +11,7 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.TaskPriority;
@@ -77,7 +78,13 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
       run.fact("offerValidUntil", offerEnds.toString());
       steps.sendCustomerEmail("day-14-offer-email", day(OFFER_DAY), "expansion/offer", vars);
     }
-    if (waitUntil(offerEnds, "offer-expiry", "UPGRADED or DECLINED", () -> true)) {
+    // The customer's upgrade, or once they answered, the CSM's follow-up (DECLINED).
+    if (waitUntil(
+        offerEnds,
+        "offer-expiry",
+        handedOver ? WaitingOn.CSM : WaitingOn.CUSTOMER,
+        "UPGRADED or DECLINED",
+        () -> true)) {
       run.decide(RunOutcome.EXPIRED, "no upgrade by the end of the offer");
       steps.record("offer-expiry", offerEnds, StepResult.RECORDED, "the offer lapsed");
       run.finish();
@@ -85,7 +92,8 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
   }
 
   private boolean scheduledStep(Instant at, String step) {
-    return waitUntil(at, step, "the scheduled step " + step, () -> !handedOver);
+    return waitUntil(
+        at, step, WaitingOn.AUTOMATED_STEP, "the scheduled step " + step, () -> !handedOver);
   }
 
   @Override
@@ -147,6 +155,8 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
     }
     handedOver = true;
     run.setStage(Stage.CSM_FOLLOW_UP.name());
+    // An open offer's wait goes on to its end, on the CSM's follow-up from now.
+    run.nowWaitingOn(WaitingOn.CSM);
     steps.handOverToCsm(
         "customer-interested-task",
         "Customer interested in expanding: follow up personally",

@@ -15,6 +15,7 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -93,10 +94,20 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
     steps.sendCustomerEmail("thank-you", day(0), "nps-follow-up/promoter-thank-you", vars);
     steps.addTag("advocate");
     steps.record("advocate-tag", day(0), StepResult.TAGGED, "advocate");
-    if (waitUntil(day(2), "review-ask", "the review request on day 3", () -> true)) {
+    if (waitUntil(
+        day(2),
+        "review-ask",
+        WaitingOn.AUTOMATED_STEP,
+        "the review request on day 3",
+        () -> true)) {
       steps.sendCustomerEmail("review-ask", day(2), "nps-follow-up/review-ask", vars);
     }
-    if (waitUntil(day(7), "referral-invite", "the referral invite on day 8", () -> true)) {
+    if (waitUntil(
+        day(7),
+        "referral-invite",
+        WaitingOn.AUTOMATED_STEP,
+        "the referral invite on day 8",
+        () -> true)) {
       steps.sendCustomerEmail("referral-invite", day(7), "nps-follow-up/referral-invite", vars);
       run.close(RunOutcome.ADVOCACY_INVITED, "review and referral invitations sent");
     }
@@ -108,7 +119,11 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
       featureRequest("comment-feature-request", input.comment());
     }
     if (waitUntil(
-        day(PASSIVE_REPLY_DAYS), "no-reply", "the customer's reply", () -> reply == null)) {
+        day(PASSIVE_REPLY_DAYS),
+        "no-reply",
+        WaitingOn.CUSTOMER,
+        "the customer's reply",
+        () -> reply == null)) {
       run.close(RunOutcome.NO_REPLY, "no reply within " + PASSIVE_REPLY_DAYS + " days");
     } else if (!run.isClosed() && reply != null) {
       featureRequest("reply-feature-request", reply);
@@ -130,6 +145,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
         waitUntil(
             startedAt.plus(cadence.hours(OUTREACH_SLA_HOURS)),
             "outreach-sla",
+            WaitingOn.CSM,
             "the CSM's OUTREACH_DONE (24-hour SLA)",
             () -> Stage.AWAITING_OUTREACH.name().equals(run.stage()));
     if (slaMissed) {
@@ -144,7 +160,12 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
       steps.sendCsmAlert(
           "manager-alert", TaskAssignee.MANAGER, "nps-follow-up/detractor-escalation", vars);
     }
-    if (waitUntil(day(RESOLUTION_DAYS), "resolution-deadline", "the CSM's RESOLVED", () -> true)) {
+    if (waitUntil(
+        day(RESOLUTION_DAYS),
+        "resolution-deadline",
+        WaitingOn.CSM,
+        "the CSM's RESOLVED",
+        () -> true)) {
       run.decide(RunOutcome.UNRESOLVED, "not resolved within " + RESOLUTION_DAYS + " days");
       steps.record(
           "resolution-deadline", day(RESOLUTION_DAYS), StepResult.RECORDED, "not resolved");

@@ -15,6 +15,7 @@ import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.RunEvent;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;
@@ -156,6 +157,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
           waitUntil(
               until,
               scheduled ? stepName : "stall-check",
+              scheduled ? WaitingOn.AUTOMATED_STEP : WaitingOn.CUSTOMER,
               scheduled ? "the scheduled step " + stepName : "a milestone",
               () -> run.stage().equals(stageWhenWaiting) && celebrations.isEmpty());
       if (run.isClosed()) {

@@ -4,7 +4,9 @@ import java.time.Instant;
 
 /**
  * The row of a run in the projection. {@code status} uses the API's run statuses; {@code
- * firstValueAt} is onboarding's time of first value (null elsewhere).
+ * firstValueAt} is onboarding's time of first value (null elsewhere); {@code waitingOn} who the
+ * next step waits on ({@code CSM}, {@code CUSTOMER} or {@code AUTOMATED_STEP}; null when the run
+ * waits for nothing, and in writes of workers from before it).
  */
 public record RunSnapshot(
     String workflowId,
@@ -19,4 +21,38 @@ public record RunSnapshot(
     Instant nextStepAt,
     Instant startedAt,
     Instant closedAt,
-    Instant firstValueAt) {}
+    Instant firstValueAt,
+    String waitingOn) {
+
+  /** A snapshot that says nothing of who the run waits on. */
+  public RunSnapshot(
+      String workflowId,
+      String runId,
+      String playbook,
+      String customerId,
+      String csmId,
+      String status,
+      String stage,
+      String outcome,
+      String nextStep,
+      Instant nextStepAt,
+      Instant startedAt,
+      Instant closedAt,
+      Instant firstValueAt) {
+    this(
+        workflowId,
+        runId,
+        playbook,
+        customerId,
+        csmId,
+        status,
+        stage,
+        outcome,
+        nextStep,
+        nextStepAt,
+        startedAt,
+        closedAt,
+        firstValueAt,
+        null);
+  }
+}

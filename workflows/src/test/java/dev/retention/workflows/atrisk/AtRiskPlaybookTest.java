@@ -1,5 +1,6 @@
 package dev.retention.workflows.atrisk;
 
+import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,6 +23,7 @@ import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
 import dev.retention.workflows.common.Supersede;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CustomerEmail;
@@ -452,6 +454,39 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     WorkflowExecutionDescription description = WorkflowStub.fromTyped(run).describe();
     assertThat(description.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))
         .isEqualTo("CALL");
+  }
+
+  @Test
+  void waitingOn_isTheAutomatedStep_untilTheCsmOwnsTheDecision() {
+    AtRiskPlaybook run = start(50);
+
+    PlaybookState day1 = awaitState(run, s -> "day-3-email".equals(stepName(s)));
+    // Outcomes are allowed now, but the run waits for its own next email, on nobody.
+    assertThat(day1.allowedOutcomes()).isNotEmpty();
+    assertThat(day1.waitingOn()).isEqualTo(WaitingOn.AUTOMATED_STEP);
+    assertThat(
+            awaitValue(
+                () -> {
+                  RunSnapshot last = activities.lastSnapshot();
+                  return last != null && "day-3-email".equals(last.nextStep()) ? last : null;
+                }))
+        .extracting(RunSnapshot::waitingOn)
+        .isEqualTo("AUTOMATED_STEP");
+
+    run.recordOutcome(new CsmOutcome(OutcomeType.CUSTOMER_RESPONDED, null, CSM));
+
+    PlaybookState handedOver = awaitState(run, s -> "decision-deadline".equals(stepName(s)));
+    assertThat(handedOver.waitingOn()).isEqualTo(WaitingOn.CSM);
+    assertThat(handedOver.waitingFor()).isEqualTo("the CSM's SAVED or CHURNED");
+    // The projection says so too: My work asks only such runs for their live state.
+    assertThat(
+            awaitValue(
+                () -> {
+                  RunSnapshot last = activities.lastSnapshot();
+                  return last != null && "decision-deadline".equals(last.nextStep()) ? last : null;
+                }))
+        .extracting(RunSnapshot::waitingOn)
+        .isEqualTo("CSM");
   }
 
   // ---- an outcome that arrives while the last step runs -----------------------------------------

@@ -5,6 +5,7 @@ import static dev.retention.workflows.PlaybookTestSupport.T0;
 import static dev.retention.workflows.PlaybookTestSupport.assertRanAt;
 import static dev.retention.workflows.PlaybookTestSupport.awaitSignalsHandled;
 import static dev.retention.workflows.PlaybookTestSupport.awaitState;
+import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
 import static dev.retention.workflows.PlaybookTestSupport.stepNames;
@@ -34,6 +35,7 @@ import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
 import dev.retention.workflows.common.Supersede;
 import dev.retention.workflows.common.Upgraded;
+import dev.retention.workflows.common.WaitingOn;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.RunSnapshot;
@@ -233,6 +235,29 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
   }
 
   // ---- the customer answers ---------------------------------------------------------------------
+
+  @Test
+  void customerRespondsWhileTheOfferIsOpen_theOffersWaitIsOnTheCsmFromThen() {
+    ExpansionPlaybook run = start();
+    testEnv.sleep(Duration.ofDays(15)); // day 16: the offer is open, until day 21
+    PlaybookState open = awaitState(run, waitingFor("offer-expiry"));
+    assertThat(open.waitingOn()).isEqualTo(WaitingOn.CUSTOMER);
+
+    run.customerResponded(new CustomerResponse("inbound-email"));
+
+    PlaybookState handedOver = awaitState(run, s -> "CSM_FOLLOW_UP".equals(s.stage()));
+    assertThat(handedOver.nextStep().step()).isEqualTo("offer-expiry");
+    assertThat(handedOver.waitingOn()).isEqualTo(WaitingOn.CSM);
+    // The projection hears it with the hand-over's task.
+    assertThat(
+            awaitValue(
+                () -> {
+                  RunSnapshot last = activities.lastSnapshot();
+                  return last != null && "CSM".equals(last.waitingOn()) ? last : null;
+                }))
+        .extracting(RunSnapshot::nextStep)
+        .isEqualTo("offer-expiry");
+  }
 
   @Test
   void customerResponds_createsInterestedTask_stopsEmails_andStillExpiresOnDay21() {
