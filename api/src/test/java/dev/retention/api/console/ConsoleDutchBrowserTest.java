@@ -289,6 +289,10 @@ class ConsoleDutchBrowserTest {
         check(browser, "/console/runs/" + run, own);
       }
       // Times in the person's zone, the customer's own clock beside the next step.
+      // A refusal reads Dutch too: another CSM's customer, or none.
+      browser.go("/console/customers/nobodyhere" + sfx);
+      assertThat(browser.text("h1")).doesNotContain("Forbidden").doesNotContain("not found");
+      check(browser, "/console/customers/nobodyhere", own);
       // The cancellation-save run waits for its win-back email (a month: a minute here).
       browser.go("/console/runs/cancellation-save-" + cancelling);
       assertThat(browser.text("#run-next")).contains("JST").contains("Europe/Amsterdam");
