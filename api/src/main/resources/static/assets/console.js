@@ -12,6 +12,14 @@
   });
   // A swapped-in fragment has no meta tag of its own; the page's token stays valid.
 
+  // The browser's time zone, for times shown in it until the person picks one in their profile.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf('console-tz=' + encodeURIComponent(zone)) < 0) {
+      document.cookie = 'console-tz=' + encodeURIComponent(zone) + '; path=/; max-age=31536000; SameSite=Lax';
+    }
+  } catch (ignored) { /* no Intl: times stay in UTC */ }
+
   var lang = (document.documentElement.lang || 'en').slice(0, 2);
   var words = lang === 'nl'
     ? { in: 'over ', overdue: ' te laat', late: '', now: 'nu aan de beurt' }
@@ -21,7 +29,7 @@
     var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
     var parts = [];
     if (d) parts.push(d + 'd');
-    if (d || h) parts.push(h + 'h');
+    if (d || h) parts.push(h + (lang === 'nl' ? 'u' : 'h'));
     parts.push(m + 'm');
     if (!d) parts.push(sec + 's');
     return parts.join(' ');

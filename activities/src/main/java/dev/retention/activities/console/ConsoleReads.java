@@ -404,6 +404,14 @@ public class ConsoleReads {
         .optional();
   }
 
+  /** A customer's own time zone (an IANA id), to show their local time beside the viewer's. */
+  public Optional<String> customerZone(String customerId) {
+    return jdbc.sql("select timezone from customers where id = :c")
+        .param("c", customerId)
+        .query(String.class)
+        .optional();
+  }
+
   private static RunLine runLine(ResultSet rs, int i) throws SQLException {
     return new RunLine(
         rs.getString("workflow_id"),

@@ -53,8 +53,10 @@ public class EmailComposer {
     RenderedEmail withLink =
         new RenderedEmail(
             rendered.subject(),
-            withUnsubscribeLink(rendered.text(), url),
-            rendered.html() == null ? null : withUnsubscribeLinkHtml(rendered.html(), url),
+            withUnsubscribeLink(rendered.text(), url, rendered.locale()),
+            rendered.html() == null
+                ? null
+                : withUnsubscribeLinkHtml(rendered.html(), url, rendered.locale()),
             rendered.locale());
     return new Composed(withLink, url, UnsubscribeLinks.headers(url), vars);
   }
@@ -69,16 +71,28 @@ public class EmailComposer {
     return new Composed(rendered, null, Map.of(), vars);
   }
 
+  /**
+   * The footer's words in the language the email was rendered in (the customer's locale when its
+   * templates exist): a Dutch email ends in Dutch. English for any other language.
+   */
+  static String unsubscribeWords(String locale) {
+    String language = locale == null ? "" : Locale.forLanguageTag(locale).getLanguage();
+    return switch (language) {
+      case "nl" -> "Afmelden voor deze e-mails";
+      default -> "Unsubscribe from these emails";
+    };
+  }
+
   /** The link at the end of the text, unless the template placed it already. */
-  static String withUnsubscribeLink(String text, String url) {
+  static String withUnsubscribeLink(String text, String url, String locale) {
     if (text.contains(url)) {
       return text;
     }
-    return text.stripTrailing() + "\n\n--\nUnsubscribe from these emails: " + url + "\n";
+    return text.stripTrailing() + "\n\n--\n" + unsubscribeWords(locale) + ": " + url + "\n";
   }
 
   /** The link as a small footer at the end of the HTML body, unless the template placed it. */
-  static String withUnsubscribeLinkHtml(String html, String url) {
+  static String withUnsubscribeLinkHtml(String html, String url, String locale) {
     String href = url.replace("&", "&amp;").replace("\"", "&quot;");
     if (html.contains(href) || html.contains(url)) {
       return html;
@@ -87,7 +101,9 @@ public class EmailComposer {
         "<p style=\"margin:24px 0 0;font-size:12px;color:#6b7280;\">"
             + "<a href=\""
             + href
-            + "\" style=\"color:#6b7280;\">Unsubscribe from these emails</a></p>\n";
+            + "\" style=\"color:#6b7280;\">"
+            + unsubscribeWords(locale)
+            + "</a></p>\n";
     int body = html.toLowerCase(Locale.ROOT).lastIndexOf("</body>");
     return body < 0 ? html + footer : html.substring(0, body) + footer + html.substring(body);
   }

@@ -8,8 +8,6 @@ import dev.retention.activities.reports.Reports;
 import dev.retention.workflows.common.StepRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,26 +28,16 @@ final class Charts {
   static final String AT_RISK = "#bc4c00";
   static final String CRITICAL = "#cf222e";
 
-  private static final DateTimeFormatter DAY =
-      DateTimeFormatter.ofPattern("d MMM", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("d MMM HH:mm:ss", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
-  private static final String[] PALETTE = {
-    "#0969da", "#1a7f37", "#cf222e", "#8250df", "#bc4c00", "#9a6700", "#1b7c83", "#bf3989",
-    "#57606a", "#6639ba", "#0550ae", "#116329", "#a40e26"
-  };
-
   private Charts() {}
 
   /** Health over time: the band zones behind, the score line and its three components. */
-  static String health(List<HealthPoint> points, Function<String, String> msg) {
+  static String health(List<HealthPoint> points, Function<String, String> msg, ConsoleWords words) {
     int w = 720;
-    int h = 260;
+    int h = 290;
     int left = 36;
     int right = 12;
     int top = 10;
-    int bottom = 28;
+    int bottom = 58;
     double plotW = w - left - right;
     double plotH = h - top - bottom;
     StringBuilder svg = open("health-chart", w, h, msg.apply("chart.health.title"));
@@ -121,21 +109,46 @@ final class Charts {
               "<circle class=\"score-point\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#0969da\"><title>%s: %d (%s)</title></circle>",
               x.apply(p.at()),
               y.apply((double) p.score()),
-              TIME.format(p.at()),
+              words.chartTime(p.at()),
               p.score(),
               esc(msg.apply("band." + p.band()))));
     }
     svg.append(
         f(
             "<text x=\"%d\" y=\"%d\" class=\"axis\">%s</text>",
-            left, h - 8, esc(TIME.format(first))));
+            left, h - 38, esc(words.chartTime(first))));
     if (points.size() > 1) {
       svg.append(
           f(
               "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">%s</text>",
-              w - right, h - 8, esc(TIME.format(last))));
+              w - right, h - 38, esc(words.chartTime(last))));
+    }
+    svg.append(legend(h - 12, "#0969da", null, esc(msg.apply("chart.health.score"))));
+    int at = 1;
+    for (String[] c : components) {
+      svg.append(legend(h - 12, c[1], at++, esc(msg.apply(c[2]))));
     }
     return svg.append("</svg>").toString();
+  }
+
+  /**
+   * One entry of the health chart's legend, under the axis: a line sample (dashed for the
+   * components) in the line's colour and its escaped name.
+   */
+  private static String legend(int y, String colour, Integer slot, String name) {
+    int x = 36 + (slot == null ? 0 : slot) * 170;
+    return f(
+        "<line class=\"legend-line\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"%s/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>",
+        x,
+        y - 4,
+        x + 24,
+        y - 4,
+        colour,
+        slot == null ? "2.5" : "1.5",
+        slot == null ? "" : " stroke-dasharray=\"4 3\"",
+        x + 30,
+        y,
+        name);
   }
 
   /**
@@ -148,7 +161,8 @@ final class Charts {
       String nextStep,
       Instant nextAt,
       Instant now,
-      Function<String, String> msg) {
+      Function<String, String> msg,
+      ConsoleWords words) {
     int w = 720;
     int h = 120;
     int left = 16;
@@ -193,44 +207,49 @@ final class Charts {
               axisY,
               skipped ? "#ffffff" : HEALTHY,
               skipped ? NEUTRAL : HEALTHY,
-              esc(s.step()),
-              TIME.format(at),
-              esc(s.result() == null ? "" : s.result().name())));
+              esc(words.step(s.step())),
+              words.chartTime(at),
+              esc(s.result() == null ? "" : words.result(s.result().name()))));
       svg.append(
           f(
               "<text x=\"%.1f\" y=\"%.0f\" class=\"label\" text-anchor=\"%s\">%s</text>",
-              cx, labelY, anchor(cx, w), esc(shorten(s.step()))));
+              cx, labelY, anchor(cx, w), esc(shorten(words.step(s.step())))));
     }
     if (nextStep != null && nextAt != null) {
       double cx = x.apply(nextAt);
       svg.append(
           f(
               "<circle class=\"step step-planned\" cx=\"%.1f\" cy=\"%.0f\" r=\"6\" fill=\"#ffffff\" stroke=\"#0969da\" stroke-width=\"2\" stroke-dasharray=\"3 2\"><title>%s %s (%s)</title></circle>",
-              cx, axisY, esc(nextStep), TIME.format(nextAt), esc(msg.apply("run.planned"))));
+              cx,
+              axisY,
+              esc(words.step(nextStep)),
+              words.chartTime(nextAt),
+              esc(msg.apply("run.planned"))));
       svg.append(
           f(
               "<text x=\"%.1f\" y=\"%.0f\" class=\"label planned\" text-anchor=\"%s\">%s</text>",
-              cx, axisY + 40, anchor(cx, w), esc(shorten(nextStep))));
+              cx, axisY + 40, anchor(cx, w), esc(shorten(words.step(nextStep)))));
     }
     svg.append(
         f(
             "<text x=\"%d\" y=\"%d\" class=\"axis\">%s</text>",
-            left, h - 2, esc(TIME.format(start))));
+            left, h - 2, esc(words.chartTime(start))));
     svg.append(
         f(
             "<text x=\"%d\" y=\"%d\" class=\"axis\" text-anchor=\"end\">%s</text>",
-            w - right, h - 2, esc(TIME.format(end))));
+            w - right, h - 2, esc(words.chartTime(end))));
     return svg.append("</svg>").toString();
   }
 
   /** Outcomes per playbook as horizontal stacked bars, one colour per outcome, with a legend. */
-  static String outcomes(List<Reports.PlaybookReport> reports, Function<String, String> msg) {
+  static String outcomes(
+      List<Reports.PlaybookReport> reports, Function<String, String> msg, ConsoleWords words) {
     Map<String, String> colours = new LinkedHashMap<>();
     long most = 1;
     for (Reports.PlaybookReport r : reports) {
       long sum = 0;
       for (var e : r.outcomes().entrySet()) {
-        colours.computeIfAbsent(e.getKey(), k -> PALETTE[colours.size() % PALETTE.length]);
+        colours.computeIfAbsent(e.getKey(), Charts::outcomeColour);
         sum += e.getValue();
       }
       most = Math.max(most, sum + r.running());
@@ -239,7 +258,7 @@ final class Charts {
     int rowH = 30;
     int labelW = 140;
     int w = 720;
-    int legendRows = (colours.size() + 3) / 4;
+    int legendRows = (colours.size() + 2) / 3;
     int h = reports.size() * rowH + 20 + legendRows * 20;
     double plotW = w - labelW - 50;
     StringBuilder svg = open("outcomes-chart", w, h, msg.apply("chart.outcomes.title"));
@@ -249,7 +268,7 @@ final class Charts {
       svg.append(
           f(
               "<text x=\"%d\" y=\"%.0f\" class=\"label\" text-anchor=\"end\">%s</text>",
-              labelW - 8, y + 16, esc(r.playbook())));
+              labelW - 8, y + 16, esc(words.playbook(r.playbook()))));
       double xPos = labelW;
       Map<String, Long> segments = new LinkedHashMap<>(r.outcomes());
       if (r.running() > 0) {
@@ -267,8 +286,8 @@ final class Charts {
                 y,
                 width,
                 colours.get(e.getKey()),
-                esc(r.playbook()),
-                esc(e.getKey()),
+                esc(words.playbook(r.playbook())),
+                esc(outcomeName(words, e.getKey())),
                 e.getValue()));
         xPos += width;
       }
@@ -280,15 +299,46 @@ final class Charts {
     int i = 0;
     double legendTop = reports.size() * rowH + 14;
     for (var e : colours.entrySet()) {
-      double lx = 10 + (i % 4) * 175;
-      double ly = legendTop + (i / 4) * 20;
+      double lx = 10 + (i % 3) * 235;
+      double ly = legendTop + (i / 3) * 20;
       svg.append(
           f(
               "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\" class=\"legend\">%s</text>",
-              lx, ly, e.getValue(), lx + 16, ly + 10, esc(e.getKey())));
+              lx, ly, e.getValue(), lx + 16, ly + 10, esc(outcomeName(words, e.getKey()))));
       i++;
     }
     return svg.append("</svg>").toString();
+  }
+
+  /** An outcome's label; RUNNING (the runs still open) as a status. */
+  private static String outcomeName(ConsoleWords words, String outcome) {
+    return "RUNNING".equals(outcome) ? words.status(outcome) : words.outcome(outcome);
+  }
+
+  /**
+   * Colours by meaning: a customer kept or grown is green, one lost red, one at risk or not done
+   * orange, a run that ended for no customer reason grey. The same on every chart and chip.
+   */
+  static String outcomeColour(String outcome) {
+    return switch (outcome) {
+      case "SAVED", "RECOVERED", "UPGRADED", "COMPLETED", "RESOLVED", "ADVOCACY_INVITED" -> HEALTHY;
+      case "FEEDBACK_CAPTURED" -> "#2da44e";
+      case "CHURNED", "TRIAL_EXPIRED" -> CRITICAL;
+      case "CHURNING", "UNRESOLVED", "HEALTH_DROPPED", "INCOMPLETE", "NO_REPLY" -> AT_RISK;
+      case "DECLINED", "EXPIRED" -> NEUTRAL;
+      default -> "#8c959f";
+    };
+  }
+
+  /** The chip class of an outcome: good, bad, warn or plain (see console.css). */
+  static String outcomeTone(String outcome) {
+    if (outcome == null) {
+      return "plain";
+    }
+    String colour = outcomeColour(outcome);
+    return colour.equals(HEALTHY) || colour.equals("#2da44e")
+        ? "good"
+        : colour.equals(CRITICAL) ? "bad" : colour.equals("#8c959f") ? "plain" : "warn";
   }
 
   /** A rate against 100 % (and a target line when there is one). */
@@ -342,7 +392,7 @@ final class Charts {
   }
 
   /** NPS per week on a −100..100 axis. */
-  static String npsTrend(List<NpsWeek> weeks, Function<String, String> msg) {
+  static String npsTrend(List<NpsWeek> weeks, Function<String, String> msg, ConsoleWords words) {
     int w = 720;
     int h = 180;
     int left = 40;
@@ -373,11 +423,11 @@ final class Charts {
       svg.append(
           f(
               "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#0969da\"><title>%s: NPS %d (%d)</title></circle>",
-              x, y, DAY.format(week.week()), week.nps(), week.responses()));
+              x, y, words.chartDay(week.week()), week.nps(), week.responses()));
       svg.append(
           f(
               "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>",
-              x, h - 6, DAY.format(week.week())));
+              x, h - 6, words.chartDay(week.week())));
     }
     svg.append(
         f(

@@ -73,6 +73,7 @@ class ConsoleController {
   private final CrmTasks tasks;
   private final TaskQueue queue;
   private final MessageSource messages;
+  private final ConsoleWords words;
   private final Clock clock;
 
   ConsoleController(
@@ -89,7 +90,9 @@ class ConsoleController {
       CrmTasks tasks,
       TaskQueue queue,
       MessageSource messages,
+      ConsoleWords words,
       Clock clock) {
+    this.words = words;
     this.runs = runs;
     this.client = client;
     this.customers = customers;
@@ -298,7 +301,7 @@ class ConsoleController {
     model.addAttribute("customer", customer);
     model.addAttribute("health", scoring.latest(customer.id()).orElse(null));
     model.addAttribute("history", history);
-    model.addAttribute("healthChart", Charts.health(history, msg()));
+    model.addAttribute("healthChart", Charts.health(history, msg(), words));
     model.addAttribute("timeline", timeline.forCustomer(customer.id(), 100));
     model.addAttribute("emails", reads.emails(customer.id(), 50));
     model.addAttribute("runs", projection.list(customer.id(), null, null, 50));
@@ -319,7 +322,7 @@ class ConsoleController {
       PlaybookClient.Started started = starts.byHand(playbook, customer.id(), blankToNull(reason));
       return "redirect:/console/runs/" + started.workflowId();
     } catch (ApiProblem problem) {
-      redirect.addFlashAttribute("error", problem.getMessage());
+      redirect.addFlashAttribute("error", words.rejection(problem.getMessage()));
       return "redirect:/console/customers/" + customer.id();
     }
   }
@@ -384,7 +387,7 @@ class ConsoleController {
               LocaleContextHolder.getLocale());
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
-      error = problem.getMessage();
+      error = words.rejection(problem.getMessage());
     }
     RunView current = runs.view(id);
     if ("card".equals(view)) {
@@ -404,6 +407,7 @@ class ConsoleController {
   private void panelModel(RunView view, Model model, String error, String notice) {
     String customerName = reads.customerName(view.customerId()).orElse(view.customerId());
     model.addAttribute("run", view);
+    model.addAttribute("pageTitle", words.playbook(view.playbook()) + " · " + customerName);
     model.addAttribute("card", RunCard.of(view, customerName, error, notice));
     model.addAttribute(
         "runChart",
@@ -413,7 +417,9 @@ class ConsoleController {
             view.nextStep() == null ? null : view.nextStep().step(),
             view.nextStep() == null ? null : view.nextStep().at(),
             clock.instant(),
-            msg()));
+            msg(),
+            words));
+    model.addAttribute("customerZone", reads.customerZone(view.customerId()).orElse(null));
     model.addAttribute("now", clock.instant());
   }
 

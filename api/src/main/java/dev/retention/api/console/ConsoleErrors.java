@@ -1,6 +1,7 @@
 package dev.retention.api.console;
 
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.problems.ProblemTexts;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -16,17 +17,24 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
     assignableTypes = {
       ConsoleController.class,
       ConsoleTasksController.class,
-      LeadDashboardController.class
+      LeadDashboardController.class,
+      ConsoleProfileController.class
     })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {
+
+  private final ProblemTexts texts;
+
+  ConsoleErrors(ProblemTexts texts) {
+    this.texts = texts;
+  }
 
   @ExceptionHandler(ApiProblem.class)
   String problem(ApiProblem problem, HttpServletResponse response, Model model) {
     response.setStatus(problem.status().value());
     model.addAttribute("status", problem.status().value());
-    model.addAttribute("title", problem.title());
-    model.addAttribute("detail", problem.getMessage());
+    model.addAttribute("title", texts.title(problem.title()));
+    model.addAttribute("detail", texts.detail(problem.getMessage()));
     return "console/error";
   }
 }

@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
     assignableTypes = {
       ConsoleController.class,
       ConsoleTasksController.class,
-      LeadDashboardController.class
+      LeadDashboardController.class,
+      ConsoleProfileController.class
     })
 class ConsoleModel {
 

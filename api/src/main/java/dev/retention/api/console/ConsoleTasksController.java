@@ -44,10 +44,17 @@ class ConsoleTasksController {
   private final ConsoleReads reads;
   private final Access access;
   private final MessageSource messages;
+  private final ConsoleFormat format;
   private final Clock clock;
 
   ConsoleTasksController(
-      TaskQueue tasks, ConsoleReads reads, Access access, MessageSource messages, Clock clock) {
+      TaskQueue tasks,
+      ConsoleReads reads,
+      Access access,
+      MessageSource messages,
+      ConsoleFormat format,
+      Clock clock) {
+    this.format = format;
     this.tasks = tasks;
     this.reads = reads;
     this.access = access;
@@ -64,7 +71,7 @@ class ConsoleTasksController {
     TaskQueue.Task task = owned(taskId);
     String clean = note == null || note.isBlank() ? null : note.strip();
     if (clean != null && clean.length() > 10_000) {
-      return card(task, "the note is longer than 10000 characters", null, response, 400, model);
+      return card(task, say("task.error.noteTooLong", 10_000), null, response, 400, model);
     }
     TaskQueue.Change change = tasks.complete(taskId, Callers.require().actor(), clean);
     return answer(change, task, "task.done", null, response, model);
@@ -79,11 +86,11 @@ class ConsoleTasksController {
     TaskQueue.Task task = owned(taskId);
     Duration wait = SNOOZES.get(until);
     if (wait == null) {
-      return card(task, "unknown snooze choice " + until, null, response, 400, model);
+      return card(task, say("task.error.snooze", until), null, response, 400, model);
     }
     Instant at = clock.instant().plus(wait);
     TaskQueue.Change change = tasks.snooze(taskId, at, Callers.require().actor());
-    return answer(change, task, "task.snoozed", new ConsoleFormat().time(at), response, model);
+    return answer(change, task, "task.snoozed", format.time(at), response, model);
   }
 
   private String answer(
@@ -99,11 +106,13 @@ class ConsoleTasksController {
     if (change.refusal() == TaskQueue.Refusal.CLOSED) {
       return card(
           change.task(),
-          "task "
-              + before.id()
-              + " is "
-              + change.task().status()
-              + "; only an open task can change",
+          say(
+              "task.error.closed",
+              messages.getMessage(
+                  "status." + change.task().status().name(),
+                  null,
+                  change.task().status().name(),
+                  LocaleContextHolder.getLocale())),
           null,
           response,
           409,
@@ -112,6 +121,10 @@ class ConsoleTasksController {
     String notice =
         messages.getMessage(doneKey, new Object[] {arg}, LocaleContextHolder.getLocale());
     return card(change.task(), null, notice, response, 200, model);
+  }
+
+  private String say(String key, Object... args) {
+    return messages.getMessage(key, args, LocaleContextHolder.getLocale());
   }
 
   private String card(

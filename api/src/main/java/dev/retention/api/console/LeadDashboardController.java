@@ -37,10 +37,17 @@ class LeadDashboardController {
   private final ConsoleReads reads;
   private final Access access;
   private final MessageSource messages;
+  private final ConsoleWords words;
   private final Clock clock;
 
   LeadDashboardController(
-      Reports reports, ConsoleReads reads, Access access, MessageSource messages, Clock clock) {
+      Reports reports,
+      ConsoleReads reads,
+      Access access,
+      MessageSource messages,
+      ConsoleWords words,
+      Clock clock) {
+    this.words = words;
     this.reports = reports;
     this.reads = reads;
     this.access = access;
@@ -110,7 +117,7 @@ class LeadDashboardController {
     model.addAttribute("windowFromIso", start.toString());
     model.addAttribute("windowToIso", end.toString());
     model.addAttribute("playbooks", playbooks);
-    model.addAttribute("outcomesChart", Charts.outcomes(playbooks, msg));
+    model.addAttribute("outcomesChart", Charts.outcomes(playbooks, msg, words));
     Reports.PlaybookReport atRisk = find(playbooks, "at-risk");
     Reports.PlaybookReport save = find(playbooks, "cancellation-save");
     Reports.PlaybookReport expansion = find(playbooks, "expansion");
@@ -127,7 +134,7 @@ class LeadDashboardController {
             "rate-expansion", msg.apply("lead.upgradeRate"), expansion.upgradeRate(), null));
     model.addAttribute("nps", nps);
     model.addAttribute("npsSplit", Charts.npsSplit(nps, msg));
-    model.addAttribute("npsTrend", Charts.npsTrend(npsWeeks, msg));
+    model.addAttribute("npsTrend", Charts.npsTrend(npsWeeks, msg, words));
     model.addAttribute("onboarding", onboarding);
     model.addAttribute("funnel", Charts.funnel(onboarding, msg));
     model.addAttribute(

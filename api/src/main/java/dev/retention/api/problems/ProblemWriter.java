@@ -17,9 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemWriter {
 
   private final JsonMapper json;
+  private final ProblemTexts texts;
 
-  ProblemWriter(JsonMapper json) {
+  ProblemWriter(JsonMapper json, ProblemTexts texts) {
     this.json = json;
+    this.texts = texts;
   }
 
   public static ProblemDetail problem(
@@ -37,6 +39,7 @@ public class ProblemWriter {
       return;
     }
     response.resetBuffer();
+    texts.translate(problem);
     response.setStatus(problem.getStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding("UTF-8");

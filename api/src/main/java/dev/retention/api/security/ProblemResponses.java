@@ -1,5 +1,6 @@
 package dev.retention.api.security;
 
+import dev.retention.api.problems.ProblemTexts;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -19,9 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   private final JsonMapper json;
+  private final ProblemTexts texts;
 
-  ProblemResponses(JsonMapper json) {
+  ProblemResponses(JsonMapper json, ProblemTexts texts) {
     this.json = json;
+    this.texts = texts;
   }
 
   @Override
@@ -64,9 +67,9 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
-    body.put("title", title);
+    body.put("title", texts.title(title));
     body.put("status", status.value());
-    body.put("detail", detail);
+    body.put("detail", texts.detail(detail));
     response.setStatus(status.value());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding("UTF-8");

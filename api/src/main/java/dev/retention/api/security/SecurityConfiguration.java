@@ -48,9 +48,10 @@ class SecurityConfiguration {
       JsonMapper json,
       SecurityContextRepository sessions,
       ObjectProvider<ClientRegistrationRepository> sso,
-      ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> ssoPeople)
+      ObjectProvider<OAuth2UserService<OidcUserRequest, OidcUser>> ssoPeople,
+      dev.retention.api.problems.ProblemTexts texts)
       throws Exception {
-    ProblemResponses problems = new ProblemResponses(json);
+    ProblemResponses problems = new ProblemResponses(json, texts);
     // Only a request a live integration key authenticated: any other Authorization header (Basic,
     // say) beside a session cookie is no exemption.
     RequestMatcher withKey = ApiKeyFilter::authenticatedByKey;

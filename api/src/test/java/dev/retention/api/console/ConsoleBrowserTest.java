@@ -198,24 +198,34 @@ class ConsoleBrowserTest {
     try (Browser browser = Browser.open(port)) {
       browser.login(team.username(), team.password());
       browser.go("/console/runs/" + runId);
-      assertThat(browser.text("#run-stage")).isEqualTo("OUTREACH");
+      assertThat(browser.attribute("#run-stage", "data-stage")).isEqualTo("OUTREACH");
+      // Words, not identifiers: the stage's label.
+      assertThat(browser.text("#run-stage")).isEqualTo("Outreach");
       assertThat(browser.all("button[data-outcome='CALL_COMPLETED']")).isEmpty();
       // Day 7 (12 s on the tests' 2-second day): the call stage arrives by polling, no reload.
       new org.openqa.selenium.support.ui.WebDriverWait(
               browser.driver, Duration.ofSeconds(40), Duration.ofMillis(300))
           .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
           .until(d -> d.findElement(By.cssSelector("button[data-outcome='CALL_COMPLETED']")));
-      assertThat(browser.text("#run-stage")).isEqualTo("CALL");
+      assertThat(browser.attribute("#run-stage", "data-stage")).isEqualTo("CALL");
       browser.type("#run-note", "blockers: SSO setup; plan: weekly check-in");
       browser.click("button[data-outcome='CALL_COMPLETED']");
       browser.await(
-          d -> d.findElement(By.cssSelector("#run-stage")).getText().equals("AWAITING_DECISION"));
+          d ->
+              d.findElement(By.cssSelector("#run-stage"))
+                  .getAttribute("data-stage")
+                  .equals("AWAITING_DECISION"));
       browser.await(
-          d -> d.findElement(By.cssSelector("#steps")).getText().contains("call-completed"));
+          d -> d.findElement(By.cssSelector("#steps")).getText().contains("Call completed"));
       browser.click("button[data-outcome='SAVED']");
       browser.await(
-          d -> d.findElement(By.cssSelector("#run-status")).getText().equals("COMPLETED"));
-      assertThat(browser.text("#run-outcome")).startsWith("SAVED");
+          d ->
+              d.findElement(By.cssSelector("#run-status"))
+                  .getAttribute("data-status")
+                  .equals("COMPLETED"));
+      assertThat(browser.text("#run-outcome")).startsWith("Saved");
+      // Saved is good news: green.
+      assertThat(browser.attribute("#run-outcome", "class")).contains("tone-good");
       assertThat(browser.all("#run-panel[hx-trigger]")).isEmpty();
       assertThat(browser.all("#steps tbody tr")).hasSizeGreaterThan(2);
       browser.screenshot("run-saved");

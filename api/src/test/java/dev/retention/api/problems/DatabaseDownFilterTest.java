@@ -14,7 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 /** A login session that cannot be read because the database is down: 503, never a 500. */
 class DatabaseDownFilterTest {
 
-  final DatabaseDownFilter filter = new DatabaseDownFilter(new ProblemWriter(new JsonMapper()));
+  final DatabaseDownFilter filter =
+      new DatabaseDownFilter(
+          new ProblemWriter(
+              new JsonMapper(),
+              new ProblemTexts(new org.springframework.context.support.StaticMessageSource())));
 
   @Test
   void aSessionReadFailingForTheDatabase_is503ProblemJson() throws Exception {

@@ -268,6 +268,8 @@ class AuthorizationMatrixTest {
             true),
         new Call("POST", "/console/tasks/1/complete", "note=done", null, People.OWNER, false),
         new Call("POST", "/console/tasks/1/snooze", "until=P1D", null, People.OWNER, false),
+        new Call("GET", "/console/profile", null, null, People.OWNER, false),
+        new Call("POST", "/console/profile", "timeZone=UTC", null, People.OWNER, false),
         new Call("POST", "/console/logout", "", null, People.OWNER, false),
         new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
   }
