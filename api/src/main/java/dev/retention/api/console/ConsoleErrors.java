@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
     assignableTypes = {
       ConsoleController.class,
       ConsoleTasksController.class,
+      ConsoleCustomerWork.class,
+      ConsoleBulkController.class,
       LeadDashboardController.class
     })
 @Order(Ordered.HIGHEST_PRECEDENCE)
