@@ -53,6 +53,10 @@ class CustomersBatch {
       } else if (!validZone(r.timezone())) {
         field = "timezone";
         problem = "timezone must be an IANA zone such as Europe/Amsterdam, was " + r.timezone();
+      } else if (r.renewalDate() != null
+          && (r.renewalDate().getYear() < 2000 || r.renewalDate().getYear() > 2100)) {
+        field = "renewalDate";
+        problem = "renewalDate must be in the years 2000 to 2100";
       } else if (!csms.contains(r.csmId())) {
         field = "csmId";
         problem = "csmId " + r.csmId() + " is unknown; create it with PUT /api/csms/{csmId} first";

@@ -166,6 +166,10 @@ class CustomerController {
           "timezone",
           "timezone must be an IANA zone such as Europe/Amsterdam, was " + body.timezone());
     }
+    if (body.renewalDate() != null
+        && (body.renewalDate().getYear() < 2000 || body.renewalDate().getYear() > 2100)) {
+      throw ApiProblem.invalid("renewalDate", "renewalDate must be in the years 2000 to 2100");
+    }
     if (directory.findCsm(body.csmId()).isEmpty()) {
       throw ApiProblem.notFound(
           "CSM",

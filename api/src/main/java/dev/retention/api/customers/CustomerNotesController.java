@@ -82,6 +82,9 @@ public class CustomerNotesController {
     return notes.forCustomer(customers.owned(customerId).id(), 500);
   }
 
+  /** No call was logged before this. */
+  static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
   /** The same rules for the API and the console's form. */
   @org.springframework.stereotype.Component
   public static class NoteWriter {
@@ -136,6 +139,9 @@ public class CustomerNotesController {
       Instant when = null;
       if (kind != CustomerNotes.Kind.NOTE) {
         when = occurredAt == null ? now : occurredAt;
+        if (when.isBefore(EARLIEST)) {
+          throw ApiProblem.invalid("occurredAt", "occurredAt must be in the year 2000 or later");
+        }
         if (when.isAfter(now.plusSeconds(300))) {
           throw ApiProblem.invalid(
               "occurredAt", "occurredAt is in the future; log a call or meeting once it happened");
