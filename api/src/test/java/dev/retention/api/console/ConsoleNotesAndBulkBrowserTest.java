@@ -67,6 +67,39 @@ class ConsoleNotesAndBulkBrowserTest {
   }
 
   @Test
+  void theNoteTypedWithAnOutcome_isShownOnTheRunPage_andTheCustomerPage() {
+    HttpApi admin = new HttpApi(port);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String csm = csm(admin, suffix);
+    String customer = customer(admin, "runnote-" + suffix, csm);
+    String run = "at-risk-" + customer;
+    assertThat(
+            admin
+                .post(
+                    "/api/playbooks",
+                    "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}")
+                .status())
+        .isEqualTo(202);
+    admin.await("/api/playbooks/" + run, java.time.Duration.ofSeconds(30), r -> r.status() == 200);
+    String password = admin.createLogin("runnote-" + suffix, "CSM", csm, csm + "@example.com");
+    String plan = "Plan: two trainings\n<i>then</i> a check-in";
+    try (Browser browser = Browser.open(port)) {
+      browser.login("runnote-" + suffix, password);
+      browser.go("/console/runs/" + run);
+      browser.type("#run-note", plan);
+      browser.click("button[data-outcome='SAVED']");
+      browser.await(
+          d -> d.findElement(By.cssSelector("#run-status")).getText().equals("COMPLETED"));
+      WebElement note = browser.await(d -> d.findElement(By.cssSelector("#run-notes .note-text")));
+      assertThat(note.getText()).isEqualTo(plan);
+      browser.screenshot("run-notes");
+      browser.go("/console/customers/" + customer);
+      assertThat(browser.text("#customer-notes")).contains(plan);
+      assertThat(browser.text("#timeline")).contains(plan);
+    }
+  }
+
+  @Test
   void aPlaybookStartedForASelection_answersPerCustomer_andRefusesACustomerNotTheirs() {
     HttpApi admin = new HttpApi(port);
     String suffix = UUID.randomUUID().toString().substring(0, 8);
