@@ -73,7 +73,7 @@ class ConsoleBulkController {
   /** What came of one customer: {@code STARTED}, {@code ALREADY_RUNNING}, … and in words. */
   record Outcome(String customerId, String customerName, String result, String text) {}
 
-  @PostMapping("/console/customers/bulk")
+  @PostMapping("/console/bulk/customers")
   String customers(
       @RequestParam(required = false) List<String> ids,
       @RequestParam(defaultValue = "start") String action,
@@ -98,11 +98,11 @@ class ConsoleBulkController {
   /** Each start goes the way of the single one; a refusal is that customer's, not the batch's. */
   private List<Outcome> start(List<String> ids, String playbook) {
     List<Outcome> outcomes = new ArrayList<>();
-    var names = reads.customerNames(ids);
     for (String id : ids) {
-      String name = names.getOrDefault(id, id);
+      // A customer's name only once it is the caller's: a refusal names the id it was sent.
+      String name = id;
       try {
-        customers.owned(id);
+        name = customers.owned(id).name();
         starts.byHand(playbook, id, "started in bulk from the customer list");
         outcomes.add(new Outcome(id, name, "STARTED", message("bulk.started")));
       } catch (ApiProblem problem) {
@@ -143,6 +143,12 @@ class ConsoleBulkController {
       }
     }
     return outcomes;
+  }
+
+  /** The results page answers a POST; switching its language (a GET) goes back to the list. */
+  @org.springframework.web.bind.annotation.GetMapping("/console/bulk/customers")
+  String back() {
+    return "redirect:/console/customers";
   }
 
   /** Snoozes the selected tasks of My work, each as the single snooze does. */

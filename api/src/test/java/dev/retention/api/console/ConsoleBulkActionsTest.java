@@ -39,7 +39,7 @@ class ConsoleBulkActionsTest {
         admin.login(
             "owner-" + suffix,
             admin.createLogin("owner-" + suffix, "CSM", csm, "owner-" + suffix + "@example.com"));
-    Response refused = post(owner, "/console/customers/bulk", form);
+    Response refused = post(owner, "/console/bulk/customers", form);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
     assertThat(admin.get("/api/customers/" + first).text("csmId")).isEqualTo(csm);
 
@@ -47,7 +47,7 @@ class ConsoleBulkActionsTest {
         admin.login(
             "adm-" + suffix,
             admin.createLogin("adm-" + suffix, "ADMIN", null, "adm-" + suffix + "@example.com"));
-    Response assigned = post(person, "/console/customers/bulk", form);
+    Response assigned = post(person, "/console/bulk/customers", form);
     assertThat(assigned.status()).as(assigned.toString()).isEqualTo(200);
     assertThat(assigned.body().asText())
         .contains("data-customer=\"" + first + "\" data-result=\"ASSIGNED\"")

@@ -294,14 +294,14 @@ class AuthorizationMatrixTest {
             false),
         new Call(
             "POST",
-            "/console/customers/bulk",
+            "/console/bulk/customers",
             "ids={c}&action=start&playbook=expansion",
             null,
             People.OWNER,
             false),
         new Call(
             "POST",
-            "/console/customers/bulk",
+            "/console/bulk/customers",
             "ids={c}&action=assign&csm=x",
             null,
             People.OWNER,
