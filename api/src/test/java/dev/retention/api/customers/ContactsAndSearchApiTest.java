@@ -129,6 +129,20 @@ class ContactsAndSearchApiTest {
     assertThat(ids(api.get("/api/customers?q=umbrella-" + tag))).containsExactly("umbrella-" + tag);
     assertThat(ids(api.get("/api/customers?q=umbrella-" + tag + ".TEST")))
         .containsExactly("umbrella-" + tag);
+    // A CSM finds only their own customers.
+    String other = "csm-search-other-" + tag;
+    api.put(
+        "/api/csms/" + other,
+        """
+        {"name":"Kim","email":"kim@example.com","managerEmail":"lena@example.com"}""");
+    put("acme-other-" + tag, "Acme Rockets Other " + tag, "ops@other-" + tag + ".example", other);
+    HttpApi sam =
+        api.login(
+            "sam-" + tag, api.createLogin("sam-" + tag, "CSM", csm, "sam-" + tag + "@example.com"));
+    assertThat(ids(sam.get("/api/customers?q=" + tag)))
+        .containsExactlyInAnyOrder("acme-" + tag, "umbrella-" + tag);
+    assertThat(ids(api.get("/api/customers?q=rockets%20other%20" + tag)))
+        .containsExactly("acme-other-" + tag);
     // LIKE's wildcards are searched for, not used.
     assertThat(ids(api.get("/api/customers?q=%25" + tag))).isEmpty();
     assertProblem(api.get("/api/customers?sort=SIZE"), 400, "sort", "sort");
