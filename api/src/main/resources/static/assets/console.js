@@ -61,6 +61,21 @@
   document.addEventListener('DOMContentLoaded', tick);
   document.addEventListener('htmx:afterSettle', tick);
 
+  // Forms that take a local date and time say which zone the browser is in.
+  function zones() {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    document.querySelectorAll('input.browser-zone').forEach(function (el) { el.value = zone; });
+  }
+  document.addEventListener('DOMContentLoaded', zones);
+  document.addEventListener('htmx:afterSettle', zones);
+
+  // "Select all" of a list's bulk form ticks the boxes of the rows shown.
+  document.addEventListener('change', function (e) {
+    if (e.target && e.target.id === 'bulk-all') {
+      document.querySelectorAll('input.bulk-pick').forEach(function (c) { c.checked = e.target.checked; });
+    }
+  });
+
   // Poll only while nobody is typing in or focused on the panel's form.
   window.consoleIdle = function (panel) {
     var active = document.activeElement;

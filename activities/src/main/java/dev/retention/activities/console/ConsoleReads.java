@@ -37,8 +37,37 @@ public class ConsoleReads {
     }
   }
 
+  /**
+   * A filter of the customer list: every part optional. {@code query} matches any part of the name,
+   * id or email domain (case-insensitive); {@code uncovered} keeps the at-risk customers no save
+   * playbook covers ({@link CustomerLine#uncovered()}).
+   */
   public record CustomerFilter(
-      List<String> csmIds, String band, String csmId, String playbook, Sort sort) {}
+      List<String> csmIds,
+      String band,
+      String csmId,
+      String playbook,
+      Sort sort,
+      String query,
+      boolean uncovered) {
+
+    public CustomerFilter(
+        List<String> csmIds, String band, String csmId, String playbook, Sort sort) {
+      this(csmIds, band, csmId, playbook, sort, null, false);
+    }
+  }
+
+  /**
+   * The playbooks that work on saving a customer: an at-risk customer (band AT_RISK or CRITICAL)
+   * with none of them running is {@link CustomerLine#uncovered() uncovered}.
+   */
+  public static final List<String> SAVE_PLAYBOOKS = List.of("at-risk", "cancellation-save");
+
+  private static final String UNCOVERED =
+      """
+      (h.band in ('AT_RISK', 'CRITICAL') and not exists (select 1 from playbook_runs u
+        where u.customer_id = c.id and u.status = 'RUNNING'
+          and u.playbook = any(cast(:savePlaybooks as text[]))))""";
 
   public record CustomerLine(
       String id,
@@ -51,7 +80,10 @@ public class ConsoleReads {
       String band,
       String trend,
       List<String> running,
-      BigDecimal risk) {}
+      BigDecimal risk,
+      java.time.LocalDate renewalDate,
+      BigDecimal arr,
+      boolean uncovered) {}
 
   public record CustomerPage(List<CustomerLine> items, int page, int size, long total) {}
 
@@ -117,7 +149,13 @@ public class ConsoleReads {
            and (cast(:csm as text) is null or c.csm_id = :csm)
            and (cast(:playbook as text) is null or exists (select 1 from playbook_runs p
                 where p.customer_id = c.id and p.status = 'RUNNING' and p.playbook = :playbook))
-        """;
+           and (cast(:q as text) is null or lower(c.name) like :q escape '\\'
+                or lower(c.id) like :q escape '\\'
+                or lower(split_part(c.email, '@', 2)) like :q escape '\\')
+           and (cast(:uncovered as boolean) is false or"""
+            + " "
+            + UNCOVERED
+            + ")";
     String from =
         """
          from customers c join csms s on s.id = c.csm_id
@@ -126,7 +164,9 @@ public class ConsoleReads {
         """;
     // The latest score is needed to count only when filtering by band.
     String countFrom =
-        f.band() == null ? " from customers c cross join (select null::text as band) h " : from;
+        f.band() == null && !f.uncovered()
+            ? " from customers c cross join (select null::text as band) h "
+            : from;
     long total =
         bind(jdbc.sql("select count(*)" + countFrom + where), f).query(Long.class).single();
     List<CustomerLine> items =
@@ -134,8 +174,10 @@ public class ConsoleReads {
                 jdbc.sql(
                     """
                     select c.id, c.name, c.csm_id, s.name as csm_name, c.mrr, c.plan, h.score,
-                      h.band, h.trend, (100 - h.score) * c.mrr as risk
+                      h.band, h.trend, (100 - h.score) * c.mrr as risk, c.renewal_date, c.arr,
                     """
+                        + UNCOVERED
+                        + " as uncovered "
                         + from
                         + where
                         + " order by "
@@ -157,7 +199,10 @@ public class ConsoleReads {
                         rs.getString("band"),
                         rs.getString("trend"),
                         List.of(),
-                        rs.getBigDecimal("risk")))
+                        rs.getBigDecimal("risk"),
+                        rs.getObject("renewal_date", java.time.LocalDate.class),
+                        rs.getBigDecimal("arr"),
+                        rs.getBoolean("uncovered")))
             .list();
     // The running playbooks of this page's customers only, in one query.
     java.util.Map<String, List<String>> running = new java.util.HashMap<>();
@@ -191,7 +236,10 @@ public class ConsoleReads {
                         c.band(),
                         c.trend(),
                         running.getOrDefault(c.id(), List.of()),
-                        c.risk()))
+                        c.risk(),
+                        c.renewalDate(),
+                        c.arr(),
+                        c.uncovered()))
             .toList();
     return new CustomerPage(items, page, size, total);
   }
@@ -201,7 +249,16 @@ public class ConsoleReads {
         .param("csms", f.csmIds() == null ? new String[0] : f.csmIds().toArray(String[]::new))
         .param("band", f.band())
         .param("csm", f.csmId())
-        .param("playbook", f.playbook());
+        .param("playbook", f.playbook())
+        .param("q", f.query() == null || f.query().isBlank() ? null : like(f.query()))
+        .param("uncovered", f.uncovered())
+        .param("savePlaybooks", SAVE_PLAYBOOKS.toArray(String[]::new));
+  }
+
+  /** A search for any part of the text: lower case, LIKE's wildcards escaped. */
+  private static String like(String query) {
+    String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 
   /** The CSMs whose customers the caller sees, for the list's filter. */

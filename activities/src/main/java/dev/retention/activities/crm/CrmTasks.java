@@ -29,7 +29,16 @@ public class CrmTasks {
       String priority,
       Instant dueAt,
       String status,
-      Instant createdAt) {}
+      Instant createdAt,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          Instant closedAt,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          String closedBy,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          String closeNote) {}
 
   static final String DEFAULT_EXECUTIVE = "executive@example.com";
 
@@ -126,7 +135,7 @@ public class CrmTasks {
     return jdbc.sql(
             """
             select id, workflow_id, step, assignee, assignee_email, title, priority, due_at, status,
-              created_at
+              created_at, closed_at, closed_by, close_note
             from crm_tasks where customer_id = :c order by created_at desc, id desc
             """)
         .param("c", customerId)
@@ -142,7 +151,12 @@ public class CrmTasks {
                     rs.getString("priority"),
                     rs.getTimestamp("due_at").toInstant(),
                     rs.getString("status"),
-                    rs.getTimestamp("created_at").toInstant()))
+                    rs.getTimestamp("created_at").toInstant(),
+                    rs.getTimestamp("closed_at") == null
+                        ? null
+                        : rs.getTimestamp("closed_at").toInstant(),
+                    rs.getString("closed_by"),
+                    rs.getString("close_note")))
         .list();
   }
 }

@@ -81,6 +81,91 @@ public class CustomerDirectory {
         .optional();
   }
 
+  /** When the customer's contract renews and its annual recurring revenue; either may be null. */
+  public record Commercials(java.time.LocalDate renewalDate, BigDecimal arr) {}
+
+  public Commercials commercials(String id) {
+    return jdbc.sql("select renewal_date, arr from customers where id = :id")
+        .param("id", id)
+        .query(
+            (rs, i) ->
+                new Commercials(
+                    rs.getObject("renewal_date", java.time.LocalDate.class),
+                    rs.getBigDecimal("arr")))
+        .optional()
+        .orElse(new Commercials(null, null));
+  }
+
+  /**
+   * Sets the renewal date and ARR of these customers, one statement; a null field is left as it was
+   * (a client that does not send them does not clear them).
+   */
+  public void setCommercials(Map<String, Commercials> byCustomer) {
+    if (byCustomer.isEmpty()) {
+      return;
+    }
+    List<String> ids = List.copyOf(byCustomer.keySet());
+    jdbc.sql(
+            """
+            update customers c set renewal_date = coalesce(v.renewal, c.renewal_date),
+              arr = coalesce(v.arr, c.arr)
+            from unnest(cast(:ids as text[]), cast(:renewals as date[]), cast(:arrs as numeric[]))
+              as v(id, renewal, arr)
+            where c.id = v.id
+            """)
+        .param("ids", ids.toArray(String[]::new))
+        .param(
+            "renewals",
+            ids.stream()
+                .map(byCustomer::get)
+                .map(c -> c.renewalDate() == null ? null : java.sql.Date.valueOf(c.renewalDate()))
+                .toArray(java.sql.Date[]::new))
+        .param(
+            "arrs",
+            ids.stream().map(byCustomer::get).map(Commercials::arr).toArray(BigDecimal[]::new))
+        .update();
+  }
+
+  /**
+   * Gives these customers to a CSM; the ids of those that changed hands. {@code updated_at} stays:
+   * it says when the record was last replaced (an erased customer stays erased until added again).
+   */
+  public List<String> assignCsm(Collection<String> customerIds, String csmId) {
+    return jdbc.sql(
+            """
+            update customers set csm_id = :csm
+            where id = any(cast(:ids as text[])) and csm_id <> :csm returning id
+            """)
+        .param("csm", csmId)
+        .param("ids", customerIds.stream().distinct().toArray(String[]::new))
+        .query(String.class)
+        .list();
+  }
+
+  /**
+   * The customer as its emails address it: to its primary contact's address when it has one (see
+   * {@link Contacts}), to its own otherwise.
+   */
+  public Customer addressed(Customer customer) {
+    return jdbc.sql("select email from customer_contacts where customer_id = :c and is_primary")
+        .param("c", customer.id())
+        .query(String.class)
+        .optional()
+        .map(
+            email ->
+                new Customer(
+                    customer.id(),
+                    customer.name(),
+                    email,
+                    customer.csmId(),
+                    customer.plan(),
+                    customer.mrr(),
+                    customer.planUsageLimit(),
+                    customer.timezone(),
+                    customer.locale()))
+        .orElse(customer);
+  }
+
   public boolean customerExists(String id) {
     return jdbc.sql("select count(*) from customers where id = :id")
             .param("id", id)

@@ -39,13 +39,14 @@ import org.springframework.stereotype.Component;
 /**
  * Sends playbook emails exactly once per run + step: the row is claimed before the provider is
  * called and completed after; a retry finds it and, if the send had not completed, sends again with
- * the same idempotency key. Customer emails come personally from their CSM and are never sent to a
- * suppressed address; alerts go to the CSM (or manager, or executive) and are never suppressed.
- * Customer emails carry a signed one-click unsubscribe link in the text and the RFC 8058 {@code
- * List-Unsubscribe} headers. A provider that cannot take the email now ({@link
- * RetryableEmailFailure}) fails the attempt for Temporal to retry, after its Retry-After if given.
- * A run that was stopped ({@link RunCancellations}) before its step claimed the row sends nothing:
- * the attempt fails for good with {@code RUN_CANCELLED}.
+ * the same idempotency key. Customer emails come personally from their CSM, go to the customer's
+ * primary contact (its own address when it has none) and are never sent to a suppressed address;
+ * alerts go to the CSM (or manager, or executive) and are never suppressed. Customer emails carry a
+ * signed one-click unsubscribe link in the text and the RFC 8058 {@code List-Unsubscribe} headers.
+ * A provider that cannot take the email now ({@link RetryableEmailFailure}) fails the attempt for
+ * Temporal to retry, after its Retry-After if given. A run that was stopped ({@link
+ * RunCancellations}) before its step claimed the row sends nothing: the attempt fails for good with
+ * {@code RUN_CANCELLED}.
  */
 @Component
 @ActivityImpl(taskQueues = "${retention.task-queue}")
@@ -168,10 +169,13 @@ public class EmailActivitiesImpl implements EmailActivities {
     if (existing.isPresent() && !Communications.PENDING.equals(existing.get().status())) {
       return receipt(existing.get());
     }
-    Customer customer =
+    Customer found =
         directory
             .findCustomer(request.customerId())
             .orElseThrow(() -> permanent(FailureType.UNKNOWN_CUSTOMER, request.customerId()));
+    // A customer email goes to the primary contact when there is one: the suppression check and
+    // the unsubscribe link below are for that address, since consent is per address.
+    Customer customer = toCustomer ? directory.addressed(found) : found;
     Csm csm =
         directory
             .findCsm(customer.csmId())

@@ -14,9 +14,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * A customer's personal data, erased on request, and everyone's past the retention period. Erasure
- * anonymises the customer record, the emails sent to them, their timeline, the CSM notes and tasks
- * about them and their NPS comments; their address stays on the suppression list only as a SHA-256,
- * so they are never emailed again yet the address itself is gone.
+ * anonymises the customer record, the emails sent to them, their timeline, the CSM notes (typed
+ * with outcomes or on the customer, calls and meetings logged, with whom) and tasks about them (and
+ * the notes they were completed with), their NPS comments, and deletes their contacts; their
+ * address stays on the suppression list only as a SHA-256, so they are never emailed again yet the
+ * address itself is gone.
  *
  * <p>It also leaves a tombstone, {@code customers.personal_data_erased_at}, that holds against
  * steps in flight: a step of a run started before the erasure that writes afterwards (its timeline
@@ -81,6 +83,30 @@ public class PersonalData {
         jdbc.sql("delete from suppressions where lower(email) = lower(:e)")
             .param("e", email.get())
             .update());
+    // The customer's contacts go too; their addresses, like the customer's own, stay on the
+    // suppression list only hashed, so they are never emailed again.
+    List<String> contacts =
+        jdbc.sql("select email from customer_contacts where customer_id = :id")
+            .param("id", customerId)
+            .query(String.class)
+            .list();
+    for (String contact : contacts) {
+      jdbc.sql(
+              "insert into suppressions (email, reason) select "
+                  + HASHED_ADDRESS
+                  + ", coalesce((select reason from suppressions where lower(email) = lower(:e)),"
+                  + " 'ERASED') on conflict (email) do nothing")
+          .param("e", contact)
+          .update();
+      jdbc.sql("delete from suppressions where lower(email) = lower(:e)")
+          .param("e", contact)
+          .update();
+    }
+    rows.put(
+        "customer_contacts",
+        jdbc.sql("delete from customer_contacts where customer_id = :id")
+            .param("id", customerId)
+            .update());
     // The tombstone's time is the moment before commit (not the transaction's start), so a run
     // started while the erasure waited for the customer row's lock counts as before it.
     Instant erasedAt =
@@ -105,10 +131,19 @@ public class PersonalData {
     rows.put(
         "timeline", update("update timeline set summary = :x where customer_id = :id", customerId));
     rows.put(
-        "crm_notes", update("update crm_notes set body = :x where customer_id = :id", customerId));
+        "crm_notes",
+        update(
+            "update crm_notes set body = :x,"
+                + " with_whom = case when with_whom is null then null else :x end"
+                + " where customer_id = :id",
+            customerId));
     rows.put(
         "crm_tasks",
-        update("update crm_tasks set title = :x, body = :x where customer_id = :id", customerId));
+        update(
+            "update crm_tasks set title = :x, body = :x,"
+                + " close_note = case when close_note is null then null else :x end"
+                + " where customer_id = :id",
+            customerId));
     rows.put(
         "nps_responses",
         jdbc.sql(

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 
 /** One customer in {@code POST /api/customers/batch}: {@code PUT /api/customers/{id}}'s body. */
 record CustomerRecord(
@@ -27,4 +28,9 @@ record CustomerRecord(
     @NotBlank @SingleLine String timezone,
     @NotBlank
         @Pattern(regexp = "[a-z]{2}(-[A-Z]{2})?", message = "must be a language tag like en or nl")
-        String locale) {}
+        String locale,
+    LocalDate renewalDate,
+    @PositiveOrZero
+        @DecimalMax(value = "999999999999.99", message = "must be at most 999999999999.99")
+        @Digits(integer = 12, fraction = 2, message = "must have at most 2 decimals")
+        BigDecimal arr) {}

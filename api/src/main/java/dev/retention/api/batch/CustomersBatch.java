@@ -35,6 +35,7 @@ class CustomersBatch {
         directory.existingCsms(read.accepted().stream().map(r -> r.value().csmId()).toList());
     Map<String, Integer> firstIndex = new HashMap<>();
     List<Customer> customers = new ArrayList<>();
+    Map<String, CustomerDirectory.Commercials> commercials = new HashMap<>();
     for (BatchBody.Indexed<CustomerRecord> record : read.accepted()) {
       CustomerRecord r = record.value();
       String problem = null;
@@ -52,6 +53,10 @@ class CustomersBatch {
       } else if (!validZone(r.timezone())) {
         field = "timezone";
         problem = "timezone must be an IANA zone such as Europe/Amsterdam, was " + r.timezone();
+      } else if (r.renewalDate() != null
+          && (r.renewalDate().getYear() < 2000 || r.renewalDate().getYear() > 2100)) {
+        field = "renewalDate";
+        problem = "renewalDate must be in the years 2000 to 2100";
       } else if (!csms.contains(r.csmId())) {
         field = "csmId";
         problem = "csmId " + r.csmId() + " is unknown; create it with PUT /api/csms/{csmId} first";
@@ -63,6 +68,10 @@ class CustomersBatch {
         continue;
       }
       firstIndex.put(r.customerId(), record.index());
+      if (r.renewalDate() != null || r.arr() != null) {
+        commercials.put(
+            r.customerId(), new CustomerDirectory.Commercials(r.renewalDate(), r.arr()));
+      }
       customers.add(
           new Customer(
               r.customerId(),
@@ -77,6 +86,7 @@ class CustomersBatch {
     }
     rejected.sort(Comparator.comparingInt(BatchBody.Rejected::index));
     Set<String> created = customers.isEmpty() ? Set.of() : directory.upsertCustomers(customers);
+    directory.setCommercials(commercials);
     return new Result(read.received(), created.size(), customers.size() - created.size(), rejected);
   }
 

@@ -5,7 +5,6 @@ import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.crm.TaskQueue;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.events.CustomerEvents;
@@ -68,13 +67,14 @@ class ConsoleController {
   private final Access access;
   private final ConsoleReads reads;
   private final HealthScoring scoring;
-  private final Timeline timeline;
   private final RunProjection projection;
   private final CrmTasks tasks;
   private final TaskQueue queue;
   private final MessageSource messages;
   private final ConsoleWords words;
   private final Clock clock;
+  private final ConsoleCustomerWork customerWork;
+  private final dev.retention.activities.customers.CustomerDirectory directory;
 
   ConsoleController(
       PlaybookRuns runs,
@@ -85,14 +85,17 @@ class ConsoleController {
       Access access,
       ConsoleReads reads,
       HealthScoring scoring,
-      Timeline timeline,
       RunProjection projection,
       CrmTasks tasks,
       TaskQueue queue,
       MessageSource messages,
       ConsoleWords words,
-      Clock clock) {
+      Clock clock,
+      ConsoleCustomerWork customerWork,
+      dev.retention.activities.customers.CustomerDirectory directory) {
     this.words = words;
+    this.customerWork = customerWork;
+    this.directory = directory;
     this.runs = runs;
     this.client = client;
     this.customers = customers;
@@ -101,7 +104,6 @@ class ConsoleController {
     this.access = access;
     this.reads = reads;
     this.scoring = scoring;
-    this.timeline = timeline;
     this.projection = projection;
     this.tasks = tasks;
     this.queue = queue;
@@ -265,6 +267,12 @@ class ConsoleController {
       @RequestParam(required = false) String playbook,
       @RequestParam(defaultValue = "RISK") String sort,
       @RequestParam(defaultValue = "0") int page,
+      @RequestParam(required = false) String q,
+      @RequestParam(defaultValue = "false") boolean uncovered,
+      @org.springframework.web.bind.annotation.RequestHeader(name = "HX-Request", required = false)
+          String htmx,
+      @org.springframework.web.bind.annotation.RequestHeader(name = "HX-Target", required = false)
+          String target,
       Model model) {
     List<String> visible = access.visibleCsmIds().orElse(null);
     String bandFilter = oneOf(band, List.of("HEALTHY", "NEUTRAL", "AT_RISK", "CRITICAL"));
@@ -278,9 +286,13 @@ class ConsoleController {
             .findFirst()
             .orElse(ConsoleReads.Sort.RISK);
     int pageNumber = Math.max(0, Math.min(page, 10_000));
+    // A search is one line of at most 200 characters: control characters become spaces.
+    String cleaned = q == null ? "" : q.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", " ").strip();
+    String query = cleaned.isEmpty() ? null : cleaned.substring(0, Math.min(cleaned.length(), 200));
     ConsoleReads.CustomerPage result =
         reads.customers(
-            new ConsoleReads.CustomerFilter(visible, bandFilter, csmFilter, playbookFilter, order),
+            new ConsoleReads.CustomerFilter(
+                visible, bandFilter, csmFilter, playbookFilter, order, query, uncovered),
             pageNumber,
             PAGE_SIZE);
     model.addAttribute("result", result);
@@ -291,7 +303,13 @@ class ConsoleController {
     model.addAttribute("sort", order.name());
     model.addAttribute("playbooks", Arrays.stream(Playbook.values()).map(Playbook::id).toList());
     model.addAttribute("lastPage", Math.max(0, (result.total() - 1) / PAGE_SIZE));
-    return "console/customers";
+    model.addAttribute("q", query == null ? "" : query);
+    model.addAttribute("uncovered", uncovered);
+    model.addAttribute("admin", dev.retention.api.security.Callers.require().isAdmin());
+    // The search box asks for the results only, as the person types.
+    return htmx != null && "customer-results".equals(target)
+        ? "console/customers :: results"
+        : "console/customers";
   }
 
   @GetMapping("/customers/{customerId}")
@@ -302,7 +320,9 @@ class ConsoleController {
     model.addAttribute("health", scoring.latest(customer.id()).orElse(null));
     model.addAttribute("history", history);
     model.addAttribute("healthChart", Charts.health(history, msg(), words));
-    model.addAttribute("timeline", timeline.forCustomer(customer.id(), 100));
+    model.addAttribute("timeline", customerWork.timeline(customer.id(), 100));
+    model.addAttribute("commercials", directory.commercials(customer.id()));
+    customerWork.notesModel(customer, model);
     model.addAttribute("emails", reads.emails(customer.id(), 50));
     model.addAttribute("runs", projection.list(customer.id(), null, null, 50));
     model.addAttribute("tasks", tasks.forCustomer(customer.id()));
@@ -388,6 +408,8 @@ class ConsoleController {
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
       error = words.rejection(problem.getMessage());
+      // What was typed stays in the form, to send again.
+      model.addAttribute("typedNote", note);
     }
     RunView current = runs.view(id);
     if ("card".equals(view)) {

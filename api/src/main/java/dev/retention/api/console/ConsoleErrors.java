@@ -17,6 +17,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
     assignableTypes = {
       ConsoleController.class,
       ConsoleTasksController.class,
+      ConsoleCustomerWork.class,
+      ConsoleBulkController.class,
       LeadDashboardController.class,
       ConsoleProfileController.class
     })

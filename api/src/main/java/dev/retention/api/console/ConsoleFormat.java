@@ -140,6 +140,13 @@ public class ConsoleFormat {
         .format(at);
   }
 
+  /** A calendar day in the viewer's language (a renewal date): "1 jan. 2027". */
+  public String date(java.time.LocalDate day) {
+    return day == null
+        ? "–"
+        : DateTimeFormatter.ofPattern("d MMM yyyy", LocaleContextHolder.getLocale()).format(day);
+  }
+
   public String iso(Instant at) {
     return at == null ? "" : at.toString();
   }

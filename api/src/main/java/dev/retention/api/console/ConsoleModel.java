@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
     assignableTypes = {
       ConsoleController.class,
       ConsoleTasksController.class,
+      ConsoleCustomerWork.class,
+      ConsoleBulkController.class,
       LeadDashboardController.class,
       ConsoleProfileController.class
     })

@@ -192,6 +192,26 @@ public class ConsoleWords {
           Phrase.of("every milestone reached", "detail.allMilestones", ""),
           Phrase.of("milestones not reached: (\\[.*?\\])", "detail.milestonesMissing", "m"),
           Phrase.of("missing: (\\[.*?\\])", "detail.milestonesMissing", "m"),
+          // What a note on the timeline is (CustomerNotes' summary): its kind, with whom, or the
+          // run's step that stored it.
+          Phrase.of("call with (.+)", "summary.callWith", "n"),
+          Phrase.of("meeting with (.+)", "summary.meetingWith", "n"),
+          Phrase.of("note", "summary.note", ""),
+          Phrase.of("call", "summary.call", ""),
+          Phrase.of("meeting", "summary.meeting", ""),
+          Phrase.of("([a-z0-9]+(?:-[a-z0-9]+)+)", "summary.step", "s"),
+          // How a task ended (the close note the playbook writes; see TaskEndings).
+          Phrase.of("the run's outcome was decided: ([A-Z_]+)", "closed.decided", "o"),
+          Phrase.of("([A-Z_]+) recorded on the run: the call was tried", "closed.callTried", "o"),
+          Phrase.of(
+              "([A-Z_]+) recorded on the run: the detractor was contacted",
+              "closed.detractorContacted",
+              "o"),
+          Phrase.of("([A-Z_]+) recorded on the run", "closed.outcome", "o"),
+          Phrase.of("the customer upgraded \\(recorded on the run\\)", "closed.upgraded", ""),
+          Phrase.of(
+              "the customer reached a milestone: onboarding moves again", "closed.milestone", ""),
+          Phrase.of("the customer reached ([A-Z_]+)", "closed.reached", "M"),
           Phrase.of("alert to (\\S+): \"(.*)\"", "detail.alertTo", "an"),
           Phrase.of("([A-Z]+) task for ([a-z]+): (.*)", "detail.taskFor", "yax"),
           Phrase.of("stopped through the API", "detail.stoppedApi", ""),

@@ -1,15 +1,19 @@
 package dev.retention.api.customers;
 
+import dev.retention.activities.console.ConsoleReads;
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communication;
 import dev.retention.activities.email.Communications;
-import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.ledger.TimelineItem;
+import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.api.input.Ids;
+import dev.retention.api.input.OneOf;
+import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.problems.Paging;
 import dev.retention.api.security.Access;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -26,6 +30,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @Tag(name = "customers")
@@ -35,7 +40,8 @@ class CustomerController {
   private final CustomerDirectory directory;
   private final Customers customers;
   private final HealthScoring scoring;
-  private final Timeline timeline;
+  private final CustomerNotes notes;
+  private final ConsoleReads reads;
   private final Communications communications;
   private final CrmTasks tasks;
   private final Access access;
@@ -44,7 +50,8 @@ class CustomerController {
       CustomerDirectory directory,
       Customers customers,
       HealthScoring scoring,
-      Timeline timeline,
+      CustomerNotes notes,
+      ConsoleReads reads,
       Communications communications,
       CrmTasks tasks,
       Access access) {
@@ -52,7 +59,8 @@ class CustomerController {
     this.directory = directory;
     this.customers = customers;
     this.scoring = scoring;
-    this.timeline = timeline;
+    this.notes = notes;
+    this.reads = reads;
     this.communications = communications;
     this.tasks = tasks;
   }
@@ -69,7 +77,73 @@ class CustomerController {
       int planUsageLimit,
       String timezone,
       String locale,
-      Health health) {}
+      Health health,
+      java.time.LocalDate renewalDate,
+      BigDecimal arr) {}
+
+  /** One customer in a search's page: its record's headline, latest health and running runs. */
+  record CustomerLine(
+      String id,
+      String name,
+      String csmId,
+      String csmName,
+      String plan,
+      BigDecimal mrr,
+      java.time.LocalDate renewalDate,
+      BigDecimal arr,
+      Integer score,
+      String band,
+      List<String> running,
+      boolean atRiskUncovered) {}
+
+  record CustomerPage(List<CustomerLine> items, int page, int size, long total) {}
+
+  @Operation(
+      operationId = "searchCustomers",
+      summary = "Search and list customers",
+      description =
+          "A page of the customers the caller may see. q matches any part of the name, id or "
+              + "email domain (case-insensitive); atRiskUncovered=true keeps the customers in "
+              + "band AT_RISK or CRITICAL with no save playbook (at-risk, cancellation-save) "
+              + "running. sort is NAME (default), RISK, HEALTH or MRR.")
+  @GetMapping("/api/customers")
+  CustomerPage search(
+      @RequestParam(required = false) @SingleLine String q,
+      @RequestParam(defaultValue = "false") boolean atRiskUncovered,
+      @RequestParam(defaultValue = "NAME") @SingleLine(max = 16) String sort,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    Paging.check(page, size);
+    ConsoleReads.Sort order =
+        OneOf.parse("sort", sort, "sort", "sorts", ConsoleReads.Sort.values());
+    ConsoleReads.CustomerPage found =
+        reads.customers(
+            new ConsoleReads.CustomerFilter(
+                access.visibleCsmIds().orElse(null), null, null, null, order, q, atRiskUncovered),
+            page,
+            size);
+    return new CustomerPage(
+        found.items().stream()
+            .map(
+                c ->
+                    new CustomerLine(
+                        c.id(),
+                        c.name(),
+                        c.csmId(),
+                        c.csmName(),
+                        c.plan(),
+                        c.mrr(),
+                        c.renewalDate(),
+                        c.arr(),
+                        c.score(),
+                        c.band(),
+                        c.running(),
+                        c.uncovered()))
+            .toList(),
+        page,
+        size,
+        found.total());
+  }
 
   @Operation(
       operationId = "upsertCustomer",
@@ -92,6 +166,10 @@ class CustomerController {
           "timezone",
           "timezone must be an IANA zone such as Europe/Amsterdam, was " + body.timezone());
     }
+    if (body.renewalDate() != null
+        && (body.renewalDate().getYear() < 2000 || body.renewalDate().getYear() > 2100)) {
+      throw ApiProblem.invalid("renewalDate", "renewalDate must be in the years 2000 to 2100");
+    }
     if (directory.findCsm(body.csmId()).isEmpty()) {
       throw ApiProblem.notFound(
           "CSM",
@@ -109,6 +187,11 @@ class CustomerController {
             body.timezone(),
             body.locale());
     boolean created = directory.upsertCustomer(customer);
+    if (body.renewalDate() != null || body.arr() != null) {
+      directory.setCommercials(
+          java.util.Map.of(
+              customerId, new CustomerDirectory.Commercials(body.renewalDate(), body.arr())));
+    }
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK).body(view(customer));
   }
 
@@ -129,10 +212,12 @@ class CustomerController {
       description =
           "Everything that happened to the customer, newest first: emails, tasks, "
               + "outcomes and health score changes, each with its playbook run where there is "
-              + "one.")
+              + "one; and what people wrote, with the text verbatim in note and who wrote it "
+              + "in author: notes typed with outcomes and on the customer (kind NOTE), calls "
+              + "and meetings logged (CALL, MEETING), tasks completed with a note (TASK_DONE).")
   @GetMapping("/api/customers/{customerId}/timeline")
   List<TimelineItem> timeline(@PathVariable String customerId) {
-    return timeline.forCustomer(customer(customerId).id(), 500);
+    return notes.timeline(customer(customerId).id(), 500);
   }
 
   @Operation(
@@ -168,6 +253,7 @@ class CustomerController {
             .latest(c.id())
             .map(h -> new Health(h.score(), h.band().name(), h.trend(), h.scoredAt()))
             .orElse(null);
+    CustomerDirectory.Commercials commercials = directory.commercials(c.id());
     return new CustomerView(
         c.id(),
         c.name(),
@@ -178,6 +264,8 @@ class CustomerController {
         c.planUsageLimit(),
         c.timezone(),
         c.locale(),
-        health);
+        health,
+        commercials.renewalDate(),
+        commercials.arr());
   }
 }

@@ -10,9 +10,12 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 
 /**
  * {@code mrr} fits the column (numeric(12, 2)); {@code planUsageLimit} is an int, as is its column.
+ * {@code renewalDate} and {@code arr} (numeric(14, 2)) are optional: left out, they stay as they
+ * were.
  */
 record CustomerRequest(
     @NotBlank @SingleLine String name,
@@ -28,4 +31,9 @@ record CustomerRequest(
     @NotBlank @SingleLine String timezone,
     @NotBlank
         @Pattern(regexp = "[a-z]{2}(-[A-Z]{2})?", message = "must be a language tag like en or nl")
-        String locale) {}
+        String locale,
+    LocalDate renewalDate,
+    @PositiveOrZero
+        @DecimalMax(value = "999999999999.99", message = "must be at most 999999999999.99")
+        @Digits(integer = 12, fraction = 2, message = "must have at most 2 decimals")
+        BigDecimal arr) {}

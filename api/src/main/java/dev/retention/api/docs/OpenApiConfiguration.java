@@ -185,7 +185,7 @@ class OpenApiConfiguration {
       "\"name\": \"Acme Analytics B.V.\", \"email\": \"ops@acme.example\","
           + " \"csmId\": \"csm-petra\", \"plan\": \"Growth\", \"mrr\": 490,"
           + " \"planUsageLimit\": 10000, \"timezone\": \"Europe/Amsterdam\","
-          + " \"locale\": \"nl\"";
+          + " \"locale\": \"nl\", \"renewalDate\": \"2027-03-31\", \"arr\": 5880";
 
   private static final String PAYLOADS =
       "{\"payloads\": [{\"metadata\": {\"encoding\": \"anNvbi9wbGFpbg==\"},"
@@ -232,6 +232,16 @@ class OpenApiConfiguration {
         "upsertPerson",
         "{\"name\": \"Petra de Vries\", \"email\": \"petra@example.com\", \"role\": \"CSM\","
             + " \"csmId\": \"csm-petra\", \"password\": \"correct horse battery\"}");
+    examples.put(
+        "addCustomerNote",
+        "{\"kind\": \"CALL\", \"withWhom\": \"Ann de Wit (CFO)\", \"occurredAt\": \""
+            + now.minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + "\", \"text\": \"Renewal is safe.\\nWants a training for the new team.\"}");
+    String contact =
+        "{\"name\": \"Ann de Wit\", \"email\": \"ann@acme.example\", \"role\": \"CFO\","
+            + " \"primary\": true}";
+    examples.put("addContact", contact);
+    examples.put("updateContact", contact);
     examples.put("encodePayloads", PAYLOADS);
     examples.put("decodePayloads", PAYLOADS);
     return examples;

@@ -1,5 +1,6 @@
 package dev.retention.api.email;
 
+import dev.retention.activities.customers.Contacts;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communications;
@@ -40,6 +41,7 @@ import org.springframework.web.util.HtmlUtils;
 class UnsubscribeController {
 
   private final CustomerDirectory directory;
+  private final Contacts contacts;
   private final UnsubscribeLinks links;
   private final Communications communications;
   private final Timeline timeline;
@@ -48,12 +50,14 @@ class UnsubscribeController {
 
   UnsubscribeController(
       CustomerDirectory directory,
+      Contacts contacts,
       UnsubscribeLinks links,
       Communications communications,
       Timeline timeline,
       Clock clock,
       EmailProperties email) {
     this.directory = directory;
+    this.contacts = contacts;
     this.links = links;
     this.communications = communications;
     this.timeline = timeline;
@@ -137,13 +141,34 @@ class UnsubscribeController {
     }
     Ids.check("c", customerId);
     Optional<Customer> customer = directory.findCustomer(customerId);
-    if (customer.isEmpty() || !links.verify(customerId, customer.get().email(), signature)) {
+    // The link names the address it was sent to: the customer's own, or one of its contacts'
+    // (emails go to the primary contact). That address is the one unsubscribed.
+    Optional<String> address =
+        customer.stream()
+            .flatMap(
+                c ->
+                    java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(c.email()),
+                        contacts.forCustomer(c.id()).stream().map(Contacts.Contact::email)))
+            .filter(email -> links.verify(customerId, email, signature))
+            .findFirst();
+    if (address.isEmpty()) {
       // The same answer for an unknown customer: a link does not reveal who is a customer.
       throw WebhookSupport.unauthorized(
           "this unsubscribe link is not valid (altered, or for an address that has changed);"
               + " nothing was changed");
     }
-    return customer.get();
+    Customer c = customer.get();
+    return new Customer(
+        c.id(),
+        c.name(),
+        address.get(),
+        c.csmId(),
+        c.plan(),
+        c.mrr(),
+        c.planUsageLimit(),
+        c.timezone(),
+        c.locale());
   }
 
   private static ResponseEntity<String> html(String body) {

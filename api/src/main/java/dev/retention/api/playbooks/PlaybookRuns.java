@@ -2,6 +2,7 @@ package dev.retention.api.playbooks;
 
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.ledger.RunRow;
+import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.common.Playbook;
@@ -25,12 +26,15 @@ public class PlaybookRuns {
   private final RunExecutions executions;
   private final RunProjection projection;
   private final PersonalData personalData;
+  private final CustomerNotes notes;
 
   PlaybookRuns(
       WorkflowClient client,
       RunExecutions executions,
       RunProjection projection,
-      PersonalData personalData) {
+      PersonalData personalData,
+      CustomerNotes notes) {
+    this.notes = notes;
     this.client = client;
     this.executions = executions;
     this.projection = projection;
@@ -44,6 +48,37 @@ public class PlaybookRuns {
    * unreadable from then on, see the codec's crypto-shredding).
    */
   public RunView view(String workflowId) {
+    RunView view = state(workflowId);
+    if (view.runId() == null) {
+      return view;
+    }
+    List<RunView.RunNote> runNotes = new java.util.ArrayList<>();
+    for (CustomerNotes.Note n : notes.forRun(view.runId())) {
+      runNotes.add(
+          new RunView.RunNote(
+              n.kind().name(), n.at(), n.author(), stepName(n.step()), null, n.body()));
+    }
+    for (CustomerNotes.TaskNote t : notes.completedTasksOfRun(view.runId())) {
+      runNotes.add(
+          new RunView.RunNote("TASK_DONE", t.at(), t.author(), t.step(), t.title(), t.note()));
+    }
+    runNotes.sort(
+        java.util.Comparator.comparing(
+            RunView.RunNote::at,
+            java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+    return view.withNotes(runNotes);
+  }
+
+  /** A run's note is keyed by its step and the step counter ({@code call-completed#3}). */
+  private static String stepName(String step) {
+    if (step == null) {
+      return null;
+    }
+    int hash = step.indexOf('#');
+    return hash < 0 ? step : step.substring(0, hash);
+  }
+
+  private RunView state(String workflowId) {
     Optional<RunExecution> execution = executions.find(workflowId);
     if (execution.isEmpty()) {
       return projection

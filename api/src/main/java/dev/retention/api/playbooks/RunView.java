@@ -32,7 +32,42 @@ public record RunView(
     Instant closedAt,
     String dayLength,
     Map<String, String> facts,
-    List<StepRecord> steps) {
+    List<StepRecord> steps,
+    List<RunNote> notes) {
+
+  /**
+   * What people wrote on the run, verbatim, oldest first: the notes typed with its outcomes (kind
+   * {@code NOTE}, with the step that stored them) and the notes its tasks were completed with (kind
+   * {@code TASK_DONE}, with the task's step and title). Only on a single run, not in lists.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RunNote(
+      String kind, java.time.Instant at, String author, String step, String title, String text) {}
+
+  /** The same run with these notes. */
+  RunView withNotes(List<RunNote> runNotes) {
+    return new RunView(
+        workflowId,
+        runId,
+        playbook,
+        customerId,
+        csmId,
+        status,
+        stage,
+        outcome,
+        outcomeReason,
+        nextStep,
+        waitingFor,
+        waitingOn,
+        customerResponded,
+        allowedOutcomes,
+        startedAt,
+        closedAt,
+        dayLength,
+        facts,
+        steps,
+        runNotes);
+  }
 
   /** A run from its own state, as its query answers it, with what Temporal says of it. */
   static RunView of(PlaybookState s, String runId, String status, Instant closedAt) {
@@ -55,7 +90,8 @@ public record RunView(
         closedAt,
         s.dayLength(),
         s.facts(),
-        s.steps());
+        s.steps(),
+        null);
   }
 
   /** A run from the projection: what lists show, and a run Temporal no longer knows. */
@@ -79,6 +115,7 @@ public record RunView(
         r.closedAt(),
         null,
         null,
+        null,
         null);
   }
 
@@ -87,6 +124,7 @@ public record RunView(
     return new RunView(
         workflowId,
         runId,
+        null,
         null,
         null,
         null,
@@ -131,7 +169,8 @@ public record RunView(
         endedAt,
         dayLength,
         null,
-        keptSteps);
+        keptSteps,
+        notes);
   }
 
   /** The same run, closed with the given status (and no next step). */
@@ -155,6 +194,7 @@ public record RunView(
         endedAt,
         dayLength,
         facts,
-        steps);
+        steps,
+        notes);
   }
 }

@@ -103,7 +103,14 @@ public final class AccessRules {
           new Rule(HttpMethod.POST, "/api/metrics/batch", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.DELETE, "/api/customers/*/personal-data", Scope.ADMIN, ADMINS),
           new Rule(HttpMethod.POST, "/api/customers/*/metrics", Scope.EVENTS_WRITE, ADMINS),
+          new Rule(HttpMethod.GET, "/api/customers", Scope.READ, EVERYONE),
           new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),
+          // A CSM writes notes and logs calls on their own customers, and keeps their contacts.
+          new Rule(HttpMethod.POST, "/api/customers/*/notes", Scope.PLAYBOOKS_WRITE, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/customers/*/contacts", Scope.CUSTOMERS_WRITE, EVERYONE),
+          new Rule(HttpMethod.PUT, "/api/customers/*/contacts/*", Scope.CUSTOMERS_WRITE, EVERYONE),
+          new Rule(
+              HttpMethod.DELETE, "/api/customers/*/contacts/*", Scope.CUSTOMERS_WRITE, EVERYONE),
           // A CSM may say their own customer replied (a phone call, a chat).
           new Rule(HttpMethod.POST, "/api/events/customer-replied", Scope.EVENTS_WRITE, EVERYONE),
           new Rule(HttpMethod.POST, "/api/events/**", Scope.EVENTS_WRITE, ADMINS),

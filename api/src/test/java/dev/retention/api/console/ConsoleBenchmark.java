@@ -88,6 +88,15 @@ class ConsoleBenchmark {
     results.put(
         "LEAD  Customers by playbook /console/customers?playbook=at-risk",
         time(lead, "/console/customers?playbook=at-risk"));
+    results.put(
+        "LEAD  Customers searched /console/customers?q=customer 1234",
+        time(lead, "/console/customers?q=customer%201234"));
+    results.put(
+        "LEAD  Customers searched by id ?q=bench-c-0999",
+        time(lead, "/console/customers?q=bench-c-0999"));
+    results.put(
+        "LEAD  At risk, uncovered /console/customers?uncovered=true",
+        time(lead, "/console/customers?uncovered=true"));
     results.put("LEAD  Lead dashboard     /console/lead", time(lead, "/console/lead"));
 
     System.out.println();

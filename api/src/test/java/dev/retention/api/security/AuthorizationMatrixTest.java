@@ -56,6 +56,22 @@ class AuthorizationMatrixTest {
         new Call("GET", "/api/customers/{c}/timeline", null, "read", People.OWNER, false),
         new Call("GET", "/api/customers/{c}/communications", null, "read", People.OWNER, false),
         new Call("GET", "/api/customers/{c}/tasks", null, "read", People.OWNER, false),
+        new Call("GET", "/api/customers/{c}/notes", null, "read", People.OWNER, false),
+        new Call(
+            "POST",
+            "/api/customers/{c}/notes",
+            "{\"kind\":\"CALL\",\"text\":\"Spoke to Ann\",\"withWhom\":\"Ann\"}",
+            "playbooks:write",
+            People.OWNER,
+            false),
+        new Call("GET", "/api/customers/{c}/contacts", null, "read", People.OWNER, false),
+        new Call(
+            "POST",
+            "/api/customers/{c}/contacts",
+            "{\"name\":\"Ann\",\"email\":\"ann-{c}@example.com\",\"primary\":true}",
+            "customers:write",
+            People.OWNER,
+            false),
         new Call(
             "POST", "/api/customers/{c}/metrics", metrics, "events:write", People.ADMINS, false),
         new Call("POST", "/api/events/signup", event(""), "events:write", People.ADMINS, false),
@@ -270,6 +286,29 @@ class AuthorizationMatrixTest {
         new Call("POST", "/console/tasks/1/snooze", "until=P1D", null, People.OWNER, false),
         new Call("GET", "/console/profile", null, null, People.OWNER, false),
         new Call("POST", "/console/profile", "timeZone=UTC", null, People.OWNER, false),
+        new Call("POST", "/console/customers/{c}/notes", "text=hi", null, People.OWNER, false),
+        new Call(
+            "POST",
+            "/console/customers/{c}/contacts",
+            "name=Ann&email=ann%40example.com",
+            null,
+            People.OWNER,
+            false),
+        new Call(
+            "POST",
+            "/console/bulk/customers",
+            "ids={c}&action=start&playbook=expansion",
+            null,
+            People.OWNER,
+            false),
+        new Call(
+            "POST",
+            "/console/bulk/customers",
+            "ids={c}&action=assign&csm=x",
+            null,
+            People.OWNER,
+            false),
+        new Call("POST", "/console/tasks/snooze", "taskIds=1&until=P1D", null, People.OWNER, false),
         new Call("POST", "/console/logout", "", null, People.OWNER, false),
         new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
   }
