@@ -52,6 +52,7 @@ class ConsoleBulkController {
   private final Clock clock;
 
   private final ConsoleFormat format;
+  private final ConsoleWords words;
 
   ConsoleBulkController(
       Customers customers,
@@ -62,8 +63,10 @@ class ConsoleBulkController {
       Access access,
       MessageSource messages,
       ConsoleFormat format,
+      ConsoleWords words,
       Clock clock) {
     this.format = format;
+    this.words = words;
     this.customers = customers;
     this.starts = starts;
     this.directory = directory;
@@ -113,7 +116,11 @@ class ConsoleBulkController {
         outcomes.add(
             problem.status() == HttpStatus.CONFLICT
                 ? new Outcome(id, name, "ALREADY_RUNNING", message("bulk.alreadyRunning"))
-                : new Outcome(id, name, "REFUSED", message("bulk.refused", problem.getMessage())));
+                : new Outcome(
+                    id,
+                    name,
+                    "REFUSED",
+                    message("bulk.refused", words.rejection(problem.getMessage()))));
       }
     }
     return outcomes;
@@ -136,7 +143,9 @@ class ConsoleBulkController {
     for (String id : ids) {
       AuditTrail.customer(id);
       if (!names.containsKey(id)) {
-        outcomes.add(new Outcome(id, id, "REFUSED", message("bulk.refused", "no customer " + id)));
+        outcomes.add(
+            new Outcome(
+                id, id, "REFUSED", message("bulk.refused", message("bulk.noCustomer", id))));
       } else if (changed.contains(id)) {
         outcomes.add(
             new Outcome(id, names.get(id), "ASSIGNED", message("bulk.assigned", csm.get().name())));

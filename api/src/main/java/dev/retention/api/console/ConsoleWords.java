@@ -200,6 +200,18 @@ public class ConsoleWords {
           Phrase.of("call", "summary.call", ""),
           Phrase.of("meeting", "summary.meeting", ""),
           Phrase.of("([a-z0-9]+(?:-[a-z0-9]+)+)", "summary.step", "s"),
+          // The notes a run writes with an outcome: its words, then what the CSM typed (as typed).
+          Phrase.of("(?s)Call completed\\. Action plan: (.*)", "body.callCompleted", "n"),
+          Phrase.of("(?s)Call attempt: no answer\\. (.*)", "body.callNoAnswer", "n"),
+          Phrase.of("(?s)Outreach done\\. ?(.*)", "body.outreachDone", "n"),
+          Phrase.of("(?s)Problem-solving call done\\. ?(.*)", "body.callDone", "n"),
+          Phrase.of("(?s)Service recovery plan: (.*)", "body.recoveryPlan", "n"),
+          Phrase.of("(?s)Resolved\\. ?(.*)", "body.resolved", "n"),
+          Phrase.of("(?s)Save call done\\. (.*)", "body.saveCallDone", "n"),
+          Phrase.of("(?s)Offer accepted: ([A-Z_]+)\\. (.*)", "body.offerAccepted", "fn"),
+          Phrase.of("(?s)Churn confirmed\\. (.*)", "body.churnConfirmed", "n"),
+          Phrase.of("(?s)Feature request \\(NPS (\\d+)\\): (.*)", "body.featureRequest", "nn"),
+          Phrase.of("\\(none given\\)", "body.noneGiven", ""),
           // How a task ended (the close note the playbook writes; see TaskEndings).
           Phrase.of("the run's outcome was decided: ([A-Z_]+)", "closed.decided", "o"),
           Phrase.of("([A-Z_]+) recorded on the run: the call was tried", "closed.callTried", "o"),
@@ -327,6 +339,12 @@ public class ConsoleWords {
     if (numbered.matches() && message("step." + numbered.group(1) + ".n") != null) {
       return text("step." + numbered.group(1) + ".n", numbered.group(2));
     }
+    Matcher outcomeNote = Pattern.compile("outcome-([a-z_-]+)").matcher(step);
+    if (outcomeNote.matches()) {
+      return text(
+          "step.outcome.n",
+          outcome(outcomeNote.group(1).toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
     Matcher milestone = Pattern.compile("milestone-([a-z-]+)").matcher(step);
     if (milestone.matches()) {
       return text(
@@ -402,6 +420,26 @@ public class ConsoleWords {
   /** A chart's day label, in the viewer's zone. */
   public String chartDay(Instant at) {
     return format.chartDay(at);
+  }
+
+  /**
+   * Who wrote a note or closed a task: a CSM by name, an integration key as such, the playbook,
+   * else the login name as stored.
+   */
+  public String author(String author) {
+    if (author == null || author.isBlank()) {
+      return "–";
+    }
+    if (author.startsWith("key:")) {
+      return text("author.key", author.substring(4));
+    }
+    if ("playbook".equals(author)) {
+      return text("author.playbook");
+    }
+    if (author.startsWith("csm-")) {
+      return csm(author);
+    }
+    return author;
   }
 
   /** A CSM's name for their id; the id in words when no CSM has it. */

@@ -183,31 +183,7 @@ class ConsoleDutchBrowserTest {
     admin.post(
         "/api/events/cancellation-requested",
         "{\"customerId\":\"%s\",\"reason\":\"TOO_EXPENSIVE\"}".formatted(cancelling));
-    String expanding = customer(admin, sfx, 7, csm);
-    admin.post(
-        "/api/playbooks",
-        "{\"playbook\":\"expansion\",\"customerId\":\"%s\"}".formatted(expanding));
-    String stopped = customer(admin, sfx, 8, csm);
-    admin.post("/api/customers/" + stopped + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
-    List<String> customers =
-        List.of(atRisk, saved, detractor, promoter, trial, cancelling, expanding, stopped);
-
-    // Closed runs: saved, declined, cancelled (its open tasks become obsolete).
-    String savedRun = "at-risk-" + saved;
-    admin.await("/api/playbooks/" + savedRun, Duration.ofSeconds(20), r -> r.status() == 200);
-    outcome(admin, savedRun, "CUSTOMER_RESPONDED");
-    outcome(admin, savedRun, "SAVED");
-    String expansionRun = "expansion-" + expanding;
-    admin.await("/api/playbooks/" + expansionRun, Duration.ofSeconds(20), r -> r.status() == 200);
-    outcome(admin, expansionRun, "DECLINED");
-    String stoppedRun = "at-risk-" + stopped;
-    admin.await(
-        "/api/tasks?customerId=" + stopped + "&status=OPEN",
-        Duration.ofSeconds(20),
-        r -> r.body().path("items").size() > 0);
-    assertThat(admin.delete("/api/playbooks/" + stoppedRun).status()).isEqualTo(202);
-
-    // Tasks in every state: done, snoozed, open, obsolete.
+    // Its save-call task, done with a note at once (the run's deadline is 6 s away here).
     JsonNode open =
         admin
             .await(
@@ -219,6 +195,35 @@ class ConsoleDutchBrowserTest {
     admin.post(
         "/api/tasks/" + open.get(0).path("id").asText() + "/complete",
         "{\"note\":\"gebeld, alles goed\"}");
+    String expanding = customer(admin, sfx, 7, csm);
+    admin.post(
+        "/api/playbooks",
+        "{\"playbook\":\"expansion\",\"customerId\":\"%s\"}".formatted(expanding));
+    String stopped = customer(admin, sfx, 8, csm);
+    admin.post("/api/customers/" + stopped + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+
+    // Closed runs: saved, declined, cancelled (its open tasks become obsolete).
+    String savedRun = "at-risk-" + saved;
+    admin.await("/api/playbooks/" + savedRun, Duration.ofSeconds(20), r -> r.status() == 200);
+    outcome(admin, savedRun, "CUSTOMER_RESPONDED");
+    assertThat(
+            admin
+                .post(
+                    "/api/playbooks/" + savedRun + "/outcomes",
+                    "{\"type\":\"SAVED\",\"note\":\"trainingsplan afgesproken\"}")
+                .status())
+        .isEqualTo(200);
+    String expansionRun = "expansion-" + expanding;
+    admin.await("/api/playbooks/" + expansionRun, Duration.ofSeconds(20), r -> r.status() == 200);
+    outcome(admin, expansionRun, "DECLINED");
+    String stoppedRun = "at-risk-" + stopped;
+    admin.await(
+        "/api/tasks?customerId=" + stopped + "&status=OPEN",
+        Duration.ofSeconds(20),
+        r -> r.body().path("items").size() > 0);
+    assertThat(admin.delete("/api/playbooks/" + stoppedRun).status()).isEqualTo(202);
+
+    // Tasks in every state: done, snoozed, open, obsolete.
     JsonNode detractorTasks =
         admin
             .await(
@@ -243,6 +248,44 @@ class ConsoleDutchBrowserTest {
         "/api/playbooks/at-risk-" + atRisk,
         Duration.ofSeconds(40),
         r -> "CALL".equals(r.text("stage")));
+
+    // What a CSM types on a customer: a note, a call and a meeting, a contact, renewal and ARR.
+    String notes = "/api/customers/" + saved + "/notes";
+    assertThat(admin.post(notes, "{\"kind\":\"NOTE\",\"text\":\"wil korting\"}").status())
+        .isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    notes,
+                    "{\"kind\":\"CALL\",\"text\":\"verlenging loopt goed\","
+                        + "\"withWhom\":\"Anna de Wit\"}")
+                .status())
+        .isEqualTo(201);
+    assertThat(admin.post(notes, "{\"kind\":\"MEETING\",\"text\":\"kwartaaloverleg\"}").status())
+        .isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/api/customers/" + saved + "/contacts",
+                    "{\"name\":\"Anna de Wit\",\"email\":\"anna%s@globex.example\",".formatted(sfx)
+                        + "\"role\":\"CFO\",\"primary\":true}")
+                .status())
+        .isEqualTo(201);
+    // A detractor contacted at once: the run closes its task with a note of its own.
+    String contacted = customer(admin, sfx, 9, csm);
+    admin.post("/api/events/nps", "{\"customerId\":\"%s\",\"score\":2}".formatted(contacted));
+    admin.await(
+        "/api/tasks?customerId=" + contacted + "&status=OPEN",
+        Duration.ofSeconds(20),
+        r -> r.body().path("items").size() > 0);
+    outcome(admin, "nps-follow-up-" + contacted, "OUTREACH_DONE");
+    admin.await(
+        "/api/tasks?customerId=" + contacted + "&status=DONE",
+        Duration.ofSeconds(20),
+        r -> r.body().path("items").size() > 0);
+    List<String> customers =
+        List.of(
+            atRisk, saved, detractor, promoter, trial, cancelling, expanding, stopped, contacted);
 
     Set<String> runs = new LinkedHashSet<>();
     for (String c : customers) {
