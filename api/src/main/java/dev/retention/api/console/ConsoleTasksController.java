@@ -71,6 +71,8 @@ class ConsoleTasksController {
     TaskQueue.Task task = owned(taskId);
     String clean = note == null || note.isBlank() ? null : note.strip();
     if (clean != null && clean.length() > 10_000) {
+      // Refused whole, never cut: what was typed stays in the card, to shorten and send again.
+      model.addAttribute("typedTaskNote", note);
       return card(task, say("task.error.noteTooLong", 10_000), null, response, 400, model);
     }
     TaskQueue.Change change = tasks.complete(taskId, Callers.require().actor(), clean);

@@ -460,10 +460,27 @@ public class ConsoleWords {
 
   /** A stored text (task title or body, detail, what a run waits for, timeline entry). */
   public String text(String stored) {
+    return said(stored, phrase -> true);
+  }
+
+  /**
+   * A note's text: the words a run puts before what the CSM typed ("Outreach done. …") and the
+   * notes a run closes tasks with, said in the viewer's language; whatever a person typed is shown
+   * exactly as typed, even a word that is also a label.
+   */
+  public String note(String stored) {
+    return said(
+        stored, phrase -> phrase.key().startsWith("body.") || phrase.key().startsWith("closed."));
+  }
+
+  private String said(String stored, java.util.function.Predicate<Phrase> which) {
     if (stored == null || stored.isBlank()) {
       return stored;
     }
     for (Phrase phrase : PHRASES) {
+      if (!which.test(phrase)) {
+        continue;
+      }
       Matcher m = phrase.english().matcher(stored.strip());
       if (m.matches()) {
         Object[] args = new Object[m.groupCount()];

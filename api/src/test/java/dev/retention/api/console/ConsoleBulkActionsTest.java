@@ -82,6 +82,26 @@ class ConsoleBulkActionsTest {
     assertThat(status(admin, theirs, theirTask)).isEqualTo("OPEN");
   }
 
+  @Test
+  void aTooLongCompletionNote_isRefusedInTheCard_withWhatWasTypedKept_andTheTaskStaysOpen() {
+    HttpApi admin = new HttpApi(port);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String customer = admin.newCustomer("long-note-" + suffix);
+    long task = followUpTask(admin, customer);
+    String csm = admin.get("/api/customers/" + customer).text("csmId");
+    HttpApi owner =
+        admin.login(
+            "typist-" + suffix,
+            admin.createLogin("typist-" + suffix, "CSM", csm, "typist-" + suffix + "@example.com"));
+    String typed = "belde-" + suffix + "-" + "x".repeat(10_001);
+
+    Response refused = post(owner, "/console/tasks/" + task + "/complete", "note=" + typed);
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+    assertThat(refused.body().asText()).contains("value=\"" + typed + "\"");
+    assertThat(status(admin, customer, task)).isEqualTo("OPEN");
+  }
+
   /** Starts an at-risk run and says the customer replied: the CSM gets a follow-up task. */
   private static long followUpTask(HttpApi admin, String customer) {
     assertThat(

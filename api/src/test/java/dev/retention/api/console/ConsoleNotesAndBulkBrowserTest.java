@@ -89,7 +89,10 @@ class ConsoleNotesAndBulkBrowserTest {
       browser.type("#run-note", plan);
       browser.click("button[data-outcome='SAVED']");
       browser.await(
-          d -> d.findElement(By.cssSelector("#run-status")).getText().equals("COMPLETED"));
+          d ->
+              "COMPLETED"
+                  .equals(
+                      d.findElement(By.cssSelector("#run-status")).getAttribute("data-status")));
       WebElement note = browser.await(d -> d.findElement(By.cssSelector("#run-notes .note-text")));
       assertThat(note.getText()).isEqualTo(plan);
       browser.screenshot("run-notes");
