@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Contacts;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -60,6 +61,7 @@ public class ContactController {
               + "address from now on). 409 when the address is a contact already, or the "
               + "customer's personal data was erased.")
   @PostMapping("/api/customers/{customerId}/contacts")
+  @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
   ResponseEntity<Contacts.Contact> add(
       @PathVariable String customerId, @Valid @RequestBody ContactRequest body) {
     customers.owned(customerId);
@@ -86,6 +88,7 @@ public class ContactController {
       summary = "Remove a contact",
       description = "Without a primary contact, the customer's emails go to its own address.")
   @DeleteMapping("/api/customers/{customerId}/contacts/{contactId}")
+  @ApiResponse(responseCode = "204", description = "Removed")
   ResponseEntity<Void> delete(@PathVariable String customerId, @PathVariable long contactId) {
     customers.owned(customerId);
     if (!contacts.delete(customerId, contactId)) {

@@ -8,6 +8,7 @@ import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.time.Clock;
@@ -59,6 +60,7 @@ public class CustomerNotesController {
               + "when (occurredAt, not in the future; default now) and withWhom. 409 when the "
               + "customer's personal data was erased. A CSM only for their own customers.")
   @PostMapping("/api/customers/{customerId}/notes")
+  @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
   ResponseEntity<CustomerNotes.Note> add(
       @PathVariable String customerId, @Valid @RequestBody NoteRequest body) {
     customers.owned(customerId);

@@ -42,6 +42,33 @@ class OpenApiDocumentTest {
     document = response.body();
   }
 
+  /** What a created note or contact, and a removed contact, answer is documented (schemathesis). */
+  @Test
+  void createdAndRemoved_areDocumentedAsTheyAnswer() {
+    JsonNode paths = document.path("paths");
+    assertThat(
+            paths
+                .path("/api/customers/{customerId}/notes")
+                .path("post")
+                .path("responses")
+                .has("201"))
+        .isTrue();
+    assertThat(
+            paths
+                .path("/api/customers/{customerId}/contacts")
+                .path("post")
+                .path("responses")
+                .has("201"))
+        .isTrue();
+    assertThat(
+            paths
+                .path("/api/customers/{customerId}/contacts/{contactId}")
+                .path("delete")
+                .path("responses")
+                .has("204"))
+        .isTrue();
+  }
+
   record Operation(String method, String path, JsonNode node) {
     @Override
     public String toString() {
