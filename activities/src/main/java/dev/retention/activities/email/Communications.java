@@ -193,9 +193,19 @@ public class Communications {
         == 1;
   }
 
-  /** The customers whose address this is, ignoring case (inbound replies are matched so). */
+  /**
+   * The customers whose address this is, their own or one of their contacts', ignoring case
+   * (inbound replies are matched so).
+   */
   public List<String> customerIdsByAddress(String email) {
-    return jdbc.sql("select id from customers where lower(email) = lower(:e) order by id")
+    // The customer's own address, or any of its contacts' (its emails go to the primary one).
+    return jdbc.sql(
+            """
+            select id from customers where lower(email) = lower(:e)
+            union
+            select customer_id from customer_contacts where lower(email) = lower(:e)
+            order by 1
+            """)
         .param("e", email.trim())
         .query(String.class)
         .list();

@@ -142,6 +142,32 @@ class SendGridWebhookApiTest {
         .noneMatch(s -> s.startsWith("day-3-email:SENT"));
   }
 
+  /** The emails go to the primary contact, so a reply from any contact is the customer's too. */
+  @Test
+  void aReplyFromTheCustomersContact_stopsTheAutomation_asTheCustomersOwnWould() {
+    EmailHttp.Customer customer = http.newCustomer("sgcontact");
+    String contact = "ann-" + customer.id() + "@contact.example";
+    HttpApi.Response added =
+        api.post(
+            "/api/customers/" + customer.id() + "/contacts",
+            "{\"name\":\"Ann de Wit\",\"email\":\"%s\",\"primary\":true}".formatted(contact));
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    EmailRuns.startAtRiskAndAwaitDayOne(api, customer.id());
+
+    EmailHttp.Raw answer =
+        inbound(ApiTestKeys.SENDGRID_INBOUND_TOKEN, "Ann <" + contact + ">", "Re: can I help?");
+
+    assertThat(answer.json().path("status").asText()).as(answer.text()).isEqualTo("matched");
+    assertThat(answer.json().path("workflowIds").toString()).contains("at-risk-" + customer.id());
+    assertThat(
+            api.await(
+                    "/api/playbooks/at-risk-" + customer.id(),
+                    Duration.ofSeconds(30),
+                    r -> r.body().path("customerResponded").asBoolean())
+                .text("stage"))
+        .isEqualTo("AWAITING_DECISION");
+  }
+
   @Test
   void inboundParse_withoutAMessageId_isDeduplicatedOnItsContent() {
     EmailHttp.Customer customer = http.newCustomer("sgdup");
