@@ -179,6 +179,7 @@ class TaskEndingsTest {
                 null,
                 START,
                 closed ? START.plus(Duration.ofDays(20)) : null,
+                null,
                 null),
             null,
             entries));

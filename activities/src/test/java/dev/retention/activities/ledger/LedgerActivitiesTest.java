@@ -186,6 +186,7 @@ class LedgerActivitiesTest {
             START.plus(Duration.ofDays(12)),
             START.plus(Duration.ofDays(10)),
             null,
+            null,
             null);
 
     ledger.record(new LedgerUpdate(second, null));
@@ -235,6 +236,7 @@ class LedgerActivitiesTest {
                 null,
                 started,
                 closed ? started.plus(Duration.ofDays(14)) : null,
+                null,
                 null),
             null));
   }
@@ -254,6 +256,7 @@ class LedgerActivitiesTest {
         closed ? null : DAY_3,
         START,
         closedAt,
+        null,
         null);
   }
 

@@ -323,6 +323,7 @@ class ErasureInFlightTest {
             null,
             startedAt,
             null,
+            null,
             null),
         new TimelineEntry("day-1-email#1", Instant.now(), "EMAIL", summary));
   }

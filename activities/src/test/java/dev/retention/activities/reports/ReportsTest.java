@@ -345,6 +345,7 @@ class ReportsTest {
         null,
         runStart,
         null,
-        firstValueAt);
+        firstValueAt,
+        null);
   }
 }

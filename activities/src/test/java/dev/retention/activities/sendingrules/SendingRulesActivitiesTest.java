@@ -360,6 +360,7 @@ class SendingRulesActivitiesTest {
                     null,
                     amsterdam("2026-03-07T10:00"),
                     amsterdam("2026-03-07T11:00"),
+                    null,
                     null),
                 null));
 

@@ -22,37 +22,4 @@ public record RunSnapshot(
     Instant startedAt,
     Instant closedAt,
     Instant firstValueAt,
-    String waitingOn) {
-
-  /** A snapshot that says nothing of who the run waits on. */
-  public RunSnapshot(
-      String workflowId,
-      String runId,
-      String playbook,
-      String customerId,
-      String csmId,
-      String status,
-      String stage,
-      String outcome,
-      String nextStep,
-      Instant nextStepAt,
-      Instant startedAt,
-      Instant closedAt,
-      Instant firstValueAt) {
-    this(
-        workflowId,
-        runId,
-        playbook,
-        customerId,
-        csmId,
-        status,
-        stage,
-        outcome,
-        nextStep,
-        nextStepAt,
-        startedAt,
-        closedAt,
-        firstValueAt,
-        null);
-  }
-}
+    String waitingOn) {}
