@@ -22,7 +22,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
 
   public static final String CLOSED = RunState.CLOSED;
 
-  protected final Playbook playbook;
+  protected final String playbookId;
   protected final PlaybookContext context;
   protected final Cadence cadence;
   protected final String workflowId;
@@ -36,13 +36,30 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   private int version = Integer.MIN_VALUE;
   private RunActivities activities;
 
+  protected PlaybookRun(Playbook playbook, PlaybookContext context, String initialStage) {
+    this(playbook.id(), context, initialStage);
+  }
+
+  /**
+   * A run of the playbook named {@code playbookId} (a built-in one's {@link Playbook#id()}, or a
+   * definition's id), starting in {@code initialStage}.
+   */
+  protected PlaybookRun(String playbookId, PlaybookContext context, String initialStage) {
+    this(playbookId, context, initialStage, null);
+  }
+
+  /**
+   * As above; {@code exempt}, when not null, says whether the customer emails skip the sending
+   * rules (else {@link #exemptFromSendingRules()} does).
+   */
   // The collaborators get callbacks into the frame; they call them only once the workflow runs.
   @SuppressWarnings("this-escape")
-  protected PlaybookRun(Playbook playbook, PlaybookContext context, String initialStage) {
-    this.playbook = playbook;
+  protected PlaybookRun(
+      String playbookId, PlaybookContext context, String initialStage, Boolean exempt) {
+    this.playbookId = playbookId;
     this.context = context;
     this.cadence = context.cadence();
-    this.run = new RunState(playbook, context, initialStage);
+    this.run = new RunState(playbookId, context, initialStage);
     this.workflowId = run.workflowId();
     this.startedAt = run.startedAt();
     this.inbox = new RunInbox(this::answersAtOnce, run::isClosed, this::onEvent);
@@ -50,14 +67,14 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
     this.waits = new RunWaits(run, inbox, ledger, this::readable);
     this.steps =
         new PlaybookSteps(
-            playbook,
+            playbookId,
             context,
             run,
             ledger,
             inbox,
             this::activities,
             this::waitUntil,
-            exemptFromSendingRules(),
+            exempt != null ? exempt : exemptFromSendingRules(),
             this::answersAtOnce,
             this::stopWins);
   }
@@ -111,7 +128,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
         throw new CanceledFailure("stopped through the API during the run's last step");
       }
       if (run.outcome() == null) {
-        throw new IllegalStateException(playbook.id() + " body returned without an outcome");
+        throw new IllegalStateException(playbookId + " body returned without an outcome");
       }
       run.finish();
     } catch (CanceledFailure | ActivityFailure stopped) {
@@ -122,12 +139,12 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
       Workflow.newDetachedCancellationScope(
               () -> {
                 run.close(RunOutcome.CANCELLED, "stopped through the API");
-                ledger.closed("CANCELLED", playbook.id());
+                ledger.closed("CANCELLED", playbookId);
               })
           .run();
       throw stopped;
     }
-    ledger.closed("COMPLETED", playbook.id());
+    ledger.closed("COMPLETED", playbookId);
     // Mailbox runs: an outcome accepted while the last step ran is marked dropped, so its update
     // handler, and the run, do not wait forever.
     inbox.drain();
@@ -137,7 +154,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   private void started() {
-    ledger.started(playbook.id() + " playbook started");
+    ledger.started(playbookId + " playbook started");
   }
 
   /**
@@ -197,7 +214,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   /** Rejects, with an {@link OutcomeRejection}, an outcome that makes no sense right now. */
   @Override
   public void validateOutcome(CsmOutcome request) {
-    run.validate(request, allowedOutcomes(), playbook.id());
+    run.validate(request, allowedOutcomes(), playbookId);
   }
 
   @Override

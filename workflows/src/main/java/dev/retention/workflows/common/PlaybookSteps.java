@@ -47,7 +47,7 @@ public final class PlaybookSteps {
         Instant at, String step, WaitingOn on, String waitingFor, BooleanSupplier keepOn);
   }
 
-  private final Playbook playbook;
+  private final String playbookId;
   private final PlaybookContext context;
   private final RunState state;
   private final RunLedger ledger;
@@ -59,7 +59,7 @@ public final class PlaybookSteps {
   private final BooleanSupplier stopWins;
 
   PlaybookSteps(
-      Playbook playbook,
+      String playbookId,
       PlaybookContext context,
       RunState state,
       RunLedger ledger,
@@ -69,7 +69,7 @@ public final class PlaybookSteps {
       boolean exemptFromSendingRules,
       BooleanSupplier reshaped,
       BooleanSupplier stopWins) {
-    this.playbook = playbook;
+    this.playbookId = playbookId;
     this.context = context;
     this.state = state;
     this.ledger = ledger;
@@ -139,7 +139,7 @@ public final class PlaybookSteps {
     try {
       EmailActivities email = act.email(step);
       CustomerEmail request =
-          new CustomerEmail(workflowId(), step, playbook.id(), template, customerId(), variables);
+          new CustomerEmail(workflowId(), step, playbookId, template, customerId(), variables);
       receipt = toItsEnd(() -> email.sendCustomerEmail(request));
     } catch (ActivityFailure failure) {
       if (refusedAsStopped(failure)) {
@@ -180,7 +180,7 @@ public final class PlaybookSteps {
       EmailActivities email = act.email(step);
       CsmAlert alert =
           new CsmAlert(
-              workflowId(), step, playbook.id(), template, customerId(), recipient, variables);
+              workflowId(), step, playbookId, template, customerId(), recipient, variables);
       EmailReceipt receipt = toItsEnd(() -> email.sendCsmAlert(alert));
       return record(
           step,

@@ -19,7 +19,7 @@ public final class RunState {
 
   public static final String CLOSED = "CLOSED";
 
-  private final Playbook playbook;
+  private final String playbookId;
   private final PlaybookContext context;
   private final String workflowId;
   private final Instant startedAt;
@@ -35,8 +35,8 @@ public final class RunState {
   private WaitingOn waitingOn;
   private boolean customerResponded;
 
-  RunState(Playbook playbook, PlaybookContext context, String initialStage) {
-    this.playbook = playbook;
+  RunState(String playbookId, PlaybookContext context, String initialStage) {
+    this.playbookId = playbookId;
     this.context = context;
     this.workflowId = Workflow.getInfo().getWorkflowId();
     this.startedAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
@@ -247,7 +247,7 @@ public final class RunState {
   PlaybookState view(String dayLength, Supplier<Set<OutcomeType>> allowed) {
     return new PlaybookState(
         workflowId,
-        playbook.id(),
+        playbookId,
         context.customerId(),
         context.csmId(),
         startedAt,
@@ -270,7 +270,7 @@ public final class RunState {
     return new RunSnapshot(
         workflowId,
         Workflow.getInfo().getRunId(),
-        playbook.id(),
+        playbookId,
         context.customerId(),
         context.csmId(),
         status,

@@ -4,6 +4,7 @@ import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
@@ -18,12 +19,16 @@ import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
 import dev.retention.workflows.common.Supersede;
 import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.engine.EngineInput;
+import dev.retention.workflows.engine.PlaybookEngine;
+import dev.retention.workflows.engine.PlaybookEngineImpl;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CustomerEmail;
@@ -45,7 +50,9 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +87,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class)
+          .registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class, PlaybookEngineImpl.class)
           .registerSearchAttribute(
               RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
           .registerSearchAttribute(
@@ -99,7 +106,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void noResponse_sendsDay1AndDay3Emails_day7Task_day14Email_thenTagsChurningOnDay17() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     PlaybookResult result = resultOf(run);
 
@@ -173,7 +180,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void replyBeforeDay3_skipsDay3Email_createsCsmTask_thenSavedClosesRun() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     testEnv.sleep(Duration.ofHours(36)); // day 1.5
     run.customerResponded(new CustomerResponse("inbound-email"));
@@ -213,7 +220,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void callCompleted_thenNoDecisionFor14Days_createsManagerTask_andEndsUnresolved() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     testEnv.sleep(Duration.ofDays(6).plusHours(2)); // day 7, after the call task
     PlaybookState inCall = awaitState(run, s -> "CALL".equals(s.stage()));
@@ -259,7 +266,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void criticalBand_createsUrgentCallTaskOnDay1() {
-    AtRiskPlaybook run = start(35);
+    PlaybookWorkflow run = start(35);
 
     PlaybookState outreach = awaitState(run, s -> s.waitingFor() != null);
     Instant start = outreach.startedAt();
@@ -292,7 +299,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void healthBackAbove60_endsRecovered() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     testEnv.sleep(Duration.ofDays(3)); // day 4, after the day-3 email
     run.healthChanged(new HealthChange(55, "at-risk")); // still at risk: the run goes on
@@ -313,7 +320,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void cancelThroughApi_endsCancelled() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
     awaitState(run, s -> s.waitingFor() != null);
 
     WorkflowStub stub = WorkflowStub.fromTyped(run);
@@ -338,7 +345,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void supersede_endsSuperseded() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     testEnv.sleep(Duration.ofDays(1));
     run.supersede(new Supersede("cancellation requested"));
@@ -358,7 +365,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void rejectedOutcome_leavesNoTraceInHistory() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
     testEnv.sleep(Duration.ofHours(2));
     awaitState(run, s -> s.waitingFor() != null);
 
@@ -391,7 +398,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   void stateQuery_showsTheFirstStepAsNextStep_fromTheRunsFirstMoment() throws Exception {
     RecordingActivities.Gate firstWrite = activities.holdLedgerWrite(1);
     RecordingActivities.Gate email = activities.holdNextEmail();
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
     firstWrite.awaitEntered();
 
     // Before any step ran (the run's first row is being written): the day-1 email is next.
@@ -418,7 +425,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void stateQuery_showsNextStepAndAllowedOutcomes_whileWaiting() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     PlaybookState day1 = awaitState(run, s -> s.waitingFor() != null);
     Instant start = day1.startedAt();
@@ -458,7 +465,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void waitingOn_isTheAutomatedStep_untilTheCsmOwnsTheDecision() {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
 
     PlaybookState day1 = awaitState(run, s -> "day-3-email".equals(stepName(s)));
     // Outcomes are allowed now, but the run waits for its own next email, on nobody.
@@ -493,7 +500,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void outcomeWhileTheLastStepRuns_isRefusedAsDecided_andTheRunClosesChurning() throws Exception {
-    AtRiskPlaybook run = start(50);
+    PlaybookWorkflow run = start(50);
     RecordingActivities.Gate tagging = activities.holdNextTag();
 
     // Let time run to day 17, where the churning tag (held) is being written.
@@ -524,7 +531,24 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private AtRiskPlaybook start(int healthScore) {
+  /**
+   * Whether the runs start on the engine with the shipped definition ({@link AtRiskEngineTest}).
+   */
+  boolean onEngine() {
+    return false;
+  }
+
+  /** The engine's input for what today's input says. */
+  static EngineInput engineInput(AtRiskInput input) {
+    Map<String, String> inputs = new HashMap<>();
+    if (input.healthScore() != null) {
+      inputs.put("healthScore", Integer.toString(input.healthScore()));
+    }
+    inputs.put("reason", input.reason());
+    return new EngineInput(input.context(), Definitions.load("at-risk"), inputs, input.trigger());
+  }
+
+  private PlaybookWorkflow start(int healthScore) {
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(WORKFLOW_ID)
@@ -536,16 +560,21 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
                     .set(RunSearchAttributes.CSM_ID, CSM)
                     .build())
             .build();
-    AtRiskPlaybook run = client.newWorkflowStub(AtRiskPlaybook.class, options);
-    WorkflowClient.start(
-        run::run,
+    AtRiskInput input =
         new AtRiskInput(
-            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), healthScore, "health sweep"));
+            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), healthScore, "health sweep");
+    if (onEngine()) {
+      PlaybookEngine run = client.newWorkflowStub(PlaybookEngine.class, options);
+      WorkflowClient.start(run::run, engineInput(input));
+      return run;
+    }
+    AtRiskPlaybook run = client.newWorkflowStub(AtRiskPlaybook.class, options);
+    WorkflowClient.start(run::run, input);
     return run;
   }
 
   /** Waits for the result; time skips to each timer meanwhile. */
-  private static PlaybookResult resultOf(AtRiskPlaybook run) {
+  private static PlaybookResult resultOf(PlaybookWorkflow run) {
     try {
       return WorkflowStub.fromTyped(run).getResult(30, TimeUnit.SECONDS, PlaybookResult.class);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -553,7 +582,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     }
   }
 
-  private static PlaybookState stateOf(AtRiskPlaybook run) {
+  private static PlaybookState stateOf(PlaybookWorkflow run) {
     return run.state();
   }
 
@@ -561,7 +590,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
    * Polls the state query (real time) until the run has acted on what the test did: a signal or a
    * sleep is delivered asynchronously to the worker.
    */
-  private static PlaybookState awaitState(AtRiskPlaybook run, Predicate<PlaybookState> ready) {
+  private static PlaybookState awaitState(PlaybookWorkflow run, Predicate<PlaybookState> ready) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     PlaybookState state = run.state();
     while (!ready.test(state)) {
