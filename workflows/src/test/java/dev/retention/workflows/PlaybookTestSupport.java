@@ -6,8 +6,12 @@ import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.common.StepRecord;
+import dev.retention.workflows.engine.BuiltInInputs;
+import dev.retention.workflows.engine.PlaybookEngine;
+import dev.retention.workflows.engine.PlaybookEngineImpl;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -19,6 +23,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +57,7 @@ public final class PlaybookTestSupport {
    */
   public static TestWorkflowExtension extension(Class<?>... workflowImplementations) {
     return TestWorkflowExtension.newBuilder()
-        .registerWorkflowImplementationTypes(workflowImplementations)
+        .registerWorkflowImplementationTypes(withEngine(workflowImplementations))
         .registerSearchAttribute(
             RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(
@@ -64,6 +69,24 @@ public final class PlaybookTestSupport {
         .setInitialTime(T0)
         .setDoNotStart(true)
         .build();
+  }
+
+  /** The given implementations and the playbook engine's. */
+  private static Class<?>[] withEngine(Class<?>... workflowImplementations) {
+    Class<?>[] all = Arrays.copyOf(workflowImplementations, workflowImplementations.length + 1);
+    all[workflowImplementations.length] = PlaybookEngineImpl.class;
+    return all;
+  }
+
+  /**
+   * Starts, on the playbook engine with the shipped definition {@code definitionId}, the run that
+   * {@code input} describes for the hand-written playbook.
+   */
+  public static PlaybookWorkflow startOnEngine(
+      WorkflowClient client, WorkflowOptions options, RunInput input, String definitionId) {
+    PlaybookEngine run = client.newWorkflowStub(PlaybookEngine.class, options);
+    WorkflowClient.start(run::run, BuiltInInputs.of(input, Definitions.load(definitionId)));
+    return run;
   }
 
   /** The options the API starts a run with: the readable id and the search attributes. */

@@ -466,13 +466,23 @@ public final class Expressions {
         return inner;
       }
       if (c == '\'') {
-        int end = text.indexOf('\'', pos + 1);
-        if (end < 0) {
-          throw error("unclosed text");
+        // 'text', with '' for a quote inside it.
+        StringBuilder value = new StringBuilder();
+        int at = pos + 1;
+        while (true) {
+          int end = text.indexOf('\'', at);
+          if (end < 0) {
+            throw error("unclosed text");
+          }
+          value.append(text, at, end);
+          if (end + 1 < text.length() && text.charAt(end + 1) == '\'') {
+            value.append('\'');
+            at = end + 2;
+          } else {
+            pos = end + 1;
+            return new Literal(value.toString());
+          }
         }
-        String value = text.substring(pos + 1, end);
-        pos = end + 1;
-        return new Literal(value);
       }
       if (Character.isDigit(c)) {
         int begin = pos;

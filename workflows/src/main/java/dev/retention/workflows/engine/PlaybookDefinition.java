@@ -37,6 +37,7 @@ import java.util.Map;
  * @param steps the main sequence
  * @param on what the run does on each event from outside
  * @param procedures named step lists that steps and handlers {@code call}
+ * @param watches named watches for no progress that waits keep ({@link Step.Idle})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlaybookDefinition(
@@ -62,7 +63,8 @@ public record PlaybookDefinition(
     List<String> locales,
     List<Step> steps,
     Handlers on,
-    Map<String, List<Step>> procedures) {
+    Map<String, List<Step>> procedures,
+    Map<String, Step.Idle> watches) {
 
   /** The current format. */
   public static final int FORMAT = 1;
@@ -82,6 +84,7 @@ public record PlaybookDefinition(
     steps = steps == null ? List.of() : steps;
     on = on == null ? new Handlers(null, null, null, null, null, null) : on;
     procedures = procedures == null ? Map.of() : procedures;
+    watches = watches == null ? Map.of() : watches;
   }
 
   /** This definition as version {@code number}. */
@@ -109,7 +112,8 @@ public record PlaybookDefinition(
         locales,
         steps,
         on,
-        procedures);
+        procedures,
+        watches);
   }
 
   /** The version, 1 when none is set. */

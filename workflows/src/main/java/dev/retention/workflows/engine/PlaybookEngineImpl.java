@@ -165,12 +165,13 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
   }
 
   private void take(Step step, Scope scope) {
-    if (step.when() != null && !holds(step.when(), scope)) {
-      return;
-    }
     StepKind kind =
         StepKind.of(step.kind())
             .orElseThrow(() -> new IllegalStateException("unknown step kind " + step.kind()));
+    // An if's condition picks its branch; any other step is taken only while its own holds.
+    if (kind != StepKind.IF && step.when() != null && !holds(step.when(), scope)) {
+      return;
+    }
     if (scope.handler() && kind.callsOut()) {
       // Calls out: on the main thread, right after the handler, with the handler's moment.
       Scope captured = new Scope(scope.locals(), false, now());
@@ -189,7 +190,7 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
                 step.at() == null ? scope.moment() : time(step.at(), scope),
                 text(step.template(), scope),
                 emailVars(step, scope),
-                Boolean.TRUE.equals(step.onCsmRequest()));
+                step.onCsmRequest() != null && holds(step.onCsmRequest(), scope));
         vars.put("result", result.name());
       }
       case TASK ->
@@ -331,7 +332,7 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
     boolean due =
         step.idle() == null
             ? waitUntil(until, name, on, waitingFor, keepOn)
-            : watchedWait(step.idle(), until, name, on, waitingFor, keepOn, scope);
+            : watchedWait(watch(step.idle()), until, name, on, waitingFor, keepOn, scope);
     take(due ? step.then() : step.otherwise(), scope);
   }
 
@@ -379,6 +380,14 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
         take(idle.then(), scope);
       }
     }
+  }
+
+  private Step.Idle watch(String name) {
+    Step.Idle watch = definition.watches().get(name);
+    if (watch == null) {
+      throw new IllegalStateException("unknown watch " + name);
+    }
+    return watch;
   }
 
   private Instant idleAt(Step.Idle idle, Scope scope) {
@@ -500,6 +509,9 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
         }
         case "csmId" -> {
           return context.csmId();
+        }
+        case "milestones" -> {
+          return definition.milestones();
         }
         default -> {}
       }

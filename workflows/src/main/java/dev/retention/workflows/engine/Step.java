@@ -42,11 +42,12 @@ import java.util.Map;
  * @param source hand-over: who said the customer answered (expression)
  * @param stopped hand-over: what stopped, in words
  * @param onCsmRequest email: asked for by the CSM, so it goes out even while they own the
- *     conversation
+ *     conversation (a condition)
  * @param event notify: the event type the backend is told
  * @param data notify: its data (templates)
  * @param function compute: {@code expansionFigures}
- * @param idle wait: a watch for no progress while waiting (onboarding's stall)
+ * @param idle wait: the name of a watch for no progress while waiting (the definition's {@code
+ *     watches}; onboarding's stall)
  * @param milestone reach: the milestone reached (expression)
  * @param steps queue: steps the main thread takes at its next wake
  */
@@ -83,11 +84,11 @@ public record Step(
     Map<String, String> with,
     String source,
     String stopped,
-    Boolean onCsmRequest,
+    String onCsmRequest,
     String event,
     Map<String, String> data,
     String function,
-    Idle idle,
+    String idle,
     String milestone,
     List<Step> steps) {
 

@@ -24,6 +24,7 @@ import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
@@ -36,6 +37,7 @@ import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
@@ -82,7 +84,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
   void atOnce_urgentSaveCallTaskAndCsmAlert_withTheOfferChosenFromTheReason(
       CancellationReason reason, SaveOffer expected) {
     assertThat(reason.offer()).isEqualTo(expected);
-    CancellationSavePlaybook run = start(reason);
+    PlaybookWorkflow run = start(reason);
 
     PlaybookState atOnce = awaitState(run, waitingFor("save-call-sla"));
     Instant start = atOnce.startedAt();
@@ -117,7 +119,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void noSaveCall_escalatesAt2h_emailsOfferAt4h_churnsAtDeadline_thenExitSurveyAndWinBack() {
-    CancellationSavePlaybook run = start(CancellationReason.TOO_EXPENSIVE);
+    PlaybookWorkflow run = start(CancellationReason.TOO_EXPENSIVE);
 
     testEnv.sleep(Duration.ofHours(5));
     PlaybookState offerOpen = awaitState(run, waitingFor("decision-deadline"));
@@ -178,7 +180,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void afterTheDecision_recordOutcomeIsRejected_whileTheRunStillRuns() {
-    CancellationSavePlaybook run = start(CancellationReason.NOT_USING);
+    PlaybookWorkflow run = start(CancellationReason.NOT_USING);
 
     testEnv.sleep(Duration.ofDays(3).plusHours(1)); // past the deadline: churned
     PlaybookState winBack = awaitState(run, waitingFor("exit-survey"));
@@ -211,7 +213,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void saveCallInTime_noEscalationNorAutomaticOffer_offerPresentedSendsItAtOnce() {
-    CancellationSavePlaybook run = start(CancellationReason.NOT_USING);
+    PlaybookWorkflow run = start(CancellationReason.NOT_USING);
 
     testEnv.sleep(Duration.ofHours(1));
     PlaybookState called =
@@ -246,7 +248,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void offerRejected_givesAnExecutiveADay_thenOfferAccepted_savesAndWithdrawsTheCancellation() {
-    CancellationSavePlaybook run = start(CancellationReason.PRODUCT_ISSUE);
+    PlaybookWorkflow run = start(CancellationReason.PRODUCT_ISSUE);
 
     testEnv.sleep(Duration.ofHours(1));
     run.recordOutcome(new CsmOutcome(OutcomeType.SAVE_CALL_DONE, null, CSM));
@@ -294,7 +296,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void upgradedBeforeTheDecision_saves() {
-    CancellationSavePlaybook run = start(CancellationReason.TOO_EXPENSIVE);
+    PlaybookWorkflow run = start(CancellationReason.TOO_EXPENSIVE);
 
     testEnv.sleep(Duration.ofDays(1));
     run.upgraded(new Upgraded("team"));
@@ -316,7 +318,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void churnedByTheCsm_getsTheSameExitSurveyAndWinBack() {
-    CancellationSavePlaybook run = start(CancellationReason.MISSING_FEATURE);
+    PlaybookWorkflow run = start(CancellationReason.MISSING_FEATURE);
 
     testEnv.sleep(Duration.ofDays(1));
     PlaybookState churned =
@@ -345,7 +347,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerComesBackAfterChurn_noFurtherWinBackEmails() {
-    CancellationSavePlaybook run = start(CancellationReason.OTHER);
+    PlaybookWorkflow run = start(CancellationReason.OTHER);
 
     testEnv.sleep(Duration.ofDays(4).plusHours(2)); // churned at the deadline, survey sent
     awaitState(run, waitingFor("win-back-day-30"));
@@ -365,7 +367,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
   @Test
   void suppressedCustomer_exitSurveySkipped_andNoWinBackEmails() {
     activities.suppressSteps("exit-survey", "win-back-day-30", "win-back-day-90");
-    CancellationSavePlaybook run = start(CancellationReason.TOO_EXPENSIVE);
+    PlaybookWorkflow run = start(CancellationReason.TOO_EXPENSIVE);
 
     PlaybookResult result = resultOf(run);
 
@@ -386,7 +388,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerResponds_csmOwnsTheConversation_noAutomaticOfferEmail() {
-    CancellationSavePlaybook run = start(CancellationReason.NOT_USING);
+    PlaybookWorkflow run = start(CancellationReason.NOT_USING);
 
     testEnv.sleep(Duration.ofMinutes(30));
     run.customerResponded(new CustomerResponse("inbound-email"));
@@ -407,9 +409,17 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
+  /**
+   * Whether the runs start on the engine with the shipped definition ({@link
+   * CancellationSaveEngineTest}).
+   */
+  boolean onEngine() {
+    return false;
+  }
+
   @Test
   void afterTheCustomerResponded_offerPresentedByTheCsm_isStillSent() {
-    CancellationSavePlaybook run = start(CancellationReason.TOO_EXPENSIVE);
+    PlaybookWorkflow run = start(CancellationReason.TOO_EXPENSIVE);
 
     run.customerResponded(new CustomerResponse("inbound-email"));
     awaitState(run, hasStep("customer-responded-task"));
@@ -426,7 +436,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
 
   @Test
   void churnedCustomerReplies_winBackEmailsStop_andTheCsmGetsATask() {
-    CancellationSavePlaybook run = start(CancellationReason.NOT_USING);
+    PlaybookWorkflow run = start(CancellationReason.NOT_USING);
     run.customerResponded(new CustomerResponse("inbound-email"));
     awaitState(run, hasStep("customer-responded-task"));
     run.recordOutcome(new CsmOutcome(OutcomeType.CHURNED, null, CSM));
@@ -443,15 +453,17 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
     assertThat(result.steps()).extracting(StepRecord::step).doesNotContain("win-back-day-30");
   }
 
-  private CancellationSavePlaybook start(CancellationReason reason) {
-    CancellationSavePlaybook run =
-        client.newWorkflowStub(
-            CancellationSavePlaybook.class,
-            PlaybookTestSupport.options(worker, Playbook.CANCELLATION_SAVE, CUSTOMER, CSM));
-    WorkflowClient.start(
-        run::run,
+  private PlaybookWorkflow start(CancellationReason reason) {
+    WorkflowOptions options =
+        PlaybookTestSupport.options(worker, Playbook.CANCELLATION_SAVE, CUSTOMER, CSM);
+    var input =
         new CancellationSaveInput(
-            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), reason, DEADLINE));
+            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), reason, DEADLINE);
+    if (onEngine()) {
+      return PlaybookTestSupport.startOnEngine(client, options, input, "cancellation-save");
+    }
+    CancellationSavePlaybook run = client.newWorkflowStub(CancellationSavePlaybook.class, options);
+    WorkflowClient.start(run::run, input);
     return run;
   }
 }

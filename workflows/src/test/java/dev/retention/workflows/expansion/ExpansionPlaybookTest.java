@@ -29,6 +29,7 @@ import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.common.StepRecord;
@@ -42,6 +43,7 @@ import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowExtension;
@@ -72,7 +74,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void noResponse_sendsUsageDay1_caseStudyWithRoiDay7_offerDay14_thenExpiresOnDay21() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     PlaybookState day1 = awaitState(run, waitingFor("day-7-case-study-email"));
     Instant start = day1.startedAt();
@@ -154,7 +156,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void upgradedSignal_endsUpgraded_andStopsTheOffer() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(8)); // day 9, after the case study
     run.upgraded(new Upgraded("pro"));
@@ -175,7 +177,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void declinedByTheCsm_endsDeclined_withTheirNote() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(15)); // day 16, the offer is open
     awaitState(run, waitingFor("offer-expiry"));
@@ -195,7 +197,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void healthBelow60_endsHealthDropped_while65DoesNothing() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(2));
     run.healthChanged(new HealthChange(65, "neutral"));
@@ -221,7 +223,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void supersede_endsSuperseded() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(4));
     run.supersede(new Supersede("cancellation requested"));
@@ -238,7 +240,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerRespondsWhileTheOfferIsOpen_theOffersWaitIsOnTheCsmFromThen() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
     testEnv.sleep(Duration.ofDays(15)); // day 16: the offer is open, until day 21
     PlaybookState open = awaitState(run, waitingFor("offer-expiry"));
     assertThat(open.waitingOn()).isEqualTo(WaitingOn.CUSTOMER);
@@ -261,7 +263,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerResponds_createsInterestedTask_stopsEmails_andStillExpiresOnDay21() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(3)); // day 4
     run.customerResponded(new CustomerResponse("inbound-email"));
@@ -291,7 +293,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerRespondsThroughTheCsm_thenUpgrades_endsUpgraded() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(9)); // day 10, after the case study
     PlaybookState after =
@@ -320,7 +322,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
   void responseAndUpgradeArrivingTogether_closeUpgraded_inStageClosed() throws Exception {
     // Both events reach the run while its day-1 email is in flight, so it acts on them at once.
     RecordingActivities.Gate sending = activities.holdNextEmail();
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
     sending.awaitEntered();
     run.customerResponded(new CustomerResponse("inbound-email"));
     run.upgraded(new Upgraded("pro"));
@@ -344,7 +346,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   @Test
   void rejectedOutcome_leavesNoTraceInHistory() {
-    ExpansionPlaybook run = start();
+    PlaybookWorkflow run = start();
     testEnv.sleep(Duration.ofHours(2));
     awaitState(run, s -> s.waitingFor() != null);
 
@@ -368,14 +370,22 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private ExpansionPlaybook start() {
-    ExpansionPlaybook run =
-        client.newWorkflowStub(
-            ExpansionPlaybook.class,
-            PlaybookTestSupport.options(worker, Playbook.EXPANSION, CUSTOMER, CSM));
-    WorkflowClient.start(
-        run::run,
-        new ExpansionInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), 86, 0.85));
+  /**
+   * Whether the runs start on the engine with the shipped definition ({@link ExpansionEngineTest}).
+   */
+  boolean onEngine() {
+    return false;
+  }
+
+  private PlaybookWorkflow start() {
+    WorkflowOptions options =
+        PlaybookTestSupport.options(worker, Playbook.EXPANSION, CUSTOMER, CSM);
+    var input = new ExpansionInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), 86, 0.85);
+    if (onEngine()) {
+      return PlaybookTestSupport.startOnEngine(client, options, input, "expansion");
+    }
+    ExpansionPlaybook run = client.newWorkflowStub(ExpansionPlaybook.class, options);
+    WorkflowClient.start(run::run, input);
     return run;
   }
 }

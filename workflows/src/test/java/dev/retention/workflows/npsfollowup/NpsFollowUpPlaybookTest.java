@@ -21,6 +21,7 @@ import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
@@ -32,6 +33,7 @@ import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
@@ -64,7 +66,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
   @ParameterizedTest(name = "score {0}")
   @ValueSource(ints = {9, 10})
   void promoter_thanksAtOnce_tagsAdvocate_asksReviewDay3_invitesReferralDay8(int score) {
-    NpsFollowUpPlaybook run = start(score, "Love it");
+    PlaybookWorkflow run = start(score, "Love it");
 
     PlaybookState day1 = awaitState(run, waitingFor("review-ask"));
     Instant start = day1.startedAt();
@@ -106,7 +108,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
   @ParameterizedTest(name = "score {0}")
   @ValueSource(ints = {7, 8})
   void passive_thanks_capturesCommentAsFeatureRequest_replyWithNoteEndsFeedbackCaptured(int score) {
-    NpsFollowUpPlaybook run = start(score, "Needs a Slack integration");
+    PlaybookWorkflow run = start(score, "Needs a Slack integration");
 
     PlaybookState day1 = awaitState(run, waitingFor("no-reply"));
     Instant start = day1.startedAt();
@@ -144,7 +146,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   @Test
   void passive_replyByEmail_endsFeedbackCaptured() {
-    NpsFollowUpPlaybook run = start(7, null);
+    PlaybookWorkflow run = start(7, null);
     awaitState(run, waitingFor("no-reply"));
     assertThat(activities.notes()).isEmpty();
 
@@ -158,7 +160,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   @Test
   void passive_noReply_endsNoReplyAfter7Days() {
-    NpsFollowUpPlaybook run = start(8, "");
+    PlaybookWorkflow run = start(8, "");
 
     PlaybookResult result = resultOf(run);
 
@@ -175,7 +177,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
   @ParameterizedTest(name = "score {0}")
   @ValueSource(ints = {0, 6})
   void detractor_urgentTaskAndAlert_escalatedAfter24h_thenOutreachCallPlanResolved(int score) {
-    NpsFollowUpPlaybook run = start(score, "Too slow");
+    PlaybookWorkflow run = start(score, "Too slow");
 
     PlaybookState atOnce = awaitState(run, waitingFor("outreach-sla"));
     Instant start = atOnce.startedAt();
@@ -248,7 +250,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   @Test
   void detractor_outreachInTime_noEscalation_thenUnresolvedAfter30Days() {
-    NpsFollowUpPlaybook run = start(3, "Support never answers");
+    PlaybookWorkflow run = start(3, "Support never answers");
     awaitState(run, waitingFor("outreach-sla"));
 
     testEnv.sleep(Duration.ofHours(20));
@@ -272,7 +274,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   @Test
   void detractor_outcomesOutOfOrder_areRejectedWithoutTrace() {
-    NpsFollowUpPlaybook run = start(4, null);
+    PlaybookWorkflow run = start(4, null);
     awaitState(run, waitingFor("outreach-sla"));
 
     for (OutcomeType early :
@@ -308,15 +310,24 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private NpsFollowUpPlaybook start(int score, String comment) {
-    NpsFollowUpPlaybook run =
-        client.newWorkflowStub(
-            NpsFollowUpPlaybook.class,
-            PlaybookTestSupport.options(worker, Playbook.NPS_FOLLOW_UP, CUSTOMER, CSM));
-    WorkflowClient.start(
-        run::run,
-        new NpsFollowUpInput(
-            new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), score, comment));
+  /**
+   * Whether the runs start on the engine with the shipped definition ({@link
+   * NpsFollowUpEngineTest}).
+   */
+  boolean onEngine() {
+    return false;
+  }
+
+  private PlaybookWorkflow start(int score, String comment) {
+    WorkflowOptions options =
+        PlaybookTestSupport.options(worker, Playbook.NPS_FOLLOW_UP, CUSTOMER, CSM);
+    var input =
+        new NpsFollowUpInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), score, comment);
+    if (onEngine()) {
+      return PlaybookTestSupport.startOnEngine(client, options, input, "nps-follow-up");
+    }
+    NpsFollowUpPlaybook run = client.newWorkflowStub(NpsFollowUpPlaybook.class, options);
+    WorkflowClient.start(run::run, input);
     return run;
   }
 

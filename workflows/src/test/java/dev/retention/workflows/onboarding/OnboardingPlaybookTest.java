@@ -27,6 +27,7 @@ import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.common.StepRecord;
@@ -37,6 +38,7 @@ import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TaskAssignee;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
@@ -71,7 +73,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void noMilestones_helpsOnDays2And3_stalls_lowConversion_reminderDay13_trialExpiresDay14() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     PlaybookState day0 = awaitState(run, waitingFor("day-2-setup-help"));
     Instant start = day0.startedAt();
@@ -143,7 +145,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void earlyIntegrationAndFirstQuery_skipHelpAndCallOffer_andRecordTimeToFirstValue() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofHours(2));
     run.milestone(new MilestoneReached(INTEGRATION_CONNECTED));
@@ -170,7 +172,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void eachMilestone_earnsOneCelebrationEmail_duplicatesIgnored() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofHours(6));
     run.milestone(new MilestoneReached(INTEGRATION_CONNECTED));
@@ -211,7 +213,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
         "INTEGRATION_CONNECTED FIRST_QUERY PAYMENT_METHOD_ADDED | high",
       })
   void conversionEmailOnDay6_followsEngagement(String milestones, String engagement) {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofHours(1));
     for (Milestone m : parse(milestones)) {
@@ -238,7 +240,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void allMilestonesAndPaid_noReminder_successOnDay14_completedOnDay30() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofHours(12));
     for (Milestone m : Milestone.values()) {
@@ -275,7 +277,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void paidWithMilestonesMissing_successOnDay14_incompleteOnDay30() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(10));
     run.milestone(new MilestoneReached(PAYMENT_METHOD_ADDED));
@@ -301,7 +303,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void noMilestoneFor3Days_stallsWithCsmTask_aMilestoneResumesOnboarding() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofHours(12));
     run.milestone(new MilestoneReached(INTEGRATION_CONNECTED));
@@ -340,7 +342,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void customerResponds_csmTask_andNoMoreAutomatedEmails() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
     awaitState(run, waitingFor("day-2-setup-help"));
 
     PlaybookState after =
@@ -361,7 +363,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   @Test
   void supersede_endsSuperseded() {
-    OnboardingPlaybook run = start();
+    PlaybookWorkflow run = start();
 
     testEnv.sleep(Duration.ofDays(5));
     run.supersede(new Supersede("account closed"));
@@ -374,13 +376,23 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private OnboardingPlaybook start() {
-    OnboardingPlaybook run =
-        client.newWorkflowStub(
-            OnboardingPlaybook.class,
-            PlaybookTestSupport.options(worker, Playbook.ONBOARDING, CUSTOMER, CSM));
-    WorkflowClient.start(
-        run::run, new OnboardingInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS)));
+  /**
+   * Whether the runs start on the engine with the shipped definition ({@link
+   * OnboardingEngineTest}).
+   */
+  boolean onEngine() {
+    return false;
+  }
+
+  private PlaybookWorkflow start() {
+    WorkflowOptions options =
+        PlaybookTestSupport.options(worker, Playbook.ONBOARDING, CUSTOMER, CSM);
+    var input = new OnboardingInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS));
+    if (onEngine()) {
+      return PlaybookTestSupport.startOnEngine(client, options, input, "onboarding");
+    }
+    OnboardingPlaybook run = client.newWorkflowStub(OnboardingPlaybook.class, options);
+    WorkflowClient.start(run::run, input);
     return run;
   }
 
