@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class DockerComposeFileTest {
 
   private static final List<String> SEARCH_ATTRIBUTES =
-      List.of("Playbook", "CustomerId", "CsmId", "Stage");
+      List.of("Playbook", "CustomerId", "CsmId", "Stage", "PlaybookVersion");
 
   private static Path root;
   private static Map<String, Object> services;

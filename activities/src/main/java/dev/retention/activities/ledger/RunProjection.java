@@ -153,13 +153,14 @@ public class RunProjection {
       String playbook,
       String customerId,
       String csmId,
-      Instant startedAt) {
+      Instant startedAt,
+      Integer playbookVersion) {
     jdbc.sql(
             """
             insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
-              started_at)
-            values (:run, :workflow, :playbook, :customer, :csm, 'RUNNING', :at)
-            on conflict (run_id) do nothing
+              started_at, definition_version)
+            values (:run, :workflow, :playbook, :customer, :csm, 'RUNNING', :at, :version)
+            on conflict (run_id) do update set definition_version = excluded.definition_version
             """)
         .param("run", runId)
         .param("workflow", workflowId)
@@ -167,6 +168,7 @@ public class RunProjection {
         .param("customer", customerId)
         .param("csm", csmId)
         .param("at", Timestamp.from(startedAt))
+        .param("version", playbookVersion)
         .update();
   }
 
@@ -184,7 +186,8 @@ public class RunProjection {
         instant(rs.getTimestamp("next_step_at")),
         instant(rs.getTimestamp("started_at")),
         instant(rs.getTimestamp("closed_at")),
-        instant(rs.getTimestamp("first_value_at")));
+        instant(rs.getTimestamp("first_value_at")),
+        rs.getObject("definition_version", Integer.class));
   }
 
   private static Instant instant(Timestamp ts) {

@@ -16,4 +16,5 @@ public record RunRow(
     Instant nextStepAt,
     Instant startedAt,
     Instant closedAt,
-    Instant firstValueAt) {}
+    Instant firstValueAt,
+    Integer playbookVersion) {}

@@ -95,6 +95,7 @@ class LedgerActivitiesTest {
                 DAY_3,
                 START,
                 null,
+                null,
                 null));
     assertThat(timeline.forCustomer(ACME.id(), 10))
         .containsExactly(

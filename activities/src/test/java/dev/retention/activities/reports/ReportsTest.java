@@ -224,7 +224,7 @@ class ReportsTest {
       Instant runStart = apiStart.plus(apiAhead[i]);
       String runId = "onboarding-run-" + i;
       projection.recordStarted(
-          runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart);
+          runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart, 1);
       ledger.record(new LedgerUpdate(onboardingRun(i, runStart, null), null));
       ledger.record(
           new LedgerUpdate(onboardingRun(i, runStart, runStart.plus(ownValues[i])), null));

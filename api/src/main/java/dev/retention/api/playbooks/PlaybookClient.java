@@ -1,13 +1,12 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.atrisk.AtRiskInput;
-import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
-import dev.retention.workflows.cancellationsave.CancellationSavePlaybook;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
 import dev.retention.workflows.common.OutcomeRejection;
@@ -18,12 +17,13 @@ import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.RunDescription;
 import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.engine.BuiltInInputs;
+import dev.retention.workflows.engine.EngineInput;
+import dev.retention.workflows.engine.PlaybookDefinition;
+import dev.retention.workflows.engine.PlaybookEngine;
 import dev.retention.workflows.expansion.ExpansionInput;
-import dev.retention.workflows.expansion.ExpansionPlaybook;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
-import dev.retention.workflows.npsfollowup.NpsFollowUpPlaybook;
 import dev.retention.workflows.onboarding.OnboardingInput;
-import dev.retention.workflows.onboarding.OnboardingPlaybook;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -59,14 +58,17 @@ public class PlaybookClient {
   private final RunProjection projection;
   private final RunCancellations cancellations;
   private final String taskQueue;
+  private final PlaybookDefinitions definitions;
 
   PlaybookClient(
       WorkflowClient client,
+      PlaybookDefinitions definitions,
       RunExecutions executions,
       RunProjection projection,
       RunCancellations cancellations,
       @Value("${retention.task-queue}") String taskQueue) {
     this.client = client;
+    this.definitions = definitions;
     this.executions = executions;
     this.projection = projection;
     this.cancellations = cancellations;
@@ -74,68 +76,53 @@ public class PlaybookClient {
   }
 
   /** What {@code POST /api/playbooks} answers. */
-  public record Started(String workflowId, String runId, String playbook, String customerId) {}
+  public record Started(
+      String workflowId, String runId, String playbook, String customerId, Integer version) {}
 
   public Started start(Customer customer, AtRiskInput input) {
-    return start(
-        Playbook.AT_RISK,
-        customer,
-        input,
-        options -> WorkflowClient.start(stub(AtRiskPlaybook.class, options)::run, input));
+    return start(Playbook.AT_RISK, customer, input);
   }
 
   public Started start(Customer customer, ExpansionInput input) {
-    return start(
-        Playbook.EXPANSION,
-        customer,
-        input,
-        options -> WorkflowClient.start(stub(ExpansionPlaybook.class, options)::run, input));
+    return start(Playbook.EXPANSION, customer, input);
   }
 
   public Started start(Customer customer, OnboardingInput input) {
-    return start(
-        Playbook.ONBOARDING,
-        customer,
-        input,
-        options -> WorkflowClient.start(stub(OnboardingPlaybook.class, options)::run, input));
+    return start(Playbook.ONBOARDING, customer, input);
   }
 
   public Started start(Customer customer, NpsFollowUpInput input) {
-    return start(
-        Playbook.NPS_FOLLOW_UP,
-        customer,
-        input,
-        options -> WorkflowClient.start(stub(NpsFollowUpPlaybook.class, options)::run, input));
+    return start(Playbook.NPS_FOLLOW_UP, customer, input);
   }
 
   public Started start(Customer customer, CancellationSaveInput input) {
-    return start(
-        Playbook.CANCELLATION_SAVE,
-        customer,
-        input,
-        options -> WorkflowClient.start(stub(CancellationSavePlaybook.class, options)::run, input));
-  }
-
-  private <W> W stub(Class<W> playbook, WorkflowOptions options) {
-    return client.newWorkflowStub(playbook, options);
+    return start(Playbook.CANCELLATION_SAVE, customer, input);
   }
 
   /**
-   * The one place runs start: their options (id, policies, search attributes) and the start call.
-   * One run per playbook per customer: a running one makes this throw {@link AlreadyRunning}; a
-   * closed one may be followed by a new run.
+   * The one place runs start: on the playbook engine, with the playbook's published definition
+   * version pinned in the run's input; their options (id, policies, search attributes) and the
+   * start call. One run per playbook per customer: a running one makes this throw {@link
+   * AlreadyRunning}; a closed one may be followed by a new run.
    */
-  private Started start(
-      Playbook playbook,
-      Customer customer,
-      RunInput input,
-      Function<WorkflowOptions, WorkflowExecution> start) {
+  private Started start(Playbook playbook, Customer customer, RunInput input) {
+    PlaybookDefinition definition =
+        definitions
+            .published(playbook.id())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException("no definition of " + playbook.id() + " published"));
+    EngineInput engineInput = BuiltInInputs.of(input, definition);
     String workflowId = playbook.workflowId(customer.id());
-    WorkflowOptions options = options(playbook, customer.id(), customer.csmId(), input, taskQueue);
+    WorkflowOptions options =
+        options(playbook, customer.id(), customer.csmId(), input, taskQueue, definition);
     try {
-      WorkflowExecution execution = start.apply(options);
-      log.info("started {} run {}", playbook.id(), workflowId);
-      return new Started(workflowId, execution.getRunId(), playbook.id(), customer.id());
+      WorkflowExecution execution =
+          WorkflowClient.start(
+              client.newWorkflowStub(PlaybookEngine.class, options)::run, engineInput);
+      log.info("started {} run {} on version {}", playbook.id(), workflowId, definition.version());
+      return new Started(
+          workflowId, execution.getRunId(), playbook.id(), customer.id(), definition.version());
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new AlreadyRunning(workflowId, e.getExecution().getRunId());
     }
@@ -148,8 +135,23 @@ public class PlaybookClient {
    * data; see {@link RunDescription}).
    */
   public static WorkflowOptions options(
-      Playbook playbook, String customerId, String csmId, RunInput input, String taskQueue) {
+      Playbook playbook,
+      String customerId,
+      String csmId,
+      RunInput input,
+      String taskQueue,
+      PlaybookDefinition definition) {
     RunDescription description = RunDescription.of(playbook, input);
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(RunSearchAttributes.PLAYBOOK, playbook.id())
+            .set(RunSearchAttributes.CUSTOMER_ID, customerId)
+            .set(RunSearchAttributes.CSM_ID, csmId);
+    if (definition != null) {
+      attributes.set(
+          RunSearchAttributes.PLAYBOOK_VERSION,
+          definition.id() + "@" + definition.versionOrFirst());
+    }
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())
         .setStaticDetails(description.details())
@@ -157,12 +159,7 @@ public class PlaybookClient {
         .setTaskQueue(taskQueue)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-        .setTypedSearchAttributes(
-            SearchAttributes.newBuilder()
-                .set(RunSearchAttributes.PLAYBOOK, playbook.id())
-                .set(RunSearchAttributes.CUSTOMER_ID, customerId)
-                .set(RunSearchAttributes.CSM_ID, csmId)
-                .build())
+        .setTypedSearchAttributes(attributes.build())
         .build();
   }
 

@@ -187,7 +187,8 @@ public class PlaybookStarts {
         started.playbook(),
         customer.id(),
         customer.csmId(),
-        clock.instant());
+        clock.instant(),
+        started.version());
     return started;
   }
 }

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,11 +157,7 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
             db,
             dir.resolve("temporal.pid"),
             dir.resolve("temporal.log"),
-            List.of(
-                RunSearchAttributes.PLAYBOOK.getName(),
-                RunSearchAttributes.CUSTOMER_ID.getName(),
-                RunSearchAttributes.CSM_ID.getName(),
-                RunSearchAttributes.STAGE.getName()),
+            RunSearchAttributes.KEYWORDS,
             "http://localhost:" + uiPort + "/codec");
     TemporalDevServer server;
     try {

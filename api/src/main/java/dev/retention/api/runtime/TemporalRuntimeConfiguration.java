@@ -33,12 +33,7 @@ class TemporalRuntimeConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TemporalRuntimeConfiguration.class);
 
-  static final List<String> KEYWORD_ATTRIBUTES =
-      List.of(
-          RunSearchAttributes.PLAYBOOK.getName(),
-          RunSearchAttributes.CUSTOMER_ID.getName(),
-          RunSearchAttributes.CSM_ID.getName(),
-          RunSearchAttributes.STAGE.getName());
+  static final List<String> KEYWORD_ATTRIBUTES = RunSearchAttributes.KEYWORDS;
 
   /** Only where the in-process server is on the classpath (not in the production build). */
   @Configuration(proxyBeanMethods = false)

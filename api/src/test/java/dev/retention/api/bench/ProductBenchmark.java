@@ -196,7 +196,8 @@ public final class ProductBenchmark {
             null,
             "manual");
     WorkflowOptions options =
-        PlaybookClient.options(Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE);
+        PlaybookClient.options(
+            Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE, null);
     WorkflowClient.start(client.newWorkflowStub(AtRiskPlaybook.class, options)::run, input);
   }
 

@@ -30,7 +30,7 @@ class SignalRoutingTest {
   private final WorkflowClient temporal = mock(WorkflowClient.class);
   private final RunProjection projection = mock(RunProjection.class);
   private final PlaybookClient client =
-      new PlaybookClient(temporal, null, projection, null, "queue");
+      new PlaybookClient(temporal, null, null, projection, null, "queue");
 
   @Test
   void customerResponded_signalsOnlyTheRunningRuns() {

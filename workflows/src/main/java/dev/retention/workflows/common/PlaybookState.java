@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The readable state of a run at any moment: stage, outcome once closed, the next step and when it
  * is due, what it waits for (and who that is on), the steps so far, the outcome types a CSM can
- * record now, and playbook-specific facts.
+ * record now, and playbook-specific facts; the definition version a run on the engine follows (null
+ * for the hand-written workflow types).
  */
 public record PlaybookState(
     String workflowId,
@@ -25,4 +26,5 @@ public record PlaybookState(
     boolean customerResponded,
     List<OutcomeType> allowedOutcomes,
     Map<String, String> facts,
-    List<StepRecord> steps) {}
+    List<StepRecord> steps,
+    Integer playbookVersion) {}

@@ -34,6 +34,7 @@ public final class RunState {
   private String waitingFor;
   private WaitingOn waitingOn;
   private boolean customerResponded;
+  private Integer playbookVersion;
 
   RunState(String playbookId, PlaybookContext context, String initialStage) {
     this.playbookId = playbookId;
@@ -116,6 +117,11 @@ public final class RunState {
     if (firstValueAt == null) {
       firstValueAt = at;
     }
+  }
+
+  /** The definition version the run follows (runs on the engine). State only. */
+  public void playbookVersion(int version) {
+    playbookVersion = version;
   }
 
   public boolean customerResponded() {
@@ -261,7 +267,8 @@ public final class RunState {
         customerResponded,
         outcome != null ? List.of() : allowed.get().stream().sorted().toList(),
         Map.copyOf(facts),
-        List.copyOf(steps));
+        List.copyOf(steps),
+        playbookVersion);
   }
 
   /** The projection's row: {@code status} RUNNING, or how the run closed at {@code now}. */

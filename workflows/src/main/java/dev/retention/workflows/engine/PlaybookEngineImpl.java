@@ -65,6 +65,7 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
     this.inputs = start.inputs();
     this.vars = start.vars();
     this.root = new Scope(Map.of(), false, null);
+    run.playbookVersion(definition.versionOrFirst());
     definition.facts().forEach((name, text) -> fact(name, compiled.template(text).render(root)));
     String first = definition.firstStep();
     if (first != null) {
