@@ -65,6 +65,13 @@ class DefinitionSchemaTest {
   }
 
   @Test
+  void theExampleInTheDocs_matchesTheSchema() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "playbook-definitions.md"));
+    int from = doc.indexOf("```yaml\n") + "```yaml\n".length();
+    assertThat(errors(doc.substring(from, doc.indexOf("```", from)))).isEmpty();
+  }
+
+  @Test
   void anUnknownStepKind_failsTheSchema() throws IOException {
     List<Error> errors =
         errors(

@@ -95,6 +95,15 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void theExampleInTheDocs_hasNoProblems() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "playbook-definitions.md"));
+    int from = doc.indexOf("```yaml\n") + "```yaml\n".length();
+    String example = doc.substring(from, doc.indexOf("```", from));
+    assertThat(example).contains("id: renewal-check");
+    assertThat(problems(example)).isEmpty();
+  }
+
+  @Test
   void aSmallDefinition_hasNoProblems() {
     assertThat(
             problems(
