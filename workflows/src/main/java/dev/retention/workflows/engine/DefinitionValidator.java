@@ -101,6 +101,10 @@ public final class DefinitionValidator {
           "milestone", List.of("event.milestone"),
           "upgraded", List.of("event.plan"));
 
+  /** Functions over the run itself, which it answers only once it exists. */
+  static final Set<String> RUN_FUNCTIONS =
+      Set.of("after", "since", "reached", "reachedCount", "reachedList", "missing", "reachedAt");
+
   static final List<String> TRIGGER_KINDS = List.of("manual", "health-band", "event", "condition");
   static final List<String> INPUT_TYPES = List.of("number", "text", "time", "boolean");
   static final List<String> ALERT_RECIPIENTS = List.of("CSM", "MANAGER");
@@ -242,6 +246,7 @@ public final class DefinitionValidator {
     private final Map<String, List<Edge>> edges = new TreeMap<>();
     private final Set<String> visited = new HashSet<>();
     private boolean emails;
+    private boolean watchedWaits;
     private int steps;
 
     Check(PlaybookDefinition d, Limits limits) {
@@ -543,6 +548,10 @@ public final class DefinitionValidator {
                     problem(at, startName(read));
                   }
                 }
+                Expr parsed = quietly(expr, Form.EXPRESSION);
+                if (parsed != null) {
+                  runFunctions(parsed, at);
+                }
                 known.add(name);
               });
       Set<String> startScope = new HashSet<>(known);
@@ -551,6 +560,13 @@ public final class DefinitionValidator {
         for (String read : namesOf(d.initialStage(), Form.TEMPLATE, "/initialStage")) {
           if (!startScope.contains(read)) {
             problem("/initialStage", startName(read));
+          }
+        }
+        Matcher parts = PART.matcher(d.initialStage());
+        while (parts.find()) {
+          Expr part = quietly(parts.group(1), Form.EXPRESSION);
+          if (part != null) {
+            runFunctions(part, "/initialStage");
           }
         }
         oneOfValues(
@@ -584,6 +600,35 @@ public final class DefinitionValidator {
         if (rule != null && rule.when() != null) {
           names(rule.when(), Form.CONDITION, pointer(pointer("/outcomes", i), "when"), root);
         }
+      }
+    }
+
+    /** The run's own functions: variables and the first stage are worked out before it exists. */
+    private void runFunctions(Expr expr, String at) {
+      switch (expr) {
+        case Call(String function, List<Expr> args) -> {
+          if (RUN_FUNCTIONS.contains(function)) {
+            problem(
+                at,
+                function
+                    + "() is not known when a run starts: use it in facts or steps, not in"
+                    + " variables or the first stage");
+          }
+          args.forEach(arg -> runFunctions(arg, at));
+        }
+        case Binary(String op, Expr left, Expr right) -> {
+          runFunctions(left, at);
+          runFunctions(right, at);
+        }
+        case Ternary(Expr condition, Expr then, Expr otherwise) -> {
+          runFunctions(condition, at);
+          runFunctions(then, at);
+          runFunctions(otherwise, at);
+        }
+        case Not(Expr operand) -> runFunctions(operand, at);
+        case Negate(Expr operand) -> runFunctions(operand, at);
+        case Literal literal -> {}
+        case Name name -> {}
       }
     }
 
@@ -773,6 +818,7 @@ public final class DefinitionValidator {
         }
       }
       if (step.idle() != null) {
+        watchedWaits = true;
         watched.add(step.idle());
         if (!d.watches().containsKey(step.idle())) {
           problem(pointer(at, "idle"), "there is no watch '" + step.idle() + "'");
@@ -970,6 +1016,12 @@ public final class DefinitionValidator {
                 "a queue step belongs in a handler (under on:): it hands steps to the main"
                     + " steps"
                     + callNote);
+          } else if (!watchedWaits) {
+            // The engine takes queued steps at the wakes of waits that keep a watch.
+            problem(
+                at,
+                "queued steps are taken only while the main steps wait with a watch (idle:);"
+                    + " this playbook has no such wait, so they would never run");
           }
         }
         case REACH -> {

@@ -549,6 +549,36 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void aQueueInAPlaybookWhoseWaitsKeepNoWatch_wouldNeverRun() {
+    String yaml =
+        HEADER
+            + """
+            on:
+              outcome:
+                SAVED: [{kind: close, outcome: SAVED, reason: saved}]
+              milestone:
+                - {kind: queue, steps: [{kind: tag, tag: milestone}]}
+            steps:
+              - {kind: wait, id: w, until: start + P14D}
+            """;
+    assertThat(pointers(yaml)).containsExactly("/on/milestone/0");
+  }
+
+  @Test
+  void theRunsOwnFunctions_areRefusedInVariablesAndTheFirstStage() {
+    String yaml =
+        HEADER
+                .replace(
+                    "vars: {handedOver: \"false\"}",
+                    "vars: {handedOver: \"false\", deadline: \"after(start, 'P14D')\"}")
+                .replace(
+                    "stages:",
+                    "initialStage: \"{{reachedCount() > 0 ? 'SECOND' : 'FIRST'}}\"\nstages:")
+            + HANDLERS;
+    assertThat(pointers(yaml)).containsExactly("/vars/deadline", "/initialStage");
+  }
+
+  @Test
   void aCallToAnUnknownProcedure_isRefusedAtTheCall() {
     assertThat(pointers(steps("- {kind: call, call: nowhere}"))).containsExactly("/steps/0/call");
   }
