@@ -709,6 +709,9 @@ public final class DefinitionValidator {
                 + oneOf(Arrays.stream(StepKind.values()).map(StepKind::id).toList()));
         return;
       }
+      if (!kind.id().equals(step.kind())) {
+        problem(pointer(at, "kind"), "write the kind as '" + kind.id() + "'");
+      }
       Map<String, Object> fields = fields(step);
       for (String needed : REQUIRED.get(kind)) {
         if (kind == StepKind.WAIT && needed.equals("until") && !fields.containsKey(needed)) {

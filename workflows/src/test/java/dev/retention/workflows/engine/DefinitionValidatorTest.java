@@ -127,6 +127,22 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void aKindSpelledOtherwiseThanTheSchemaSays_isRefused() {
+    // The engine also takes "markresponded"; the schema and the docs name one spelling.
+    assertThat(
+            problems(
+                HEADER
+                    + """
+                    on:
+                      outcome:
+                        SAVED: [{kind: close, outcome: SAVED, reason: saved}]
+                      responded: [{kind: markresponded}]
+                    """))
+        .containsExactly(
+            new DefinitionProblem("/on/responded/0/kind", "write the kind as 'markResponded'"));
+  }
+
+  @Test
   void emailWithoutTemplate_isRefusedAtTheStep() {
     List<DefinitionProblem> problems = problems(steps("- {kind: email, id: day-1-email}"));
     assertThat(problems).extracting(DefinitionProblem::pointer).containsExactly("/steps/0");
