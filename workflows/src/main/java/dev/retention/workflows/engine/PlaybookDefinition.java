@@ -124,9 +124,9 @@ public record PlaybookDefinition(
   /**
    * What starts a run.
    *
-   * @param kind {@code manual}, {@code health-band} (entering {@code band}, or any of {@code
-   *     bands}), {@code event} (an event of type {@code event}) or {@code condition} (over customer
-   *     facts, checked when they change)
+   * @param kind {@code manual}, {@code health-band} (entering {@code band}), {@code event} (an
+   *     event of type {@code event}) or {@code condition} (over customer facts, checked when they
+   *     change)
    * @param band the band whose crossing starts a run
    * @param event the event type that starts a run
    * @param condition the condition over customer facts that starts a run

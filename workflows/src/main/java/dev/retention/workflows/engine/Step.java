@@ -18,7 +18,7 @@ import java.util.Map;
  * @param title task, hand-over: the task's title (template)
  * @param body task: its body; note: the note (template)
  * @param assignee task: {@code CSM}, {@code MANAGER} or {@code EXECUTIVE}
- * @param priority task, hand-over: {@code LOW}, {@code NORMAL}, {@code HIGH} or {@code URGENT}
+ * @param priority task, hand-over: {@code NORMAL}, {@code HIGH} or {@code URGENT}
  * @param due task: when it is due (time)
  * @param dueIn hand-over: how long after now the task is due (playbook duration)
  * @param recipient alert: {@code CSM} or {@code MANAGER}

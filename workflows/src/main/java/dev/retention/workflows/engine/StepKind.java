@@ -1,7 +1,6 @@
 package dev.retention.workflows.engine;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The fixed set of step kinds the engine implements. */
@@ -80,8 +79,6 @@ public enum StepKind {
   }
 
   public static Optional<StepKind> of(String id) {
-    return Arrays.stream(values())
-        .filter(k -> k.id.equals(id) || k.id.toLowerCase(Locale.ROOT).equals(id))
-        .findFirst();
+    return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
   }
 }
