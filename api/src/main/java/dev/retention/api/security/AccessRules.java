@@ -45,7 +45,10 @@ public final class AccessRules {
       if (anyCaller()) {
         return true;
       }
-      return caller.isKey() ? caller.hasScope(scope) : roles.contains(caller.role());
+      // A person is let in by their role, or by a permission granted to them (playbook-editor).
+      return caller.isKey()
+          ? caller.hasScope(scope)
+          : roles.contains(caller.role()) || (scope != null && caller.scopes().contains(scope));
     }
 
     /** What is missing, in words, for a caller this rule refuses. */
@@ -123,6 +126,12 @@ public final class AccessRules {
           new Rule(HttpMethod.POST, "/api/tasks/*/complete", Scope.PLAYBOOKS_WRITE, EVERYONE),
           new Rule(HttpMethod.POST, "/api/tasks/*/snooze", Scope.PLAYBOOKS_WRITE, EVERYONE),
           new Rule(HttpMethod.GET, "/api/templates/**", Scope.READ, EVERYONE),
+          // Playbook definitions: everyone reads them and checks a draft; playbook editors
+          // (admins, people granted it, keys with the scope) write and publish.
+          new Rule(HttpMethod.GET, "/api/playbook-definitions", Scope.READ, EVERYONE),
+          new Rule(HttpMethod.GET, "/api/playbook-definitions/**", Scope.READ, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/playbook-definitions/validate", Scope.READ, EVERYONE),
+          new Rule(null, "/api/playbook-definitions/**", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/codec/**", Scope.OPS, ADMINS),

@@ -65,15 +65,16 @@ class AdminController {
       @NotBlank @Email @SingleLine String email,
       @NotBlank @SingleLine(max = TextRules.ID_MAX) String role,
       @SingleLine(max = TextRules.ID_MAX) String csmId,
-      @Size(min = 12) @SingleLine String password) {}
+      @Size(min = 12) @SingleLine String password,
+      Boolean playbookEditor) {}
 
   @Operation(
       operationId = "createKey",
       summary = "Create an integration key",
       description =
           "Creates a key with the given scopes (events:write, customers:write, "
-              + "playbooks:write, read, ops, admin). The secret is in this answer only; store "
-              + "it.")
+              + "playbooks:write, read, ops, playbook-editor, admin). The secret is in this "
+              + "answer only; store it.")
   @PostMapping("/api/admin/keys")
   @ApiResponse(
       responseCode = "201",
@@ -115,8 +116,9 @@ class AdminController {
       description =
           "A person who logs in to the console or the API with a session: name, email, "
               + "role (CSM, MANAGER, ADMIN), the CSM record of a CSM login, and a password of "
-              + "at least 12 characters. A new password, role, CSM or email ends their "
-              + "sessions.")
+              + "at least 12 characters; playbookEditor grants (or withdraws) the permission to "
+              + "change and publish playbook definitions (admins always have it). A new "
+              + "password, role, CSM, email or permission ends their sessions.")
   @PutMapping("/api/admin/people/{username}")
   @ApiResponse(responseCode = "200", description = "Changed", useReturnTypeSchema = true)
   @ApiResponse(responseCode = "201", description = "Created", useReturnTypeSchema = true)
@@ -153,8 +155,13 @@ class AdminController {
         && (hash != null
             || before.get().role() != role
             || !Objects.equals(before.get().csmId(), body.csmId())
-            || !before.get().email().equalsIgnoreCase(body.email()))) {
+            || !before.get().email().equalsIgnoreCase(body.email())
+            || (body.playbookEditor() != null
+                && body.playbookEditor() != before.get().playbookEditor()))) {
       sessions.endAll(username);
+    }
+    if (body.playbookEditor() != null) {
+      var unused = people.grantPlaybookEditor(username, body.playbookEditor());
     }
     return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
         .body(people.find(username).orElseThrow());

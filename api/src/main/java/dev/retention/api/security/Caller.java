@@ -25,7 +25,13 @@ public record Caller(
   }
 
   public static Caller person(String username, String name, Role role, String csmId, String email) {
-    return new Caller(Kind.PERSON, username, name, role, csmId, email, Set.of());
+    return person(username, name, role, csmId, email, Set.of());
+  }
+
+  /** A person with extra permissions granted beside their role (e.g. {@code playbook-editor}). */
+  public static Caller person(
+      String username, String name, Role role, String csmId, String email, Set<Scope> granted) {
+    return new Caller(Kind.PERSON, username, name, role, csmId, email, granted);
   }
 
   /** How the audit log names this caller: {@code key:k-3f9a…} or {@code person:petra}. */
@@ -44,6 +50,16 @@ public record Caller(
 
   public boolean isAdmin() {
     return isKey() ? scopes.contains(Scope.ADMIN) : role == Role.ADMIN;
+  }
+
+  /**
+   * Whether the caller may change and publish playbook definitions and the health model: a key with
+   * the {@code playbook-editor} scope (or admin), an admin, or a person granted it.
+   */
+  public boolean mayEditPlaybooks() {
+    return isKey()
+        ? hasScope(Scope.PLAYBOOK_EDITOR)
+        : role == Role.ADMIN || scopes.contains(Scope.PLAYBOOK_EDITOR);
   }
 
   /** For keys: the scope, or admin. People have no scopes; their role decides. */

@@ -89,6 +89,10 @@ public class Credentials implements ApplicationRunner {
         String password = password();
         people.upsert(
             p.username(), p.name(), p.email(), p.role(), p.csmId(), passwords.encode(password));
+        if (p.role() == Role.MANAGER) {
+          // The demo's CS lead shapes the playbooks (docs/security.md: playbook-editor).
+          var unused = people.grantPlaybookEditor(p.username(), true);
+        }
         logins.add(new DemoLogin(p.username(), p.role().name(), password));
       }
     }

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -20,10 +21,17 @@ public class People {
       String csmId,
       boolean hasPassword,
       Instant createdAt,
-      Instant disabledAt) {
+      Instant disabledAt,
+      boolean playbookEditor) {
 
     public Caller caller() {
-      return Caller.person(username, name, role, csmId, email);
+      return Caller.person(
+          username,
+          name,
+          role,
+          csmId,
+          email,
+          playbookEditor ? Set.of(Scope.PLAYBOOK_EDITOR) : Set.of());
     }
 
     public boolean enabled() {
@@ -108,7 +116,7 @@ public class People {
 
   private static final String SELECT =
       "select username, name, email, role, csm_id, password_hash is not null as has_password,"
-          + " created_at, disabled_at from people";
+          + " created_at, disabled_at, playbook_editor from people";
 
   private Person row(ResultSet rs, int n) throws SQLException {
     var disabled = rs.getTimestamp("disabled_at");
@@ -120,6 +128,17 @@ public class People {
         rs.getString("csm_id"),
         rs.getBoolean("has_password"),
         rs.getTimestamp("created_at").toInstant(),
-        disabled == null ? null : disabled.toInstant());
+        disabled == null ? null : disabled.toInstant(),
+        rs.getBoolean("playbook_editor"));
+  }
+
+  /** Grants or withdraws the playbook-editor permission; true when the person exists. */
+  public boolean grantPlaybookEditor(String username, boolean granted) {
+    return jdbc.sql(
+                "update people set playbook_editor = :g, updated_at = now() where username = :u")
+            .param("g", granted)
+            .param("u", username)
+            .update()
+        == 1;
   }
 }

@@ -15,6 +15,11 @@ public enum Scope {
   READ("read"),
   /** Operations: metrics and the Temporal payload codec. */
   OPS("ops"),
+  /**
+   * Playbook definitions and the health model drafted and published. People have it as a grant
+   * (admins always); keys as a scope.
+   */
+  PLAYBOOK_EDITOR("playbook-editor"),
   /** Keys, people, audit and erasure. */
   ADMIN("admin");
 

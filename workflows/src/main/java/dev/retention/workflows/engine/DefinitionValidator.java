@@ -703,14 +703,16 @@ public final class DefinitionValidator {
       if (kind == null) {
         problem(
             pointer(at, "kind"),
-            "'"
-                + step.kind()
-                + "' is not a step kind; the kinds are "
-                + oneOf(Arrays.stream(StepKind.values()).map(StepKind::id).toList()));
+            Arrays.stream(StepKind.values())
+                .filter(k -> k.id().equalsIgnoreCase(step.kind()))
+                .findFirst()
+                .map(k -> "write the kind as '" + k.id() + "'")
+                .orElse(
+                    "'"
+                        + step.kind()
+                        + "' is not a step kind; the kinds are "
+                        + oneOf(Arrays.stream(StepKind.values()).map(StepKind::id).toList())));
         return;
-      }
-      if (!kind.id().equals(step.kind())) {
-        problem(pointer(at, "kind"), "write the kind as '" + kind.id() + "'");
       }
       Map<String, Object> fields = fields(step);
       for (String needed : REQUIRED.get(kind)) {

@@ -128,7 +128,7 @@ class DefinitionValidatorTest {
 
   @Test
   void aKindSpelledOtherwiseThanTheSchemaSays_isRefused() {
-    // The engine also takes "markresponded"; the schema and the docs name one spelling.
+    // The engine, the schema and the docs name one spelling.
     assertThat(
             problems(
                 HEADER
