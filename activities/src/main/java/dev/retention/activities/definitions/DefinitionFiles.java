@@ -1,10 +1,12 @@
 package dev.retention.activities.definitions;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -42,6 +45,8 @@ public final class DefinitionFiles {
   /** YAML as a CS lead edits it: no empty lists or maps. */
   private static final ObjectMapper EDITABLE_YAML =
       YAMLMapper.builder()
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .defaultPropertyInclusion(
               JsonInclude.Value.construct(
                   JsonInclude.Include.NON_EMPTY, JsonInclude.Include.NON_EMPTY))
@@ -57,6 +62,23 @@ public final class DefinitionFiles {
   /** A definition from a JSON tree (the API's body). */
   public static PlaybookDefinition fromTree(JsonNode tree) throws IOException {
     return JSON.treeToValue(tree, PlaybookDefinition.class);
+  }
+
+  /** A definition from a map of its JSON (the API's body, as the web layer read it). */
+  public static PlaybookDefinition fromMap(Map<String, Object> tree) throws IOException {
+    try {
+      return JSON.convertValue(tree, PlaybookDefinition.class);
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof IOException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** The definition as a map of its JSON, for answers. */
+  public static Map<String, Object> toMap(PlaybookDefinition definition) {
+    return JSON.convertValue(definition, new TypeReference<Map<String, Object>>() {});
   }
 
   /** The definition as JSON, without empty fields. */

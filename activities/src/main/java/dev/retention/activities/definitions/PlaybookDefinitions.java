@@ -259,6 +259,26 @@ public class PlaybookDefinitions {
     return List.copyOf(ids);
   }
 
+  /** How many runs follow each version of a playbook: running, and all. */
+  public record RunsOfVersion(int version, long running, long total) {}
+
+  /** The runs per version of a playbook (runs on the engine; newest version first). */
+  public List<RunsOfVersion> runsPerVersion(String playbookId) {
+    return jdbc.sql(
+            """
+            select definition_version, count(*) filter (where status = 'RUNNING') as running,
+              count(*) as total
+            from playbook_runs where playbook = :id and definition_version is not null
+            group by definition_version order by definition_version desc
+            """)
+        .param("id", playbookId)
+        .query(
+            (rs, i) ->
+                new RunsOfVersion(
+                    rs.getInt("definition_version"), rs.getLong("running"), rs.getLong("total")))
+        .list();
+  }
+
   private int latest(String playbookId) {
     return jdbc.sql(
             "select coalesce(max(version), 0) from playbook_definition_versions where playbook_id = :id")

@@ -43,6 +43,6 @@ public final class BuiltInInputs {
       }
       default -> throw new IllegalArgumentException("not a built-in playbook's input: " + input);
     }
-    return new EngineInput(input.context(), definition, values, input.trigger());
+    return new EngineInput(input.context(), values, input.trigger(), definition);
   }
 }

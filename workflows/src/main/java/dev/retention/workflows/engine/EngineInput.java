@@ -6,15 +6,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Starts a run on the engine: the whole definition version it follows, pinned here so the run never
- * changes under itself whatever is published later; the values its start gives ({@code inputs}, as
- * text, typed by the definition); and what started it, for the Temporal UI.
+ * Starts a run on the engine: the values its start gives ({@code inputs}, as text, typed by the
+ * definition); what started it, for the Temporal UI; and the whole definition version it follows,
+ * pinned here so the run never changes under itself whatever is published later (last, so the
+ * Temporal UI shows the run's own values first).
  */
 public record EngineInput(
     PlaybookContext context,
-    PlaybookDefinition definition,
     Map<String, String> inputs,
-    String trigger)
+    String trigger,
+    PlaybookDefinition definition)
     implements RunInput {
 
   public EngineInput {

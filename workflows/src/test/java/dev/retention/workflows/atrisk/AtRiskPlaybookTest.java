@@ -545,7 +545,7 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
       inputs.put("healthScore", Integer.toString(input.healthScore()));
     }
     inputs.put("reason", input.reason());
-    return new EngineInput(input.context(), Definitions.load("at-risk"), inputs, input.trigger());
+    return new EngineInput(input.context(), inputs, input.trigger(), Definitions.load("at-risk"));
   }
 
   private PlaybookWorkflow start(int healthScore) {
