@@ -11,6 +11,8 @@ import dev.retention.workflows.common.Milestone;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -78,6 +80,18 @@ class DryRunController {
               + " takes too long. Needs playbooks:write; a CSM only for their own customers.")
   @PostMapping("/api/playbooks/dry-run")
   @ApiResponse(responseCode = "200", description = "The timeline", useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "429",
+      description = "Every dry-run environment is busy: try again after Retry-After",
+      headers =
+          @Header(
+              name = "Retry-After",
+              description = "seconds until a dry-run may be tried again",
+              schema = @Schema(type = "integer")),
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "#/components/schemas/Problem")))
   DryRunTimeline dryRun(@Valid @RequestBody DryRunRequest body) {
     if (body.definition() != null) {
       throw ApiProblem.invalid(
