@@ -161,7 +161,13 @@ public class DryRuns implements DisposableBean {
       if (e.getCause() instanceof ApiProblem problem) {
         throw problem;
       }
-      throw new IllegalStateException("the dry-run failed", e.getCause());
+      log.warn("a dry-run of {} for {} failed", playbook.id(), customer.id(), e.getCause());
+      throw new ApiProblem(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "Service unavailable",
+          "the dry-run could not be played (" + e.getCause() + "); nothing was sent or written",
+          null,
+          null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       discard(env);
