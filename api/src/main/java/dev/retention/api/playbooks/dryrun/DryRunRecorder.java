@@ -107,6 +107,10 @@ final class DryRunRecorder
   private final AtomicLong seq = new AtomicLong();
   private final List<Recorded> recorded = new ArrayList<>();
   private final Set<LocalDate> slotDays = new HashSet<>();
+
+  /** Why a step's email waits for its send slot, by step. */
+  private final Map<String, String> slotReasons = new HashMap<>();
+
   private final AtomicLong taskIds = new AtomicLong();
   private RunSnapshot last;
 
@@ -340,11 +344,12 @@ final class DryRunRecorder
     if (!envSlot.isAfter(request.earliest())) {
       return new SendSlot(request.earliest(), null);
     }
-    return new SendSlot(
-        envSlot,
+    String why =
         capped
             ? "the daily email cap (one automated email per customer per day)"
-            : "business hours (" + zone + ")");
+            : "business hours (" + zone + ")";
+    slotReasons.put(request.step(), why);
+    return new SendSlot(envSlot, why);
   }
 
   @Override
@@ -404,6 +409,10 @@ final class DryRunRecorder
                 || last.nextStep() != null);
     if ("RUNNING".equals(run.status()) && (newWait || newOpenWait)) {
       Long until = run.nextStepAt() == null ? null : run.nextStepAt().toEpochMilli();
+      String waitingFor =
+          run.nextStep() == null
+              ? null
+              : slotReasons.getOrDefault(run.nextStep(), "the step " + run.nextStep());
       add(
           now,
           new Entry(
@@ -415,11 +424,14 @@ final class DryRunRecorder
               "waits"
                   + (run.nextStep() == null ? "" : " for " + run.nextStep())
                   + (run.waitingOn() == null ? "" : " (on " + run.waitingOn() + ")")
-                  + (until == null ? "" : " until " + offset(until)),
+                  + (until == null ? "" : " until " + offset(until))
+                  + (slotReasons.containsKey(run.nextStep())
+                      ? ": " + slotReasons.get(run.nextStep())
+                      : ""),
               null,
               null,
               new Wait(
-                  run.nextStep(),
+                  waitingFor,
                   run.waitingOn(),
                   until == null ? null : offset(until).toString(),
                   until == null ? null : real(until)),
