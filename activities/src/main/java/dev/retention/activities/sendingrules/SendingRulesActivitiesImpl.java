@@ -127,7 +127,7 @@ public class SendingRulesActivitiesImpl implements SendingRulesActivities {
   }
 
   /** The first moment at or after {@code from} inside business hours in {@code zone}. */
-  Instant nextBusinessMoment(Instant from, ZoneId zone) {
+  public Instant nextBusinessMoment(Instant from, ZoneId zone) {
     ZonedDateTime t = from.atZone(zone);
     for (int day = 0; day < 8; day++) {
       if (rules.businessDays().contains(t.getDayOfWeek())) {

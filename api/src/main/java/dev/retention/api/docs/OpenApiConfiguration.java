@@ -205,6 +205,10 @@ class OpenApiConfiguration {
         "{\"playbook\": \"at-risk\", \"customerId\": \"acme\","
             + " \"reason\": \"Usage halved in two weeks\"}");
     examples.put(
+        "dryRunPlaybook",
+        "{\"playbook\": \"at-risk\", \"customerId\": \"acme\","
+            + " \"events\": [{\"at\": \"P4D\", \"type\": \"customer-responded\"}]}");
+    examples.put(
         "recordOutcome",
         "{\"type\": \"CALL_COMPLETED\","
             + " \"note\": \"Walked through the reports; they add two users next week.\"}");

@@ -17,6 +17,7 @@ import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
 import dev.retention.workflows.common.PlaybookState;
+import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.Supersede;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
@@ -67,35 +68,54 @@ public class PlaybookStarts {
   public PlaybookClient.Started byHand(String playbookName, String customerId, String reason) {
     Playbook playbook = playbook(playbookName);
     Customer customer = customers.get(customerId);
-    Optional<ScoredHealth> health = scoring.latest(customer.id());
+    RunInput input = input(playbook, customer, reason, clock.instant());
     try {
-      return switch (playbook) {
-        case AT_RISK ->
-            atRisk(customer, health.map(ScoredHealth::score).orElse(null), orManual(reason));
-        case EXPANSION ->
-            expansion(
-                customer,
-                health.map(ScoredHealth::score).orElse(0),
-                health.map(ScoredHealth::planUsage).orElse(0.0));
-        case ONBOARDING -> onboarding(customer);
-        case NPS_FOLLOW_UP -> {
-          NpsResponses.NpsResponse answer =
-              nps.latest(customer.id())
-                  .orElseThrow(
-                      () ->
-                          ApiProblem.invalid(
-                              "playbook",
-                              "customer "
-                                  + customer.id()
-                                  + " has no NPS answer to follow up; send it with POST"
-                                  + " /api/events/nps"));
-          yield npsFollowUp(customer, answer.score(), answer.comment());
-        }
-        case CANCELLATION_SAVE -> cancellation(customer, reason(reason)).started();
+      return switch (input) {
+        case AtRiskInput atRisk -> recorded(customer, runs.start(customer, atRisk));
+        case ExpansionInput expansion -> recorded(customer, runs.start(customer, expansion));
+        case OnboardingInput onboarding -> recorded(customer, runs.start(customer, onboarding));
+        case NpsFollowUpInput nps -> recorded(customer, runs.start(customer, nps));
+        case CancellationSaveInput cancellation ->
+            cancellation(customer, cancellation.reason()).started();
+        default -> throw new IllegalStateException("no start for " + input.getClass());
       };
     } catch (AlreadyRunning running) {
       throw running.problem(playbook, customer.id());
     }
+  }
+
+  /**
+   * The input a run of {@code playbook} started by hand at {@code now} gets, from the customer's
+   * latest data (read only): what {@link #byHand} starts, and what a dry-run plays.
+   */
+  public RunInput input(Playbook playbook, Customer customer, String reason, Instant now) {
+    Optional<ScoredHealth> health = scoring.latest(customer.id());
+    return switch (playbook) {
+      case AT_RISK ->
+          new AtRiskInput(
+              context(customer), health.map(ScoredHealth::score).orElse(null), orManual(reason));
+      case EXPANSION ->
+          new ExpansionInput(
+              context(customer),
+              health.map(ScoredHealth::score).orElse(0),
+              health.map(ScoredHealth::planUsage).orElse(0.0));
+      case ONBOARDING -> new OnboardingInput(context(customer));
+      case NPS_FOLLOW_UP -> {
+        NpsResponses.NpsResponse answer =
+            nps.latest(customer.id())
+                .orElseThrow(
+                    () ->
+                        ApiProblem.invalid(
+                            "playbook",
+                            "customer "
+                                + customer.id()
+                                + " has no NPS answer to follow up; send it with POST"
+                                + " /api/events/nps"));
+        yield new NpsFollowUpInput(context(customer), answer.score(), answer.comment());
+      }
+      case CANCELLATION_SAVE ->
+          new CancellationSaveInput(context(customer), reason(reason), decisionDeadline(now));
+    };
   }
 
   public PlaybookClient.Started atRisk(Customer customer, Integer score, String reason) {
@@ -130,15 +150,17 @@ public class PlaybookStarts {
       runs.signalRunning(
           customer.id(), superseded, run -> run.supersede(new Supersede("cancellation requested")));
     }
-    Instant deadline =
-        clock
-            .instant()
-            .plus(settings.dayLength().multipliedBy(settings.cancellationDecisionDays()));
+    Instant deadline = decisionDeadline(clock.instant());
     PlaybookClient.Started started =
         recorded(
             customer,
             runs.start(customer, new CancellationSaveInput(context(customer), reason, deadline)));
     return new CancellationStarted(started, deadline);
+  }
+
+  /** When a cancellation held from {@code now} is decided. */
+  private Instant decisionDeadline(Instant now) {
+    return now.plus(settings.dayLength().multipliedBy(settings.cancellationDecisionDays()));
   }
 
   /** A cancellation reason from the API, or a 400 naming the valid ones. */

@@ -55,6 +55,7 @@ public class ProblemTexts {
           Text.of("Method Not Allowed", "problem.title.methodNotAllowed"),
           Text.of("Unsupported Media Type", "problem.title.unsupportedMediaType"),
           Text.of("Not Acceptable", "problem.title.notAcceptable"),
+          Text.of("Too many dry-runs", "problem.title.tooManyDryRuns"),
           Text.of("Bad Request", "problem.title.invalid"));
 
   static final List<Text> DETAILS =
@@ -78,6 +79,14 @@ public class ProblemTexts {
               "problem.runClosed"),
           Text.of("the run has closed", "problem.runHasClosed"),
           Text.of("type is required", "problem.typeRequired"),
+          Text.of(
+              "definitions arrive with the engine: dry-run a playbook by its id \\(playbook\\)"
+                  + " for now",
+              "problem.dryRunDefinition"),
+          Text.of(
+              "every dry-run environment is busy \\((\\d+) play one dry-run each at a time\\);"
+                  + " try again in a moment",
+              "problem.dryRunBusy"),
           Text.of("unknown outcome type (.*)", "problem.unknownType"),
           Text.of("the run is already closed with outcome ([A-Z_]+)", "problem.closedWithOutcome"),
           Text.of(

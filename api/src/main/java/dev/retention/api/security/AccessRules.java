@@ -118,6 +118,9 @@ public final class AccessRules {
           new Rule(HttpMethod.POST, "/api/events/customer-replied", Scope.EVENTS_WRITE, EVERYONE),
           new Rule(HttpMethod.POST, "/api/events/**", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.POST, "/api/playbooks", Scope.PLAYBOOKS_WRITE, EVERYONE),
+          // Reads only, but plays a run: for those who shape and start playbooks (a CSM for their
+          // own customers, checked by Access).
+          new Rule(HttpMethod.POST, "/api/playbooks/dry-run", Scope.PLAYBOOKS_WRITE, EVERYONE),
           new Rule(HttpMethod.POST, "/api/playbooks/*/outcomes", Scope.PLAYBOOKS_WRITE, EVERYONE),
           new Rule(HttpMethod.DELETE, "/api/playbooks/*", Scope.PLAYBOOKS_WRITE, EVERYONE),
           new Rule(HttpMethod.GET, "/api/playbooks/**", Scope.READ, EVERYONE),

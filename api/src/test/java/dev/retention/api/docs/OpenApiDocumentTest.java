@@ -143,6 +143,7 @@ class OpenApiDocumentTest {
     operations().forEach(o -> named.put(o.toString(), o.node().path("operationId").asText()));
     assertThat(named)
         .containsEntry("POST /api/playbooks", "startPlaybook")
+        .containsEntry("POST /api/playbooks/dry-run", "dryRunPlaybook")
         .containsEntry("POST /api/playbooks/{workflowId}/outcomes", "recordOutcome")
         .containsEntry("GET /api/playbooks/{workflowId}", "getRun")
         .containsEntry("GET /api/playbooks", "listRuns")

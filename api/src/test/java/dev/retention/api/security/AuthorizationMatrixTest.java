@@ -107,6 +107,13 @@ class AuthorizationMatrixTest {
             "playbooks:write",
             People.OWNER,
             false),
+        new Call(
+            "POST",
+            "/api/playbooks/dry-run",
+            "{\"playbook\":\"onboarding\",\"customerId\":\"{c}\"}",
+            "playbooks:write",
+            People.OWNER,
+            false),
         new Call("GET", "/api/playbooks/at-risk-{c}", null, "read", People.OWNER, true),
         new Call("GET", "/api/playbooks?customerId={c}", null, "read", People.OWNER, true),
         new Call(

@@ -1,0 +1,194 @@
+package dev.retention.api.playbooks.dryrun;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.api.customers.Customers;
+import dev.retention.api.input.OneOf;
+import dev.retention.api.input.SingleLine;
+import dev.retention.api.input.TextRules;
+import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.api.problems.ApiProblem;
+import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.common.Playbook;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api/playbooks/dry-run}: what a playbook would do to a customer, at once. */
+@Tag(name = "playbooks")
+@RestController
+class DryRunController {
+
+  static final int MAX_EVENTS = 50;
+
+  static final List<String> EVENT_TYPES =
+      List.of("customer-responded", "outcome", "health", "milestone", "upgraded");
+
+  private final ObjectProvider<DryRuns> dryRuns;
+  private final Customers customers;
+
+  DryRunController(ObjectProvider<DryRuns> dryRuns, Customers customers) {
+    this.dryRuns = dryRuns;
+    this.customers = customers;
+  }
+
+  record DryRunRequest(
+      @Schema(description = "the playbook's id, e.g. at-risk", example = "at-risk")
+          @NotBlank
+          @SingleLine
+          String playbook,
+      @Schema(example = "c-42") @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @Schema(description = "cancellation-save: the cancellation reason (default OTHER)")
+          @SingleLine(max = 500)
+          String reason,
+      @Schema(description = "what happens during the run, at offsets from its start")
+          List<@Valid DryRunEvent> events,
+      @Schema(
+              description =
+                  "a playbook definition to dry-run instead of the playbook's own; not accepted"
+                      + " yet (definitions arrive with the engine)",
+              types = {"object"})
+          Map<String, Object> definition) {}
+
+  @Operation(
+      operationId = "dryRunPlaybook",
+      summary = "Dry-run a playbook for a customer",
+      description =
+          "Plays the playbook for the customer on a time-skipping test environment, in about a"
+              + " second, with every effect recorded instead of done: no email is sent, nothing"
+              + " written to the CRM, the database or the backend. Answers the timeline the run"
+              + " would produce: each email rendered for that customer (subject and text in their"
+              + " language, from their CSM), each task, wait, stage change and step, and the"
+              + " outcome. events happen at offsets from the start (ISO-8601, e.g. P4D): the"
+              + " customer replies, a CSM outcome, a health score, a milestone, an upgrade. 429"
+              + " with Retry-After when every dry-run environment is busy, 503 when a dry-run"
+              + " takes too long. Needs playbooks:write; a CSM only for their own customers.")
+  @PostMapping("/api/playbooks/dry-run")
+  @ApiResponse(responseCode = "200", description = "The timeline", useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "429",
+      description = "Every dry-run environment is busy: try again after Retry-After",
+      headers =
+          @Header(
+              name = "Retry-After",
+              description = "seconds until a dry-run may be tried again",
+              schema = @Schema(type = "integer")),
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "#/components/schemas/Problem")))
+  DryRunTimeline dryRun(@Valid @RequestBody DryRunRequest body) {
+    if (body.definition() != null) {
+      throw ApiProblem.invalid(
+          "definition",
+          "definitions arrive with the engine: dry-run a playbook by its id (playbook) for now");
+    }
+    Playbook playbook = PlaybookStarts.playbook(body.playbook());
+    String reason = body.reason();
+    if (playbook == Playbook.CANCELLATION_SAVE) {
+      PlaybookStarts.reason(reason);
+    }
+    DryRuns runs = dryRuns.getIfAvailable();
+    if (runs == null) {
+      throw new ApiProblem(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "Service unavailable",
+          "this build has no dry-run: it needs the in-process Temporal test service"
+              + " (temporal-testing), which the production build leaves out",
+          null,
+          null);
+    }
+    List<DryRuns.Planned> events = events(body.events(), runs.horizon());
+    Customer customer = customers.owned(body.customerId());
+    return runs.run(playbook, customer, reason, events);
+  }
+
+  /** The events, each checked and its offset parsed; a 400 naming the first bad field. */
+  static List<DryRuns.Planned> events(List<DryRunEvent> events, Duration horizon) {
+    if (events == null) {
+      return List.of();
+    }
+    if (events.size() > MAX_EVENTS) {
+      throw ApiProblem.invalid(
+          "events", "at most " + MAX_EVENTS + " events, were " + events.size());
+    }
+    List<DryRuns.Planned> planned = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      String field = "events[" + i + "]";
+      DryRunEvent event = events.get(i);
+      if (event == null) {
+        throw ApiProblem.invalid(field, "an event is an object with at and type");
+      }
+      Duration at = offset(field + ".at", event.at(), horizon);
+      OneOf.parse(
+          field + ".type",
+          event.type(),
+          "event type",
+          "event types",
+          EVENT_TYPES.toArray(String[]::new),
+          t -> t);
+      switch (event.type()) {
+        case "outcome" ->
+            OneOf.parse(
+                field + ".outcome",
+                event.outcome(),
+                "outcome type",
+                "outcome types",
+                OutcomeType.values());
+        case "health" -> {
+          if (event.score() == null || event.score() < 0 || event.score() > 100) {
+            throw ApiProblem.invalid(
+                field + ".score", "a health event needs a score from 0 to 100");
+          }
+        }
+        case "milestone" ->
+            OneOf.parse(
+                field + ".name", event.name(), "milestone", "milestones", Milestone.values());
+        case "upgraded" -> {
+          if (event.plan() == null || event.plan().isBlank()) {
+            throw ApiProblem.invalid(field + ".plan", "an upgraded event needs the new plan");
+          }
+        }
+        default -> {}
+      }
+      planned.add(new DryRuns.Planned(at, event));
+    }
+    return planned;
+  }
+
+  private static Duration offset(String field, String text, Duration horizon) {
+    if (text == null || text.isBlank()) {
+      throw ApiProblem.invalid(field, "an event needs at, an ISO-8601 offset such as P4D or PT5H");
+    }
+    Duration at;
+    try {
+      at = Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw ApiProblem.invalid(
+          field, "not an ISO-8601 offset: " + text + " (write e.g. P4D, PT5H or P2DT3H)");
+    }
+    if (at.isNegative()) {
+      throw ApiProblem.invalid(field, "an offset from the run's start cannot be negative: " + text);
+    }
+    if (at.compareTo(horizon) > 0) {
+      throw ApiProblem.invalid(
+          field, "the dry-run plays " + horizon + " of the run; " + text + " is after that");
+    }
+    return at;
+  }
+}

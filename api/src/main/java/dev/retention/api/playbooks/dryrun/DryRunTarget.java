@@ -1,0 +1,38 @@
+package dev.retention.api.playbooks.dryrun;
+
+import dev.retention.activities.customers.Customer;
+import dev.retention.workflows.common.Playbook;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a dry-run plays: the workflow implementations its environments register, and how a run of a
+ * playbook for a customer is started there. The one place that decides it; {@link
+ * TypedPlaybooksTarget} plays today's five playbook workflows. A run started here must answer to
+ * {@link dev.retention.workflows.common.PlaybookWorkflow}'s signals and update by their names.
+ */
+public interface DryRunTarget {
+
+  /** The workflow implementation classes every dry-run environment's worker registers. */
+  List<Class<?>> workflowTypes();
+
+  /**
+   * Starts the run on the dry-run environment's client and answers its untyped stub, for the events
+   * and the result. The run's id and task queue are the dry-run's own.
+   */
+  WorkflowStub start(WorkflowClient client, Run run);
+
+  /**
+   * One dry-run's start: the playbook and customer, the reason given (or null), the moment the run
+   * starts on the environment's clock (inputs holding a moment use it), and where it runs.
+   */
+  record Run(
+      Playbook playbook,
+      Customer customer,
+      String reason,
+      Instant startsAt,
+      String workflowId,
+      String taskQueue) {}
+}
