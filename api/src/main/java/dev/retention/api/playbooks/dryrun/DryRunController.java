@@ -1,7 +1,10 @@
 package dev.retention.api.playbooks.dryrun;
 
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.api.customers.Customers;
+import dev.retention.api.definitions.DefinitionChecks;
+import dev.retention.api.input.FreeText;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
@@ -10,6 +13,7 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.common.Milestone;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -41,10 +45,18 @@ class DryRunController {
 
   private final ObjectProvider<DryRuns> dryRuns;
   private final Customers customers;
+  private final PlaybookDefinitions definitions;
+  private final DefinitionChecks checks;
 
-  DryRunController(ObjectProvider<DryRuns> dryRuns, Customers customers) {
+  DryRunController(
+      ObjectProvider<DryRuns> dryRuns,
+      Customers customers,
+      PlaybookDefinitions definitions,
+      DefinitionChecks checks) {
     this.dryRuns = dryRuns;
     this.customers = customers;
+    this.definitions = definitions;
+    this.checks = checks;
   }
 
   record DryRunRequest(
@@ -60,10 +72,15 @@ class DryRunController {
           List<@Valid DryRunEvent> events,
       @Schema(
               description =
-                  "a playbook definition to dry-run instead of the playbook's own; not accepted"
-                      + " yet (definitions arrive with the engine)",
+                  "a definition of the playbook to dry-run (JSON), e.g. a draft not stored yet;"
+                      + " checked like a draft",
               types = {"object"})
-          Map<String, Object> definition) {}
+          Map<String, Object> definition,
+      @Schema(description = "the same definition as YAML text, instead of definition")
+          @FreeText(max = 200_000)
+          String yaml,
+      @Schema(description = "a stored version of the playbook to dry-run (default: the published)")
+          Integer version) {}
 
   @Operation(
       operationId = "dryRunPlaybook",
@@ -93,12 +110,8 @@ class DryRunController {
               mediaType = "application/problem+json",
               schema = @Schema(ref = "#/components/schemas/Problem")))
   DryRunTimeline dryRun(@Valid @RequestBody DryRunRequest body) {
-    if (body.definition() != null) {
-      throw ApiProblem.invalid(
-          "definition",
-          "definitions arrive with the engine: dry-run a playbook by its id (playbook) for now");
-    }
     Playbook playbook = PlaybookStarts.playbook(body.playbook());
+    PlaybookDefinition definition = definition(playbook, body);
     String reason = body.reason();
     if (playbook == Playbook.CANCELLATION_SAVE) {
       PlaybookStarts.reason(reason);
@@ -115,7 +128,32 @@ class DryRunController {
     }
     List<DryRuns.Planned> events = events(body.events(), runs.horizon());
     Customer customer = customers.owned(body.customerId());
-    return runs.run(playbook, customer, reason, events);
+    return runs.run(playbook, definition, customer, reason, events);
+  }
+
+  /** The version to play: the one given, a stored one, or the published one. */
+  private PlaybookDefinition definition(Playbook playbook, DryRunRequest body) {
+    if (body.definition() != null || body.yaml() != null) {
+      if (body.version() != null) {
+        throw ApiProblem.invalid(
+            "version", "give a definition (definition or yaml) or a stored version, not both");
+      }
+      return checks.checked(playbook.id(), DefinitionChecks.read(body.definition(), body.yaml()));
+    }
+    if (body.version() != null) {
+      return definitions
+          .version(playbook.id(), body.version())
+          .map(PlaybookDefinitions.Version::definition)
+          .orElseThrow(
+              () ->
+                  ApiProblem.notFound(
+                      "Playbook definition",
+                      "no version " + body.version() + " of " + playbook.id()));
+    }
+    return definitions
+        .published(playbook.id())
+        .orElseThrow(
+            () -> ApiProblem.notFound("Playbook definition", "no published " + playbook.id()));
   }
 
   /** The events, each checked and its offset parsed; a 400 naming the first bad field. */

@@ -2,6 +2,7 @@ package dev.retention.api.playbooks.dryrun;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.time.Instant;
@@ -9,9 +10,9 @@ import java.util.List;
 
 /**
  * What a dry-run plays: the workflow implementations its environments register, and how a run of a
- * playbook for a customer is started there. The one place that decides it; {@link
- * TypedPlaybooksTarget} plays today's five playbook workflows. A run started here must answer to
- * {@link dev.retention.workflows.common.PlaybookWorkflow}'s signals and update by their names.
+ * playbook for a customer is started there. The one place that decides it; {@link EngineTarget}
+ * plays definitions on the playbook engine. A run started here must answer to {@link
+ * dev.retention.workflows.common.PlaybookWorkflow}'s signals and update by their names.
  */
 public interface DryRunTarget {
 
@@ -25,11 +26,13 @@ public interface DryRunTarget {
   WorkflowStub start(WorkflowClient client, Run run);
 
   /**
-   * One dry-run's start: the playbook and customer, the reason given (or null), the moment the run
-   * starts on the environment's clock (inputs holding a moment use it), and where it runs.
+   * One dry-run's start: the playbook, the definition version it plays, and the customer, the
+   * reason given (or null), the moment the run starts on the environment's clock (inputs holding a
+   * moment use it), and where it runs.
    */
   record Run(
       Playbook playbook,
+      PlaybookDefinition definition,
       Customer customer,
       String reason,
       Instant startsAt,

@@ -4,6 +4,7 @@ import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.offers.OfferActivitiesImpl;
@@ -22,6 +23,7 @@ import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.Upgraded;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.ports.RunSnapshot;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowStub;
@@ -120,7 +122,11 @@ public class DryRuns implements DisposableBean {
 
   /** Plays the run and answers its timeline; the inputs are checked by the caller. */
   public DryRunTimeline run(
-      Playbook playbook, Customer customer, String reason, List<Planned> events) {
+      Playbook playbook,
+      PlaybookDefinition definition,
+      Customer customer,
+      String reason,
+      List<Planned> events) {
     Csm csm =
         services
             .directory()
@@ -140,7 +146,9 @@ public class DryRuns implements DisposableBean {
     long started = System.nanoTime();
     DryRunEnvironment playing = env;
     Future<DryRunTimeline> played =
-        runner.submit(() -> play(playing, playbook, customer, csm, false, reason, events, started));
+        runner.submit(
+            () ->
+                play(playing, playbook, definition, customer, csm, false, reason, events, started));
     try {
       DryRunTimeline timeline = played.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       release(env);
@@ -178,6 +186,7 @@ public class DryRuns implements DisposableBean {
   private DryRunTimeline play(
       DryRunEnvironment env,
       Playbook playbook,
+      PlaybookDefinition definition,
       Customer customer,
       Csm csm,
       boolean warmUp,
@@ -198,6 +207,7 @@ public class DryRuns implements DisposableBean {
               env.client(),
               new DryRunTarget.Run(
                   playbook,
+                  definition,
                   customer,
                   reason,
                   Instant.ofEpochMilli(envStart),
@@ -381,6 +391,7 @@ public class DryRuns implements DisposableBean {
     play(
         env,
         Playbook.AT_RISK,
+        DefinitionFiles.shipped(Playbook.AT_RISK.id()).orElseThrow(),
         customer,
         csm,
         true,

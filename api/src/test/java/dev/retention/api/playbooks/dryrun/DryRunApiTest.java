@@ -3,6 +3,7 @@ package dev.retention.api.playbooks.dryrun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
@@ -169,6 +170,50 @@ class DryRunApiTest {
                 .query(Long.class)
                 .single())
         .isEqualTo(1L);
+  }
+
+  /**
+   * A draft definition, before anything is stored: the at-risk playbook with its day-3 email on day
+   * 2 and a new Dutch subject line's playbook, played for the customer as it would run.
+   */
+  @Test
+  void aDraftDefinition_isPlayedAsItWouldRun_withoutBeingStored() throws Exception {
+    String customer = dutchCustomer();
+    String dayTwo =
+        DefinitionFiles.yaml(DefinitionFiles.shipped("at-risk").orElseThrow())
+            .replace("until: start + P2D", "until: start + P1D")
+            .replace("at: start + P2D", "at: start + P1D");
+    long versionsBefore =
+        jdbc.sql("select count(*) from playbook_definition_versions").query(Long.class).single();
+
+    Response run =
+        dryRun(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(
+                    Map.of("playbook", "at-risk", "customerId", customer, "yaml", dayTwo)));
+
+    assertThat(run.status()).as(run.toString()).isEqualTo(200);
+    assertThat(days(entries(run, "EMAIL"))).containsExactly(0L, 1L, 13L);
+    assertThat(run.text("outcome")).isEqualTo("CHURNING");
+    assertThat(
+            jdbc.sql("select count(*) from playbook_definition_versions")
+                .query(Long.class)
+                .single())
+        .isEqualTo(versionsBefore);
+
+    Response bad =
+        dryRun(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(
+                    Map.of(
+                        "playbook",
+                        "at-risk",
+                        "customerId",
+                        customer,
+                        "yaml",
+                        dayTwo.replaceFirst("kind: email", "kind: fax"))));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.text("pointer")).isEqualTo("/steps/0/kind");
   }
 
   @Test

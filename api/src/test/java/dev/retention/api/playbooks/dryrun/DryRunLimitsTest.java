@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.retention.activities.customers.Csm;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.math.BigDecimal;
@@ -33,6 +35,8 @@ import org.springframework.http.HttpStatus;
  * as a stuck dry-run would.
  */
 class DryRunLimitsTest {
+
+  static final PlaybookDefinition AT_RISK = DefinitionFiles.shipped("at-risk").orElseThrow();
 
   private static final Customer CUSTOMER =
       new Customer(
@@ -108,7 +112,7 @@ class DryRunLimitsTest {
             () -> {
               while (true) {
                 try {
-                  dryRuns.run(Playbook.AT_RISK, CUSTOMER, null, List.of());
+                  dryRuns.run(Playbook.AT_RISK, AT_RISK, CUSTOMER, null, List.of());
                   return null;
                 } catch (ApiProblem problem) {
                   if (problem.status() != HttpStatus.TOO_MANY_REQUESTS) {
@@ -124,7 +128,8 @@ class DryRunLimitsTest {
     long began = System.nanoTime();
     ApiProblem busy =
         catchThrowableOfType(
-            ApiProblem.class, () -> dryRuns.run(Playbook.AT_RISK, CUSTOMER, null, List.of()));
+            ApiProblem.class,
+            () -> dryRuns.run(Playbook.AT_RISK, AT_RISK, CUSTOMER, null, List.of()));
     assertThat(busy.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     assertThat(busy.headers()).containsEntry("Retry-After", "1");
     assertThat(busy.getMessage()).contains("busy");
