@@ -28,7 +28,7 @@ public class HealthModels {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final Clock clock;
-  private final Map<Integer, HealthModel> parsed = new ConcurrentHashMap<>();
+  private final Map<String, HealthModel> parsed = new ConcurrentHashMap<>();
 
   public HealthModels(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
     this.jdbc = jdbc;
@@ -62,7 +62,7 @@ public class HealthModels {
   }
 
   public HealthModel model(Version v) {
-    return parsed.computeIfAbsent(v.version(), k -> HealthModel.parse(v.definition()));
+    return parsed.computeIfAbsent(v.definition(), HealthModel::parse);
   }
 
   /** Every version, newest first. */
