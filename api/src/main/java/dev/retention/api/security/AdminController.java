@@ -72,7 +72,7 @@ class AdminController {
       summary = "Create an integration key",
       description =
           "Creates a key with the given scopes (events:write, customers:write, "
-              + "playbooks:write, read, ops, admin). The secret is in this answer only; store "
+              + "playbooks:write, read, playbook-editor, ops, admin). The secret is in this answer only; store "
               + "it.")
   @PostMapping("/api/admin/keys")
   @ApiResponse(

@@ -46,6 +46,14 @@ public record Caller(
     return isKey() ? scopes.contains(Scope.ADMIN) : role == Role.ADMIN;
   }
 
+  /**
+   * The playbook-editor permission (publishing the health model): keys with its scope (or admin),
+   * people who are admins.
+   */
+  public boolean isPlaybookEditor() {
+    return isKey() ? hasScope(Scope.PLAYBOOK_EDITOR) : role == Role.ADMIN;
+  }
+
   /** For keys: the scope, or admin. People have no scopes; their role decides. */
   public boolean hasScope(Scope scope) {
     return isKey() && (scopes.contains(scope) || scopes.contains(Scope.ADMIN));

@@ -13,6 +13,11 @@ public enum Scope {
   PLAYBOOKS_WRITE("playbooks:write"),
   /** Every read of customers, runs, reports and templates. */
   READ("read"),
+  /**
+   * The playbook-editor permission: drafts and publishes the health model (people: admins, who have
+   * every permission; managers may draft).
+   */
+  PLAYBOOK_EDITOR("playbook-editor"),
   /** Operations: metrics and the Temporal payload codec. */
   OPS("ops"),
   /** Keys, people, audit and erasure. */

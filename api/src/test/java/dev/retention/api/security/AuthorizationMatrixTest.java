@@ -74,6 +74,13 @@ class AuthorizationMatrixTest {
             false),
         new Call(
             "POST", "/api/customers/{c}/metrics", metrics, "events:write", People.ADMINS, false),
+        new Call(
+            "POST",
+            "/api/customers/{c}/health-score",
+            "{\"score\":70}",
+            "events:write",
+            People.ADMINS,
+            false),
         new Call("POST", "/api/events/signup", event(""), "events:write", People.ADMINS, false),
         new Call(
             "POST",
