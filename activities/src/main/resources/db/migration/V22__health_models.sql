@@ -29,3 +29,11 @@ alter table health_scores
     alter column email_open_rate drop not null,
     alter column open_tickets drop not null,
     alter column sentiment drop not null;
+
+-- V9's functions held the seed formula as constants; the scoring SQL now takes the published
+-- model's parameters (HealthModelSql), so they are gone rather than left to mislead.
+drop function health_band(integer);
+drop function health_score(numeric, numeric, numeric);
+drop function health_support(integer, text);
+drop function health_engagement(integer, double precision);
+drop function health_usage(integer, integer);

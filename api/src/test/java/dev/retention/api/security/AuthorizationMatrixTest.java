@@ -292,6 +292,21 @@ class AuthorizationMatrixTest {
         new Call("POST", "/console/tasks/1/complete", "note=done", null, People.OWNER, false),
         new Call("POST", "/console/tasks/1/snooze", "until=P1D", null, People.OWNER, false),
         new Call("GET", "/console/profile", null, null, People.OWNER, false),
+        new Call("GET", "/console/health-model", null, null, People.OWNER, false),
+        new Call(
+            "POST",
+            "/console/health-model",
+            "action=draft&model=%7B%7D",
+            null,
+            People.OWNER,
+            false),
+        new Call(
+            "POST",
+            "/console/health-model/versions/1/publish",
+            "note=key",
+            null,
+            People.OWNER,
+            false),
         new Call("POST", "/console/profile", "timeZone=UTC", null, People.OWNER, false),
         new Call("POST", "/console/customers/{c}/notes", "text=hi", null, People.OWNER, false),
         new Call(
