@@ -55,8 +55,8 @@ class ConsoleHealthModelController {
 
   @GetMapping
   String page(Model model) {
-    HealthModelApi.VersionView published = models.published();
-    return render(model, pretty(published.model()));
+    HealthModelApi.HealthModelVersion published = models.published();
+    return render(model, pretty(json.valueToTree(published.model())));
   }
 
   /**
@@ -85,7 +85,7 @@ class ConsoleHealthModelController {
     }
     try {
       if (action.equals("draft")) {
-        HealthModelApi.VersionView draft =
+        HealthModelApi.HealthModelVersion draft =
             models.draft(edited, me.actor(), note == null || note.isBlank() ? null : note.strip());
         page.addAttribute("notice", message("model.drafted", draft.version()));
       } else {
@@ -112,24 +112,26 @@ class ConsoleHealthModelController {
       throw forbidden(
           "publishing the health model needs the playbook-editor permission (admins have it)");
     }
-    HealthModelApi.VersionView published;
+    HealthModelApi.HealthModelVersion published;
     if (note == null || note.isBlank()) {
       response.setStatus(400);
       page.addAttribute("error", message("model.noteRequired"));
-      return render(page, pretty(models.published().model()));
+      return render(page, pretty(json.valueToTree(models.published().model())));
     }
     published = models.publish(version, me.actor(), note.strip());
     page.addAttribute("notice", message("model.published", published.version()));
-    return render(page, pretty(published.model()));
+    return render(page, pretty(json.valueToTree(published.model())));
   }
 
   private String render(Model page, String modelJson) {
     Caller me = Callers.require();
-    HealthModelApi.VersionView published = models.published();
+    HealthModelApi.HealthModelVersion published = models.published();
+    JsonNode publishedModel = json.valueToTree(published.model());
     page.addAttribute("published", published);
+    page.addAttribute("publishedModel", publishedModel);
     page.addAttribute("versions", models.versions());
     page.addAttribute("modelJson", modelJson);
-    page.addAttribute("fields", fieldsOf(modelJson, published.model()));
+    page.addAttribute("fields", fieldsOf(modelJson, publishedModel));
     page.addAttribute("canDraft", isLead(me));
     page.addAttribute("canPublish", me.isPlaybookEditor());
     return "console/health-model";

@@ -61,7 +61,7 @@ class MetricsController {
           Integer modelVersion) {}
 
   /** A score the backend computed itself. */
-  record OwnScoreRequest(
+  record OwnHealthScore(
       @NotNull @Min(0) @Max(100) Integer score,
       @Schema(description = "0..1; left out, the customer's last known plan usage is kept")
           @DecimalMin("0")
@@ -92,7 +92,7 @@ class MetricsController {
               + " computed score: trend, the 30-day drop alert, the timeline, and the playbooks"
               + " (a score falling into AT_RISK or CRITICAL starts at-risk). components is null.")
   @PostMapping("/api/customers/{customerId}/health-score")
-  MetricsView ownScore(@PathVariable String customerId, @Valid @RequestBody OwnScoreRequest body) {
+  MetricsView ownScore(@PathVariable String customerId, @Valid @RequestBody OwnHealthScore body) {
     access.customer(Ids.check("customerId", customerId));
     Customer customer = customers.get(customerId);
     return view(customer, scoring.recordOwn(customer.id(), body.score(), body.planUsage()));

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class HealthModelApi {
+
+  private static final tools.jackson.core.type.TypeReference<Map<String, Object>> MODEL =
+      new tools.jackson.core.type.TypeReference<>() {};
 
   private final HealthModels models;
   private final HealthModelPreview preview;
@@ -31,7 +33,7 @@ public class HealthModelApi {
   }
 
   /** A version: its number, status, who made and published it, the note, and the model. */
-  public record VersionView(
+  public record HealthModelVersion(
       int version,
       String status,
       String createdBy,
@@ -39,38 +41,44 @@ public class HealthModelApi {
       String note,
       String publishedBy,
       Instant publishedAt,
-      JsonNode model) {}
+      @io.swagger.v3.oas.annotations.media.Schema(
+              description = "The health model, format 1 (GET /api/health-model/schema)")
+          Map<String, Object> model) {}
 
   /** A customer whose band the candidate changes. */
-  public record ChangeView(
+  public record HealthModelChange(
       String customerId, int oldScore, String oldBand, int newScore, String newBand) {}
 
   /**
    * What the candidate does: of {@code customers} with a score, {@code changed} change band ({@code
    * changes} lists them, at most 500) and {@code scoreChanged} change score.
    */
-  public record PreviewView(
-      Integer version, int customers, int changed, int scoreChanged, List<ChangeView> changes) {}
+  public record HealthModelImpact(
+      Integer version,
+      int customers,
+      int changed,
+      int scoreChanged,
+      List<HealthModelChange> changes) {}
 
-  public VersionView published() {
+  public HealthModelVersion published() {
     int version = models.published().version();
     return view(models.version(version).orElseThrow());
   }
 
-  public List<VersionView> versions() {
+  public List<HealthModelVersion> versions() {
     return models.versions().stream().map(this::view).toList();
   }
 
-  public VersionView version(int version) {
+  public HealthModelVersion version(int version) {
     return view(stored(version));
   }
 
   /** Stores a draft; the model arrives as the request's {@code model} member. */
-  public VersionView draft(String modelJson, String by, String note) {
+  public HealthModelVersion draft(String modelJson, String by, String note) {
     return view(models.draft(validated(modelJson), by, note));
   }
 
-  public VersionView publish(int version, String by, String note) {
+  public HealthModelVersion publish(int version, String by, String note) {
     try {
       return view(
           models
@@ -82,7 +90,7 @@ public class HealthModelApi {
   }
 
   /** The preview of a model given in the request, or of a stored version. */
-  public PreviewView preview(String modelJson, Integer version) {
+  public HealthModelImpact preview(String modelJson, Integer version) {
     if ((modelJson == null) == (version == null)) {
       throw ApiProblem.invalid(
           "model", "give either model (a health model) or version (a stored version's number)");
@@ -90,7 +98,7 @@ public class HealthModelApi {
     HealthModel model =
         version != null ? models.model(stored(version)) : HealthModel.parse(validated(modelJson));
     HealthModelPreview.Result result = preview.preview(model);
-    return new PreviewView(
+    return new HealthModelImpact(
         version,
         result.customers(),
         result.changed(),
@@ -98,7 +106,7 @@ public class HealthModelApi {
         result.changes().stream()
             .map(
                 c ->
-                    new ChangeView(
+                    new HealthModelChange(
                         c.customerId(),
                         c.oldScore(),
                         c.oldBand().name(),
@@ -137,8 +145,8 @@ public class HealthModelApi {
     return "no health model version " + version + "; GET /api/health-model/versions lists them";
   }
 
-  private VersionView view(HealthModels.Version v) {
-    return new VersionView(
+  private HealthModelVersion view(HealthModels.Version v) {
+    return new HealthModelVersion(
         v.version(),
         v.status(),
         v.createdBy(),
@@ -146,6 +154,6 @@ public class HealthModelApi {
         v.note(),
         v.publishedBy(),
         v.publishedAt(),
-        json.readTree(v.definition()));
+        json.readValue(v.definition(), MODEL));
   }
 }

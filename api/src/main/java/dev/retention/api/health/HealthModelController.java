@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The health model as versioned data (docs/playbooks.md, "Health score"; the format is
@@ -38,10 +39,12 @@ class HealthModelController {
   static final String SCHEMA_RESOURCE = "/health/health-model.schema.json";
 
   private final HealthModelApi api;
+  private final JsonMapper json;
   private final String schema;
 
-  HealthModelController(HealthModelApi api) {
+  HealthModelController(HealthModelApi api, JsonMapper json) {
     this.api = api;
+    this.json = json;
     try (InputStream in = HealthModelController.class.getResourceAsStream(SCHEMA_RESOURCE)) {
       this.schema =
           new String(
@@ -51,19 +54,19 @@ class HealthModelController {
     }
   }
 
-  record DraftRequest(
+  record HealthModelDraft(
       @Schema(
               description = "The health model (format 1, see GET /api/health-model/schema)",
               requiredMode = Schema.RequiredMode.REQUIRED)
           @NotNull
-          JsonNode model,
+          Map<String, Object> model,
       @SingleLine String note) {}
 
-  record PreviewRequest(
-      @Schema(description = "A health model to preview; or give version") JsonNode model,
+  record HealthModelPreviewRequest(
+      @Schema(description = "A health model to preview; or give version") Map<String, Object> model,
       @Schema(description = "A stored version to preview; or give model") Integer version) {}
 
-  record PublishRequest(@NotBlank @SingleLine String note) {}
+  record HealthModelPublishRequest(@NotBlank @SingleLine String note) {}
 
   @Operation(
       operationId = "getHealthModel",
@@ -72,7 +75,7 @@ class HealthModelController {
           "The version every new score is computed with: components and weights, each metric's"
               + " tiers, sentiment scores and the bands.")
   @GetMapping("/api/health-model")
-  HealthModelApi.VersionView published() {
+  HealthModelApi.HealthModelVersion published() {
     return api.published();
   }
 
@@ -83,7 +86,7 @@ class HealthModelController {
           "Newest first: drafts, the published version and those it replaced (SUPERSEDED), each"
               + " with who made and published it, when, and the note.")
   @GetMapping("/api/health-model/versions")
-  List<HealthModelApi.VersionView> versions() {
+  List<HealthModelApi.HealthModelVersion> versions() {
     return api.versions();
   }
 
@@ -92,7 +95,7 @@ class HealthModelController {
       summary = "One version of the health model",
       description = "A draft, the published version or an earlier one.")
   @GetMapping("/api/health-model/versions/{version}")
-  HealthModelApi.VersionView version(@PathVariable int version) {
+  HealthModelApi.HealthModelVersion version(@PathVariable int version) {
     return api.version(version);
   }
 
@@ -121,11 +124,12 @@ class HealthModelController {
               + " is published.")
   @ApiResponse(responseCode = "201", description = "Stored", useReturnTypeSchema = true)
   @PostMapping("/api/health-model/versions")
-  ResponseEntity<HealthModelApi.VersionView> draft(@Valid @RequestBody DraftRequest body) {
+  ResponseEntity<HealthModelApi.HealthModelVersion> draft(
+      @Valid @RequestBody HealthModelDraft body) {
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(
             api.draft(
-                body.model().toString(),
+                json.writeValueAsString(body.model()),
                 Callers.require().actor(),
                 body.note() == null || body.note().isBlank() ? null : body.note().strip()));
   }
@@ -140,8 +144,9 @@ class HealthModelController {
               + " with the old and new score and band, and how many change score. Nothing is"
               + " stored.")
   @PostMapping("/api/health-model/preview")
-  HealthModelApi.PreviewView preview(@RequestBody PreviewRequest body) {
-    return api.preview(body.model() == null ? null : body.model().toString(), body.version());
+  HealthModelApi.HealthModelImpact preview(@RequestBody HealthModelPreviewRequest body) {
+    return api.preview(
+        body.model() == null ? null : json.writeValueAsString(body.model()), body.version());
   }
 
   @Operation(
@@ -153,8 +158,8 @@ class HealthModelController {
               + " and the version they name. Publishing an older version rolls back. 409 when it"
               + " is published already.")
   @PostMapping("/api/health-model/versions/{version}/publish")
-  HealthModelApi.VersionView publish(
-      @PathVariable int version, @Valid @RequestBody PublishRequest body) {
+  HealthModelApi.HealthModelVersion publish(
+      @PathVariable int version, @Valid @RequestBody HealthModelPublishRequest body) {
     return api.publish(version, Callers.require().actor(), body.note().strip());
   }
 }

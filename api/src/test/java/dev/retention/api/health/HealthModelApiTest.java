@@ -81,6 +81,17 @@ class HealthModelApiTest {
     assertThat(csm().get("/api/health-model").status()).isEqualTo(200);
   }
 
+  /** The OpenAPI document says a model is a JSON object (the schema endpoint has its format). */
+  @Test
+  void theOpenApiDocument_describesTheModelAsAnObject() {
+    JsonNode schemas = admin.get("/v3/api-docs").body().path("components").path("schemas");
+    for (String schema :
+        List.of("HealthModelVersion", "HealthModelDraft", "HealthModelPreviewRequest")) {
+      JsonNode model = schemas.path(schema).path("properties").path("model");
+      assertThat(model.toString()).as(schema).contains("object").doesNotContain("properties");
+    }
+  }
+
   @Test
   void aBadModel_isRefused_namingThePlaceWithAJsonPointer_andNothingIsStored() {
     int before = admin.get("/api/health-model/versions").body().size();
