@@ -27,8 +27,93 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class BatchScoring {
 
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+  private final HealthModels models;
+
+  public BatchScoring(JdbcClient jdbc, TransactionTemplate tx, Clock clock, HealthModels models) {
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.clock = clock;
+    this.models = models;
+  }
+
+  /** One customer's metrics in a batch; the customer must exist. */
+  public record Reported(String customerId, HealthMetrics metrics) {}
+
+  /** The scores, in the order of {@code batch}. */
+  public List<ScoredHealth> recordAll(List<Reported> batch) {
+    List<List<Integer>> rounds = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      int round = seen.merge(batch.get(i).customerId(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(i);
+    }
+    ScoredHealth[] scored = new ScoredHealth[batch.size()];
+    for (List<Integer> round : rounds) {
+      tx.executeWithoutResult(status -> scoreRound(batch, round, scored));
+    }
+    return List.of(scored);
+  }
+
+  private void scoreRound(List<Reported> batch, List<Integer> round, ScoredHealth[] out) {
+    int n = round.size();
+    int[] idx = new int[n];
+    String[] customers = new String[n];
+    int[] queries = new int[n];
+    int[] features = new int[n];
+    int[] logins = new int[n];
+    double[] opens = new double[n];
+    int[] tickets = new int[n];
+    String[] sentiments = new String[n];
+    double[] usages = new double[n];
+    for (int k = 0; k < n; k++) {
+      Reported r = batch.get(round.get(k));
+      HealthMetrics m = r.metrics();
+      idx[k] = round.get(k);
+      customers[k] = r.customerId();
+      queries[k] = m.queriesPerWeek();
+      features[k] = m.featuresUsed();
+      logins[k] = m.loginsPerWeek();
+      opens[k] = m.emailOpenRate();
+      tickets[k] = m.openTickets();
+      sentiments[k] = m.sentiment().name();
+      usages[k] = m.planUsage();
+    }
+    // The same lock as a single scoring, taken in id order so two batches cannot deadlock.
+    jdbc.sql("select id from customers where id = any(:ids) order by id for no key update")
+        .param("ids", new TreeSet<>(List.of(customers)).toArray(String[]::new))
+        .query(String.class)
+        .list();
+    Instant now = clock.instant();
+    HealthModels.Published model = models.published();
+    HealthModelSql sql = new HealthModelSql(model.model());
+    sql.bind(jdbc.sql(roundStatement(sql)))
+        .param("idx", idx)
+        .param("customers", customers)
+        .param("queries", queries)
+        .param("features", features)
+        .param("logins", logins)
+        .param("opens", opens)
+        .param("tickets", tickets)
+        .param("sentiments", sentiments)
+        .param("usages", usages)
+        .param("since", Timestamp.from(now.minus(HealthScoring.ALERT_WINDOW)))
+        .param("alertDrop", HealthScoring.ALERT_DROP)
+        .param("now", Timestamp.from(now))
+        .param("modelVersion", model.version())
+        .param("due", Timestamp.from(now.plus(Duration.ofDays(1))))
+        .query((rs, i) -> out[rs.getInt("idx")] = map(rs, now, model.version()))
+        .list();
+  }
+
   /** One round: the model's expressions ({@link HealthModelSql}) stand where the braces are. */
-  private static final String SCORE_ROUND =
+  private static String roundStatement(HealthModelSql sql) {
+    return
 """
         with input as (
           select * from unnest(cast(:idx as int[]), cast(:customers as text[]),
@@ -102,96 +187,13 @@ public class BatchScoring {
           drop_points, alert, plan_usage, before_usage
         from scored order by idx
 """
-          .replace("{usage}", HealthModelSql.usage("i.queries", "i.features"))
-          .replace("{engagement}", HealthModelSql.engagement("i.logins", "i.open_rate"))
-          .replace("{support}", HealthModelSql.support("i.tickets", "i.sentiment"))
-          .replace(
-              "{score}",
-              HealthModelSql.score("c.usage_score", "c.engagement_score", "c.support_score"))
-          .replace("{band}", HealthModelSql.band("t.score"));
-
-  private final JdbcClient jdbc;
-  private final TransactionTemplate tx;
-  private final Clock clock;
-  private final HealthModels models;
-
-  public BatchScoring(JdbcClient jdbc, TransactionTemplate tx, Clock clock, HealthModels models) {
-    this.jdbc = jdbc;
-    this.tx = tx;
-    this.clock = clock;
-    this.models = models;
-  }
-
-  /** One customer's metrics in a batch; the customer must exist. */
-  public record Reported(String customerId, HealthMetrics metrics) {}
-
-  /** The scores, in the order of {@code batch}. */
-  public List<ScoredHealth> recordAll(List<Reported> batch) {
-    List<List<Integer>> rounds = new ArrayList<>();
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < batch.size(); i++) {
-      int round = seen.merge(batch.get(i).customerId(), 1, Integer::sum) - 1;
-      if (round == rounds.size()) {
-        rounds.add(new ArrayList<>());
-      }
-      rounds.get(round).add(i);
-    }
-    ScoredHealth[] scored = new ScoredHealth[batch.size()];
-    for (List<Integer> round : rounds) {
-      tx.executeWithoutResult(status -> scoreRound(batch, round, scored));
-    }
-    return List.of(scored);
-  }
-
-  private void scoreRound(List<Reported> batch, List<Integer> round, ScoredHealth[] out) {
-    int n = round.size();
-    int[] idx = new int[n];
-    String[] customers = new String[n];
-    int[] queries = new int[n];
-    int[] features = new int[n];
-    int[] logins = new int[n];
-    double[] opens = new double[n];
-    int[] tickets = new int[n];
-    String[] sentiments = new String[n];
-    double[] usages = new double[n];
-    for (int k = 0; k < n; k++) {
-      Reported r = batch.get(round.get(k));
-      HealthMetrics m = r.metrics();
-      idx[k] = round.get(k);
-      customers[k] = r.customerId();
-      queries[k] = m.queriesPerWeek();
-      features[k] = m.featuresUsed();
-      logins[k] = m.loginsPerWeek();
-      opens[k] = m.emailOpenRate();
-      tickets[k] = m.openTickets();
-      sentiments[k] = m.sentiment().name();
-      usages[k] = m.planUsage();
-    }
-    // The same lock as a single scoring, taken in id order so two batches cannot deadlock.
-    jdbc.sql("select id from customers where id = any(:ids) order by id for no key update")
-        .param("ids", new TreeSet<>(List.of(customers)).toArray(String[]::new))
-        .query(String.class)
-        .list();
-    Instant now = clock.instant();
-    HealthModels.Published model = models.published();
-    HealthModelSql sql = new HealthModelSql(model.model());
-    sql.bind(jdbc.sql(SCORE_ROUND))
-        .param("idx", idx)
-        .param("customers", customers)
-        .param("queries", queries)
-        .param("features", features)
-        .param("logins", logins)
-        .param("opens", opens)
-        .param("tickets", tickets)
-        .param("sentiments", sentiments)
-        .param("usages", usages)
-        .param("since", Timestamp.from(now.minus(HealthScoring.ALERT_WINDOW)))
-        .param("alertDrop", HealthScoring.ALERT_DROP)
-        .param("now", Timestamp.from(now))
-        .param("modelVersion", model.version())
-        .param("due", Timestamp.from(now.plus(Duration.ofDays(1))))
-        .query((rs, i) -> out[rs.getInt("idx")] = map(rs, now, model.version()))
-        .list();
+        .replace("{usage}", sql.usage("i.queries", "i.features"))
+        .replace("{engagement}", sql.engagement("i.logins", "i.open_rate"))
+        .replace("{support}", sql.support("i.tickets", "i.sentiment"))
+        .replace(
+            "{score}",
+            HealthModelSql.score("c.usage_score", "c.engagement_score", "c.support_score"))
+        .replace("{band}", sql.band("t.score"));
   }
 
   private static ScoredHealth map(ResultSet rs, Instant now, int modelVersion) throws SQLException {

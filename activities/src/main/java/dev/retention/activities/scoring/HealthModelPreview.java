@@ -34,9 +34,9 @@ public class HealthModelPreview {
 
   public Result preview(HealthModel candidate) {
     HealthModelSql sql = new HealthModelSql(candidate);
-    String usage = HealthModelSql.usage("l.queries_per_week", "l.features_used");
-    String engagement = HealthModelSql.engagement("l.logins_per_week", "l.email_open_rate");
-    String support = HealthModelSql.support("l.open_tickets", "l.sentiment");
+    String usage = sql.usage("l.queries_per_week", "l.features_used");
+    String engagement = sql.engagement("l.logins_per_week", "l.email_open_rate");
+    String support = sql.support("l.open_tickets", "l.sentiment");
     String statement =
         """
         with latest as (
@@ -64,7 +64,7 @@ public class HealthModelPreview {
         limit {limit}
         """
             .replace("{score}", HealthModelSql.score(usage, engagement, support))
-            .replace("{band}", HealthModelSql.band("r.new_score"))
+            .replace("{band}", sql.band("r.new_score"))
             .replace("{limit}", Integer.toString(MAX_LISTED));
     int[] totals = new int[3];
     List<Change> changes =

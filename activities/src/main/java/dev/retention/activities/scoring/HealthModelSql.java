@@ -9,7 +9,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * A {@link HealthModel} as SQL expressions over named parameters, so a statement scores set-based
  * with the model's weights, tiers and bands (never constants in the SQL): the same exact decimal
  * arithmetic and rounding as {@link HealthModel#score}, tier bounds compared as doubles like the
- * Java path. Parameter names start with {@code hm_}.
+ * Java path. The expressions are CASEs over the model's parameters (their number follows the
+ * model's tiers), as fast as the constants they replace. Parameter names start with {@code hm_}.
  */
 final class HealthModelSql {
 
@@ -41,26 +42,38 @@ final class HealthModelSql {
     p.put("hm_w_usage", model.usageWeight());
     p.put("hm_w_engagement", model.engagementWeight());
     p.put("hm_w_support", model.supportWeight());
-    p.put("hm_band_min", model.bands().stream().mapToInt(HealthModel.Band::min).toArray());
-    p.put("hm_band_name", model.bands().stream().map(b -> b.band().name()).toArray(String[]::new));
+    List<HealthModel.Band> bands = model.bands();
+    for (int k = 0; k < bands.size(); k++) {
+      p.put("hm_band_min_" + k, bands.get(k).min());
+      p.put("hm_band_name_" + k, bands.get(k).band().name());
+    }
     return p;
   }
 
-  static String usage(String queries, String features) {
-    return "((" + tier("queries", queries) + " + " + tier("features", features) + ") / 2.0)";
-  }
-
-  static String engagement(String logins, String openRate) {
-    return "((" + tier("logins", logins) + " + " + tier("opens", openRate) + ") / 2.0)";
-  }
-
-  static String support(String tickets, String sentiment) {
+  String usage(String queries, String features) {
     return "(("
-        + tier("tickets", tickets)
+        + tier("queries", queries, model.queriesPerWeek())
+        + " + "
+        + tier("features", features, model.featuresUsed())
+        + ") / 2.0)";
+  }
+
+  String engagement(String logins, String openRate) {
+    return "(("
+        + tier("logins", logins, model.loginsPerWeek())
+        + " + "
+        + tier("opens", openRate, model.emailOpenRate())
+        + ") / 2.0)";
+  }
+
+  String support(String tickets, String sentiment) {
+    return "(("
+        + tier("tickets", tickets, model.openTickets())
         + " + (case "
         + sentiment
-        + " when 'NEGATIVE' then :hm_negative when 'NEUTRAL' then :hm_neutral"
-        + " else :hm_positive end)) / 2.0)";
+        + " when 'NEGATIVE' then cast(:hm_negative as integer)"
+        + " when 'NEUTRAL' then cast(:hm_neutral as integer)"
+        + " else cast(:hm_positive as integer) end)) / 2.0)";
   }
 
   /** Rounded half up to a tenth, then to a whole point, as the Java path does. */
@@ -74,26 +87,50 @@ final class HealthModelSql {
         + " * cast(:hm_w_support as numeric), 1)) as integer)";
   }
 
-  static String band(String score) {
-    return "(select hm_b.hm_name from unnest(cast(:hm_band_min as int[]),"
-        + " cast(:hm_band_name as text[])) as hm_b(hm_min, hm_name) where "
-        + score
-        + " >= hm_b.hm_min order by hm_b.hm_min desc limit 1)";
+  /** The band whose min is the highest at or below the score. */
+  String band(String score) {
+    StringBuilder sql = new StringBuilder("(case");
+    for (int k = model.bands().size() - 1; k >= 1; k--) {
+      sql.append(" when ")
+          .append(score)
+          .append(" >= cast(:hm_band_min_")
+          .append(k)
+          .append(" as integer) then cast(:hm_band_name_")
+          .append(k)
+          .append(" as text)");
+    }
+    return sql.append(" else cast(:hm_band_name_0 as text) end)").toString();
   }
 
-  private static String tier(String metric, String value) {
-    // The columns' names cannot shadow the value's (an unqualified "f" would be the tier's own).
-    return "(select hm_t.hm_score from unnest(cast(:hm_"
-        + metric
-        + "_from as float8[]), cast(:hm_"
-        + metric
-        + "_score as int[])) as hm_t(hm_from, hm_score) where cast("
-        + value
-        + " as float8) >= hm_t.hm_from order by hm_t.hm_from desc limit 1)";
+  /**
+   * The score of the last tier whose {@code from} is at most the value, as a CASE over the tiers'
+   * parameters (the model decides how many; the first starts at 0, so it takes what is left).
+   */
+  private static String tier(String metric, String value, List<HealthModel.Tier> tiers) {
+    StringBuilder sql = new StringBuilder("(case");
+    for (int k = tiers.size() - 1; k >= 1; k--) {
+      sql.append(" when cast(")
+          .append(value)
+          .append(" as float8) >= cast(:hm_")
+          .append(metric)
+          .append("_from_")
+          .append(k)
+          .append(" as float8) then cast(:hm_")
+          .append(metric)
+          .append("_score_")
+          .append(k)
+          .append(" as integer)");
+    }
+    return sql.append(" else cast(:hm_")
+        .append(metric)
+        .append("_score_0 as integer) end)")
+        .toString();
   }
 
   private static void tiers(Map<String, Object> p, String metric, List<HealthModel.Tier> tiers) {
-    p.put("hm_" + metric + "_from", tiers.stream().mapToDouble(HealthModel.Tier::from).toArray());
-    p.put("hm_" + metric + "_score", tiers.stream().mapToInt(HealthModel.Tier::score).toArray());
+    for (int k = 0; k < tiers.size(); k++) {
+      p.put("hm_" + metric + "_from_" + k, tiers.get(k).from());
+      p.put("hm_" + metric + "_score_" + k, tiers.get(k).score());
+    }
   }
 }

@@ -93,6 +93,7 @@ class BatchScoringTest {
   }
 
   private void sqlAgreesWithJava(HealthModel model, int bandsReached) {
+    HealthModelSql modelSql = new HealthModelSql(model);
     List<HealthMetrics> all = new ArrayList<>();
     for (int q : QUERIES) {
       for (int f : FEATURES) {
@@ -119,11 +120,11 @@ class BatchScoringTest {
               with ordinality as i(q, f, l, o, t, sentiment, n)) y) x
         order by n
         """
-            .replace("{usage}", HealthModelSql.usage("q", "f"))
-            .replace("{engagement}", HealthModelSql.engagement("l", "o"))
-            .replace("{support}", HealthModelSql.support("t", "sentiment"))
+            .replace("{usage}", modelSql.usage("q", "f"))
+            .replace("{engagement}", modelSql.engagement("l", "o"))
+            .replace("{support}", modelSql.support("t", "sentiment"))
             .replace("{score}", HealthModelSql.score("u", "e", "s"))
-            .replace("{band}", HealthModelSql.band("x.score"));
+            .replace("{band}", modelSql.band("x.score"));
     List<Sql> sql =
         new HealthModelSql(model)
             .bind(jdbc.sql(statement))
@@ -163,9 +164,7 @@ class BatchScoringTest {
         new HealthModelSql(model)
             .bind(
                 jdbc.sql(
-                    "select "
-                        + HealthModelSql.band("s")
-                        + " from generate_series(0, 100) s order by s"))
+                    "select " + modelSql.band("s") + " from generate_series(0, 100) s order by s"))
             .query(String.class)
             .list();
     for (int score = 0; score <= 100; score++) {
