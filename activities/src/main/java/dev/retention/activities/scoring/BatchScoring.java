@@ -17,11 +17,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Scores many customers' metrics set-based in PostgreSQL, with what {@link HealthScoring} does for
- * one: the score and band (SQL functions of V9__batch_scoring.sql), the trend against the previous
- * score, the drop from the highest score of the last 30 days with the CSM alert task, and the
- * timeline entries. A customer reported twice in one batch is scored in order, as two posts would
- * be: the k-th report of each customer goes into round k, each round one statement in its own
- * transaction that locks the customers' rows like a single scoring does.
+ * one: the score and band (with the published {@link HealthModel}'s weights, tiers and bands as
+ * parameters of the statement, {@link HealthModelSql}), the trend against the previous score, the
+ * drop from the highest score of the last 30 days with the CSM alert task, and the timeline
+ * entries. A customer reported twice in one batch is scored in order, as two posts would be: the
+ * k-th report of each customer goes into round k, each round one statement in its own transaction
+ * that locks the customers' rows like a single scoring does.
  */
 @Service
 public class BatchScoring {
@@ -29,11 +30,13 @@ public class BatchScoring {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final HealthModels models;
 
-  public BatchScoring(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+  public BatchScoring(JdbcClient jdbc, TransactionTemplate tx, Clock clock, HealthModels models) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.clock = clock;
+    this.models = models;
   }
 
   /** One customer's metrics in a batch; the customer must exist. */
@@ -87,79 +90,9 @@ public class BatchScoring {
         .query(String.class)
         .list();
     Instant now = clock.instant();
-    jdbc.sql(
-            """
-            with input as (
-              select * from unnest(cast(:idx as int[]), cast(:customers as text[]),
-                cast(:queries as int[]), cast(:features as int[]), cast(:logins as int[]),
-                cast(:opens as float8[]), cast(:tickets as int[]), cast(:sentiments as text[]),
-                cast(:usages as float8[]))
-                as i(idx, customer_id, queries, features, logins, open_rate, tickets, sentiment,
-                  plan_usage)
-            ),
-            components as (
-              select i.*, p.score as before, p.plan_usage as before_usage,
-                coalesce(h.highest, 0) as highest,
-                health_usage(i.queries, i.features) as usage_score,
-                health_engagement(i.logins, i.open_rate) as engagement_score,
-                health_support(i.tickets, i.sentiment) as support_score
-              from input i
-              left join lateral (
-                select s.score, s.plan_usage from health_scores s where s.customer_id = i.customer_id
-                order by s.scored_at desc, s.id desc limit 1) p on true
-              left join lateral (
-                select max(s.score) as highest from health_scores s
-                where s.customer_id = i.customer_id and s.scored_at >= :since) h on true
-            ),
-            totals as (
-              select c.*, health_score(c.usage_score, c.engagement_score, c.support_score) as score
-              from components c
-            ),
-            scored as (
-              select t.*, health_band(t.score) as band,
-                case when t.before is null then 'NEW' when t.score > t.before then 'UP'
-                     when t.score < t.before then 'DOWN' else 'STABLE' end as trend,
-                greatest(0, t.highest - t.score) as drop_points,
-                greatest(0, t.highest - t.score) >= :alertDrop
-                  and not (t.before is not null and t.highest - t.before >= :alertDrop) as alert
-              from totals t
-            ),
-            stored as (
-              insert into health_scores (customer_id, score, band, trend, usage_score,
-                engagement_score, support_score, queries_per_week, features_used, logins_per_week,
-                email_open_rate, open_tickets, sentiment, plan_usage, scored_at)
-              select customer_id, score, band, trend, usage_score, engagement_score, support_score,
-                queries, features, logins, open_rate, tickets, sentiment, plan_usage, :now
-              from scored order by idx
-            ),
-            tasks as (
-              insert into crm_tasks (customer_id, assignee, assignee_email, title, body, priority,
-                due_at)
-              select s.customer_id, 'CSM', m.email,
-                'Health dropped ' || s.drop_points || ' points within 30 days',
-                'Health is now ' || s.score || ' (' || s.band || '), down from ' || s.highest
-                  || '. Check in with the customer.',
-                'HIGH', :due
-              from scored s join customers c on c.id = s.customer_id join csms m on m.id = c.csm_id
-              where s.alert order by s.idx
-            ),
-            entries as (
-              insert into timeline (customer_id, at, kind, summary)
-              select customer_id, :now, kind, summary from (
-                select idx, 0 as ord, customer_id, 'SCORE' as kind,
-                  'Health ' || score || ' (' || band || ')'
-                    || case when before is null then '' else ', was ' || before end as summary
-                from scored
-                union all
-                select idx, 1, customer_id, 'ALERT',
-                  'Health dropped ' || drop_points || ' points: CSM alerted'
-                from scored where alert) e
-              order by idx, ord
-            )
-            select idx, score, band, trend, usage_score, engagement_score, support_score, before,
-              drop_points, alert, plan_usage, before_usage
-            from scored order by idx
-            """)
+    HealthModels.Published model = models.published();
+    HealthModelSql sql = new HealthModelSql(model.model());
+    sql.bind(jdbc.sql(roundStatement(sql)))
         .param("idx", idx)
         .param("customers", customers)
         .param("queries", queries)
@@ -172,12 +105,98 @@ public class BatchScoring {
         .param("since", Timestamp.from(now.minus(HealthScoring.ALERT_WINDOW)))
         .param("alertDrop", HealthScoring.ALERT_DROP)
         .param("now", Timestamp.from(now))
+        .param("modelVersion", model.version())
         .param("due", Timestamp.from(now.plus(Duration.ofDays(1))))
-        .query((rs, i) -> out[rs.getInt("idx")] = map(rs, now))
+        .query((rs, i) -> out[rs.getInt("idx")] = map(rs, now, model.version()))
         .list();
   }
 
-  private static ScoredHealth map(ResultSet rs, Instant now) throws SQLException {
+  /** One round: the model's expressions ({@link HealthModelSql}) stand where the braces are. */
+  private static String roundStatement(HealthModelSql sql) {
+    return
+"""
+        with input as (
+          select * from unnest(cast(:idx as int[]), cast(:customers as text[]),
+            cast(:queries as int[]), cast(:features as int[]), cast(:logins as int[]),
+            cast(:opens as float8[]), cast(:tickets as int[]), cast(:sentiments as text[]),
+            cast(:usages as float8[]))
+            as i(idx, customer_id, queries, features, logins, open_rate, tickets, sentiment,
+              plan_usage)
+        ),
+        components as (
+          select i.*, p.score as before, p.plan_usage as before_usage,
+            coalesce(h.highest, 0) as highest,
+            {usage} as usage_score,
+            {engagement} as engagement_score,
+            {support} as support_score
+          from input i
+          left join lateral (
+            select s.score, s.plan_usage from health_scores s where s.customer_id = i.customer_id
+            order by s.scored_at desc, s.id desc limit 1) p on true
+          left join lateral (
+            select max(s.score) as highest from health_scores s
+            where s.customer_id = i.customer_id and s.scored_at >= :since) h on true
+        ),
+        totals as (
+          select c.*, {score} as score
+          from components c
+        ),
+        scored as (
+          select t.*, {band} as band,
+            case when t.before is null then 'NEW' when t.score > t.before then 'UP'
+                 when t.score < t.before then 'DOWN' else 'STABLE' end as trend,
+            greatest(0, t.highest - t.score) as drop_points,
+            greatest(0, t.highest - t.score) >= :alertDrop
+              and not (t.before is not null and t.highest - t.before >= :alertDrop) as alert
+          from totals t
+        ),
+        stored as (
+          insert into health_scores (customer_id, score, band, trend, usage_score,
+            engagement_score, support_score, queries_per_week, features_used, logins_per_week,
+            email_open_rate, open_tickets, sentiment, plan_usage, scored_at, model_version)
+          select customer_id, score, band, trend, usage_score, engagement_score, support_score,
+            queries, features, logins, open_rate, tickets, sentiment, plan_usage, :now,
+            :modelVersion
+          from scored order by idx
+        ),
+        tasks as (
+          insert into crm_tasks (customer_id, assignee, assignee_email, title, body, priority,
+            due_at)
+          select s.customer_id, 'CSM', m.email,
+            'Health dropped ' || s.drop_points || ' points within 30 days',
+            'Health is now ' || s.score || ' (' || s.band || '), down from ' || s.highest
+              || '. Check in with the customer.',
+            'HIGH', :due
+          from scored s join customers c on c.id = s.customer_id join csms m on m.id = c.csm_id
+          where s.alert order by s.idx
+        ),
+        entries as (
+          insert into timeline (customer_id, at, kind, summary)
+          select customer_id, :now, kind, summary from (
+            select idx, 0 as ord, customer_id, 'SCORE' as kind,
+              'Health ' || score || ' (' || band || ')'
+                || case when before is null then '' else ', was ' || before end as summary
+            from scored
+            union all
+            select idx, 1, customer_id, 'ALERT',
+              'Health dropped ' || drop_points || ' points: CSM alerted'
+            from scored where alert) e
+          order by idx, ord
+        )
+        select idx, score, band, trend, usage_score, engagement_score, support_score, before,
+          drop_points, alert, plan_usage, before_usage
+        from scored order by idx
+"""
+        .replace("{usage}", sql.usage("i.queries", "i.features"))
+        .replace("{engagement}", sql.engagement("i.logins", "i.open_rate"))
+        .replace("{support}", sql.support("i.tickets", "i.sentiment"))
+        .replace(
+            "{score}",
+            HealthModelSql.score("c.usage_score", "c.engagement_score", "c.support_score"))
+        .replace("{band}", sql.band("t.score"));
+  }
+
+  private static ScoredHealth map(ResultSet rs, Instant now, int modelVersion) throws SQLException {
     int before = rs.getInt("before");
     Integer previous = rs.wasNull() ? null : before;
     double beforeUsage = rs.getDouble("before_usage");
@@ -195,6 +214,7 @@ public class BatchScoring {
         rs.getInt("drop_points"),
         rs.getBoolean("alert"),
         rs.getDouble("plan_usage"),
-        previousUsage);
+        previousUsage,
+        modelVersion);
   }
 }

@@ -1,22 +1,22 @@
 package dev.retention.activities.scoring;
 
-/** 80–100 healthy (expand), 60–79 neutral (engage), 40–59 at risk (intervene), 0–39 critical. */
+/**
+ * The four bands, lowest last. Where each begins is the health model's (by default 80–100 healthy
+ * (expand), 60–79 neutral (engage), 40–59 at risk (intervene), 0–39 critical (save)).
+ */
 public enum HealthBand {
   HEALTHY,
   NEUTRAL,
   AT_RISK,
   CRITICAL;
 
+  /** The band of a score under the shipped default model. */
   public static HealthBand of(int score) {
-    if (score >= 80) {
-      return HEALTHY;
-    }
-    if (score >= 60) {
-      return NEUTRAL;
-    }
-    if (score >= 40) {
-      return AT_RISK;
-    }
-    return CRITICAL;
+    return HealthModel.defaults().band(score);
+  }
+
+  /** At risk or critical: the bands the at-risk playbook is for. */
+  public boolean atRiskOrWorse() {
+    return this == AT_RISK || this == CRITICAL;
   }
 }

@@ -12,9 +12,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Scores a customer's metrics, stores the score with its trend, puts it on the timeline, and alerts
- * the CSM when the score fell by {@value #ALERT_DROP} points or more within 30 days, even when the
- * band did not change.
+ * Scores a customer's metrics with the published health model ({@link HealthModels}), or takes the
+ * score the backend computed itself and puts it in the model's bands; stores the score with its
+ * trend and the model version, puts it on the timeline, and alerts the CSM when the score fell by
+ * {@value #ALERT_DROP} points or more within 30 days, even when the band did not change.
  */
 @Service
 public class HealthScoring {
@@ -27,18 +28,46 @@ public class HealthScoring {
   private final Timeline timeline;
   private final CrmTasks tasks;
   private final Clock clock;
+  private final HealthModels models;
 
   public HealthScoring(
-      JdbcClient jdbc, TransactionTemplate tx, Timeline timeline, CrmTasks tasks, Clock clock) {
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      Timeline timeline,
+      CrmTasks tasks,
+      Clock clock,
+      HealthModels models) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.timeline = timeline;
     this.tasks = tasks;
     this.clock = clock;
+    this.models = models;
   }
 
+  /** Scores the metrics with the published model. */
   public ScoredHealth record(String customerId, HealthMetrics metrics) {
-    HealthScore health = HealthScore.of(metrics);
+    HealthModels.Published model = models.published();
+    return store(customerId, metrics, model.model().score(metrics), model.version(), null);
+  }
+
+  /**
+   * A score the backend computed itself (bring-your-own score, 0–100): put in the published model's
+   * bands and handled like a computed one (trend, drop alert, timeline). {@code planUsage} null
+   * keeps the customer's last known plan usage (0 when there is none).
+   */
+  public ScoredHealth recordOwn(String customerId, int score, Double planUsage) {
+    HealthModels.Published model = models.published();
+    HealthScore health = new HealthScore(score, model.model().band(score), null);
+    return store(customerId, null, health, model.version(), planUsage);
+  }
+
+  private ScoredHealth store(
+      String customerId,
+      HealthMetrics metrics,
+      HealthScore health,
+      int modelVersion,
+      Double ownPlanUsage) {
     return tx.execute(
         status -> {
           // One scoring per customer at a time: a second one waits here for the first to commit,
@@ -46,6 +75,12 @@ public class HealthScoring {
           lockCustomer(customerId);
           Instant now = clock.instant();
           Optional<ScoredHealth> previous = latest(customerId);
+          double planUsage =
+              metrics != null
+                  ? metrics.planUsage()
+                  : ownPlanUsage != null
+                      ? ownPlanUsage
+                      : previous.map(ScoredHealth::planUsage).orElse(0.0);
           Integer before = previous.map(ScoredHealth::score).orElse(null);
           String trend =
               before == null
@@ -53,7 +88,7 @@ public class HealthScoring {
                   : health.score() > before ? "UP" : health.score() < before ? "DOWN" : "STABLE";
           int highest = highestSince(customerId, now.minus(ALERT_WINDOW));
           int drop = Math.max(0, highest - health.score());
-          insert(customerId, metrics, health, trend, now);
+          insert(customerId, metrics, health, trend, now, modelVersion, planUsage);
           timeline.add(
               customerId,
               now,
@@ -63,6 +98,7 @@ public class HealthScoring {
                   + " ("
                   + health.band()
                   + ")"
+                  + (metrics == null ? " from the backend" : "")
                   + (before == null ? "" : ", was " + before));
           // Alert when the drop crosses the threshold, not again for every later score of the
           // same slide (a daily sweep would otherwise give the CSM a task a day).
@@ -92,8 +128,9 @@ public class HealthScoring {
               before,
               drop,
               alert,
-              metrics.planUsage(),
-              previous.map(ScoredHealth::planUsage).orElse(null));
+              planUsage,
+              previous.map(ScoredHealth::planUsage).orElse(null),
+              modelVersion);
         });
   }
 
@@ -101,26 +138,32 @@ public class HealthScoring {
     return jdbc.sql(
             """
             select score, band, trend, usage_score, engagement_score, support_score, scored_at,
-              plan_usage
+              plan_usage, model_version, source
             from health_scores where customer_id = :c order by scored_at desc, id desc limit 1
             """)
         .param("c", customerId)
         .query(
-            (rs, i) ->
-                new ScoredHealth(
-                    rs.getInt("score"),
-                    HealthBand.valueOf(rs.getString("band")),
-                    rs.getString("trend"),
-                    new HealthScore.Components(
-                        rs.getDouble("usage_score"),
-                        rs.getDouble("engagement_score"),
-                        rs.getDouble("support_score")),
-                    rs.getTimestamp("scored_at").toInstant(),
-                    null,
-                    0,
-                    false,
-                    rs.getDouble("plan_usage"),
-                    null))
+            (rs, i) -> {
+              int version = rs.getInt("model_version");
+              Integer modelVersion = rs.wasNull() ? null : version;
+              return new ScoredHealth(
+                  rs.getInt("score"),
+                  HealthBand.valueOf(rs.getString("band")),
+                  rs.getString("trend"),
+                  "BACKEND".equals(rs.getString("source"))
+                      ? null
+                      : new HealthScore.Components(
+                          rs.getDouble("usage_score"),
+                          rs.getDouble("engagement_score"),
+                          rs.getDouble("support_score")),
+                  rs.getTimestamp("scored_at").toInstant(),
+                  null,
+                  0,
+                  false,
+                  rs.getDouble("plan_usage"),
+                  null,
+                  modelVersion);
+            })
         .optional();
   }
 
@@ -149,30 +192,39 @@ public class HealthScoring {
   }
 
   private void insert(
-      String customerId, HealthMetrics m, HealthScore health, String trend, Instant now) {
+      String customerId,
+      HealthMetrics m,
+      HealthScore health,
+      String trend,
+      Instant now,
+      int modelVersion,
+      double planUsage) {
+    HealthScore.Components c = health.components();
     jdbc.sql(
             """
             insert into health_scores (customer_id, score, band, trend, usage_score, engagement_score,
               support_score, queries_per_week, features_used, logins_per_week, email_open_rate,
-              open_tickets, sentiment, plan_usage, scored_at)
+              open_tickets, sentiment, plan_usage, scored_at, model_version, source)
             values (:c, :score, :band, :trend, :usage, :engagement, :support, :queries, :features,
-              :logins, :opens, :tickets, :sentiment, :planUsage, :at)
+              :logins, :opens, :tickets, :sentiment, :planUsage, :at, :modelVersion, :source)
             """)
         .param("c", customerId)
         .param("score", health.score())
         .param("band", health.band().name())
         .param("trend", trend)
-        .param("usage", health.components().usage())
-        .param("engagement", health.components().engagement())
-        .param("support", health.components().support())
-        .param("queries", m.queriesPerWeek())
-        .param("features", m.featuresUsed())
-        .param("logins", m.loginsPerWeek())
-        .param("opens", m.emailOpenRate())
-        .param("tickets", m.openTickets())
-        .param("sentiment", m.sentiment().name())
-        .param("planUsage", m.planUsage())
+        .param("usage", c == null ? null : c.usage(), java.sql.Types.NUMERIC)
+        .param("engagement", c == null ? null : c.engagement(), java.sql.Types.NUMERIC)
+        .param("support", c == null ? null : c.support(), java.sql.Types.NUMERIC)
+        .param("queries", m == null ? null : m.queriesPerWeek(), java.sql.Types.INTEGER)
+        .param("features", m == null ? null : m.featuresUsed(), java.sql.Types.INTEGER)
+        .param("logins", m == null ? null : m.loginsPerWeek(), java.sql.Types.INTEGER)
+        .param("opens", m == null ? null : m.emailOpenRate(), java.sql.Types.NUMERIC)
+        .param("tickets", m == null ? null : m.openTickets(), java.sql.Types.INTEGER)
+        .param("sentiment", m == null ? null : m.sentiment().name(), java.sql.Types.VARCHAR)
+        .param("planUsage", planUsage)
         .param("at", Timestamp.from(now))
+        .param("modelVersion", modelVersion)
+        .param("source", m == null ? "BACKEND" : "COMPUTED")
         .update();
   }
 }

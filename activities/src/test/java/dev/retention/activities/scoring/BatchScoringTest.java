@@ -62,12 +62,38 @@ class BatchScoringTest {
     Fixtures.petraWithCustomers(directory);
     timeline = new Timeline(jdbc);
     tasks = new CrmTasks(jdbc);
-    single = new HealthScoring(jdbc, tx, timeline, tasks, clock);
-    batch = new BatchScoring(jdbc, tx, clock);
+    HealthModels models = new HealthModels(jdbc, tx, clock);
+    single = new HealthScoring(jdbc, tx, timeline, tasks, clock, models);
+    batch = new BatchScoring(jdbc, tx, clock, models);
   }
 
   @Test
   void theSqlFormulaGivesTheJavaScoreAndBandOnEveryEdge() {
+    sqlAgreesWithJava(HealthModel.defaults(), 4);
+  }
+
+  /** The statement takes the model's parameters: another model, the same agreement. */
+  @Test
+  void theSqlFormulaFollowsAnotherModel_onEveryEdge() {
+    HealthModel other =
+        HealthModel.parse(
+            HealthModel.defaultJson()
+                .replace("\"weight\": 0.4", "\"weight\": 0.3333")
+                .replaceFirst("\"weight\": 0\\.3,", "\"weight\": 0.3333,")
+                .replace("\"weight\": 0.3,", "\"weight\": 0.3334,")
+                .replace("{\"from\": 0.2, \"score\": 75}", "{\"from\": 0.19999, \"score\": 70}")
+                .replace("\"NEGATIVE\": 25", "\"NEGATIVE\": 0")
+                .replace("\"max\": 39}", "\"max\": 49}")
+                .replace("\"min\": 40, \"max\": 59}", "\"min\": 50, \"max\": 69}")
+                .replace("\"min\": 60, \"max\": 79}", "\"min\": 70, \"max\": 79}"));
+    assertThat(other.usageWeight()).isEqualByComparingTo("0.3333");
+    assertThat(other.supportWeight()).isEqualByComparingTo("0.3334");
+    assertThat(other.min(HealthBand.NEUTRAL)).isEqualTo(70);
+    sqlAgreesWithJava(other, 4);
+  }
+
+  private void sqlAgreesWithJava(HealthModel model, int bandsReached) {
+    HealthModelSql modelSql = new HealthModelSql(model);
     List<HealthMetrics> all = new ArrayList<>();
     for (int q : QUERIES) {
       for (int f : FEATURES) {
@@ -83,19 +109,25 @@ class BatchScoringTest {
       }
     }
     record Sql(int score, String band, double usage, double engagement, double support) {}
+    String statement =
+        """
+        select x.*, {band} as band from (
+          select n, u, e, s, {score} as score
+          from (
+            select n, {usage} as u, {engagement} as e, {support} as s
+            from unnest(cast(:q as int[]), cast(:f as int[]), cast(:l as int[]),
+              cast(:o as float8[]), cast(:t as int[]), cast(:s as text[]))
+              with ordinality as i(q, f, l, o, t, sentiment, n)) y) x
+        order by n
+        """
+            .replace("{usage}", modelSql.usage("q", "f"))
+            .replace("{engagement}", modelSql.engagement("l", "o"))
+            .replace("{support}", modelSql.support("t", "sentiment"))
+            .replace("{score}", HealthModelSql.score("u", "e", "s"))
+            .replace("{band}", modelSql.band("x.score"));
     List<Sql> sql =
-        jdbc.sql(
-                """
-                select health_score(u, e, s) as score, health_band(health_score(u, e, s)) as band,
-                  u, e, s
-                from (
-                  select n, health_usage(q, f) as u, health_engagement(l, o) as e,
-                    health_support(t, sentiment) as s
-                  from unnest(cast(:q as int[]), cast(:f as int[]), cast(:l as int[]),
-                    cast(:o as float8[]), cast(:t as int[]), cast(:s as text[]))
-                    with ordinality as i(q, f, l, o, t, sentiment, n)) x
-                order by n
-                """)
+        new HealthModelSql(model)
+            .bind(jdbc.sql(statement))
             .param("q", all.stream().mapToInt(HealthMetrics::queriesPerWeek).toArray())
             .param("f", all.stream().mapToInt(HealthMetrics::featuresUsed).toArray())
             .param("l", all.stream().mapToInt(HealthMetrics::loginsPerWeek).toArray())
@@ -114,7 +146,7 @@ class BatchScoringTest {
 
     assertThat(sql).hasSize(all.size());
     for (int i = 0; i < all.size(); i++) {
-      HealthScore java = HealthScore.of(all.get(i));
+      HealthScore java = model.score(all.get(i));
       assertThat(sql.get(i))
           .as("metrics %s", all.get(i))
           .isEqualTo(
@@ -125,16 +157,18 @@ class BatchScoringTest {
                   java.components().engagement(),
                   java.components().support()));
     }
-    // The metrics reach no score below 46 (docs/playbooks.md, at-risk), so CRITICAL is checked on
-    // every score below.
-    assertThat(sql.stream().map(Sql::band).distinct()).hasSize(3);
+    assertThat(sql.stream().map(Sql::band).distinct()).hasSize(bandsReached);
     assertThat(sql.stream().map(Sql::score).distinct().count()).isGreaterThan(30);
+    // Every score's band, not only those the metrics reach.
     List<String> bands =
-        jdbc.sql("select health_band(s) from generate_series(0, 100) s order by s")
+        new HealthModelSql(model)
+            .bind(
+                jdbc.sql(
+                    "select " + modelSql.band("s") + " from generate_series(0, 100) s order by s"))
             .query(String.class)
             .list();
     for (int score = 0; score <= 100; score++) {
-      assertThat(bands.get(score)).as("band of %d", score).isEqualTo(HealthBand.of(score).name());
+      assertThat(bands.get(score)).as("band of %d", score).isEqualTo(model.band(score).name());
     }
   }
 
@@ -145,8 +179,8 @@ class BatchScoringTest {
   void aBatchStoresWhatSingleScoringStores_trendsDropsAlertsAndTimeline() {
     List<Scenario> scenarios =
         List.of(
-            new Scenario("first score", List.of(), Duration.ZERO, m(0, 3, 0, 0.1, 1, "NEGATIVE")),
-            new Scenario("up", List.of(m(0, 5, 5, 0.6, 0, "POSITIVE")), day(1), score96()),
+            new Scenario("first score", List.of(), Duration.ZERO, m(1, 3, 0, 0.1, 1, "NEGATIVE")),
+            new Scenario("up", List.of(m(1, 5, 5, 0.6, 0, "POSITIVE")), day(1), score96()),
             new Scenario("stable", List.of(score96()), day(1), score96()),
             new Scenario("drop of 15 alerts", List.of(score100()), day(20), score85()),
             new Scenario("drop of 14 does not", List.of(score100()), day(1), score86()),
@@ -158,10 +192,10 @@ class BatchScoringTest {
                 "falls below 60",
                 List.of(m(50, 5, 5, 0.6, 0, "POSITIVE")),
                 day(2),
-                m(0, 1, 0, 0.1, 4, "NEGATIVE")),
+                m(1, 1, 0, 0.1, 4, "NEGATIVE")),
             new Scenario(
                 "gradual drop from the highest",
-                List.of(score100(), m(0, 5, 5, 0.6, 0, "POSITIVE")),
+                List.of(score100(), m(1, 5, 5, 0.6, 0, "POSITIVE")),
                 day(10),
                 score85()));
 
@@ -302,11 +336,11 @@ class BatchScoringTest {
   }
 
   private static HealthMetrics score86() {
-    return m(0, 5, 3, 0.6, 0, "POSITIVE");
+    return m(1, 5, 3, 0.6, 0, "POSITIVE");
   }
 
   private static HealthMetrics score85() {
-    return m(0, 3, 5, 0.6, 0, "POSITIVE");
+    return m(1, 3, 5, 0.6, 0, "POSITIVE");
   }
 
   private static HealthMetrics m(int q, int f, int l, double o, int t, String sentiment) {

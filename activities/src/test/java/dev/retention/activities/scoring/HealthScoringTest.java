@@ -40,10 +40,10 @@ class HealthScoringTest {
   // Metrics with known scores (see HealthScoreTest).
   private static final HealthMetrics SCORE_100 = metrics(50, 5, 5, 0.60, 0, Sentiment.POSITIVE);
   private static final HealthMetrics SCORE_96 = metrics(50, 5, 3, 0.60, 0, Sentiment.POSITIVE);
-  private static final HealthMetrics SCORE_90 = metrics(0, 5, 5, 0.60, 0, Sentiment.POSITIVE);
-  private static final HealthMetrics SCORE_86 = metrics(0, 5, 3, 0.60, 0, Sentiment.POSITIVE);
-  private static final HealthMetrics SCORE_85 = metrics(0, 3, 5, 0.60, 0, Sentiment.POSITIVE);
-  private static final HealthMetrics SCORE_55 = metrics(0, 3, 0, 0.10, 1, Sentiment.NEGATIVE);
+  private static final HealthMetrics SCORE_90 = metrics(1, 5, 5, 0.60, 0, Sentiment.POSITIVE);
+  private static final HealthMetrics SCORE_86 = metrics(1, 5, 3, 0.60, 0, Sentiment.POSITIVE);
+  private static final HealthMetrics SCORE_85 = metrics(1, 3, 5, 0.60, 0, Sentiment.POSITIVE);
+  private static final HealthMetrics SCORE_55 = metrics(1, 3, 0, 0.10, 1, Sentiment.NEGATIVE);
 
   private static JdbcClient jdbc;
   private static TransactionTemplate tx;
@@ -64,7 +64,8 @@ class HealthScoringTest {
   @BeforeEach
   void setUp() {
     Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
-    scoring = new HealthScoring(jdbc, tx, timeline, tasks, clock);
+    scoring =
+        new HealthScoring(jdbc, tx, timeline, tasks, clock, new HealthModels(jdbc, tx, clock));
   }
 
   @Test

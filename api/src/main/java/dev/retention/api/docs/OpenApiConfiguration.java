@@ -84,6 +84,9 @@ class OpenApiConfiguration {
     tags.put("csms", "Customer success managers");
     tags.put("events", "Events from the product's backend that start or inform playbooks");
     tags.put("metrics", "Usage metrics that score customers' health");
+    tags.put(
+        "health model",
+        "The health score's weights, tiers and bands as versioned data: drafts, preview, publish");
     tags.put("tasks", "The CRM tasks the playbooks create for CSMs");
     tags.put("reports", "Playbook, NPS and onboarding figures for leads");
     tags.put("templates", "Previews of the playbooks' emails");
@@ -181,6 +184,10 @@ class OpenApiConfiguration {
           + " \"emailOpenRate\": 0.4, \"openTickets\": 1, \"sentiment\": \"NEUTRAL\","
           + " \"planUsage\": 0.35";
 
+  /** The shipped default model, as an example of the format. */
+  private static final String HEALTH_MODEL =
+      dev.retention.activities.scoring.HealthModel.defaultJson();
+
   private static final String CUSTOMER =
       "\"name\": \"Acme Analytics B.V.\", \"email\": \"ops@acme.example\","
           + " \"csmId\": \"csm-petra\", \"plan\": \"Growth\", \"mrr\": 490,"
@@ -229,6 +236,11 @@ class OpenApiConfiguration {
         "{\"customerId\": \"acme\", \"reason\": \"Too expensive for our team size\"}");
     examples.put("recordUpgrade", "{\"customerId\": \"acme\", \"plan\": \"Scale\"}");
     examples.put("recordMetrics", "{" + METRICS + "}");
+    examples.put("recordOwnHealthScore", "{\"score\": 52, \"planUsage\": 0.35}");
+    examples.put(
+        "draftHealthModel", "{\"note\": \"Support weighs more\", \"model\": " + HEALTH_MODEL + "}");
+    examples.put("previewHealthModel", "{\"model\": " + HEALTH_MODEL + "}");
+    examples.put("publishHealthModel", "{\"note\": \"Support weighs more, from Q3\"}");
     examples.put("recordMetricsBatch", "[{\"customerId\": \"acme\", " + METRICS + "}]");
     // No example for createKey: with one, schemathesis 4's fuzzer stops on an internal Hypothesis
     // error for that operation (its schema says it all: a name and a list of scopes).

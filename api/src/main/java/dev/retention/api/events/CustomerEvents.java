@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.Timeline;
+import dev.retention.activities.scoring.HealthModels;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.playbooks.AlreadyRunning;
 import dev.retention.api.playbooks.PlaybookClient;
@@ -33,7 +34,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class CustomerEvents {
 
-  static final int AT_RISK_BELOW = 60;
   static final int EXPANSION_ABOVE = 80;
   static final double EXPANSION_USAGE = 0.8;
 
@@ -43,6 +43,7 @@ public class CustomerEvents {
   private final NpsResponses nps;
   private final Timeline timeline;
   private final Clock clock;
+  private final HealthModels models;
 
   CustomerEvents(
       PlaybookClient runs,
@@ -50,13 +51,15 @@ public class CustomerEvents {
       CustomerDirectory directory,
       NpsResponses nps,
       Timeline timeline,
-      Clock clock) {
+      Clock clock,
+      HealthModels models) {
     this.runs = runs;
     this.starts = starts;
     this.directory = directory;
     this.nps = nps;
     this.timeline = timeline;
     this.clock = clock;
+    this.models = models;
   }
 
   /** The runs an event touched, those it started, and (for a cancellation) the deadline. */
@@ -131,12 +134,13 @@ public class CustomerEvents {
   }
 
   /**
-   * After a new health score: running runs hear it (at-risk recovers at 60+, expansion ends below
-   * 60); a score that falls below 60 starts at-risk, and one that rises above 80 with plan usage at
-   * 80% or more starts expansion, unless that playbook runs already or the customer's cancellation
-   * is being handled. Only the crossing starts a run, so a weekly sweep does not restart a playbook
-   * that just ended. Only the runs the projection knows as running are signalled (runs started here
-   * are in it from their start).
+   * After a new health score (computed or the backend's own): running runs hear it (at-risk
+   * recovers at 60+, expansion ends below 60); a score whose band falls into at risk or critical
+   * (below 60 with the default model; the published model's bands decide) starts at-risk, and one
+   * that rises above 80 with plan usage at 80% or more starts expansion, unless that playbook runs
+   * already or the customer's cancellation is being handled. Only the crossing starts a run, so a
+   * weekly sweep does not restart a playbook that just ended. Only the runs the projection knows as
+   * running are signalled (runs started here are in it from their start).
    */
   public Touched healthScored(Customer customer, ScoredHealth health) {
     List<String> running = runs.runningPlaybooks(customer.id()).stream().map(Playbook::id).toList();
@@ -161,8 +165,11 @@ public class CustomerEvents {
     }
     List<String> started = new ArrayList<>();
     Integer before = health.previousScore();
+    // The bands drive the playbooks: the score's band, and the band the previous score is in
+    // under the same (published) model, so a change of model alone starts nothing.
     boolean fellBelow =
-        health.score() < AT_RISK_BELOW && (before == null || before >= AT_RISK_BELOW);
+        health.band().atRiskOrWorse()
+            && (before == null || !models.published().model().band(before).atRiskOrWorse());
     boolean qualifies = qualifiesForExpansion(health.score(), health.planUsage());
     boolean qualifiedBefore =
         before != null

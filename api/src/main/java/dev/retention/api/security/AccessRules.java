@@ -106,6 +106,19 @@ public final class AccessRules {
           new Rule(HttpMethod.POST, "/api/metrics/batch", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.DELETE, "/api/customers/*/personal-data", Scope.ADMIN, ADMINS),
           new Rule(HttpMethod.POST, "/api/customers/*/metrics", Scope.EVENTS_WRITE, ADMINS),
+          // A score the backend computed itself (bring-your-own score).
+          new Rule(HttpMethod.POST, "/api/customers/*/health-score", Scope.EVENTS_WRITE, ADMINS),
+          // The health model: anyone reads it; leads preview and draft; publishing needs the
+          // playbook-editor permission (admins).
+          new Rule(HttpMethod.GET, "/api/health-model", Scope.READ, EVERYONE),
+          new Rule(HttpMethod.GET, "/api/health-model/**", Scope.READ, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/health-model/preview", Scope.READ, LEADS),
+          new Rule(HttpMethod.POST, "/api/health-model/versions", Scope.PLAYBOOK_EDITOR, LEADS),
+          new Rule(
+              HttpMethod.POST,
+              "/api/health-model/versions/*/publish",
+              Scope.PLAYBOOK_EDITOR,
+              ADMINS),
           new Rule(HttpMethod.GET, "/api/customers", Scope.READ, EVERYONE),
           new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),
           // A CSM writes notes and logs calls on their own customers, and keeps their contacts.

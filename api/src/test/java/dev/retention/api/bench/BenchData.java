@@ -54,7 +54,7 @@ final class BenchData {
 
   /** Healthy (score 86, no expansion: usage 0.5). */
   static HealthMetrics healthy(int i) {
-    return new HealthMetrics(i % 60, 5, 3, 0.6, 0, Sentiment.POSITIVE, 0.5);
+    return new HealthMetrics(1 + i % 60, 5, 3, 0.6, 0, Sentiment.POSITIVE, 0.5);
   }
 
   /** At risk (score 46): starts an at-risk run when the customer was above 60. */

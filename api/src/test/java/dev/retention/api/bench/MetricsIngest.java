@@ -1,6 +1,7 @@
 package dev.retention.api.bench;
 
 import dev.retention.activities.scoring.BatchScoring;
+import dev.retention.activities.scoring.HealthModels;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,11 +107,11 @@ final class MetricsIngest {
       all.add(new BatchScoring.Reported(id(i), BenchData.healthy(i)));
     }
     DataSource db = app.database();
+    JdbcClient jdbc = JdbcClient.create(db);
+    TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
     BatchScoring scoring =
         new BatchScoring(
-            JdbcClient.create(db),
-            new TransactionTemplate(new DataSourceTransactionManager(db)),
-            Clock.systemUTC());
+            jdbc, tx, Clock.systemUTC(), new HealthModels(jdbc, tx, Clock.systemUTC()));
     long t2 = System.nanoTime();
     scoring.recordAll(all);
     figures.add(

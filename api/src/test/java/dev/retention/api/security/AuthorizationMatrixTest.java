@@ -74,6 +74,13 @@ class AuthorizationMatrixTest {
             false),
         new Call(
             "POST", "/api/customers/{c}/metrics", metrics, "events:write", People.ADMINS, false),
+        new Call(
+            "POST",
+            "/api/customers/{c}/health-score",
+            "{\"score\":70}",
+            "events:write",
+            People.ADMINS,
+            false),
         new Call("POST", "/api/events/signup", event(""), "events:write", People.ADMINS, false),
         new Call(
             "POST",
@@ -292,6 +299,21 @@ class AuthorizationMatrixTest {
         new Call("POST", "/console/tasks/1/complete", "note=done", null, People.OWNER, false),
         new Call("POST", "/console/tasks/1/snooze", "until=P1D", null, People.OWNER, false),
         new Call("GET", "/console/profile", null, null, People.OWNER, false),
+        new Call("GET", "/console/health-model", null, null, People.OWNER, false),
+        new Call(
+            "POST",
+            "/console/health-model",
+            "action=draft&model=%7B%7D",
+            null,
+            People.OWNER,
+            false),
+        new Call(
+            "POST",
+            "/console/health-model/versions/1/publish",
+            "note=key",
+            null,
+            People.OWNER,
+            false),
         new Call("POST", "/console/profile", "timeZone=UTC", null, People.OWNER, false),
         new Call("POST", "/console/customers/{c}/notes", "text=hi", null, People.OWNER, false),
         new Call(
