@@ -39,7 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  * carry their own.
  */
 @RestController
-@Tag(name = "Playbook definitions")
+@Tag(name = "playbook definitions")
 class PlaybookDefinitionController {
 
   private final PlaybookDefinitions store;
@@ -178,7 +178,10 @@ class PlaybookDefinitionController {
 
   @Operation(
       operationId = "getPlaybookDefinitionVersion",
-      summary = "One version of a playbook, as JSON and YAML")
+      summary = "One version of a playbook, as JSON and YAML",
+      description =
+          "The version's definition (as JSON in definition and as the YAML a CS lead edits), who"
+              + " stored it and why, and whether and when it was published.")
   @GetMapping("/api/playbook-definitions/{id}/versions/{version}")
   VersionView version(@PathVariable String id, @PathVariable int version) {
     Ids.check("id", id);

@@ -73,6 +73,20 @@ class OpenApiConfiguration {
       cookie's value as the `X-XSRF-TOKEN` header, so in Swagger UI a key is the simpler way.
       """;
 
+  /** A small definition (as a JSON string of YAML) for the playbook-definition examples. */
+  static final String DEFINITION_YAML =
+      "\"format: 1\\nid: welcome-call\\nname: {en: Welcome call}\\ntrigger: {kind: manual}\\n"
+          + "stages: [CALLING]\\n"
+          + "outcomes: [{type: CALL_COMPLETED}]\\nfinalOutcomes: [COMPLETED, INCOMPLETE]\\n"
+          + "steps:\\n"
+          + "  - {kind: task, id: welcome-call-task, assignee: CSM, title: Welcome call,"
+          + " body: Call the new customer., due: start + P1D, priority: NORMAL}\\n"
+          + "  - kind: wait\\n    id: call-deadline\\n    until: start + P7D\\n    on: CSM\\n"
+          + "    waitingFor: the CSM's CALL_COMPLETED\\n"
+          + "    then: [{kind: close, outcome: INCOMPLETE, reason: no call within 7 days}]\\n"
+          + "on:\\n  outcome:\\n"
+          + "    CALL_COMPLETED: [{kind: close, outcome: COMPLETED, reason: called}]\\n\"";
+
   /** Each resource's operations under one tag, in this order. */
   static final Map<String, String> TAGS = tags();
 
@@ -87,6 +101,10 @@ class OpenApiConfiguration {
     tags.put(
         "health model",
         "The health score's weights, tiers and bands as versioned data: drafts, preview, publish");
+    tags.put(
+        "playbook definitions",
+        "Playbooks as data: their versions, drafts checked with the place of each problem,"
+            + " publishing (playbook editors), diffs");
     tags.put("tasks", "The CRM tasks the playbooks create for CSMs");
     tags.put("reports", "Playbook, NPS and onboarding figures for leads");
     tags.put("templates", "Previews of the playbooks' emails");
@@ -241,6 +259,14 @@ class OpenApiConfiguration {
         "draftHealthModel", "{\"note\": \"Support weighs more\", \"model\": " + HEALTH_MODEL + "}");
     examples.put("previewHealthModel", "{\"model\": " + HEALTH_MODEL + "}");
     examples.put("publishHealthModel", "{\"note\": \"Support weighs more, from Q3\"}");
+    examples.put("validatePlaybookDefinition", "{\"yaml\": " + DEFINITION_YAML + "}");
+    examples.put(
+        "createPlaybookDefinitionDraft",
+        "{\"yaml\": " + DEFINITION_YAML + ", \"note\": \"A welcome call for new customers\"}");
+    examples.put(
+        "replacePlaybookDefinitionDraft",
+        "{\"yaml\": " + DEFINITION_YAML + ", \"note\": \"Due in two days\"}");
+    examples.put("publishPlaybookDefinition", "{\"note\": \"Day-3 email on day 2\"}");
     examples.put("recordMetricsBatch", "[{\"customerId\": \"acme\", " + METRICS + "}]");
     // No example for createKey: with one, schemathesis 4's fuzzer stops on an internal Hypothesis
     // error for that operation (its schema says it all: a name and a list of scopes).

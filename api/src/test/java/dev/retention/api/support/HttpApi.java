@@ -189,7 +189,11 @@ public final class HttpApi {
     throw new AssertionError("timed out after " + timeout + " waiting on " + path + ": " + last);
   }
 
-  /** Creates a CSM and a customer with fresh ids; returns the customer id. */
+  /**
+   * Creates a CSM and a customer with fresh ids and its own address (an erasure or an unsubscribe
+   * in one test suppresses an address for good, so no other test's customer may share it); returns
+   * the customer id.
+   */
   public String newCustomer(String prefix) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String csm = "csm-" + suffix;
@@ -202,9 +206,9 @@ public final class HttpApi {
         put(
             "/api/customers/" + customer,
             """
-            {"name":"Globex","email":"ops@globex.example","csmId":"%s","plan":"Growth","mrr":490,
+            {"name":"Globex","email":"ops-%s@globex.example","csmId":"%s","plan":"Growth","mrr":490,
              "planUsageLimit":10000,"timezone":"Europe/Amsterdam","locale":"en"}"""
-                .formatted(csm));
+                .formatted(suffix, csm));
     if (created.status() != 201) {
       throw new AssertionError("could not create customer: " + created);
     }

@@ -51,7 +51,7 @@ import java.util.Map;
  * @param milestone reach: the milestone reached (expression)
  * @param steps queue: steps the main thread takes at its next wake
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Step(
     String kind,
     String id,
