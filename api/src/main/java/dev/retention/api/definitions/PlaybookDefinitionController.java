@@ -1,7 +1,5 @@
 package dev.retention.api.definitions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.activities.definitions.LineDiff;
 import dev.retention.activities.definitions.PlaybookDefinitions;
@@ -13,7 +11,6 @@ import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Callers;
 import dev.retention.workflows.engine.DefinitionProblem;
-import dev.retention.workflows.engine.DefinitionValidator;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -23,11 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -48,14 +42,12 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Playbook definitions")
 class PlaybookDefinitionController {
 
-  private static final Logger log = LoggerFactory.getLogger(PlaybookDefinitionController.class);
-
   private final PlaybookDefinitions store;
-  private final DefinitionValidator validator;
+  private final PlaybookDefinitionEditing editing;
 
-  PlaybookDefinitionController(PlaybookDefinitions store, DefinitionValidator validator) {
+  PlaybookDefinitionController(PlaybookDefinitions store, PlaybookDefinitionEditing editing) {
     this.store = store;
-    this.validator = validator;
+    this.editing = editing;
   }
 
   /** A definition as JSON ({@code definition}) or as YAML text ({@code yaml}), with a note. */
@@ -202,7 +194,7 @@ class PlaybookDefinitionController {
               + " nothing.")
   @PostMapping("/api/playbook-definitions/validate")
   Check validate(@Valid @RequestBody DefinitionBody body) {
-    List<DefinitionProblem> problems = problems(parse(body));
+    List<DefinitionProblem> problems = editing.problems(parse(body));
     return new Check(problems.isEmpty(), problems);
   }
 
@@ -261,16 +253,7 @@ class PlaybookDefinitionController {
   Publication publish(
       @PathVariable String id, @PathVariable int version, @Valid @RequestBody PublishBody body) {
     Ids.check("id", id);
-    Version chosen = require(id, version);
-    if (store.publishedVersion(id).filter(v -> v == version).isPresent()) {
-      throw ApiProblem.conflict(
-          "Already published",
-          "version " + version + " of " + id + " is already the one new runs follow",
-          Map.of("version", version));
-    }
-    // Checked again: the rules may have grown since the draft was stored.
-    checked(id, chosen.definition());
-    return store.publish(id, version, body.note(), Callers.require().actor());
+    return editing.publish(id, version, body.note(), Callers.require().actor());
   }
 
   @Operation(
@@ -281,131 +264,22 @@ class PlaybookDefinitionController {
   @GetMapping("/api/playbook-definitions/{id}/diff")
   Diff diff(@PathVariable String id, @RequestParam int from, @RequestParam int to) {
     Ids.check("id", id);
-    String before = DefinitionFiles.yaml(require(id, from).definition().withVersion(1));
-    String after = DefinitionFiles.yaml(require(id, to).definition().withVersion(1));
     return new Diff(
-        id, from, to, LineDiff.of(before, after).stream().map(LineDiff.Line::toString).toList());
+        id, from, to, editing.diff(id, from, to).stream().map(LineDiff.Line::toString).toList());
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   private Version require(String id, int version) {
-    store.published(id);
-    return store
-        .version(id, version)
-        .orElseThrow(
-            () ->
-                ApiProblem.notFound("Playbook definition", "no version " + version + " of " + id));
+    return editing.require(id, version);
   }
 
-  /** The definition, or a 400 naming where its text does not read. */
-  static PlaybookDefinition parse(DefinitionBody body) {
-    if ((body.definition() == null) == (body.yaml() == null)) {
-      throw ApiProblem.invalid(
-          "definition", "give the definition either as JSON in definition or as YAML text in yaml");
-    }
-    String field = body.yaml() != null ? "yaml" : "definition";
-    try {
-      return body.yaml() != null
-          ? DefinitionFiles.parse(body.yaml())
-          : DefinitionFiles.fromMap(body.definition());
-    } catch (JsonMappingException e) {
-      String pointer = pointer(e.getPath());
-      throw invalidDefinition(
-          field,
-          List.of(new DefinitionProblem(pointer, plain(e))),
-          "the definition does not read at " + (pointer.isEmpty() ? "its top" : pointer));
-    } catch (JsonProcessingException e) {
-      throw invalidDefinition(
-          field,
-          List.of(new DefinitionProblem("", plain(e))),
-          "the definition is not valid " + ("yaml".equals(field) ? "YAML" : "JSON"));
-    } catch (IOException | IllegalArgumentException e) {
-      throw invalidDefinition(
-          field,
-          List.of(new DefinitionProblem("", e.getMessage())),
-          "the definition does not read");
-    }
+  private PlaybookDefinition parse(DefinitionBody body) {
+    return editing.parse(body.definition(), body.yaml());
   }
 
-  private List<DefinitionProblem> problems(PlaybookDefinition definition) {
-    try {
-      return validator.validate(definition, DefinitionValidator.Limits.DEFAULT);
-    } catch (RuntimeException e) {
-      // A definition the checks themselves trip over is refused, never half-accepted.
-      log.warn("a definition could not be checked", e);
-      return List.of(
-          new DefinitionProblem("", "the definition could not be checked: " + e.getMessage()));
-    }
-  }
-
-  /** The definition for playbook {@code id}, or a 400 listing its problems. */
   private PlaybookDefinition checked(String id, PlaybookDefinition definition) {
-    if (definition.id() != null && !definition.id().equals(id)) {
-      throw invalidDefinition(
-          "definition",
-          List.of(
-              new DefinitionProblem(
-                  "/id", "the definition's id is " + definition.id() + ", the address says " + id)),
-          "the definition's id is not " + id);
-    }
-    PlaybookDefinition named = definition.id() == null ? withId(definition, id) : definition;
-    List<DefinitionProblem> problems = problems(named);
-    if (!problems.isEmpty()) {
-      throw invalidDefinition(
-          "definition",
-          problems,
-          problems.size()
-              + (problems.size() == 1 ? " problem" : " problems")
-              + ", the first at "
-              + (problems.getFirst().pointer().isEmpty()
-                  ? "the top"
-                  : problems.getFirst().pointer())
-              + ": "
-              + problems.getFirst().message());
-    }
-    return named;
-  }
-
-  private static PlaybookDefinition withId(PlaybookDefinition d, String id) {
-    Map<String, Object> tree = DefinitionFiles.toMap(d);
-    tree.put("id", id);
-    try {
-      return DefinitionFiles.fromMap(tree);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static ApiProblem invalidDefinition(
-      String field, List<DefinitionProblem> problems, String detail) {
-    Map<String, Object> properties = new LinkedHashMap<>();
-    properties.put("pointer", problems.getFirst().pointer());
-    properties.put("problems", problems);
-    return new ApiProblem(
-        HttpStatus.BAD_REQUEST, "Invalid playbook definition", detail, field, properties);
-  }
-
-  private static String pointer(List<JsonMappingException.Reference> path) {
-    StringBuilder pointer = new StringBuilder();
-    for (JsonMappingException.Reference reference : path) {
-      pointer.append('/');
-      if (reference.getFieldName() != null) {
-        pointer.append(reference.getFieldName().replace("~", "~0").replace("/", "~1"));
-      } else {
-        pointer.append(reference.getIndex());
-      }
-    }
-    return pointer.toString();
-  }
-
-  /** Jackson's message without its location lines and class names. */
-  private static String plain(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    if (message == null) {
-      return "does not read";
-    }
-    return message.replaceAll("`[a-zA-Z0-9_.$]+\\.([A-Za-z0-9_]+)`", "$1").strip();
+    return editing.checked(id, definition);
   }
 
   private static String source(DefinitionBody body) {
