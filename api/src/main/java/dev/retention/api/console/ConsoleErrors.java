@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
       ConsoleCustomerWork.class,
       ConsoleBulkController.class,
       LeadDashboardController.class,
-      ConsoleProfileController.class
+      ConsoleProfileController.class,
+      ConsolePlaybooksController.class
     })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {

@@ -16,7 +16,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       ConsoleCustomerWork.class,
       ConsoleBulkController.class,
       LeadDashboardController.class,
-      ConsoleProfileController.class
+      ConsoleProfileController.class,
+      ConsolePlaybooksController.class
     })
 class ConsoleModel {
 
