@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
       ConsoleBulkController.class,
       LeadDashboardController.class,
       ConsoleProfileController.class,
-      ConsoleHealthModelController.class
+      ConsoleHealthModelController.class,
+      ConsolePlaybooksController.class
     })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {

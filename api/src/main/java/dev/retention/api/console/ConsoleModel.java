@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       ConsoleBulkController.class,
       LeadDashboardController.class,
       ConsoleProfileController.class,
-      ConsoleHealthModelController.class
+      ConsoleHealthModelController.class,
+      ConsolePlaybooksController.class
     })
 class ConsoleModel {
 

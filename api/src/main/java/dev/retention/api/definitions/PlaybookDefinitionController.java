@@ -43,11 +43,11 @@ import org.springframework.web.bind.annotation.RestController;
 class PlaybookDefinitionController {
 
   private final PlaybookDefinitions store;
-  private final DefinitionChecks checks;
+  private final PlaybookDefinitionEditing editing;
 
-  PlaybookDefinitionController(PlaybookDefinitions store, DefinitionChecks checks) {
+  PlaybookDefinitionController(PlaybookDefinitions store, PlaybookDefinitionEditing editing) {
     this.store = store;
-    this.checks = checks;
+    this.editing = editing;
   }
 
   /** A definition as JSON ({@code definition}) or as YAML text ({@code yaml}), with a note. */
@@ -197,7 +197,7 @@ class PlaybookDefinitionController {
               + " nothing.")
   @PostMapping("/api/playbook-definitions/validate")
   Check validate(@Valid @RequestBody DefinitionBody body) {
-    List<DefinitionProblem> problems = problems(parse(body));
+    List<DefinitionProblem> problems = editing.problems(parse(body));
     return new Check(problems.isEmpty(), problems);
   }
 
@@ -256,16 +256,7 @@ class PlaybookDefinitionController {
   Publication publish(
       @PathVariable String id, @PathVariable int version, @Valid @RequestBody PublishBody body) {
     Ids.check("id", id);
-    Version chosen = require(id, version);
-    if (store.publishedVersion(id).filter(v -> v == version).isPresent()) {
-      throw ApiProblem.conflict(
-          "Already published",
-          "version " + version + " of " + id + " is already the one new runs follow",
-          Map.of("version", version));
-    }
-    // Checked again: the rules may have grown since the draft was stored.
-    checked(id, chosen.definition());
-    return store.publish(id, version, body.note(), Callers.require().actor());
+    return editing.publish(id, version, body.note(), Callers.require().actor());
   }
 
   @Operation(
@@ -276,33 +267,22 @@ class PlaybookDefinitionController {
   @GetMapping("/api/playbook-definitions/{id}/diff")
   Diff diff(@PathVariable String id, @RequestParam int from, @RequestParam int to) {
     Ids.check("id", id);
-    String before = DefinitionFiles.yaml(require(id, from).definition().withVersion(1));
-    String after = DefinitionFiles.yaml(require(id, to).definition().withVersion(1));
     return new Diff(
-        id, from, to, LineDiff.of(before, after).stream().map(LineDiff.Line::toString).toList());
+        id, from, to, editing.diff(id, from, to).stream().map(LineDiff.Line::toString).toList());
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
   private Version require(String id, int version) {
-    store.published(id);
-    return store
-        .version(id, version)
-        .orElseThrow(
-            () ->
-                ApiProblem.notFound("Playbook definition", "no version " + version + " of " + id));
+    return editing.require(id, version);
   }
 
-  private List<DefinitionProblem> problems(PlaybookDefinition definition) {
-    return checks.problems(definition);
+  private PlaybookDefinition parse(DefinitionBody body) {
+    return editing.parse(body.definition(), body.yaml());
   }
 
   private PlaybookDefinition checked(String id, PlaybookDefinition definition) {
-    return checks.checked(id, definition);
-  }
-
-  private static PlaybookDefinition parse(DefinitionBody body) {
-    return DefinitionChecks.read(body.definition(), body.yaml());
+    return editing.checked(id, definition);
   }
 
   private static String source(DefinitionBody body) {

@@ -161,6 +161,14 @@ public final class AccessRules {
           open(HttpMethod.GET, "/assets/**"),
           open(HttpMethod.GET, "/webjars/**"),
           new Rule(HttpMethod.GET, "/console/lead/**", Scope.READ, LEADS),
+          // The playbook editor and its writes are for playbook editors; everyone reads.
+          new Rule(HttpMethod.GET, "/console/playbooks/*/edit", Scope.PLAYBOOK_EDITOR, ADMINS),
+          new Rule(HttpMethod.POST, "/console/playbooks/*/drafts", Scope.PLAYBOOK_EDITOR, ADMINS),
+          new Rule(
+              HttpMethod.POST,
+              "/console/playbooks/*/versions/*/publish",
+              Scope.PLAYBOOK_EDITOR,
+              ADMINS),
           new Rule(null, "/console/**", null, EVERYONE));
 
   private AccessRules() {}

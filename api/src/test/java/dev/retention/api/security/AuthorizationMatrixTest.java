@@ -338,6 +338,25 @@ class AuthorizationMatrixTest {
             People.OWNER,
             false),
         new Call("POST", "/console/tasks/snooze", "taskIds=1&until=P1D", null, People.OWNER, false),
+        new Call("GET", "/console/playbooks", null, null, People.OWNER, false),
+        new Call("GET", "/console/playbooks/at-risk", null, null, People.OWNER, false),
+        new Call("GET", "/console/playbooks/at-risk/edit", null, null, People.ADMINS, false),
+        new Call("POST", "/console/playbooks/at-risk/check", "yaml=x", null, People.OWNER, false),
+        new Call("POST", "/console/playbooks/at-risk/dry-run", "yaml=x", null, People.OWNER, false),
+        new Call(
+            "POST",
+            "/console/playbooks/at-risk/drafts",
+            "yaml=x&note=n",
+            null,
+            People.ADMINS,
+            false),
+        new Call(
+            "POST",
+            "/console/playbooks/at-risk/versions/1/publish",
+            "note=n&confirm=yes",
+            null,
+            People.ADMINS,
+            false),
         new Call("POST", "/console/logout", "", null, People.OWNER, false),
         new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
   }

@@ -126,7 +126,7 @@ class DryRunController {
           null,
           null);
     }
-    List<DryRuns.Planned> events = events(body.events(), runs.horizon());
+    List<DryRuns.Planned> events = events(body.events(), runs.horizon(), runs.dayLength());
     Customer customer = customers.owned(body.customerId());
     return runs.run(playbook, definition, customer, reason, events);
   }
@@ -156,8 +156,12 @@ class DryRunController {
             () -> ApiProblem.notFound("Playbook definition", "no published " + playbook.id()));
   }
 
-  /** The events, each checked and its offset parsed; a 400 naming the first bad field. */
-  static List<DryRuns.Planned> events(List<DryRunEvent> events, Duration horizon) {
+  /**
+   * The events, each checked and its offset parsed: playbook time ({@code P4D} is the fourth day
+   * after the start, whatever a playbook day lasts here); a 400 naming the first bad field.
+   */
+  static List<DryRuns.Planned> events(
+      List<DryRunEvent> events, Duration horizon, Duration dayLength) {
     if (events == null) {
       return List.of();
     }
@@ -172,7 +176,7 @@ class DryRunController {
       if (event == null) {
         throw ApiProblem.invalid(field, "an event is an object with at and type");
       }
-      Duration at = offset(field + ".at", event.at(), horizon);
+      Duration at = offset(field + ".at", event.at(), horizon, dayLength);
       OneOf.parse(
           field + ".type",
           event.type(),
@@ -209,7 +213,7 @@ class DryRunController {
     return planned;
   }
 
-  private static Duration offset(String field, String text, Duration horizon) {
+  private static Duration offset(String field, String text, Duration horizon, Duration dayLength) {
     if (text == null || text.isBlank()) {
       throw ApiProblem.invalid(field, "an event needs at, an ISO-8601 offset such as P4D or PT5H");
     }
@@ -223,9 +227,16 @@ class DryRunController {
     if (at.isNegative()) {
       throw ApiProblem.invalid(field, "an offset from the run's start cannot be negative: " + text);
     }
+    // Playbook time: scaled by the playbook day, as every offset in a definition is.
+    at = dayLength.multipliedBy(at.toSeconds()).dividedBy(86_400);
     if (at.compareTo(horizon) > 0) {
       throw ApiProblem.invalid(
-          field, "the dry-run plays " + horizon + " of the run; " + text + " is after that");
+          field,
+          "the dry-run plays "
+              + horizon.dividedBy(dayLength)
+              + " playbook days of the run; "
+              + text
+              + " is after that");
     }
     return at;
   }

@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code POST /api/playbooks/dry-run}: the at-risk timeline of a real (Dutch) customer, with its
  * emails rendered as they would go out; a reply on day 4 hands the run over; bad input is a 400 or
  * 404 naming the field; and nothing is written or sent. The app's playbook day is two seconds, so
- * "day 4" is {@code PT8S}.
+ * "day 4" is {@code P4D} (playbook time, 8 s here).
  */
 @ApiTest
 class DryRunApiTest {
@@ -225,7 +225,7 @@ class DryRunApiTest {
         dryRun(
             """
             {"playbook":"at-risk","customerId":"%s",
-             "events":[{"at":"PT8S","type":"customer-responded"}]}"""
+             "events":[{"at":"P4D","type":"customer-responded"}]}"""
                 .formatted(customer));
 
     assertThat(run.status()).as(run.toString()).isEqualTo(200);
@@ -254,8 +254,8 @@ class DryRunApiTest {
         dryRun(
             """
             {"playbook":"at-risk","customerId":"%s",
-             "events":[{"at":"PT2S","type":"outcome","outcome":"CALL_COMPLETED"},
-                       {"at":"PT14S","type":"outcome","outcome":"SAVED","note":"renewed"}]}"""
+             "events":[{"at":"P1D","type":"outcome","outcome":"CALL_COMPLETED"},
+                       {"at":"P7D","type":"outcome","outcome":"SAVED","note":"renewed"}]}"""
                 .formatted(customer));
     assertThat(run.status()).as(run.toString()).isEqualTo(200);
     assertThat(entries(run, "EVENT").stream().map(e -> e.path("summary").asText()))
