@@ -13,6 +13,8 @@ import dev.retention.api.security.Callers;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -141,6 +143,10 @@ class PlaybookDefinitionController {
       operationId = "playbookDefinitionSchema",
       summary = "The JSON Schema of playbook definitions",
       description = "docs/playbook-definition.schema.json, as an editor validates against it.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The JSON Schema (a JSON object)",
+      content = @Content(mediaType = "application/schema+json", schema = @Schema(type = "object")))
   @GetMapping(value = "/api/playbook-definitions/schema", produces = "application/schema+json")
   ResponseEntity<String> schema() throws IOException {
     try (InputStream in =

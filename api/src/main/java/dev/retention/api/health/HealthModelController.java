@@ -3,6 +3,7 @@ package dev.retention.api.health;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.security.Callers;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -105,6 +106,10 @@ class HealthModelController {
       description =
           "The format of a health model (format 1), as JSON Schema 2020-12; the same file is"
               + " docs/health-model.schema.json in the repository.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The JSON Schema (a JSON object)",
+      content = @Content(mediaType = "application/schema+json", schema = @Schema(type = "object")))
   @GetMapping(path = "/api/health-model/schema", produces = "application/schema+json")
   ResponseEntity<String> schema() {
     return ResponseEntity.ok()
