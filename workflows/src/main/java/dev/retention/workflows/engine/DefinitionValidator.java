@@ -68,25 +68,14 @@ public final class DefinitionValidator {
     boolean exists(String locale, String name);
   }
 
-  /** Names every scope knows: the run's own state. */
-  static final Set<String> BUILTINS =
-      Set.of(
-          "now",
-          "start",
-          "stage",
-          "outcome",
-          "closed",
-          "customerResponded",
-          "customerId",
-          "csmId",
-          "milestones");
+  /** Names every scope knows: the run's own state ({@link EngineNames#BUILTINS}). */
+  static final Set<String> BUILTINS = EngineNames.BUILTINS;
 
-  /** What a run's variables and first stage may read: they are set before the run exists. */
-  static final Set<String> START_NAMES = Set.of("now", "start", "customerId", "csmId");
+  /** What a run's variables and first stage may read ({@link EngineNames#AT_START}). */
+  static final Set<String> START_NAMES = EngineNames.AT_START;
 
-  /** The names a compute step sets. */
-  static final Map<String, List<String>> COMPUTED =
-      Map.of("expansionFigures", List.of("figures", "nextPlan", "currentPlan"));
+  /** The names a compute step sets ({@link EngineNames#COMPUTED}). */
+  static final Map<String, List<String>> COMPUTED = EngineNames.COMPUTED;
 
   /** The health bands (the scoring module's, which this module cannot see). */
   static final List<String> HEALTH_BANDS = List.of("HEALTHY", "NEUTRAL", "AT_RISK", "CRITICAL");
