@@ -20,6 +20,8 @@ import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.RunSnapshot;
+import dev.retention.workflows.ports.UsageFigures;
+import dev.retention.workflows.ports.UsageFiguresRequest;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
@@ -47,6 +49,10 @@ public final class RecordingActivities
         OfferActivities {
 
   /** What {@link #expansionFigures} answers: a starter customer whose next plan is pro. */
+  private final List<Call<UsageFiguresRequest>> usageRequests = new CopyOnWriteArrayList<>();
+
+  private volatile UsageFigures usage = UsageFigures.none();
+
   public static final ExpansionFigures FIGURES =
       new ExpansionFigures(
           "starter",
@@ -161,6 +167,21 @@ public final class RecordingActivities
   public ExpansionFigures expansionFigures(ExpansionFiguresRequest request) {
     figureRequests.add(new Call<>(scheduledAt(), request));
     return FIGURES;
+  }
+
+  @Override
+  public UsageFigures usageFigures(UsageFiguresRequest request) {
+    usageRequests.add(new Call<>(scheduledAt(), request));
+    return usage;
+  }
+
+  /** What {@link #usageFigures} answers from now on (no metrics at first). */
+  public void usage(UsageFigures figures) {
+    this.usage = figures;
+  }
+
+  public List<Call<UsageFiguresRequest>> usageRequests() {
+    return List.copyOf(usageRequests);
   }
 
   /**

@@ -29,7 +29,13 @@ public final class DefinitionFiles {
 
   /** The shipped definitions, by id, in the order the console lists them. */
   public static final List<String> SHIPPED =
-      List.of("at-risk", "expansion", "onboarding", "nps-follow-up", "cancellation-save");
+      List.of(
+          "at-risk",
+          "expansion",
+          "onboarding",
+          "nps-follow-up",
+          "cancellation-save",
+          "trial-conversion");
 
   private static final ObjectMapper YAML =
       YAMLMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();

@@ -2,10 +2,13 @@ package dev.retention.activities.offers;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.OfferActivities;
+import dev.retention.workflows.ports.UsageFigures;
+import dev.retention.workflows.ports.UsageFiguresRequest;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.spring.boot.ActivityImpl;
 import java.math.BigDecimal;
@@ -38,10 +41,22 @@ public class OfferActivitiesImpl implements OfferActivities {
 
   private final CustomerDirectory directory;
   private final PlanCatalog catalog;
+  private final HealthScoring scoring;
 
-  public OfferActivitiesImpl(CustomerDirectory directory, PlanCatalog catalog) {
+  public OfferActivitiesImpl(
+      CustomerDirectory directory, PlanCatalog catalog, HealthScoring scoring) {
     this.directory = directory;
     this.catalog = catalog;
+    this.scoring = scoring;
+  }
+
+  /**
+   * The usage the backend last measured with the customer's metrics (a score it sent on its own
+   * carries none): what a trial's check-in and offer are chosen by.
+   */
+  @Override
+  public UsageFigures usageFigures(UsageFiguresRequest request) {
+    return scoring.latestUsage(request.customerId()).orElse(UsageFigures.none());
   }
 
   @Override

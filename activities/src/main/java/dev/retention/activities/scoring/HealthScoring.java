@@ -2,6 +2,7 @@ package dev.retention.activities.scoring;
 
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.ledger.Timeline;
+import dev.retention.workflows.ports.UsageFigures;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,6 +133,30 @@ public class HealthScoring {
               previous.map(ScoredHealth::planUsage).orElse(null),
               modelVersion);
         });
+  }
+
+  /**
+   * The customer's latest measured usage: the metrics of their latest computed score (a score the
+   * backend sent on its own carries none); empty before any.
+   */
+  public Optional<UsageFigures> latestUsage(String customerId) {
+    return jdbc.sql(
+            """
+            select logins_per_week, queries_per_week, features_used, plan_usage, scored_at
+            from health_scores where customer_id = :c and source = 'COMPUTED'
+            order by scored_at desc, id desc limit 1
+            """)
+        .param("c", customerId)
+        .query(
+            (rs, i) ->
+                new UsageFigures(
+                    true,
+                    rs.getInt("logins_per_week"),
+                    rs.getInt("queries_per_week"),
+                    rs.getInt("features_used"),
+                    rs.getDouble("plan_usage"),
+                    rs.getTimestamp("scored_at").toInstant()))
+        .optional();
   }
 
   public Optional<ScoredHealth> latest(String customerId) {

@@ -27,16 +27,12 @@ public enum Playbook {
     return id + "-" + customerId;
   }
 
-  /** The customer a run's workflow id names ({@link #workflowId}'s inverse); empty for others. */
+  /**
+   * The customer a run's workflow id names ({@link #workflowId}'s inverse), for every known
+   * playbook ({@link PlaybookIds}); empty for others.
+   */
   public static Optional<String> customerOf(String workflowId) {
-    if (workflowId == null) {
-      return Optional.empty();
-    }
-    return Arrays.stream(values())
-        .map(p -> p.id + "-")
-        .filter(prefix -> workflowId.length() > prefix.length() && workflowId.startsWith(prefix))
-        .findFirst()
-        .map(prefix -> workflowId.substring(prefix.length()));
+    return PlaybookIds.customerOf(workflowId);
   }
 
   public static Optional<Playbook> fromId(String id) {

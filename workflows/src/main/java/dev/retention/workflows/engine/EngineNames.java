@@ -29,7 +29,11 @@ public final class EngineNames {
 
   /** The names each compute function sets. */
   public static final Map<String, List<String>> COMPUTED =
-      Map.of("expansionFigures", List.of("figures", "nextPlan", "currentPlan"));
+      Map.of(
+          "expansionFigures",
+          List.of("figures", "nextPlan", "currentPlan"),
+          "usageFigures",
+          List.of("usageMeasured", "loginsPerWeek", "queriesPerWeek", "featuresUsed"));
 
   private EngineNames() {}
 }

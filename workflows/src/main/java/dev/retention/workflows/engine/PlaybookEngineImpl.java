@@ -16,6 +16,8 @@ import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
+import dev.retention.workflows.ports.UsageFigures;
+import dev.retention.workflows.ports.UsageFiguresRequest;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -284,17 +286,29 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
   }
 
   private void compute(Step step, Scope scope) {
-    if (!"expansionFigures".equals(step.function())) {
-      throw new IllegalStateException("unknown function " + step.function());
+    switch (step.function()) {
+      case "expansionFigures" -> {
+        double usage = ((Number) scope.lookup("planUsage")).doubleValue();
+        ExpansionFigures figures =
+            steps
+                .offers(text(step.id(), scope))
+                .expansionFigures(new ExpansionFiguresRequest(context.customerId(), usage));
+        vars.put("figures", Map.copyOf(figures.variables()));
+        vars.put("nextPlan", figures.nextPlan());
+        vars.put("currentPlan", figures.currentPlan());
+      }
+      case "usageFigures" -> {
+        UsageFigures usage =
+            steps
+                .offers(text(step.id(), scope))
+                .usageFigures(new UsageFiguresRequest(context.customerId()));
+        vars.put("usageMeasured", usage.measured());
+        vars.put("loginsPerWeek", (long) usage.loginsPerWeek());
+        vars.put("queriesPerWeek", (long) usage.queriesPerWeek());
+        vars.put("featuresUsed", (long) usage.featuresUsed());
+      }
+      default -> throw new IllegalStateException("unknown function " + step.function());
     }
-    double usage = ((Number) scope.lookup("planUsage")).doubleValue();
-    ExpansionFigures figures =
-        steps
-            .offers(text(step.id(), scope))
-            .expansionFigures(new ExpansionFiguresRequest(context.customerId(), usage));
-    vars.put("figures", Map.copyOf(figures.variables()));
-    vars.put("nextPlan", figures.nextPlan());
-    vars.put("currentPlan", figures.currentPlan());
   }
 
   private Map<String, String> emailVars(Step step, Scope scope) {

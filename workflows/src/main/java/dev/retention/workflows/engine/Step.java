@@ -45,7 +45,7 @@ import java.util.Map;
  *     conversation (a condition)
  * @param event notify: the event type the backend is told
  * @param data notify: its data (templates)
- * @param function compute: {@code expansionFigures}
+ * @param function compute: {@code expansionFigures} or {@code usageFigures}
  * @param idle wait: the name of a watch for no progress while waiting (the definition's {@code
  *     watches}; onboarding's stall)
  * @param milestone reach: the milestone reached (expression)

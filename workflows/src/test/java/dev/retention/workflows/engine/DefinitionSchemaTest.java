@@ -59,7 +59,14 @@ class DefinitionSchemaTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"at-risk", "cancellation-save", "expansion", "nps-follow-up", "onboarding"})
+      strings = {
+        "at-risk",
+        "cancellation-save",
+        "expansion",
+        "nps-follow-up",
+        "onboarding",
+        "trial-conversion"
+      })
   void shippedDefinitions_matchTheSchema(String id) throws IOException {
     assertThat(errors(shipped(id))).isEmpty();
   }

@@ -71,7 +71,14 @@ class DefinitionValidatorTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"at-risk", "cancellation-save", "expansion", "nps-follow-up", "onboarding"})
+      strings = {
+        "at-risk",
+        "cancellation-save",
+        "expansion",
+        "nps-follow-up",
+        "onboarding",
+        "trial-conversion"
+      })
   void shippedDefinitions_haveNoProblems(String id) {
     assertThat(TEMPLATES.resolve("en").resolve("at-risk").resolve("day-1.txt")).isRegularFile();
     assertThat(validator.validate(Definitions.load(id), Limits.DEFAULT)).isEmpty();

@@ -42,6 +42,8 @@ import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.SendingRulesActivities;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TimelineEntry;
+import dev.retention.workflows.ports.UsageFigures;
+import dev.retention.workflows.ports.UsageFiguresRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -308,6 +310,29 @@ final class DryRunRecorder
             null,
             Map.copyOf(figures.variables())));
     return figures;
+  }
+
+  @Override
+  public UsageFigures usageFigures(UsageFiguresRequest request) {
+    UsageFigures usage = services.offers().usageFigures(request);
+    Map<String, String> figures = new java.util.LinkedHashMap<>();
+    figures.put("loginsPerWeek", Integer.toString(usage.loginsPerWeek()));
+    figures.put("queriesPerWeek", Integer.toString(usage.queriesPerWeek()));
+    figures.put("featuresUsed", Integer.toString(usage.featuresUsed()));
+    add(
+        now(),
+        new Entry(
+            null,
+            0,
+            null,
+            Kind.FACTS,
+            "usage-figures",
+            usage.measured() ? "the latest measured usage" : "no usage measured yet",
+            null,
+            null,
+            null,
+            usage.measured() ? Map.copyOf(figures) : Map.of()));
+    return usage;
   }
 
   @Override

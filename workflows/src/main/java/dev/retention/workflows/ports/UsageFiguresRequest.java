@@ -1,0 +1,4 @@
+package dev.retention.workflows.ports;
+
+/** Whose usage to read. */
+public record UsageFiguresRequest(String customerId) {}
