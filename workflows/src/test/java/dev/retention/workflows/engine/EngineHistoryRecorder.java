@@ -22,16 +22,20 @@ import dev.retention.workflows.common.MilestoneReached;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.RunOutcome;
 import dev.retention.workflows.common.Upgraded;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.onboarding.OnboardingInput;
+import dev.retention.workflows.ports.UsageFigures;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -165,6 +169,44 @@ class EngineHistoryRecorder {
           awaitState(run, hasStep("milestone-integration-connected"));
         },
         RunOutcome.TRIAL_EXPIRED);
+  }
+
+  /**
+   * The sixth playbook, which has no hand-written twin: low usage on day 6 brings the demo-call
+   * task, the CSM records the call, and the customer upgrades.
+   */
+  @Test
+  void recordTrialConversionDemoThenUpgraded() throws Exception {
+    String customer = "c-87";
+    String workflowId = PlaybookIds.workflowId("trial-conversion", customer);
+    try (TestWorkflowEnvironment env = RecordedHistories.recordingEnvironment()) {
+      Worker worker = env.newWorker(RecordedHistories.TASK_QUEUE);
+      worker.registerWorkflowImplementationTypes(PlaybookEngineImpl.class);
+      RecordingActivities activities = new RecordingActivities();
+      activities.usage(new UsageFigures(true, 1, 2, 1, 0.1, PlaybookTestSupport.T0));
+      worker.registerActivitiesImplementations(activities);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      PlaybookEngine run =
+          client.newWorkflowStub(
+              PlaybookEngine.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(workflowId)
+                  .setTaskQueue(worker.getTaskQueue())
+                  .build());
+      WorkflowClient.start(
+          run::run,
+          new EngineInput(
+              context(customer), Map.of(), "trial started", Definitions.load("trial-conversion")));
+      env.sleep(Duration.ofDays(6));
+      awaitState(run, hasStep("day-6-demo-call-task"));
+      run.recordOutcome(new CsmOutcome(OutcomeType.OUTREACH_DONE, "Demo held", CSM));
+      awaitState(run, hasStep("outreach-done"));
+      run.upgraded(new Upgraded("pro"));
+      assertThat(resultOf(run).outcome()).isEqualTo(RunOutcome.UPGRADED);
+      awaitSignalsHandled(client, workflowId, 0);
+      RecordedHistories.write(client, workflowId, EngineReplayTest.TRIAL_CONVERSION_DEMO_UPGRADED);
+    }
   }
 
   private interface Drive extends BiConsumer<TestWorkflowEnvironment, PlaybookEngine> {}

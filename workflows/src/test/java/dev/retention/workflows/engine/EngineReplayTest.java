@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.common.PlaybookResult;
+import dev.retention.workflows.common.RunOutcome;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -35,6 +36,9 @@ class EngineReplayTest {
       "histories/engine-expansion-responded-upgraded.json";
   static final String ONBOARDING_STALLED_EXPIRED =
       "histories/engine-onboarding-stalled-trial-expired.json";
+
+  static final String TRIAL_CONVERSION_DEMO_UPGRADED =
+      "histories/engine-trial-conversion-demo-upgraded.json";
 
   /** For each step kind, a recorded run that took it. */
   static final Map<StepKind, String> TAKEN_IN =
@@ -87,6 +91,18 @@ class EngineReplayTest {
           .as("the frame's version marker, once")
           .isEqualTo(1);
     }
+  }
+
+  /** The sixth playbook exists only as a definition: its recorded run replays on the engine. */
+  @Test
+  void theTrialConversionRunReplays() throws Exception {
+    WorkflowExecutionHistory history = RecordedHistories.load(TRIAL_CONVERSION_DEMO_UPGRADED);
+    PlaybookResult result = RecordedHistories.assertCompleteRun(history, "PlaybookEngine");
+    assertThat(result.outcome()).isEqualTo(RunOutcome.UPGRADED);
+    assertThat(pinnedDefinition(history).id()).isEqualTo("trial-conversion");
+    assertThat(steps(TRIAL_CONVERSION_DEMO_UPGRADED))
+        .contains("day-1-welcome-email", "day-6-demo-call-task", "outreach-done", "upgraded");
+    WorkflowReplayer.replayWorkflowExecution(history, PlaybookEngineImpl.class);
   }
 
   @Test
