@@ -1,5 +1,6 @@
 package dev.retention.activities.definitions;
 
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * playbook the first time it is asked for.
  */
 @Repository
-public class PlaybookDefinitions {
+public class PlaybookDefinitions implements SmartInitializingSingleton {
 
   /** How long a read of the published versions is reused (starts are frequent, publishes rare). */
   static final Duration CACHED_FOR = Duration.ofSeconds(5);
@@ -67,6 +69,16 @@ public class PlaybookDefinitions {
   }
 
   /**
+   * Makes every stored playbook id known to the process ({@link PlaybookIds}) before the worker and
+   * the client start, so the runs of a playbook defined by a team are found by their workflow id
+   * (the payload codec's customer key, access checks, erasure) from the first workflow task.
+   */
+  @Override
+  public void afterSingletonsInstantiated() {
+    ids();
+  }
+
+  /**
    * The version new runs of {@code playbookId} follow, its number set; a shipped playbook never
    * stored before is stored and published as version 1 first.
    */
@@ -85,7 +97,11 @@ public class PlaybookDefinitions {
       seed(shipped.get(), "shipped file playbooks/" + playbookId + ".yaml");
       found = readPublished(playbookId);
     }
-    found.ifPresent(d -> cache.put(playbookId, new Cached(d, now)));
+    found.ifPresent(
+        d -> {
+          PlaybookIds.register(playbookId);
+          cache.put(playbookId, new Cached(d, now));
+        });
     return found;
   }
 
@@ -256,6 +272,7 @@ public class PlaybookDefinitions {
             .list();
     java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>(DefinitionFiles.SHIPPED);
     ids.addAll(stored);
+    ids.forEach(PlaybookIds::register);
     return List.copyOf(ids);
   }
 
@@ -306,6 +323,7 @@ public class PlaybookDefinitions {
       Instant at,
       String publishedBy,
       Instant publishedAt) {
+    PlaybookIds.register(definition.id());
     jdbc.sql(
             """
             insert into playbook_definition_versions (playbook_id, version, definition, status,

@@ -19,7 +19,17 @@ import org.springframework.stereotype.Repository;
 public class Reports {
 
   public static final List<String> PLAYBOOKS =
-      List.of("at-risk", "expansion", "onboarding", "nps-follow-up", "cancellation-save");
+      List.of(
+          "at-risk",
+          "expansion",
+          "onboarding",
+          "nps-follow-up",
+          "cancellation-save",
+          "trial-conversion");
+
+  /** The playbooks whose success is an upgrade: their reports give the upgrade rate. */
+  public static final java.util.Set<String> UPGRADES =
+      java.util.Set.of("expansion", "trial-conversion");
 
   /**
    * One playbook's numbers. Rates are over runs with a decided outcome, leaving out runs that were
@@ -120,7 +130,7 @@ public class Reports {
                   c[1],
                   outcomes.getOrDefault(playbook, Map.of()),
                   saves ? rate(c[3], c[2]) : null,
-                  playbook.equals("expansion") ? rate(c[4], c[2]) : null);
+                  UPGRADES.contains(playbook) ? rate(c[4], c[2]) : null);
             })
         .toList();
   }

@@ -7,7 +7,7 @@ import dev.retention.activities.scoring.BatchScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.input.Ids;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -176,9 +176,9 @@ class MetricsBatch {
 
   private static List<String> playbookIds(String customerId, Collection<String> workflowIds) {
     List<String> ids = new ArrayList<>();
-    for (Playbook p : Playbook.values()) {
-      if (workflowIds.contains(p.workflowId(customerId))) {
-        ids.add(p.id());
+    for (String p : PlaybookIds.known()) {
+      if (workflowIds.contains(PlaybookIds.workflowId(p, customerId))) {
+        ids.add(p);
       }
     }
     return ids;

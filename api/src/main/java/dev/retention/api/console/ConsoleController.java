@@ -17,7 +17,6 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.WaitingOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
@@ -276,8 +275,7 @@ class ConsoleController {
       Model model) {
     List<String> visible = access.visibleCsmIds().orElse(null);
     String bandFilter = oneOf(band, List.of("HEALTHY", "NEUTRAL", "AT_RISK", "CRITICAL"));
-    String playbookFilter =
-        oneOf(playbook, Arrays.stream(Playbook.values()).map(Playbook::id).toList());
+    String playbookFilter = oneOf(playbook, starts.startable());
     List<ConsoleReads.CsmLine> csms = reads.csms(visible);
     String csmFilter = oneOf(csm, csms.stream().map(ConsoleReads.CsmLine::id).toList());
     ConsoleReads.Sort order =
@@ -301,7 +299,7 @@ class ConsoleController {
     model.addAttribute("csm", csmFilter);
     model.addAttribute("playbook", playbookFilter);
     model.addAttribute("sort", order.name());
-    model.addAttribute("playbooks", Arrays.stream(Playbook.values()).map(Playbook::id).toList());
+    model.addAttribute("playbooks", starts.startable());
     model.addAttribute("lastPage", Math.max(0, (result.total() - 1) / PAGE_SIZE));
     model.addAttribute("q", query == null ? "" : query);
     model.addAttribute("uncovered", uncovered);
@@ -326,7 +324,7 @@ class ConsoleController {
     model.addAttribute("emails", reads.emails(customer.id(), 50));
     model.addAttribute("runs", projection.list(customer.id(), null, null, 50));
     model.addAttribute("tasks", tasks.forCustomer(customer.id()));
-    model.addAttribute("playbooks", Arrays.stream(Playbook.values()).map(Playbook::id).toList());
+    model.addAttribute("playbooks", starts.startable());
     model.addAttribute("now", clock.instant());
     return "console/customer";
   }

@@ -66,6 +66,7 @@ public class ConsoleWords {
           Phrase.of("([A-Z_]+) or ([A-Z_]+)", "waiting.either", "oo"),
           Phrase.of("the review request on day (\\d+)", "waiting.reviewAsk", "n"),
           Phrase.of("the referral invite on day (\\d+)", "waiting.referral", "n"),
+          Phrase.of("an upgrade", "waiting.upgrade", ""),
           // Task titles.
           Phrase.of(
               "Critical health \\((\\d+)\\): call within 24 hours", "task.urgentCall.title", "n"),
@@ -98,6 +99,15 @@ public class ConsoleWords {
               ""),
           Phrase.of("Promoter replied: follow up personally", "task.promoterReplied.title", ""),
           Phrase.of("Trial customer replied: follow up personally", "task.trialReplied.title", ""),
+          Phrase.of(
+              "Trial barely used: offer a personal demo and setup call",
+              "task.trialDemo.title",
+              ""),
+          Phrase.of(
+              "Logins (\\d+) and questions (\\d+) in the last week\\. Offer a 30-minute demo with"
+                  + " their own use case; record ([A-Z_]+) once it is held\\.",
+              "task.trialDemo.body",
+              "nno"),
           Phrase.of(
               "The customer answered \\((.*?)\\)\\. Automated emails have stopped\\.",
               "task.answered.body",
@@ -173,6 +183,8 @@ public class ConsoleWords {
           Phrase.of("feature request captured", "detail.featureRequest", ""),
           Phrase.of("converted to paid", "detail.converted", ""),
           Phrase.of("not converted", "detail.notConverted", ""),
+          Phrase.of("the trial ended without an upgrade", "detail.trialNoUpgrade", ""),
+          Phrase.of("no check-in; the customer has not logged in yet", "detail.noLogin", ""),
           Phrase.of("churning", "detail.churning", ""),
           Phrase.of("advocate", "detail.advocate", ""),
           Phrase.of("the CSM owns the conversation", "detail.csmOwns", ""),
@@ -207,6 +219,8 @@ public class ConsoleWords {
           Phrase.of("(?s)Problem-solving call done\\. ?(.*)", "body.callDone", "n"),
           Phrase.of("(?s)Service recovery plan: (.*)", "body.recoveryPlan", "n"),
           Phrase.of("(?s)Resolved\\. ?(.*)", "body.resolved", "n"),
+          Phrase.of("(?s)Demo or setup call held\\. ?(.*)", "body.demoHeld", "n"),
+          Phrase.of("(?s)Trial declined\\. ?(.*)", "body.trialDeclined", "n"),
           Phrase.of("(?s)Save call done\\. (.*)", "body.saveCallDone", "n"),
           Phrase.of("(?s)Offer accepted: ([A-Z_]+)\\. (.*)", "body.offerAccepted", "fn"),
           Phrase.of("(?s)Churn confirmed\\. (.*)", "body.churnConfirmed", "n"),
@@ -272,11 +286,15 @@ public class ConsoleWords {
   private final ConsoleFormat format;
   private final dev.retention.api.problems.ProblemTexts problems;
 
+  private final dev.retention.activities.definitions.PlaybookDefinitions definitions;
+
   ConsoleWords(
       MessageSource messages,
       ConsoleReads reads,
       ConsoleFormat format,
-      dev.retention.api.problems.ProblemTexts problems) {
+      dev.retention.api.problems.ProblemTexts problems,
+      dev.retention.activities.definitions.PlaybookDefinitions definitions) {
+    this.definitions = definitions;
     this.problems = problems;
     this.messages = messages;
     this.reads = reads;
@@ -287,8 +305,26 @@ public class ConsoleWords {
   // Codes
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * A playbook's name: the console's own word for a built-in one, else the name its published
+   * definition gives in the viewer's language (English when it has none in theirs).
+   */
   public String playbook(String id) {
-    return label("playbook." + id, id);
+    if (id == null) {
+      return "–";
+    }
+    String known = message("playbook." + id);
+    if (known != null || definitions == null) {
+      return known != null ? known : format.words(id);
+    }
+    return definitions
+        .published(id)
+        .map(
+            d ->
+                d.name() == null
+                    ? null
+                    : d.name().getOrDefault(locale().getLanguage(), d.name().get("en")))
+        .orElseGet(() -> format.words(id));
   }
 
   public String stage(String stage) {
@@ -365,13 +401,9 @@ public class ConsoleWords {
     if (workflowId == null) {
       return "–";
     }
-    for (dev.retention.workflows.common.Playbook p :
-        dev.retention.workflows.common.Playbook.values()) {
-      if (workflowId.startsWith(p.id() + "-")) {
-        return playbook(p.id());
-      }
-    }
-    return format.words(workflowId);
+    return dev.retention.workflows.common.PlaybookIds.playbookOf(workflowId)
+        .map(this::playbook)
+        .orElseGet(() -> format.words(workflowId));
   }
 
   /** A run fact's name ({@code decisionDeadline} → "Decision deadline"). */
@@ -401,7 +433,8 @@ public class ConsoleWords {
       }
     }
     if (CODE.matcher(value).matches()) {
-      for (String prefix : List.of("reason.", "offer.", "nps.", "milestone.", "outcome.")) {
+      for (String prefix :
+          List.of("reason.", "offer.", "nps.", "milestone.", "outcome.", "value.")) {
         String known = message(prefix + value);
         if (known != null) {
           return known;

@@ -2,6 +2,7 @@ package dev.retention.api.events;
 
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.HealthModels;
@@ -9,6 +10,7 @@ import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.playbooks.AlreadyRunning;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.common.HealthChange;
 import dev.retention.workflows.common.Milestone;
@@ -16,6 +18,7 @@ import dev.retention.workflows.common.MilestoneReached;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.Upgraded;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +47,10 @@ public class CustomerEvents {
   private final Timeline timeline;
   private final Clock clock;
   private final HealthModels models;
+  private final PlaybookDefinitions definitions;
 
   CustomerEvents(
+      PlaybookDefinitions definitions,
       PlaybookClient runs,
       PlaybookStarts starts,
       CustomerDirectory directory,
@@ -53,6 +58,7 @@ public class CustomerEvents {
       Timeline timeline,
       Clock clock,
       HealthModels models) {
+    this.definitions = definitions;
     this.runs = runs;
     this.starts = starts;
     this.directory = directory;
@@ -126,7 +132,65 @@ public class CustomerEvents {
             customer.locale()));
     timeline.add(customer.id(), clock.instant(), "PLAN", "Upgraded to " + plan);
     return Touched.of(
-        runs.signalRunning(customer.id(), null, run -> run.upgraded(new Upgraded(plan))));
+        runs.signalRunning(customer.id(), (String) null, run -> run.upgraded(new Upgraded(plan))));
+  }
+
+  /**
+   * An event the backend names itself ({@code POST /api/events/{event}}, e.g. {@code
+   * trial-started}): starts every playbook defined by a team (not a built-in one, whose events have
+   * their own endpoints) whose published definition's trigger is that event, keeping its entry
+   * rules; one running already is answered, not started again. A 400 when no playbook starts on it,
+   * naming the events that do.
+   */
+  public Touched event(Customer customer, String event) {
+    List<String> triggered = triggeredBy(event);
+    if (triggered.isEmpty()) {
+      throw ApiProblem.invalid(
+          "event",
+          "no published playbook starts on event "
+              + event
+              + "; events that start one: "
+              + definedEvents());
+    }
+    Set<String> touched = new LinkedHashSet<>();
+    List<String> started = new ArrayList<>();
+    for (String playbook : triggered) {
+      PlaybookDefinition definition = definitions.published(playbook).orElseThrow();
+      add(
+          startOrJoin(
+              () ->
+                  starts.defined(
+                      playbook, customer, starts.defined(definition, customer, null, event))),
+          touched,
+          started);
+    }
+    return new Touched(List.copyOf(touched), started, null);
+  }
+
+  /** The team-defined playbooks whose published trigger is {@code event}. */
+  private List<String> triggeredBy(String event) {
+    return definedPublished().stream()
+        .filter(d -> d.trigger() != null && "event".equals(d.trigger().kind()))
+        .filter(d -> event.equals(d.trigger().event()))
+        .map(PlaybookDefinition::id)
+        .toList();
+  }
+
+  /** The events that start a team-defined playbook. */
+  private List<String> definedEvents() {
+    return definedPublished().stream()
+        .filter(d -> d.trigger() != null && "event".equals(d.trigger().kind()))
+        .map(d -> d.trigger().event())
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  private List<PlaybookDefinition> definedPublished() {
+    return starts.startable().stream()
+        .filter(id -> Playbook.fromId(id).isEmpty())
+        .flatMap(id -> definitions.published(id).stream())
+        .toList();
   }
 
   public Touched customerReplied(Customer customer, String source) {
@@ -143,8 +207,7 @@ public class CustomerEvents {
    * running are signalled (runs started here are in it from their start).
    */
   public Touched healthScored(Customer customer, ScoredHealth health) {
-    List<String> running = runs.runningPlaybooks(customer.id()).stream().map(Playbook::id).toList();
-    return healthScored(customer, health, running);
+    return healthScored(customer, health, runs.runningPlaybooks(customer.id()));
   }
 
   /**
@@ -156,12 +219,7 @@ public class CustomerEvents {
     Set<String> touched = new LinkedHashSet<>();
     HealthChange change = new HealthChange(health.score(), health.band().name());
     for (String running : runningPlaybooks) {
-      Playbook.fromId(running)
-          .ifPresent(
-              playbook ->
-                  touched.addAll(
-                      runs.signalRunning(
-                          customer.id(), playbook, run -> run.healthChanged(change))));
+      touched.addAll(runs.signalRunning(customer.id(), running, run -> run.healthChanged(change)));
     }
     List<String> started = new ArrayList<>();
     Integer before = health.previousScore();

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -163,6 +164,26 @@ class EventController {
       useReturnTypeSchema = true)
   ResponseEntity<Answer> customerReplied(@Valid @RequestBody CustomerEvent body) {
     return accepted(events.customerReplied(customer(body.customerId()), "backend"));
+  }
+
+  @Operation(
+      operationId = "recordEvent",
+      summary = "Report an event that starts a team-defined playbook",
+      description =
+          "An event named by the backend (e.g. trial-started) starts every published playbook"
+              + " whose definition's trigger is {kind: event, event: <the name>}, such as the"
+              + " shipped trial-conversion. The built-in events above keep their own endpoints."
+              + " 400 (field event) when no playbook starts on it; answers 202 with the workflow"
+              + " ids it touched and started.")
+  @PostMapping("/api/events/{event}")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
+  ResponseEntity<Answer> event(
+      @PathVariable @SingleLine(max = 64) String event, @Valid @RequestBody CustomerEvent body) {
+    String name = Ids.check("event", event);
+    return accepted(events.event(customer(body.customerId()), name));
   }
 
   private Customer customer(String customerId) {

@@ -27,14 +27,14 @@ public class AlreadyRunning extends RuntimeException {
   }
 
   public ApiProblem problem(Playbook playbook, String customerId) {
+    return problem(playbook.id(), customerId);
+  }
+
+  /** The same for any playbook, by its id. */
+  public ApiProblem problem(String playbook, String customerId) {
     return ApiProblem.conflict(
         "Playbook already running",
-        "a "
-            + playbook.id()
-            + " run is already running for customer "
-            + customerId
-            + ": "
-            + workflowId,
+        "a " + playbook + " run is already running for customer " + customerId + ": " + workflowId,
         runId == null
             ? Map.of("workflowId", workflowId)
             : Map.of("workflowId", workflowId, "runId", runId));

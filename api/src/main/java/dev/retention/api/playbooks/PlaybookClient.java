@@ -11,6 +11,7 @@ import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.CustomerResponse;
 import dev.retention.workflows.common.OutcomeRejection;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.common.PlaybookRun;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
@@ -18,6 +19,7 @@ import dev.retention.workflows.common.RunDescription;
 import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.RunSearchAttributes;
 import dev.retention.workflows.engine.BuiltInInputs;
+import dev.retention.workflows.engine.DefinedInput;
 import dev.retention.workflows.engine.EngineInput;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.engine.PlaybookEngine;
@@ -99,30 +101,38 @@ public class PlaybookClient {
     return start(Playbook.CANCELLATION_SAVE, customer, input);
   }
 
+  /** A run of a playbook that exists only as a definition (no hand-written workflow). */
+  public Started start(String playbookId, Customer customer, DefinedInput input) {
+    return start(playbookId, customer, (RunInput) input);
+  }
+
+  private Started start(Playbook playbook, Customer customer, RunInput input) {
+    return start(playbook.id(), customer, input);
+  }
+
   /**
    * The one place runs start: on the playbook engine, with the playbook's published definition
    * version pinned in the run's input; their options (id, policies, search attributes) and the
    * start call. One run per playbook per customer: a running one makes this throw {@link
    * AlreadyRunning}; a closed one may be followed by a new run.
    */
-  private Started start(Playbook playbook, Customer customer, RunInput input) {
+  private Started start(String playbook, Customer customer, RunInput input) {
     PlaybookDefinition definition =
         definitions
-            .published(playbook.id())
+            .published(playbook)
             .orElseThrow(
-                () ->
-                    new IllegalStateException("no definition of " + playbook.id() + " published"));
+                () -> new IllegalStateException("no definition of " + playbook + " published"));
     EngineInput engineInput = BuiltInInputs.of(input, definition);
-    String workflowId = playbook.workflowId(customer.id());
+    String workflowId = PlaybookIds.workflowId(playbook, customer.id());
     WorkflowOptions options =
         options(playbook, customer.id(), customer.csmId(), input, taskQueue, definition);
     try {
       WorkflowExecution execution =
           WorkflowClient.start(
               client.newWorkflowStub(PlaybookEngine.class, options)::run, engineInput);
-      log.info("started {} run {} on version {}", playbook.id(), workflowId, definition.version());
+      log.info("started {} run {} on version {}", playbook, workflowId, definition.version());
       return new Started(
-          workflowId, execution.getRunId(), playbook.id(), customer.id(), definition.version());
+          workflowId, execution.getRunId(), playbook, customer.id(), definition.version());
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new AlreadyRunning(workflowId, e.getExecution().getRunId());
     }
@@ -141,10 +151,21 @@ public class PlaybookClient {
       RunInput input,
       String taskQueue,
       PlaybookDefinition definition) {
+    return options(playbook.id(), customerId, csmId, input, taskQueue, definition);
+  }
+
+  /** The same for any playbook, by its id. */
+  public static WorkflowOptions options(
+      String playbook,
+      String customerId,
+      String csmId,
+      RunInput input,
+      String taskQueue,
+      PlaybookDefinition definition) {
     RunDescription description = RunDescription.of(playbook, input);
     SearchAttributes.Builder attributes =
         SearchAttributes.newBuilder()
-            .set(RunSearchAttributes.PLAYBOOK, playbook.id())
+            .set(RunSearchAttributes.PLAYBOOK, playbook)
             .set(RunSearchAttributes.CUSTOMER_ID, customerId)
             .set(RunSearchAttributes.CSM_ID, csmId);
     if (definition != null) {
@@ -155,7 +176,7 @@ public class PlaybookClient {
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())
         .setStaticDetails(description.details())
-        .setWorkflowId(playbook.workflowId(customerId))
+        .setWorkflowId(PlaybookIds.workflowId(playbook, customerId))
         .setTaskQueue(taskQueue)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
@@ -165,8 +186,13 @@ public class PlaybookClient {
 
   /** Whether a run of the playbook is running for the customer, as Temporal knows it. */
   public boolean isRunning(Playbook playbook, String customerId) {
+    return isRunning(playbook.id(), customerId);
+  }
+
+  /** The same for any playbook, by its id. */
+  public boolean isRunning(String playbook, String customerId) {
     return executions
-        .find(playbook.workflowId(customerId))
+        .find(PlaybookIds.workflowId(playbook, customerId))
         .map(RunExecution::running)
         .orElse(false);
   }
@@ -218,7 +244,7 @@ public class PlaybookClient {
   /** The customer answered: every running run of theirs hears it. */
   public List<String> customerResponded(String customerId, String source) {
     return signalRunning(
-        customerId, null, run -> run.customerResponded(new CustomerResponse(source)));
+        customerId, (String) null, run -> run.customerResponded(new CustomerResponse(source)));
   }
 
   /**
@@ -229,9 +255,15 @@ public class PlaybookClient {
    */
   public List<String> signalRunning(
       String customerId, Playbook playbook, Consumer<PlaybookWorkflow> signal) {
+    return signalRunning(customerId, playbook == null ? null : playbook.id(), signal);
+  }
+
+  /** The same for any playbook, by its id ({@code null}: every running one). */
+  public List<String> signalRunning(
+      String customerId, String playbook, Consumer<PlaybookWorkflow> signal) {
     List<String> informed = new ArrayList<>();
-    for (Playbook candidate : playbook == null ? runningPlaybooks(customerId) : List.of(playbook)) {
-      String workflowId = candidate.workflowId(customerId);
+    for (String candidate : playbook == null ? runningPlaybooks(customerId) : List.of(playbook)) {
+      String workflowId = PlaybookIds.workflowId(candidate, customerId);
       try {
         signal.accept(run(workflowId));
         informed.add(workflowId);
@@ -246,11 +278,10 @@ public class PlaybookClient {
    * The customer's playbooks the projection knows as running (runs started through the API are in
    * it from their start).
    */
-  public List<Playbook> runningPlaybooks(String customerId) {
+  public List<String> runningPlaybooks(String customerId) {
     return projection.running(List.of(customerId)).getOrDefault(customerId, List.of()).stream()
         .map(RunProjection.Running::playbook)
         .distinct()
-        .flatMap(id -> Playbook.fromId(id).stream())
         .toList();
   }
 

@@ -9,7 +9,7 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.Operation;
@@ -17,7 +17,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -143,7 +142,7 @@ class PlaybookController {
       access.customer(customerId);
     }
     if (playbook != null) {
-      PlaybookStarts.playbook(playbook);
+      starts.playbook(playbook);
     }
     if (status != null && !STATUSES.contains(status)) {
       throw ApiProblem.invalid(
@@ -212,11 +211,7 @@ class PlaybookController {
   }
 
   private static String playbookOf(String workflowId) {
-    return Arrays.stream(Playbook.values())
-        .map(Playbook::id)
-        .filter(id -> workflowId.startsWith(id + "-"))
-        .findFirst()
-        .orElse("unknown");
+    return PlaybookIds.playbookOf(workflowId).orElse("unknown");
   }
 
   @Operation(

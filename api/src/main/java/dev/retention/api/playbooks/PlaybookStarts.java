@@ -1,6 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.customers.Customer;
+import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.RunProjection;
 import dev.retention.activities.scoring.HealthScoring;
@@ -16,16 +17,21 @@ import dev.retention.workflows.cancellationsave.CancellationSaveInput;
 import dev.retention.workflows.common.Cadence;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookContext;
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.RunInput;
 import dev.retention.workflows.common.Supersede;
+import dev.retention.workflows.engine.DefinedInput;
+import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
 import dev.retention.workflows.onboarding.OnboardingInput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -40,10 +46,12 @@ public class PlaybookStarts {
   private final PlaybookSettings settings;
   private final SendingRules sendingRules;
   private final RunProjection projection;
+  private final PlaybookDefinitions definitions;
   private final Clock clock;
 
   PlaybookStarts(
       PlaybookClient runs,
+      PlaybookDefinitions definitions,
       Customers customers,
       HealthScoring scoring,
       NpsResponses nps,
@@ -52,6 +60,7 @@ public class PlaybookStarts {
       RunProjection projection,
       Clock clock) {
     this.projection = projection;
+    this.definitions = definitions;
     this.runs = runs;
     this.customers = customers;
     this.scoring = scoring;
@@ -66,11 +75,12 @@ public class PlaybookStarts {
 
   /** {@code POST /api/playbooks}: any playbook by hand, from the customer's latest data. */
   public PlaybookClient.Started byHand(String playbookName, String customerId, String reason) {
-    Playbook playbook = playbook(playbookName);
+    String playbook = playbook(playbookName);
     Customer customer = customers.get(customerId);
-    RunInput input = input(playbook, customer, reason, clock.instant());
+    RunInput input = input(playbook, published(playbook), customer, reason, clock.instant());
     try {
       return switch (input) {
+        case DefinedInput defined -> defined(playbook, customer, defined);
         case AtRiskInput atRisk -> recorded(customer, runs.start(customer, atRisk));
         case ExpansionInput expansion -> recorded(customer, runs.start(customer, expansion));
         case OnboardingInput onboarding -> recorded(customer, runs.start(customer, onboarding));
@@ -82,6 +92,95 @@ public class PlaybookStarts {
     } catch (AlreadyRunning running) {
       throw running.problem(playbook, customer.id());
     }
+  }
+
+  /**
+   * The input a run of the playbook {@code playbook}, following {@code definition}, started by hand
+   * at {@code now} gets: a built-in playbook's typed input, or, for a playbook that exists only as
+   * a definition, the values its definition's inputs name that we know of the customer ({@code
+   * healthScore} and {@code planUsage} from their latest health, {@code reason} as given).
+   */
+  public RunInput input(
+      String playbook,
+      PlaybookDefinition definition,
+      Customer customer,
+      String reason,
+      Instant now) {
+    Optional<Playbook> builtIn = Playbook.fromId(playbook);
+    if (builtIn.isPresent()) {
+      return input(builtIn.get(), customer, reason, now);
+    }
+    return defined(definition, customer, reason, "by hand");
+  }
+
+  /** The input of a run of a playbook that exists only as a definition; see {@link #input}. */
+  public DefinedInput defined(
+      PlaybookDefinition definition, Customer customer, String reason, String trigger) {
+    Optional<ScoredHealth> health = scoring.latest(customer.id());
+    Map<String, String> values = new LinkedHashMap<>();
+    for (PlaybookDefinition.Input wanted : definition.inputs()) {
+      String value =
+          switch (wanted.name()) {
+            case "healthScore" -> health.map(h -> Integer.toString(h.score())).orElse(null);
+            case "planUsage" -> health.map(h -> Double.toString(h.planUsage())).orElse(null);
+            case "reason" -> reason == null || reason.isBlank() ? null : reason;
+            default -> null;
+          };
+      if (value != null) {
+        values.put(wanted.name(), value);
+      } else if (Boolean.TRUE.equals(wanted.required())) {
+        throw ApiProblem.invalid(
+            wanted.name().equals("reason") ? "reason" : "playbook",
+            definition.id()
+                + " needs "
+                + wanted.name()
+                + (wanted.name().equals("reason")
+                    ? ": give a reason"
+                    : ", which customer " + customer.id() + " does not have yet"));
+      }
+    }
+    return new DefinedInput(context(customer), values, trigger);
+  }
+
+  /**
+   * Starts a run of a playbook that exists only as a definition, keeping its entry rules: not while
+   * a playbook its {@code excludedWhileRunning} names runs for the customer (409), and the
+   * customer's runs of the playbooks it {@code supersedes} end {@code SUPERSEDED} first.
+   */
+  public PlaybookClient.Started defined(String playbook, Customer customer, DefinedInput input) {
+    PlaybookDefinition definition = published(playbook);
+    PlaybookDefinition.Entry entry = definition.entry();
+    if (entry != null && entry.excludedWhileRunning() != null) {
+      for (String excluded : entry.excludedWhileRunning()) {
+        if (runs.isRunning(excluded, customer.id())) {
+          throw ApiProblem.conflict(
+              "Excluded while another playbook runs",
+              playbook
+                  + " does not start while "
+                  + excluded
+                  + " runs for customer "
+                  + customer.id(),
+              Map.of("workflowId", PlaybookIds.workflowId(excluded, customer.id())));
+        }
+      }
+    }
+    if (entry != null && entry.supersedes() != null) {
+      for (String superseded : entry.supersedes()) {
+        runs.signalRunning(
+            customer.id(), superseded, run -> run.supersede(new Supersede(playbook + " started")));
+      }
+    }
+    return recorded(customer, runs.start(playbook, customer, input));
+  }
+
+  /** The version new runs of {@code playbook} follow. */
+  private PlaybookDefinition published(String playbook) {
+    return definitions
+        .published(playbook)
+        .orElseThrow(
+            () ->
+                ApiProblem.invalid(
+                    "playbook", "playbook " + playbook + " has no published version"));
   }
 
   /**
@@ -172,9 +271,23 @@ public class PlaybookStarts {
         "reason", reason, "cancellation reason", "reasons", CancellationReason.values());
   }
 
-  /** A playbook by its id, or a 400 naming the valid ones. */
-  public static Playbook playbook(String id) {
-    return OneOf.parse("playbook", id, "playbook", "playbooks", Playbook.values(), Playbook::id);
+  /**
+   * A playbook a run can start on, by its id: a built-in one or one with a published definition, or
+   * a 400 naming those.
+   */
+  public String playbook(String id) {
+    if (id != null && (Playbook.fromId(id).isPresent() || definitions.published(id).isPresent())) {
+      return id;
+    }
+    return OneOf.parse(
+        "playbook", id, "playbook", "playbooks", startable().toArray(String[]::new), p -> p);
+  }
+
+  /** Every playbook a run can start on: the built-in ones and those with a published version. */
+  public List<String> startable() {
+    return definitions.ids().stream()
+        .filter(p -> Playbook.fromId(p).isPresent() || definitions.publishedVersion(p).isPresent())
+        .toList();
   }
 
   /** The context every run starts with: the customer, their CSM, today's cadence. */

@@ -3,7 +3,7 @@ package dev.retention.api.privacy;
 import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.codec.CustomerDataKeys;
 import dev.retention.api.playbooks.PlaybookClient;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
 import dev.retention.workflows.common.Supersede;
@@ -86,7 +86,8 @@ class CustomerErasure {
     Instant erasedAt = erased.get().erasedAt();
     List<String> ended =
         new ArrayList<>(
-            runs.signalRunning(customerId, null, run -> run.supersede(new Supersede(REASON))));
+            runs.signalRunning(
+                customerId, (String) null, run -> run.supersede(new Supersede(REASON))));
     awaitClosed(ended);
     keepSteps(customerId, erasedAt);
     Map<String, Integer> rows = new LinkedHashMap<>(erased.get().rows());
@@ -133,8 +134,8 @@ class CustomerErasure {
    * without their details, while their histories can still be read.
    */
   private void keepSteps(String customerId, Instant erasedAt) {
-    for (Playbook playbook : Playbook.values()) {
-      String workflowId = playbook.workflowId(customerId);
+    for (String playbook : PlaybookIds.known()) {
+      String workflowId = PlaybookIds.workflowId(playbook, customerId);
       Optional<WorkflowExecutionDescription> run = describe(workflowId);
       if (run.isEmpty() || run.get().getStartTime().isAfter(erasedAt)) {
         continue;
@@ -152,8 +153,8 @@ class CustomerErasure {
   /** Terminates the customer's runs still running; their ids. */
   private List<String> terminateRunning(String customerId) {
     List<String> terminated = new ArrayList<>();
-    for (Playbook playbook : Playbook.values()) {
-      String workflowId = playbook.workflowId(customerId);
+    for (String playbook : PlaybookIds.known()) {
+      String workflowId = PlaybookIds.workflowId(playbook, customerId);
       if (running(workflowId)) {
         log.warn("run {} is running after its customer's erasure: terminating it", workflowId);
         terminate(workflowId);

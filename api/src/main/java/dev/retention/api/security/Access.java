@@ -4,9 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -163,12 +162,7 @@ public class Access {
 
   /** Workflow ids are {@code <playbook>-<customerId>}. */
   static Optional<String> customerOf(String workflowId) {
-    return Arrays.stream(Playbook.values())
-        .map(p -> p.id() + "-")
-        .filter(workflowId::startsWith)
-        .map(prefix -> workflowId.substring(prefix.length()))
-        .filter(id -> !id.isEmpty())
-        .findFirst();
+    return PlaybookIds.customerOf(workflowId);
   }
 
   private static ApiProblem forbidden(String detail) {

@@ -84,7 +84,7 @@ class ConsoleWordsTest {
     messages.setDefaultEncoding("UTF-8");
     messages.setFallbackToSystemLocale(false);
     ConsoleFormat format = new ConsoleFormat(null);
-    words = new ConsoleWords(messages, null, format, ProblemTextsAccess.texts(messages));
+    words = new ConsoleWords(messages, null, format, ProblemTextsAccess.texts(messages), null);
   }
 
   @AfterEach

@@ -10,11 +10,16 @@ public record RunDescription(String summary, String details) {
 
   /** The description of a run of {@code playbook} started with {@code input}. */
   public static RunDescription of(Playbook playbook, RunInput input) {
+    return of(playbook.id(), input);
+  }
+
+  /** The description of a run of the playbook {@code playbookId} started with {@code input}. */
+  public static RunDescription of(String playbookId, RunInput input) {
     PlaybookContext context = input.context();
-    String summary = playbook.id() + " for " + context.customerId() + ": " + input.trigger();
+    String summary = playbookId + " for " + context.customerId() + ": " + input.trigger();
     String details =
         "- playbook: "
-            + playbook.id()
+            + playbookId
             + "\n- customer: "
             + context.customerId()
             + "\n- CSM: "

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The engine's input for a start of one of the five built-in playbooks, from the typed input their
- * hand-written workflows take: the same values, as the shipped definitions name them.
+ * hand-written workflows take: the same values, as the shipped definitions name them; for any other
+ * playbook, the values of its {@link DefinedInput}.
  */
 public final class BuiltInInputs {
 
@@ -41,6 +42,7 @@ public final class BuiltInInputs {
         values.put("reason", cancellation.reason().name());
         values.put("decisionDeadline", cancellation.decisionDeadline().toString());
       }
+      case DefinedInput defined -> values.putAll(defined.inputs());
       default -> throw new IllegalArgumentException("not a built-in playbook's input: " + input);
     }
     return new EngineInput(input.context(), values, input.trigger(), definition);

@@ -5,6 +5,7 @@ import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.definitions.DefinitionChecks;
 import dev.retention.api.input.FreeText;
+import dev.retention.api.input.Ids;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
@@ -48,11 +49,15 @@ class DryRunController {
   private final PlaybookDefinitions definitions;
   private final DefinitionChecks checks;
 
+  private final PlaybookStarts starts;
+
   DryRunController(
       ObjectProvider<DryRuns> dryRuns,
       Customers customers,
       PlaybookDefinitions definitions,
-      DefinitionChecks checks) {
+      DefinitionChecks checks,
+      PlaybookStarts starts) {
+    this.starts = starts;
     this.dryRuns = dryRuns;
     this.customers = customers;
     this.definitions = definitions;
@@ -110,10 +115,13 @@ class DryRunController {
               mediaType = "application/problem+json",
               schema = @Schema(ref = "#/components/schemas/Problem")))
   DryRunTimeline dryRun(@Valid @RequestBody DryRunRequest body) {
-    Playbook playbook = PlaybookStarts.playbook(body.playbook());
+    // A draft (given, or stored) may be of a playbook not published yet; else it must start.
+    boolean draft = body.definition() != null || body.yaml() != null || body.version() != null;
+    String playbook =
+        draft ? Ids.check("playbook", body.playbook()) : starts.playbook(body.playbook());
     PlaybookDefinition definition = definition(playbook, body);
     String reason = body.reason();
-    if (playbook == Playbook.CANCELLATION_SAVE) {
+    if (playbook.equals(Playbook.CANCELLATION_SAVE.id())) {
       PlaybookStarts.reason(reason);
     }
     DryRuns runs = dryRuns.getIfAvailable();
@@ -132,28 +140,26 @@ class DryRunController {
   }
 
   /** The version to play: the one given, a stored one, or the published one. */
-  private PlaybookDefinition definition(Playbook playbook, DryRunRequest body) {
+  private PlaybookDefinition definition(String playbook, DryRunRequest body) {
     if (body.definition() != null || body.yaml() != null) {
       if (body.version() != null) {
         throw ApiProblem.invalid(
             "version", "give a definition (definition or yaml) or a stored version, not both");
       }
-      return checks.checked(playbook.id(), DefinitionChecks.read(body.definition(), body.yaml()));
+      return checks.checked(playbook, DefinitionChecks.read(body.definition(), body.yaml()));
     }
     if (body.version() != null) {
       return definitions
-          .version(playbook.id(), body.version())
+          .version(playbook, body.version())
           .map(PlaybookDefinitions.Version::definition)
           .orElseThrow(
               () ->
                   ApiProblem.notFound(
-                      "Playbook definition",
-                      "no version " + body.version() + " of " + playbook.id()));
+                      "Playbook definition", "no version " + body.version() + " of " + playbook));
     }
     return definitions
-        .published(playbook.id())
-        .orElseThrow(
-            () -> ApiProblem.notFound("Playbook definition", "no published " + playbook.id()));
+        .published(playbook)
+        .orElseThrow(() -> ApiProblem.notFound("Playbook definition", "no published " + playbook));
   }
 
   /**

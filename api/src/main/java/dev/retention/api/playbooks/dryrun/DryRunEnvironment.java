@@ -24,6 +24,8 @@ import dev.retention.workflows.ports.PurgeRequest;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.SendingRulesActivities;
+import dev.retention.workflows.ports.UsageFigures;
+import dev.retention.workflows.ports.UsageFiguresRequest;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -181,6 +183,11 @@ final class DryRunEnvironment implements AutoCloseable {
     @Override
     public ExpansionFigures expansionFigures(ExpansionFiguresRequest request) {
       return recorder().expansionFigures(request);
+    }
+
+    @Override
+    public UsageFigures usageFigures(UsageFiguresRequest request) {
+      return recorder().usageFigures(request);
     }
 
     @Override

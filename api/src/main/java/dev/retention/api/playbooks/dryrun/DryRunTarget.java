@@ -1,7 +1,6 @@
 package dev.retention.api.playbooks.dryrun;
 
 import dev.retention.activities.customers.Customer;
-import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -31,7 +30,7 @@ public interface DryRunTarget {
    * moment use it), and where it runs.
    */
   record Run(
-      Playbook playbook,
+      String playbook,
       PlaybookDefinition definition,
       Customer customer,
       String reason,

@@ -19,6 +19,7 @@ import dev.retention.workflows.common.Milestone;
 import dev.retention.workflows.common.MilestoneReached;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.common.PlaybookIds;
 import dev.retention.workflows.common.PlaybookResult;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.PlaybookWorkflow;
@@ -122,7 +123,7 @@ public class DryRuns implements DisposableBean {
 
   /** Plays the run and answers its timeline; the inputs are checked by the caller. */
   public DryRunTimeline run(
-      Playbook playbook,
+      String playbook,
       PlaybookDefinition definition,
       Customer customer,
       String reason,
@@ -169,7 +170,7 @@ public class DryRuns implements DisposableBean {
       if (e.getCause() instanceof ApiProblem problem) {
         throw problem;
       }
-      log.warn("a dry-run of {} for {} failed", playbook.id(), customer.id(), e.getCause());
+      log.warn("a dry-run of {} for {} failed", playbook, customer.id(), e.getCause());
       throw new ApiProblem(
           HttpStatus.SERVICE_UNAVAILABLE,
           "Service unavailable",
@@ -185,7 +186,7 @@ public class DryRuns implements DisposableBean {
 
   private DryRunTimeline play(
       DryRunEnvironment env,
-      Playbook playbook,
+      String playbook,
       PlaybookDefinition definition,
       Customer customer,
       Csm csm,
@@ -200,7 +201,7 @@ public class DryRuns implements DisposableBean {
             services, customer, csm, envStart, realStart, dayLength(), env::now, warmUp);
     env.use(recorder);
     String workflowId =
-        "dry-run-" + playbook.workflowId(customer.id()) + "-" + runs.incrementAndGet();
+        "dry-run-" + PlaybookIds.workflowId(playbook, customer.id()) + "-" + runs.incrementAndGet();
     try {
       WorkflowStub run =
           target.start(
@@ -241,7 +242,7 @@ public class DryRuns implements DisposableBean {
         run.terminate("dry-run over");
       }
       return new DryRunTimeline(
-          playbook.id(),
+          playbook,
           customer.id(),
           dayLength().toString(),
           realStart,
@@ -390,7 +391,7 @@ public class DryRuns implements DisposableBean {
         new Csm("dry-run-warm-up-csm", "Warm-up", "csm@example.invalid", "lead@example.invalid");
     play(
         env,
-        Playbook.AT_RISK,
+        Playbook.AT_RISK.id(),
         DefinitionFiles.shipped(Playbook.AT_RISK.id()).orElseThrow(),
         customer,
         csm,

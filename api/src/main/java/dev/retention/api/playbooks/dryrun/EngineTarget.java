@@ -34,14 +34,16 @@ public class EngineTarget implements DryRunTarget {
 
   @Override
   public WorkflowStub start(WorkflowClient client, Run run) {
-    RunInput input = starts.input(run.playbook(), run.customer(), run.reason(), run.startsAt());
+    RunInput input =
+        starts.input(
+            run.playbook(), run.definition(), run.customer(), run.reason(), run.startsAt());
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setWorkflowId(run.workflowId())
             .setTaskQueue(run.taskQueue())
             .setTypedSearchAttributes(
                 SearchAttributes.newBuilder()
-                    .set(RunSearchAttributes.PLAYBOOK, run.playbook().id())
+                    .set(RunSearchAttributes.PLAYBOOK, run.playbook())
                     .set(RunSearchAttributes.CUSTOMER_ID, run.customer().id())
                     .set(RunSearchAttributes.CSM_ID, run.customer().csmId())
                     .build())

@@ -112,7 +112,7 @@ class DryRunLimitsTest {
             () -> {
               while (true) {
                 try {
-                  dryRuns.run(Playbook.AT_RISK, AT_RISK, CUSTOMER, null, List.of());
+                  dryRuns.run(Playbook.AT_RISK.id(), AT_RISK, CUSTOMER, null, List.of());
                   return null;
                 } catch (ApiProblem problem) {
                   if (problem.status() != HttpStatus.TOO_MANY_REQUESTS) {
@@ -129,7 +129,7 @@ class DryRunLimitsTest {
     ApiProblem busy =
         catchThrowableOfType(
             ApiProblem.class,
-            () -> dryRuns.run(Playbook.AT_RISK, AT_RISK, CUSTOMER, null, List.of()));
+            () -> dryRuns.run(Playbook.AT_RISK.id(), AT_RISK, CUSTOMER, null, List.of()));
     assertThat(busy.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     assertThat(busy.headers()).containsEntry("Retry-After", "1");
     assertThat(busy.getMessage()).contains("busy");
