@@ -64,10 +64,12 @@ public class CrmTasks {
         jdbc.sql(
                 """
                 insert into crm_tasks (customer_id, workflow_id, run_id, step, assignee, assignee_email,
-                  title, body, priority, due_at)
+                  title, body, priority, due_at, ends_on_steps, ends_on_outcomes,
+                  obsolete_when_decided)
                 select c.id, :w, :r, :step, :assignee, :email,
                   case when %1$s then :erased else :title end,
-                  case when %1$s then :erased else :body end, :priority, :due
+                  case when %1$s then :erased else :body end, :priority, :due,
+                  cast(:endsOnSteps as text[]), cast(:endsOnOutcomes as text[]), :obsolete
                 from customers c where c.id = :c
                 for key share
                 on conflict (run_id, step) do nothing returning id
@@ -84,6 +86,13 @@ public class CrmTasks {
             .param("body", task.body())
             .param("priority", task.priority().name())
             .param("due", Timestamp.from(task.dueAt()))
+            .param(
+                "endsOnSteps",
+                task.endsOn() == null ? null : task.endsOn().steps().toArray(String[]::new))
+            .param(
+                "endsOnOutcomes",
+                task.endsOn() == null ? null : task.endsOn().outcomes().toArray(String[]::new))
+            .param("obsolete", task.endsOn() == null ? null : task.endsOn().moot())
             .query(Long.class)
             .list();
     if (!created.isEmpty()) {

@@ -34,14 +34,23 @@ final class TaskEndings {
    * CSM), and whether a decided outcome makes it moot.
    */
   record Ending(
-      Playbook playbook,
+      String playbook,
       String taskStep,
       List<Trigger> doneBy,
       Set<String> doneByOutcomes,
       boolean mootOnceDecided) {
 
+    Ending(
+        Playbook playbook,
+        String taskStep,
+        List<Trigger> doneBy,
+        Set<String> doneByOutcomes,
+        boolean mootOnceDecided) {
+      this(playbook.id(), taskStep, doneBy, doneByOutcomes, mootOnceDecided);
+    }
+
     boolean covers(String playbookId, String step) {
-      if (!playbook.id().equals(playbookId) || step == null) {
+      if (!playbook.equals(playbookId) || step == null) {
         return false;
       }
       if (taskStep.endsWith("*")) {

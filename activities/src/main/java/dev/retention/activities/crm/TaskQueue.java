@@ -194,14 +194,27 @@ public class TaskQueue {
    * nothing. Returns how many closed.
    */
   public int endTasks(RunSnapshot run, List<TimelineEntry> entries, boolean decidedNow) {
-    List<String> open =
-        jdbc.sql("select step from crm_tasks where run_id = :run and status = 'OPEN' order by id")
+    List<OpenTask> open =
+        jdbc.sql(
+                """
+                select step, ends_on_steps, ends_on_outcomes, obsolete_when_decided from crm_tasks
+                where run_id = :run and status = 'OPEN' order by id
+                """)
             .param("run", run.runId())
-            .query(String.class)
+            .query(
+                (rs, i) ->
+                    new OpenTask(
+                        rs.getString("step"),
+                        strings(rs.getArray("ends_on_steps")),
+                        strings(rs.getArray("ends_on_outcomes")),
+                        (Boolean) rs.getObject("obsolete_when_decided")))
             .list();
     int closed = 0;
-    for (String step : open) {
-      Optional<TaskEndings.Ending> ending = TaskEndings.of(run.playbook(), step);
+    for (OpenTask task : open) {
+      String step = task.step();
+      // The built-in table first; else what the task's own definition said when it was created.
+      Optional<TaskEndings.Ending> ending =
+          TaskEndings.of(run.playbook(), step).or(() -> task.ending(run.playbook()));
       if (ending.isEmpty()) {
         continue;
       }
@@ -234,6 +247,34 @@ public class TaskQueue {
       }
     }
     return closed;
+  }
+
+  /** An open task of the run, with the ending its definition gave it (nulls: none). */
+  private record OpenTask(
+      String step, List<String> endsOnSteps, List<String> endsOnOutcomes, Boolean obsolete) {
+
+    Optional<TaskEndings.Ending> ending(String playbook) {
+      if (endsOnSteps == null && endsOnOutcomes == null && obsolete == null) {
+        return Optional.empty();
+      }
+      List<TaskEndings.Trigger> doneBy =
+          endsOnSteps == null
+              ? List.of()
+              : endsOnSteps.stream()
+                  .map(s -> new TaskEndings.Trigger(s, false, s + " on the run"))
+                  .toList();
+      return Optional.of(
+          new TaskEndings.Ending(
+              playbook,
+              step,
+              doneBy,
+              endsOnOutcomes == null ? java.util.Set.of() : java.util.Set.copyOf(endsOnOutcomes),
+              Boolean.TRUE.equals(obsolete)));
+    }
+  }
+
+  private static List<String> strings(java.sql.Array array) throws SQLException {
+    return array == null ? null : List.of((String[]) array.getArray());
   }
 
   /** Who closes a task the run ended by itself. */

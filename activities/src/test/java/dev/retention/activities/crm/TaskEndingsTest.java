@@ -15,6 +15,7 @@ import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.TaskPriority;
 import dev.retention.workflows.ports.TimelineEntry;
 import java.time.Clock;
@@ -139,6 +140,64 @@ class TaskEndingsTest {
 
     assertThat(first.get("status")).isEqualTo("DONE");
     assertThat(row("run-1", "day-7-call-task")).isEqualTo(first);
+  }
+
+  @Test
+  void aTaskOfATeamDefinedPlaybook_endsAsItsDefinitionSays() {
+    tasks.create(
+        new CrmTask(
+            "trial-conversion-" + ACME.id(),
+            "day-6-demo-call-task",
+            ACME.id(),
+            TaskAssignee.CSM,
+            "Trial barely used: offer a personal demo and setup call",
+            "body",
+            START.plus(Duration.ofDays(6)),
+            TaskPriority.HIGH,
+            new TaskEnding(List.of("outreach-done"), List.of(), true)),
+        "run-1");
+    tasks.create(
+        new CrmTask(
+            "trial-conversion-" + ACME.id(),
+            "customer-responded-task",
+            ACME.id(),
+            TaskAssignee.CSM,
+            "Trial customer replied: follow up personally",
+            "body",
+            START.plus(Duration.ofDays(2)),
+            TaskPriority.HIGH,
+            new TaskEnding(List.of(), List.of("UPGRADED", "DECLINED"), null)),
+        "run-1");
+    tasks.create(
+        new CrmTask(
+            "trial-conversion-" + ACME.id(),
+            "day-6-demo-call-task",
+            ACME.id(),
+            TaskAssignee.CSM,
+            "title",
+            "body",
+            START.plus(Duration.ofDays(6)),
+            TaskPriority.HIGH,
+            new TaskEnding(List.of("outreach-done"), List.of(), true)),
+        "run-2");
+
+    // The step that does the demo task's work closes it; the follow-up waits for an outcome.
+    write("run-1", "trial-conversion", null, "outreach-done#7");
+    assertThat(row("run-1", "day-6-demo-call-task"))
+        .containsEntry("status", "DONE")
+        .containsEntry("closed_by", "playbook")
+        .containsEntry("close_note", "outreach-done on the run");
+    assertThat(row("run-1", "customer-responded-task").get("status")).isEqualTo("OPEN");
+    write("run-1", "trial-conversion", "UPGRADED", "upgraded#9");
+    assertThat(row("run-1", "customer-responded-task"))
+        .containsEntry("status", "DONE")
+        .containsEntry("close_note", "UPGRADED recorded on the run");
+
+    // Without the call, the trial's end makes the demo task moot.
+    write("run-2", "trial-conversion", "TRIAL_EXPIRED", "day-14-trial-end#8");
+    assertThat(row("run-2", "day-6-demo-call-task"))
+        .containsEntry("status", "OBSOLETE")
+        .containsEntry("close_note", "the run's outcome was decided: TRIAL_EXPIRED");
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -257,11 +258,24 @@ public final class PlaybookSteps {
       String body,
       Instant dueAt,
       TaskPriority priority) {
+    createTask(step, assignee, title, body, dueAt, priority, null);
+  }
+
+  /** As above, with what ends the task ({@code null}: the built-in table, or a person). */
+  public void createTask(
+      String step,
+      TaskAssignee assignee,
+      String title,
+      String body,
+      Instant dueAt,
+      TaskPriority priority,
+      TaskEnding endsOn) {
     RunActivities act = activities();
     state.stepUnderWay(step, now());
     act.crm(step)
         .createTask(
-            new CrmTask(workflowId(), step, customerId(), assignee, title, body, dueAt, priority));
+            new CrmTask(
+                workflowId(), step, customerId(), assignee, title, body, dueAt, priority, endsOn));
     record(
         step,
         now(),
@@ -286,6 +300,20 @@ public final class PlaybookSteps {
       String stopped,
       Duration dueIn,
       TaskPriority priority) {
+    handOverToCsm(step, title, source, stopped, dueIn, priority, null);
+  }
+
+  /**
+   * As above, with what ends the follow-up task ({@code null}: the built-in table, or a person).
+   */
+  public void handOverToCsm(
+      String step,
+      String title,
+      String source,
+      String stopped,
+      Duration dueIn,
+      TaskPriority priority,
+      TaskEnding endsOn) {
     state.markCustomerResponded();
     Instant dueAt = now().plus(dueIn);
     inbox.later(
@@ -296,7 +324,8 @@ public final class PlaybookSteps {
                 title,
                 "The customer answered (" + source + "). " + stopped,
                 dueAt,
-                priority));
+                priority,
+                endsOn));
   }
 
   /** Adds a note on the customer in the CRM, by the CSM; unique per step of the run. */

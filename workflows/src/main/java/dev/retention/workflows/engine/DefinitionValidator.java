@@ -14,6 +14,7 @@ import dev.retention.workflows.engine.Expressions.Negate;
 import dev.retention.workflows.engine.Expressions.Not;
 import dev.retention.workflows.engine.Expressions.Ternary;
 import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.TaskPriority;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +129,10 @@ public final class DefinitionValidator {
 
   static {
     fields(StepKind.EMAIL, List.of("id", "template"), List.of("at", "vars", "onCsmRequest"));
-    fields(StepKind.TASK, List.of("id", "assignee", "title", "due", "priority"), List.of("body"));
+    fields(
+        StepKind.TASK,
+        List.of("id", "assignee", "title", "due", "priority"),
+        List.of("body", "endsOn"));
     fields(StepKind.ALERT, List.of("id", "recipient", "template"), List.of("vars"));
     fields(StepKind.NOTE, List.of("id", "body"), List.of());
     fields(StepKind.TAG, List.of("tag"), List.of());
@@ -160,7 +164,7 @@ public final class DefinitionValidator {
     fields(
         StepKind.HAND_OVER,
         List.of("id", "title", "source", "dueIn", "priority"),
-        List.of("stopped"));
+        List.of("stopped", "endsOn"));
     fields(StepKind.WAITING_ON, List.of("on"), List.of());
     fields(StepKind.REACH, List.of("milestone"), List.of());
     fields(StepKind.QUEUE, List.of("steps"), List.of());
@@ -929,6 +933,7 @@ public final class DefinitionValidator {
               "an alert's recipient");
         }
         case TASK -> {
+          endsOn(step, at, d);
           oneOfValues(
               templateValues(step.assignee(), context),
               constants(TaskAssignee.class),
@@ -990,6 +995,7 @@ public final class DefinitionValidator {
                 pointer(at, "on"),
                 "who a wait is on");
         case HAND_OVER -> {
+          endsOn(step, at, d);
           if (!context.handler()) {
             problem(
                 at,
@@ -1478,6 +1484,34 @@ public final class DefinitionValidator {
       path.remove(path.size() - 1);
       done.add(procedure);
     }
+
+    /**
+     * A task's ending names outcomes this playbook can end with, and says something: an empty one
+     * would leave the task open as if it were not there.
+     */
+    private void endsOn(Step step, String at, PlaybookDefinition d) {
+      TaskEnding ending = step.endsOn();
+      if (ending == null) {
+        return;
+      }
+      if (ending.steps().isEmpty() && ending.outcomes().isEmpty() && !ending.moot()) {
+        problem(
+            pointer(at, "endsOn"),
+            "endsOn needs steps, outcomes or obsoleteWhenDecided: true; leave it out when a person"
+                + " closes the task");
+      }
+      for (int i = 0; i < ending.outcomes().size(); i++) {
+        String outcome = ending.outcomes().get(i);
+        if (!d.finalOutcomes().contains(outcome)) {
+          problem(
+              pointer(pointer(pointer(at, "endsOn"), "outcomes"), Integer.toString(i)),
+              "'"
+                  + outcome
+                  + "' is not one of this playbook's final outcomes "
+                  + d.finalOutcomes());
+        }
+      }
+    }
   }
 
   @FunctionalInterface
@@ -1526,6 +1560,7 @@ public final class DefinitionValidator {
     put(fields, "idle", step.idle());
     put(fields, "milestone", step.milestone());
     put(fields, "steps", step.steps());
+    put(fields, "endsOn", step.endsOn());
     return fields;
   }
 

@@ -203,7 +203,8 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
               text(step.title(), scope),
               text(step.body(), scope),
               time(step.due(), scope),
-              TaskPriority.valueOf(text(step.priority(), scope)));
+              TaskPriority.valueOf(text(step.priority(), scope)),
+              step.endsOn());
       case ALERT ->
           steps.sendCsmAlert(
               text(step.id(), scope),
@@ -254,7 +255,8 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
                   ? "Automated emails have stopped."
                   : text(step.stopped(), scope),
               scaled(step.dueIn()),
-              TaskPriority.valueOf(text(step.priority(), scope)));
+              TaskPriority.valueOf(text(step.priority(), scope)),
+              step.endsOn());
       case MARK_RESPONDED -> run.markCustomerResponded();
       case CONVERSATION_ENDED -> run.conversationEnded();
       case CLEAR_WAIT -> run.clearWait();

@@ -2,6 +2,7 @@ package dev.retention.workflows.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.retention.workflows.ports.TaskEnding;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,8 @@ import java.util.Map;
  *     watches}; onboarding's stall)
  * @param milestone reach: the milestone reached (expression)
  * @param steps queue: steps the main thread takes at its next wake
+ * @param endsOn task, handOver: what ends the task (steps of the run that do its work, outcomes
+ *     that do, whether a decided outcome makes it moot); none: a person closes it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Step(
@@ -90,7 +93,8 @@ public record Step(
     String function,
     String idle,
     String milestone,
-    List<Step> steps) {
+    List<Step> steps,
+    TaskEnding endsOn) {
 
   public Step {
     then = then == null ? List.of() : then;

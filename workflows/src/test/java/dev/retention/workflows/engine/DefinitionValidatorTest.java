@@ -111,6 +111,36 @@ class DefinitionValidatorTest {
   }
 
   @Test
+  void aTasksEnding_namesOutcomesOfThePlaybook_andSaysSomething() {
+    String task =
+        """
+        - kind: task
+          id: call
+          assignee: CSM
+          title: Call them
+          due: now + P1D
+          priority: HIGH
+          endsOn: %s
+        """;
+    assertThat(problems(steps(task.formatted("{steps: [call-done], outcomes: [SAVED]}"))))
+        .isEmpty();
+    assertThat(problems(steps(task.formatted("{outcomes: [SAVED, UPGRADED]}"))))
+        .extracting(DefinitionProblem::pointer, DefinitionProblem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "/steps/0/endsOn/outcomes/1",
+                "'UPGRADED' is not one of this playbook's final outcomes [SAVED, CHURNED]"));
+    assertThat(pointers(steps(task.formatted("{}")))).containsExactly("/steps/0/endsOn");
+    assertThat(
+            pointers(
+                steps(
+                    """
+                    - {kind: note, id: n, body: hello, endsOn: {outcomes: [SAVED]}}
+                    """)))
+        .containsExactly("/steps/0/endsOn");
+  }
+
+  @Test
   void aSmallDefinition_hasNoProblems() {
     assertThat(
             problems(

@@ -34,6 +34,7 @@ import dev.retention.workflows.engine.PlaybookEngine;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.UsageFigures;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -156,6 +157,8 @@ class TrialConversionPlaybookTest extends PlaybookTestBase {
     assertThat(tasks).hasSize(1);
     assertThat(tasks.getFirst().request().assignee()).isEqualTo(TaskAssignee.CSM);
     assertThat(tasks.getFirst().request().title()).contains("demo");
+    assertThat(tasks.getFirst().request().endsOn())
+        .isEqualTo(new TaskEnding(List.of("outreach-done"), List.of(), true));
     assertRanAt(tasks.getFirst().at(), start, Duration.ofDays(5));
 
     PlaybookState afterCall =
