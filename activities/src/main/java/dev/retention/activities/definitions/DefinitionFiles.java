@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,15 +54,66 @@ public final class DefinitionFiles {
 
   /** YAML as a CS lead edits it: no empty lists or maps. */
   private static final ObjectMapper EDITABLE_YAML =
-      YAMLMapper.builder()
+      YAMLMapper.builder(YAMLFactory.builder().stringQuotingChecker(new Quotes()).build())
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .disable(YAMLGenerator.Feature.SPLIT_LINES)
           .defaultPropertyInclusion(
               JsonInclude.Value.construct(
                   JsonInclude.Include.NON_EMPTY, JsonInclude.Include.NON_EMPTY))
           .build();
 
   private DefinitionFiles() {}
+
+  /**
+   * Double quotes wherever YAML needs quotes, where the emitter would otherwise fall back to single
+   * quotes and double every quote inside (the expression {@code 'csm'} came out as three quotes on
+   * each side).
+   */
+  private static final class Quotes extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || plainIsNotEnough(value);
+    }
+
+    static boolean plainIsNotEnough(String value) {
+      if (value.isEmpty()) {
+        return true;
+      }
+      char first = value.charAt(0);
+      char last = value.charAt(value.length() - 1);
+      return "'\"!&*|>%@`[]{},#".indexOf(first) >= 0
+          || value.startsWith("- ")
+          || value.startsWith("? ")
+          || value.contains(": ")
+          || value.contains(" #")
+          || last == ':'
+          || Character.isWhitespace(first)
+          || Character.isWhitespace(last);
+    }
+  }
+
+  /** The tree without empty lists and maps (a definition reads its absent ones as empty). */
+  private static JsonNode withoutEmpties(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      List<String> empty = new ArrayList<>();
+      object
+          .properties()
+          .forEach(
+              field -> {
+                JsonNode value = withoutEmpties(field.getValue());
+                if (value.isNull() || (value.isContainerNode() && value.isEmpty())) {
+                  empty.add(field.getKey());
+                }
+              });
+      object.remove(empty);
+    } else if (node instanceof ArrayNode array) {
+      array.forEach(DefinitionFiles::withoutEmpties);
+    }
+    return node;
+  }
 
   /** A definition from YAML or JSON text (JSON is YAML too); a bad text throws. */
   public static PlaybookDefinition parse(String text) throws IOException {
@@ -101,10 +156,13 @@ public final class DefinitionFiles {
     return JSON.valueToTree(definition);
   }
 
-  /** The definition as YAML, as a CS lead edits it. */
+  /**
+   * The definition as YAML, as a CS lead edits it: in the shipped files' style (a value that must
+   * be quoted in double quotes, one line per value, no empty fields).
+   */
   public static String yaml(PlaybookDefinition definition) {
     try {
-      return EDITABLE_YAML.writeValueAsString(definition);
+      return EDITABLE_YAML.writeValueAsString(withoutEmpties(JSON.valueToTree(definition)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
