@@ -144,6 +144,18 @@ public final class TemplateOverrides {
             });
   }
 
+  /**
+   * The problems of one locale's text of a template whose emails are given {@code offered}, with
+   * pointers under {@code at} ({@code at/subject}, {@code at/text}, {@code at/html}).
+   */
+  public static List<DefinitionProblem> problems(
+      TemplateText text, String at, Set<String> offered) {
+    List<DefinitionProblem> out = new java.util.ArrayList<>();
+    localeText(
+        text, at, offered, (where, message) -> out.add(new DefinitionProblem(where, message)));
+    return out;
+  }
+
   private static void localeText(
       TemplateText text, String at, Set<String> offered, BiConsumer<String, String> problem) {
     if (text == null) {

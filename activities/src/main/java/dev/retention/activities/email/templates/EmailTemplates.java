@@ -254,6 +254,18 @@ public class EmailTemplates {
     return NAME.matcher(template).matches() && resource(locale + "/" + template + ".txt") != null;
   }
 
+  /**
+   * A template file's own text in exactly this locale (its subject, text and HTML fragment, before
+   * filling), or null when it has no file in that locale.
+   */
+  public TemplateText fileText(String template, String locale) {
+    if (!exists(template, locale)) {
+      return null;
+    }
+    Source source = parse(template, locale, load(locale + "/" + template));
+    return new TemplateText(source.subject(), source.text().strip(), source.html().strip());
+  }
+
   /** The placeholder names a template uses, in subject, text and HTML. */
   public Set<String> variablesOf(String template, String locale) {
     Source source = parse(template, locale, load(locale + "/" + template));
