@@ -503,6 +503,31 @@ class EmailActivitiesTest {
     assertThat(provider.sent).hasSize(1);
   }
 
+  @Test
+  void anAlertsOwnText_isRenderedInEnglish_andCarriesNoUnsubscribeLink() {
+    EmailReceipt receipt =
+        emails.sendCsmAlert(
+            new CsmAlert(
+                WORKFLOW_ID,
+                "csm-alert",
+                "nps-follow-up",
+                "nps-follow-up/detractor-alert",
+                ACME.id(),
+                TaskAssignee.CSM,
+                Map.of("nps.score", "3"),
+                Map.of(
+                    "en",
+                    new TemplateText(
+                        "Detractor: {{customer.name}} scored {{nps.score}}", "Call them.", null),
+                    "nl",
+                    new TemplateText("Criticus: {{customer.name}}", "Bel ze.", null))));
+    assertThat(receipt.subject()).isEqualTo("Detractor: Acme Analytics scored 3");
+    OutgoingEmail sent = provider.sent.getFirst();
+    assertThat(sent.toAddress()).isEqualTo(PETRA.email());
+    assertThat(sent.text()).isEqualTo("Call them.\n");
+    assertThat(sent.headers()).doesNotContainKey("List-Unsubscribe");
+  }
+
   private static CustomerEmail dayOne(String customerId) {
     return new CustomerEmail(
         WORKFLOW_ID, "day-1", "at-risk", "at-risk/day-1", customerId, Map.of());
