@@ -158,6 +158,82 @@ class PlaybookTemplateApiTest {
     assertThat(english.text("text")).contains("Unsubscribe from these emails: ");
   }
 
+  /**
+   * The done-when of the template editor, through the API: a new Dutch day-3 subject is published;
+   * a run started before keeps its version and sends the file's subject, a run started after sends
+   * the new one, each with the Dutch footer.
+   */
+  @Test
+  void aPublishedDutchSubject_reachesNewRunsOnly() throws Exception {
+    int before =
+        api.get("/api/playbook-definitions/at-risk").body().path("publishedVersion").asInt();
+    String early = dutchCustomer();
+    assertThat(start(early).status()).isEqualTo(202);
+    Map<String, Object> en = Map.of("subject", "Day 2, {{customer.name}}", "text", "Hi there");
+    Map<String, Object> nl =
+        Map.of(
+            "subject", "Dag 2: even bellen, {{customer.name}}?", "text", "Hoi {{customer.name}}");
+    Map<String, Object> tree =
+        DefinitionFiles.toMap(
+            DefinitionFiles.parse(
+                api.get("/api/playbook-definitions/at-risk/versions/" + before).text("yaml")));
+    tree.put("templates", Map.of("at-risk/day-3", Map.of("en", en, "nl", nl)));
+    Response draft =
+        api.post(
+            "/api/playbook-definitions/at-risk/versions",
+            JSON.writeValueAsString(Map.of("definition", tree, "note", "Dutch day-3 subject")));
+    assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
+    int next = draft.body().path("version").asInt();
+    try {
+      assertThat(
+              api.post(
+                      "/api/playbook-definitions/at-risk/versions/" + next + "/publish",
+                      "{\"note\":\"warmer Dutch subject\"}")
+                  .status())
+          .isEqualTo(200);
+      String late = dutchCustomer();
+      assertThat(start(late).status()).isEqualTo(202);
+
+      JsonNode earlyEmail = awaitDayThree(early);
+      JsonNode lateEmail = awaitDayThree(late);
+      assertThat(earlyEmail.path("subject").asText())
+          .isEqualTo("Wist je dat " + productName + " dit kan, Initech?");
+      assertThat(lateEmail.path("subject").asText()).isEqualTo("Dag 2: even bellen, Initech?");
+      assertThat(api.get("/api/playbooks/at-risk-" + early).body().path("playbookVersion").asInt())
+          .isEqualTo(before);
+      assertThat(api.get("/api/playbooks/at-risk-" + late).body().path("playbookVersion").asInt())
+          .isEqualTo(next);
+    } finally {
+      assertThat(
+              api.post(
+                      "/api/playbook-definitions/at-risk/versions/" + before + "/publish",
+                      "{\"note\":\"back\"}")
+                  .status())
+          .isEqualTo(200);
+    }
+  }
+
+  private Response start(String customer) {
+    return api.post(
+        "/api/playbooks", "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}");
+  }
+
+  private JsonNode awaitDayThree(String customer) {
+    api.await(
+        "/api/customers/" + customer + "/communications",
+        java.time.Duration.ofSeconds(30),
+        r -> r.body().toString().contains("\"day-3-email\""));
+    for (JsonNode c : api.get("/api/customers/" + customer + "/communications").body()) {
+      if ("day-3-email".equals(c.path("step").asText())) {
+        return c;
+      }
+    }
+    throw new AssertionError("no day-3 email for " + customer);
+  }
+
+  @org.springframework.beans.factory.annotation.Value("${retention.email.product-name}")
+  String productName;
+
   @Test
   void badInput_isAProblemNamingTheField() throws Exception {
     String customer = dutchCustomer();
