@@ -23,6 +23,7 @@ import dev.retention.workflows.ports.EmailFailure;
 import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.FailureType;
+import dev.retention.workflows.ports.TemplateText;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.spring.boot.ActivityImpl;
@@ -117,7 +118,8 @@ public class EmailActivitiesImpl implements EmailActivities {
       String step,
       String template,
       String customerId,
-      Map<String, String> vars) {}
+      Map<String, String> vars,
+      Map<String, TemplateText> override) {}
 
   @Override
   public EmailReceipt sendCustomerEmail(CustomerEmail request) {
@@ -127,7 +129,8 @@ public class EmailActivitiesImpl implements EmailActivities {
             request.step(),
             request.template(),
             request.customerId(),
-            request.variables());
+            request.variables(),
+            request.templateOverride());
     return deliver(step, true, (customer, csm) -> customer.email(), Customer::name);
   }
 
@@ -139,7 +142,8 @@ public class EmailActivitiesImpl implements EmailActivities {
             alert.step(),
             alert.template(),
             alert.customerId(),
-            alert.variables());
+            alert.variables(),
+            alert.templateOverride());
     return deliver(
         step,
         false,
@@ -186,8 +190,10 @@ public class EmailActivitiesImpl implements EmailActivities {
       // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
       composed =
           toCustomer
-              ? composer.toCustomer(request.template(), customer, csm, request.vars())
-              : composer.alert(request.template(), customer, csm, request.vars());
+              ? composer.toCustomer(
+                  request.template(), request.override(), customer, csm, request.vars())
+              : composer.alert(
+                  request.template(), request.override(), customer, csm, request.vars());
     } catch (TemplateException e) {
       throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
     }

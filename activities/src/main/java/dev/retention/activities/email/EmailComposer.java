@@ -6,6 +6,7 @@ import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.email.templates.RenderedEmail;
+import dev.retention.workflows.ports.TemplateText;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Map;
@@ -45,11 +46,31 @@ public class EmailComposer {
   /** An email to the customer, who can unsubscribe from it in one click. */
   public Composed toCustomer(
       String template, Customer customer, Csm csm, Map<String, String> stepVariables) {
+    return toCustomer(template, null, customer, csm, stepVariables);
+  }
+
+  /**
+   * An email to the customer from the template's text a definition version writes ({@code
+   * override}, per locale; null: the template files). An override is given no {@code
+   * unsubscribe.url}: the link and footer are always the composer's.
+   */
+  public Composed toCustomer(
+      String template,
+      Map<String, TemplateText> override,
+      Customer customer,
+      Csm csm,
+      Map<String, String> stepVariables) {
     String url = unsubscribeLinks.url(customer.id(), customer.email());
     Map<String, String> vars = variables.of(customer, csm, stepVariables);
-    vars.put("unsubscribe.url", url);
+    if (override == null) {
+      vars.put("unsubscribe.url", url);
+    }
     RenderedEmail rendered =
-        templates.render(template, customer.locale(), ZoneId.of(customer.timezone()), vars);
+        templates.render(
+            template, override, customer.locale(), ZoneId.of(customer.timezone()), vars);
+    if (override != null) {
+      vars.put("unsubscribe.url", url);
+    }
     RenderedEmail withLink =
         new RenderedEmail(
             rendered.subject(),
@@ -64,10 +85,24 @@ public class EmailComposer {
   /** An alert about the customer to their CSM (or manager): in English, never unsubscribed. */
   public Composed alert(
       String template, Customer customer, Csm csm, Map<String, String> stepVariables) {
+    return alert(template, null, customer, csm, stepVariables);
+  }
+
+  /** An alert from the template's text a definition version writes (its English), or the file. */
+  public Composed alert(
+      String template,
+      Map<String, TemplateText> override,
+      Customer customer,
+      Csm csm,
+      Map<String, String> stepVariables) {
     Map<String, String> vars = variables.of(customer, csm, stepVariables);
     RenderedEmail rendered =
         templates.render(
-            template, EmailTemplates.FALLBACK_LOCALE, ZoneId.of(customer.timezone()), vars);
+            template,
+            override,
+            EmailTemplates.FALLBACK_LOCALE,
+            ZoneId.of(customer.timezone()),
+            vars);
     return new Composed(rendered, null, Map.of(), vars);
   }
 

@@ -100,6 +100,32 @@ class DutchEmailFooterTest {
   }
 
   @Test
+  void aDefinitionsOwnDutchText_endsInTheDutchFooter_inTheTextAndTheHtml() {
+    Map<String, dev.retention.workflows.ports.TemplateText> written =
+        Map.of(
+            "en",
+            new dev.retention.workflows.ports.TemplateText("English", "English text", null),
+            "nl",
+            new dev.retention.workflows.ports.TemplateText(
+                "Nieuw onderwerp voor {{customer.name}}",
+                "Hoi {{customer.name}},\n\nNieuwe tekst.",
+                "<p>Hoi <b>{{customer.name}}</b></p>"));
+    EmailComposer.Composed email =
+        composer.toCustomer("at-risk/day-3", written, DUTCH, PETRA, Map.of());
+    assertThat(email.content().locale()).isEqualTo("nl");
+    assertThat(email.content().subject()).isEqualTo("Nieuw onderwerp voor Bakkerij Jansen");
+    assertThat(email.content().text())
+        .isEqualTo(
+            "Hoi Bakkerij Jansen,\n\nNieuwe tekst.\n\n--\nAfmelden voor deze e-mails: "
+                + email.unsubscribeUrl()
+                + "\n");
+    assertThat(email.content().html())
+        .contains("<p>Hoi <b>Bakkerij Jansen</b></p>")
+        .contains(">Afmelden voor deze e-mails</a>");
+    assertThat(email.headers()).containsKey("List-Unsubscribe");
+  }
+
+  @Test
   void aDutchCustomersEmailHoldsNoEnglishAsSendGridAndResendReceiveIt() {
     EmailComposer.Composed email = composer.toCustomer("at-risk/day-1", DUTCH, PETRA, Map.of());
     assertThat(email.content().locale()).isEqualTo("nl");

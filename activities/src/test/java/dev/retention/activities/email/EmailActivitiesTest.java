@@ -24,6 +24,7 @@ import dev.retention.workflows.ports.EmailReceipt;
 import dev.retention.workflows.ports.EmailStatus;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.TaskAssignee;
+import dev.retention.workflows.ports.TemplateText;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.Timestamp;
@@ -430,6 +431,101 @@ class EmailActivitiesTest {
 
     assertThat(receipt.status()).isEqualTo(EmailStatus.SENT);
     assertThat(provider.sent).hasSize(1);
+  }
+
+  @Test
+  void aDefinitionsOwnText_goesOutWithTheLinkFooterAndHeadersItCannotDrop_andSuppressionHolds() {
+    Map<String, TemplateText> written =
+        Map.of(
+            "en",
+            new TemplateText(
+                "Day 2 already, {{customer.name}}",
+                "Hi {{customer.name}} & team,\n\nA new text.\n{{csm.name}}",
+                null));
+    EmailReceipt receipt =
+        emails.sendCustomerEmail(
+            new CustomerEmail(
+                WORKFLOW_ID,
+                "day-3",
+                "at-risk",
+                "at-risk/day-3",
+                ACME.id(),
+                Map.of("healthScore", "52"),
+                written));
+
+    assertThat(receipt.status()).isEqualTo(EmailStatus.SENT);
+    assertThat(receipt.subject()).isEqualTo("Day 2 already, Acme Analytics");
+    OutgoingEmail sent = provider.sent.getFirst();
+    assertThat(sent.text())
+        .startsWith("Hi Acme Analytics & team,\n\nA new text.\n" + PETRA.name())
+        .endsWith("\n--\nUnsubscribe from these emails: " + sent.unsubscribeUrl() + "\n");
+    // The HTML is the text, escaped, in the layout, with the footer's link.
+    assertThat(sent.html())
+        .contains("<p>Hi Acme Analytics &amp; team,</p>")
+        .contains("<a href=\"" + sent.unsubscribeUrl().replace("&", "&amp;") + "\"");
+    assertThat(sent.headers())
+        .containsEntry("List-Unsubscribe", "<" + sent.unsubscribeUrl() + ">")
+        .containsKey("List-Unsubscribe-Post");
+    assertThat(rows().getFirst().get("template")).isEqualTo("at-risk/day-3");
+
+    // A text that tries to place the link itself is not given it: it fails, nothing is sent.
+    Map<String, TemplateText> placing =
+        Map.of("en", new TemplateText("Hi", "Leave: {{unsubscribe.url}}", null));
+    assertThatThrownBy(
+            () ->
+                emails.sendCustomerEmail(
+                    new CustomerEmail(
+                        WORKFLOW_ID,
+                        "day-4",
+                        "at-risk",
+                        "at-risk/day-3",
+                        ACME.id(),
+                        Map.of(),
+                        placing)))
+        .hasStackTraceContaining("needs variable unsubscribe.url");
+    assertThat(provider.sent).hasSize(1);
+
+    // Suppression is the activity's: a suppressed address gets no override either.
+    communications.suppress(ACME.email(), "unsubscribed");
+    assertThat(
+            emails
+                .sendCustomerEmail(
+                    new CustomerEmail(
+                        WORKFLOW_ID,
+                        "day-5",
+                        "at-risk",
+                        "at-risk/day-3",
+                        ACME.id(),
+                        Map.of(),
+                        written))
+                .status())
+        .isEqualTo(EmailStatus.SKIPPED_SUPPRESSED);
+    assertThat(provider.sent).hasSize(1);
+  }
+
+  @Test
+  void anAlertsOwnText_isRenderedInEnglish_andCarriesNoUnsubscribeLink() {
+    EmailReceipt receipt =
+        emails.sendCsmAlert(
+            new CsmAlert(
+                WORKFLOW_ID,
+                "csm-alert",
+                "nps-follow-up",
+                "nps-follow-up/detractor-alert",
+                ACME.id(),
+                TaskAssignee.CSM,
+                Map.of("nps.score", "3"),
+                Map.of(
+                    "en",
+                    new TemplateText(
+                        "Detractor: {{customer.name}} scored {{nps.score}}", "Call them.", null),
+                    "nl",
+                    new TemplateText("Criticus: {{customer.name}}", "Bel ze.", null))));
+    assertThat(receipt.subject()).isEqualTo("Detractor: Acme Analytics scored 3");
+    OutgoingEmail sent = provider.sent.getFirst();
+    assertThat(sent.toAddress()).isEqualTo(PETRA.email());
+    assertThat(sent.text()).isEqualTo("Call them.\n");
+    assertThat(sent.headers()).doesNotContainKey("List-Unsubscribe");
   }
 
   private static CustomerEmail dayOne(String customerId) {

@@ -267,6 +267,11 @@ class OpenApiConfiguration {
         "replacePlaybookDefinitionDraft",
         "{\"yaml\": " + DEFINITION_YAML + ", \"note\": \"Due in two days\"}");
     examples.put("publishPlaybookDefinition", "{\"note\": \"Day-3 email on day 2\"}");
+    examples.put(
+        "previewPlaybookTemplate",
+        "{\"template\": \"at-risk/day-3\", \"customerId\": \"c-42\", \"locale\": \"nl\","
+            + " \"subject\": \"Dag 2: een snel idee voor {{customer.name}}\","
+            + " \"text\": \"Hoi {{customer.name}},\\n\\nGroet,\\n{{csm.name}}\"}");
     examples.put("recordMetricsBatch", "[{\"customerId\": \"acme\", " + METRICS + "}]");
     // No example for createKey: with one, schemathesis 4's fuzzer stops on an internal Hypothesis
     // error for that operation (its schema says it all: a name and a list of scopes).

@@ -147,6 +147,12 @@ public final class AccessRules {
           new Rule(HttpMethod.GET, "/api/playbook-definitions", Scope.READ, EVERYONE),
           new Rule(HttpMethod.GET, "/api/playbook-definitions/**", Scope.READ, EVERYONE),
           new Rule(HttpMethod.POST, "/api/playbook-definitions/validate", Scope.READ, EVERYONE),
+          // A preview reads only (a CSM previews their own customers, checked by Access).
+          new Rule(
+              HttpMethod.POST,
+              "/api/playbook-definitions/*/templates/preview",
+              Scope.READ,
+              EVERYONE),
           new Rule(null, "/api/playbook-definitions/**", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
@@ -164,6 +170,9 @@ public final class AccessRules {
           // The playbook editor and its writes are for playbook editors; everyone reads.
           new Rule(HttpMethod.GET, "/console/playbooks/*/edit", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(HttpMethod.POST, "/console/playbooks/*/drafts", Scope.PLAYBOOK_EDITOR, ADMINS),
+          new Rule(HttpMethod.GET, "/console/playbooks/*/templates", Scope.PLAYBOOK_EDITOR, ADMINS),
+          new Rule(
+              HttpMethod.POST, "/console/playbooks/*/templates", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(
               HttpMethod.POST,
               "/console/playbooks/*/versions/*/publish",

@@ -2,6 +2,7 @@ package dev.retention.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
@@ -21,6 +22,96 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 class ConsolePlaybooksBrowserTest {
 
   @LocalServerPort int port;
+
+  /**
+   * The lead edits the Dutch subject of at-risk/day-3 in the template editor, previews it for a
+   * Dutch customer of their team (the email as that customer would get it, Dutch footer included),
+   * and saves it as a draft, which holds the new subject; the published version is untouched.
+   */
+  @Test
+  void theLeadEditsTheDutchSubject_previewsItForADutchCustomer_andSavesADraft() {
+    HttpApi admin = new HttpApi(port);
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String lead = "lotte-" + suffix;
+    String password = admin.createLogin(lead, "MANAGER", null, lead + "@example.com");
+    assertThat(
+            admin
+                .put(
+                    "/api/admin/people/" + lead,
+                    "{\"name\":\"Lotte %s\",\"email\":\"%s@example.com\",\"role\":\"MANAGER\",\"playbookEditor\":true}"
+                        .formatted(suffix, lead))
+                .status())
+        .isEqualTo(200);
+    String csm = "csm-nl-" + suffix;
+    String customer = "nl-" + suffix;
+    assertThat(
+            admin
+                .put(
+                    "/api/csms/" + csm,
+                    "{\"name\":\"Petra de Vries\",\"email\":\"petra@example.com\",\"managerEmail\":\"%s@example.com\"}"
+                        .formatted(lead))
+                .status())
+        .isIn(200, 201);
+    assertThat(
+            admin
+                .put(
+                    "/api/customers/" + customer,
+                    ("{\"name\":\"Bakkerij Jansen\",\"email\":\"info-%s@jansen.example\",\"csmId\":\"%s\","
+                            + "\"plan\":\"Growth\",\"mrr\":490,\"planUsageLimit\":10000,"
+                            + "\"timezone\":\"Europe/Amsterdam\",\"locale\":\"nl\"}")
+                        .formatted(suffix, csm))
+                .status())
+        .isEqualTo(201);
+    int published =
+        admin.get("/api/playbook-definitions/at-risk").body().path("publishedVersion").asInt();
+    String subject = "Dag 2 al: {{customer.name}}, zullen we even bellen?";
+
+    try (Browser browser = Browser.open(port)) {
+      browser.login(lead, password);
+      browser.go("/console/playbooks/at-risk");
+      browser.click("#templates-" + published);
+      browser.await(d -> d.findElement(By.cssSelector("#template-list")));
+      browser.click("#template-list a[href*='day-3']");
+      browser.await(d -> d.findElement(By.cssSelector("#subject-nl")));
+      assertThat(browser.find("#subject-nl").getAttribute("value"))
+          .isEqualTo("Wist je dat {{product}} dit kan, {{customer.name}}?");
+      assertThat(browser.text("#template-variables")).contains("{{healthScore}}", "{{csm.name}}");
+
+      browser.find("#subject-nl").clear();
+      browser.type("#subject-nl", subject);
+      browser.find("#preview-customer").clear();
+      browser.type("#preview-customer", customer);
+      browser.click("#preview-template");
+      browser.await(d -> d.findElement(By.cssSelector("#preview-subject")));
+      assertThat(browser.text("#preview-subject"))
+          .isEqualTo("Dag 2 al: Bakkerij Jansen, zullen we even bellen?");
+      assertThat(browser.text("#preview-locale")).isEqualTo("nl");
+      assertThat(browser.text("#preview-text")).contains("Afmelden voor deze e-mails:");
+      // What the lead typed is still in the form after the preview.
+      assertThat(browser.find("#subject-nl").getAttribute("value")).isEqualTo(subject);
+      browser.screenshot("playbook-template-preview");
+
+      browser.type("#template-note", "Dutch day-3 subject, warmer");
+      browser.click("#save-template");
+      browser.await(d -> d.findElement(By.cssSelector("#templates-saved")));
+      JsonNode versions = admin.get("/api/playbook-definitions/at-risk").body().path("versions");
+      int draft = versions.path(0).path("version").asInt();
+      assertThat(draft).isGreaterThan(published);
+      assertThat(versions.path(0).path("status").asText()).isEqualTo("DRAFT");
+      assertThat(versions.path(0).path("note").asText()).isEqualTo("Dutch day-3 subject, warmer");
+      assertThat(browser.find("#subject-nl").getAttribute("value")).isEqualTo(subject);
+      assertThat(browser.text("#locale-nl")).contains("written in this version");
+      Response stored =
+          admin.get("/api/playbook-definitions/at-risk/versions/" + draft + "/templates");
+      assertThat(stored.body().toString()).contains("Dag 2 al: {{customer.name}}");
+      browser.go("/console/playbooks/at-risk?view=" + draft);
+      assertThat(browser.text("#version-yaml")).contains("templates:", "Dag 2 al:");
+      assertThat(browser.text("#version-" + draft)).contains("Dutch day-3 subject, warmer");
+    }
+    assertThat(
+            admin.get("/api/playbook-definitions/at-risk").body().path("publishedVersion").asInt())
+        .isEqualTo(published);
+  }
 
   @Test
   void theLeadEditsChecksSavesAndPublishes_andACsmOnlyReads() {

@@ -121,6 +121,13 @@ class AuthorizationMatrixTest {
             "playbooks:write",
             People.OWNER,
             false),
+        new Call(
+            "POST",
+            "/api/playbook-definitions/at-risk/templates/preview",
+            "{\"template\":\"at-risk/day-3\",\"customerId\":\"{c}\"}",
+            "read",
+            People.OWNER,
+            false),
         new Call("GET", "/api/playbooks/at-risk-{c}", null, "read", People.OWNER, true),
         new Call("GET", "/api/playbooks?customerId={c}", null, "read", People.OWNER, true),
         new Call(

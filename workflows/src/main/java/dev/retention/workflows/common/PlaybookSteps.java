@@ -18,6 +18,7 @@ import dev.retention.workflows.ports.SendSlotRequest;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.TaskPriority;
+import dev.retention.workflows.ports.TemplateText;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.CancellationScope;
@@ -98,6 +99,20 @@ public final class PlaybookSteps {
       String template,
       Map<String, String> variables,
       boolean onCsmRequest) {
+    return sendCustomerEmail(step, plannedAt, template, null, variables, onCsmRequest);
+  }
+
+  /**
+   * Sends a customer email whose template text, per locale, the run's definition version writes
+   * itself ({@code override}; null: the template files).
+   */
+  public StepResult sendCustomerEmail(
+      String step,
+      Instant plannedAt,
+      String template,
+      Map<String, TemplateText> override,
+      Map<String, String> variables,
+      boolean onCsmRequest) {
     RunActivities act = activities();
     if (state.customerResponded() && !onCsmRequest) {
       return record(
@@ -140,7 +155,8 @@ public final class PlaybookSteps {
     try {
       EmailActivities email = act.email(step);
       CustomerEmail request =
-          new CustomerEmail(workflowId(), step, playbookId, template, customerId(), variables);
+          new CustomerEmail(
+              workflowId(), step, playbookId, template, customerId(), variables, override);
       receipt = toItsEnd(() -> email.sendCustomerEmail(request));
     } catch (ActivityFailure failure) {
       if (refusedAsStopped(failure)) {
@@ -175,13 +191,30 @@ public final class PlaybookSteps {
   /** Emails an alert to the CSM (or their manager). Alerts are never suppressed. */
   public StepResult sendCsmAlert(
       String step, TaskAssignee recipient, String template, Map<String, String> variables) {
+    return sendCsmAlert(step, recipient, template, null, variables);
+  }
+
+  /** Emails an alert whose template text the run's definition version writes ({@code override}). */
+  public StepResult sendCsmAlert(
+      String step,
+      TaskAssignee recipient,
+      String template,
+      Map<String, TemplateText> override,
+      Map<String, String> variables) {
     RunActivities act = activities();
     state.stepUnderWay(step, now());
     try {
       EmailActivities email = act.email(step);
       CsmAlert alert =
           new CsmAlert(
-              workflowId(), step, playbookId, template, customerId(), recipient, variables);
+              workflowId(),
+              step,
+              playbookId,
+              template,
+              customerId(),
+              recipient,
+              variables,
+              override);
       EmailReceipt receipt = toItsEnd(() -> email.sendCsmAlert(alert));
       return record(
           step,

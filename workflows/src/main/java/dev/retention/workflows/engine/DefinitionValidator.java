@@ -16,6 +16,7 @@ import dev.retention.workflows.engine.Expressions.Ternary;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskEnding;
 import dev.retention.workflows.ports.TaskPriority;
+import dev.retention.workflows.ports.TemplateText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -192,6 +193,18 @@ public final class DefinitionValidator {
     return List.copyOf(check.problems);
   }
 
+  /**
+   * The email templates the definition's steps use, each with the variables its emails are given
+   * (as the template editor offers them); names worked out from expressions where they can be.
+   */
+  public Map<String, Set<String>> templatesUsed(PlaybookDefinition definition) {
+    Check check = new Check(definition, Limits.DEFAULT);
+    check.run();
+    Map<String, Set<String>> out = new TreeMap<>();
+    check.used.forEach((name, vars) -> out.put(name, new TreeSet<>(vars)));
+    return out;
+  }
+
   /** A JSON Pointer: {@code base} and one more token, escaped (RFC 6901). */
   static String pointer(String base, Object token) {
     return base + "/" + String.valueOf(token).replace("~", "~0").replace("/", "~1");
@@ -239,6 +252,14 @@ public final class DefinitionValidator {
     private final Map<String, List<Edge>> edges = new TreeMap<>();
     private final Set<String> visited = new HashSet<>();
     private boolean emails;
+
+    /** The template names the email steps use, each with the variables its emails are given. */
+    private final Map<String, Set<String>> used = new TreeMap<>();
+
+    /** The step variables of the email steps whose template name cannot be worked out. */
+    private final Set<String> unknownNameVars = new TreeSet<>();
+
+    private boolean unknownNames;
     private boolean watchedWaits;
     private int steps;
 
@@ -289,6 +310,7 @@ public final class DefinitionValidator {
       flow(on.upgraded(), "/on/upgraded", handler("upgraded"));
       unused();
       loops();
+      TemplateOverrides.check(d, used, unknownNames, unknownNameVars, this::problem);
     }
 
     private Context handler(String event) {
@@ -923,9 +945,9 @@ public final class DefinitionValidator {
       String callNote =
           context.caller() == null ? "" : " (the call at " + context.caller() + " is not in one)";
       switch (kind) {
-        case EMAIL -> template(step.template(), pointer(at, "template"), context);
+        case EMAIL -> template(step, pointer(at, "template"), context);
         case ALERT -> {
-          template(step.template(), pointer(at, "template"), context);
+          template(step, pointer(at, "template"), context);
           oneOfValues(
               templateValues(step.recipient(), context),
               ALERT_RECIPIENTS,
@@ -1107,13 +1129,17 @@ public final class DefinitionValidator {
     }
 
     /** An email's or alert's template: a file for every locale, where its name can be known. */
-    private void template(String text, String at, Context context) {
+    private void template(Step step, String at, Context context) {
+      String text = step.template();
       if (text == null) {
         return;
       }
+      Set<String> stepVars = step.vars() == null ? Set.of() : step.vars().keySet();
       // A name with expressions whose values cannot be worked out is checked when it is sent.
       Set<String> values = templateValues(text, context);
       if (values == null) {
+        unknownNames = true;
+        unknownNameVars.addAll(stepVars);
         return;
       }
       for (String name : new TreeSet<>(values)) {
@@ -1121,8 +1147,12 @@ public final class DefinitionValidator {
           problem(at, "'" + name + "' is not a template name such as at-risk/day-3");
           continue;
         }
+        used.computeIfAbsent(name, n -> TemplateOverrides.offered(d, Set.of())).addAll(stepVars);
+        Map<String, TemplateText> override = d.templateOverride(name);
         for (String locale : d.locales()) {
-          if (locale != null && !templates.exists(locale, name)) {
+          if (locale != null
+              && (override == null || override.get(locale) == null)
+              && !templates.exists(locale, name)) {
             problem(
                 at,
                 "there is no "

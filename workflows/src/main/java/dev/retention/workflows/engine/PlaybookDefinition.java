@@ -1,6 +1,7 @@
 package dev.retention.workflows.engine;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.retention.workflows.ports.TemplateText;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,8 @@ import java.util.Map;
  * @param on what the run does on each event from outside
  * @param procedures named step lists that steps and handlers {@code call}
  * @param watches named watches for no progress that waits keep ({@link Step.Idle})
+ * @param templates email templates this definition writes itself, by template name and locale,
+ *     instead of the shipped files (null when it writes none: every name uses its file)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlaybookDefinition(
@@ -64,7 +67,8 @@ public record PlaybookDefinition(
     List<Step> steps,
     Handlers on,
     Map<String, List<Step>> procedures,
-    Map<String, Step.Idle> watches) {
+    Map<String, Step.Idle> watches,
+    Map<String, Map<String, TemplateText>> templates) {
 
   /** The current format. */
   public static final int FORMAT = 1;
@@ -113,7 +117,13 @@ public record PlaybookDefinition(
         steps,
         on,
         procedures,
-        watches);
+        watches,
+        templates);
+  }
+
+  /** The template's text per locale when this definition writes it, else null (its files). */
+  public Map<String, TemplateText> templateOverride(String template) {
+    return templates == null || template == null ? null : templates.get(template);
   }
 
   /** The version, 1 when none is set. */

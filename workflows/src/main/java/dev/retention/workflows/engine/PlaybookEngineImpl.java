@@ -187,11 +187,13 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
   private void takeNow(Step step, StepKind kind, Scope scope) {
     switch (kind) {
       case EMAIL -> {
+        String template = text(step.template(), scope);
         StepResult result =
             steps.sendCustomerEmail(
                 text(step.id(), scope),
                 step.at() == null ? scope.moment() : time(step.at(), scope),
-                text(step.template(), scope),
+                template,
+                definition.templateOverride(template),
                 emailVars(step, scope),
                 step.onCsmRequest() != null && holds(step.onCsmRequest(), scope));
         vars.put("result", result.name());
@@ -205,12 +207,15 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
               time(step.due(), scope),
               TaskPriority.valueOf(text(step.priority(), scope)),
               step.endsOn());
-      case ALERT ->
-          steps.sendCsmAlert(
-              text(step.id(), scope),
-              TaskAssignee.valueOf(text(step.recipient(), scope)),
-              text(step.template(), scope),
-              emailVars(step, scope));
+      case ALERT -> {
+        String template = text(step.template(), scope);
+        steps.sendCsmAlert(
+            text(step.id(), scope),
+            TaskAssignee.valueOf(text(step.recipient(), scope)),
+            template,
+            definition.templateOverride(template),
+            emailVars(step, scope));
+      }
       case NOTE -> steps.addNote(text(step.id(), scope), text(step.body(), scope));
       case TAG -> steps.addTag(text(step.tag(), scope));
       case RECORD ->

@@ -79,6 +79,23 @@ class DefinitionSchemaTest {
   }
 
   @Test
+  void templatesWrittenInADefinition_matchTheSchema_andAMissingTextDoesNot() throws IOException {
+    String written =
+        shipped("at-risk")
+            + """
+            templates:
+              at-risk/day-3:
+                en: {subject: "Day 2, {{customer.name}}", text: "Hi", html: "<p>Hi</p>"}
+                nl: {subject: "Dag 2, {{customer.name}}", text: "Hoi"}
+            """;
+    assertThat(errors(written)).isEmpty();
+    assertThat(errors(written.replace(", text: \"Hoi\"", "")))
+        .extracting(e -> e.getInstanceLocation().toString())
+        .containsExactly("/templates/at-risk~1day-3/nl");
+    assertThat(errors(written.replace("nl: {", "NL: {"))).isNotEmpty();
+  }
+
+  @Test
   void anUnknownStepKind_failsTheSchema() throws IOException {
     List<Error> errors =
         errors(

@@ -1,5 +1,6 @@
 package dev.retention.activities.email.templates;
 
+import dev.retention.workflows.ports.TemplateText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -78,8 +79,38 @@ public class EmailTemplates {
    */
   public RenderedEmail render(
       String template, String locale, ZoneId zone, Map<String, String> variables) {
-    String used = resolveLocale(template, locale);
-    Source source = parse(template, used, load(used + "/" + template));
+    return render(template, null, locale, zone, variables);
+  }
+
+  /**
+   * As {@link #render(String, String, ZoneId, Map)}, from the template's text a definition version
+   * writes ({@code override}, per locale) when it has the customer's locale ({@code nl-BE}, then
+   * {@code nl}, then English), else from the files. An override without HTML gets its text,
+   * escaped, a paragraph per blank line.
+   */
+  public RenderedEmail render(
+      String template,
+      Map<String, TemplateText> override,
+      String locale,
+      ZoneId zone,
+      Map<String, String> variables) {
+    String used = null;
+    Source source = null;
+    if (override != null) {
+      checkName(template);
+      for (String candidate : candidates(locale)) {
+        TemplateText written = override.get(candidate);
+        if (written != null) {
+          used = candidate;
+          source = source(template, candidate, written);
+          break;
+        }
+      }
+    }
+    if (source == null) {
+      used = resolveLocale(template, locale);
+      source = parse(template, used, load(used + "/" + template));
+    }
     Shown vals = new Shown(template, used, zone == null ? ZoneOffset.UTC : zone, variables);
     String html =
         fill(template, load("layout.html"), name -> null, false)
@@ -223,6 +254,18 @@ public class EmailTemplates {
     return NAME.matcher(template).matches() && resource(locale + "/" + template + ".txt") != null;
   }
 
+  /**
+   * A template file's own text in exactly this locale (its subject, text and HTML fragment, before
+   * filling), or null when it has no file in that locale.
+   */
+  public TemplateText fileText(String template, String locale) {
+    if (!exists(template, locale)) {
+      return null;
+    }
+    Source source = parse(template, locale, load(locale + "/" + template));
+    return new TemplateText(source.subject(), source.text().strip(), source.html().strip());
+  }
+
   /** The placeholder names a template uses, in subject, text and HTML. */
   public Set<String> variablesOf(String template, String locale) {
     Source source = parse(template, locale, load(locale + "/" + template));
@@ -250,6 +293,31 @@ public class EmailTemplates {
     }
     out.add(FALLBACK_LOCALE);
     return out;
+  }
+
+  /** A definition's text of a template in one locale, as the parts of a file. */
+  static Source source(String template, String locale, TemplateText written) {
+    if (written.subject() == null
+        || written.subject().isBlank()
+        || written.text() == null
+        || written.text().isBlank()) {
+      throw new TemplateException(
+          "the definition's " + locale + " text of template " + template + " is empty");
+    }
+    String html = written.html() == null ? htmlOf(written.text()) : written.html();
+    return new Source(written.subject().strip(), written.text(), html);
+  }
+
+  /** A plain text as HTML: escaped, a paragraph per blank line, a line break per line. */
+  public static String htmlOf(String text) {
+    StringBuilder out = new StringBuilder();
+    for (String paragraph : text.strip().replace("\r\n", "\n").split("\n\\s*\n", -1)) {
+      if (paragraph.isBlank()) {
+        continue;
+      }
+      out.append("<p>").append(escape(paragraph.strip()).replace("\n", "<br>\n")).append("</p>\n");
+    }
+    return out.toString();
   }
 
   private static Source parse(String template, String locale, String source) {

@@ -159,7 +159,14 @@ final class DryRunRecorder
     EmailComposer.Composed composed;
     try {
       composed =
-          services.composer().toCustomer(request.template(), to, csm, real(request.variables()));
+          services
+              .composer()
+              .toCustomer(
+                  request.template(),
+                  request.templateOverride(),
+                  to,
+                  csm,
+                  real(request.variables()));
     } catch (TemplateException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           e.getMessage(), FailureType.TEMPLATE_ERROR.name());
@@ -196,7 +203,14 @@ final class DryRunRecorder
     EmailComposer.Composed composed;
     try {
       composed =
-          services.composer().alert(alert.template(), customer, csm, real(alert.variables()));
+          services
+              .composer()
+              .alert(
+                  alert.template(),
+                  alert.templateOverride(),
+                  customer,
+                  csm,
+                  real(alert.variables()));
     } catch (TemplateException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           e.getMessage(), FailureType.TEMPLATE_ERROR.name());

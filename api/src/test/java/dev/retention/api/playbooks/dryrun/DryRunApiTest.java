@@ -181,8 +181,16 @@ class DryRunApiTest {
     String customer = dutchCustomer();
     String dayTwo =
         DefinitionFiles.yaml(DefinitionFiles.shipped("at-risk").orElseThrow())
-            .replace("until: start + P2D", "until: start + P1D")
-            .replace("at: start + P2D", "at: start + P1D");
+                .replace("until: start + P2D", "until: start + P1D")
+                .replace("at: start + P2D", "at: start + P1D")
+            + """
+            templates:
+              at-risk/day-3:
+                en: {subject: "A quick idea, {{customer.name}}", text: "Hi {{customer.name}}"}
+                nl:
+                  subject: "Dag 2: een snel idee voor {{customer.name}}"
+                  text: "Hoi {{customer.name}},\\n\\nNieuw.\\n{{csm.name}}"
+            """;
     long versionsBefore =
         jdbc.sql("select count(*) from playbook_definition_versions").query(Long.class).single();
 
@@ -194,6 +202,14 @@ class DryRunApiTest {
 
     assertThat(run.status()).as(run.toString()).isEqualTo(200);
     assertThat(days(entries(run, "EMAIL"))).containsExactly(0L, 1L, 13L);
+    // The draft's own Dutch text of day 3, for this Dutch customer, with the engine's footer.
+    JsonNode dayThree = entries(run, "EMAIL").get(1).path("email");
+    assertThat(dayThree.path("subject").asText()).isEqualTo("Dag 2: een snel idee voor Initech");
+    assertThat(dayThree.path("body").asText())
+        .startsWith("Hoi Initech,\n\nNieuw.\nPetra de Vries")
+        .contains("Afmelden voor deze e-mails: " + DryRunRecorder.UNSUBSCRIBE_PLACEHOLDER);
+    assertThat(entries(run, "EMAIL").get(0).path("email").path("subject").asText())
+        .isEqualTo("Initech: kan ik je helpen meer uit " + productName + " te halen?");
     assertThat(run.text("outcome")).isEqualTo("CHURNING");
     assertThat(
             jdbc.sql("select count(*) from playbook_definition_versions")
