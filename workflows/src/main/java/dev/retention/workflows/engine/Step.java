@@ -50,6 +50,9 @@ import java.util.Map;
  *     watches}; onboarding's stall)
  * @param milestone reach: the milestone reached (expression)
  * @param steps queue: steps the main thread takes at its next wake
+ * @param experiment split: the experiment's name, unique in the definition (the run records its
+ *     variant under it)
+ * @param variants split: the variants, in order, each with a weight and its steps
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Step(
@@ -90,12 +93,27 @@ public record Step(
     String function,
     String idle,
     String milestone,
-    List<Step> steps) {
+    List<Step> steps,
+    String experiment,
+    List<Variant> variants) {
 
   public Step {
     then = then == null ? List.of() : then;
     otherwise = otherwise == null ? List.of() : otherwise;
     steps = steps == null ? List.of() : steps;
+    variants = variants == null ? List.of() : variants;
+  }
+
+  /**
+   * One variant of a split: its name (recorded in the run and reported), its weight (a positive
+   * whole number; a variant's share is its weight over the sum of the split's weights) and the
+   * steps a run assigned to it takes.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Variant(String name, Integer weight, List<Step> steps) {
+    public Variant {
+      steps = steps == null ? List.of() : steps;
+    }
   }
 
   /**
