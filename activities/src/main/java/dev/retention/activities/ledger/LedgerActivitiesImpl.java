@@ -48,6 +48,7 @@ public class LedgerActivitiesImpl implements LedgerActivities {
                   .optional()
                   .orElse(null);
           upsert(update.run());
+          variants(update.run());
           for (TimelineEntry entry : update.allEntries()) {
             insert(update.run(), entry);
           }
@@ -101,6 +102,30 @@ public class LedgerActivitiesImpl implements LedgerActivities {
         .param("closedAt", ts(r.closedAt()))
         .param("firstValueAt", ts(r.firstValueAt()))
         .update();
+  }
+
+  /**
+   * The A/B variants the run took so far, each once per run and experiment: a retried or later
+   * write carries the same variant (a pure function of customer and experiment), so the first
+   * stays.
+   */
+  private void variants(RunSnapshot r) {
+    r.variants()
+        .forEach(
+            (experiment, variant) ->
+                jdbc.sql(
+                        """
+                        insert into playbook_run_variants (run_id, workflow_id, playbook,
+                          experiment, variant)
+                        values (:runId, :workflowId, :playbook, :experiment, :variant)
+                        on conflict (run_id, experiment) do nothing
+                        """)
+                    .param("runId", r.runId())
+                    .param("workflowId", r.workflowId())
+                    .param("playbook", r.playbook())
+                    .param("experiment", experiment)
+                    .param("variant", variant)
+                    .update());
   }
 
   /**

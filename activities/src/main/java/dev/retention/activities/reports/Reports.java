@@ -3,9 +3,13 @@ package dev.retention.activities.reports;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -43,6 +47,160 @@ public class Reports {
       Map<String, Long> outcomes,
       Double saveRate,
       Double upgradeRate) {}
+
+  /**
+   * One A/B experiment of a playbook (a split in its definition): its variants, and which rate
+   * compares them: {@code saveRate} for at-risk and cancellation-save, {@code upgradeRate} for
+   * expansion and any playbook whose final outcomes include {@code UPGRADED}, else null.
+   */
+  public record ExperimentReport(
+      String playbook, String experiment, String rate, List<VariantReport> variants) {}
+
+  /**
+   * One variant's runs started in the window: how many, how many still run, how many per outcome,
+   * the runs the rate is computed on ({@code decided}: an outcome other than {@code CANCELLED} or
+   * {@code SUPERSEDED}, as in the playbook report), how many of those count as a success (saved or
+   * upgraded), the rate, and its 95% Wilson score interval (null without a rate).
+   */
+  public record VariantReport(
+      String variant,
+      long runs,
+      long running,
+      Map<String, Long> outcomes,
+      long decided,
+      long successes,
+      Double rate,
+      Interval interval) {}
+
+  /** A confidence interval, low and high, as fractions (0.2366 is 23.66%). */
+  public record Interval(double low, double high) {}
+
+  /** The z of a two-sided 95% interval. */
+  static final double Z95 = 1.959963984540054;
+
+  /**
+   * The Wilson score interval for {@code successes} out of {@code n} at {@code z}: unlike the
+   * normal approximation it stays within [0, 1] and is honest for small n and rates near 0 or 1.
+   * Null when {@code n} is 0. Rounded to four decimals.
+   */
+  public static Interval wilson(long successes, long n, double z) {
+    if (n == 0) {
+      return null;
+    }
+    double p = successes / (double) n;
+    double z2 = z * z;
+    double denominator = 1 + z2 / n;
+    double center = (p + z2 / (2.0 * n)) / denominator;
+    double half = z / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
+    return new Interval(round(Math.max(0, center - half)), round(Math.min(1, center + half)));
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10000.0) / 10000.0;
+  }
+
+  /**
+   * Per playbook, experiment and variant (the runs' recorded A/B variants), over runs started in
+   * [from, to), optionally of one playbook, with the rate the playbook is judged by.
+   */
+  public List<ExperimentReport> experiments(
+      Instant from, Instant to, String playbook, List<String> csmIds) {
+    Set<String> upgrades = new HashSet<>(List.of("expansion"));
+    upgrades.addAll(
+        jdbc.sql(
+                """
+                select distinct playbook_id from playbook_definition_versions
+                where definition -> 'finalOutcomes' @> '["UPGRADED"]'::jsonb
+                """)
+            .query(String.class)
+            .list());
+    // playbook -> experiment -> variant -> {runs, running, decided, successes}, and outcomes
+    Map<String, Map<String, Map<String, long[]>>> counts = new TreeMap<>();
+    Map<String, Map<String, Long>> outcomes = new LinkedHashMap<>();
+    jdbc.sql(
+            """
+            select r.playbook, v.experiment, v.variant, r.outcome, count(*) as runs,
+              count(*) filter (where r.status = 'RUNNING') as running
+            from playbook_run_variants v join playbook_runs r on r.run_id = v.run_id
+            where r.started_at >= :from and r.started_at < :to
+              and (cast(:playbook as text) is null or r.playbook = :playbook) and %s
+            group by r.playbook, v.experiment, v.variant, r.outcome
+            """
+                .formatted(runScope(csmIds)))
+        .param("from", Timestamp.from(from))
+        .param("to", Timestamp.from(to))
+        .param("playbook", playbook)
+        .param("csms", csms(csmIds))
+        .query(
+            rs -> {
+              String p = rs.getString("playbook");
+              String experiment = rs.getString("experiment");
+              String variant = rs.getString("variant");
+              String outcome = rs.getString("outcome");
+              long runs = rs.getLong("runs");
+              long[] c =
+                  counts
+                      .computeIfAbsent(p, k -> new TreeMap<>())
+                      .computeIfAbsent(experiment, k -> new TreeMap<>())
+                      .computeIfAbsent(variant, k -> new long[4]);
+              c[0] += runs;
+              c[1] += rs.getLong("running");
+              if (outcome == null) {
+                return;
+              }
+              outcomes
+                  .computeIfAbsent(p + "\n" + experiment + "\n" + variant, k -> new TreeMap<>())
+                  .put(outcome, runs);
+              if (!outcome.equals("CANCELLED") && !outcome.equals("SUPERSEDED")) {
+                c[2] += runs;
+                if (success(p, outcome, upgrades)) {
+                  c[3] += runs;
+                }
+              }
+            });
+    List<ExperimentReport> reports = new ArrayList<>();
+    counts.forEach(
+        (p, experiments) ->
+            experiments.forEach(
+                (experiment, variants) -> {
+                  String rate = rateOf(p, upgrades);
+                  List<VariantReport> list = new ArrayList<>();
+                  variants.forEach(
+                      (variant, c) ->
+                          list.add(
+                              new VariantReport(
+                                  variant,
+                                  c[0],
+                                  c[1],
+                                  outcomes.getOrDefault(
+                                      p + "\n" + experiment + "\n" + variant, Map.of()),
+                                  c[2],
+                                  rate == null ? 0 : c[3],
+                                  rate == null ? null : rate(c[3], c[2]),
+                                  rate == null ? null : wilson(c[3], c[2], Z95))));
+                  reports.add(new ExperimentReport(p, experiment, rate, list));
+                }));
+    return reports;
+  }
+
+  /** Saves count for at-risk and cancellation-save (as in the playbook report), else upgrades. */
+  private static boolean saves(String playbook) {
+    return playbook.equals("at-risk") || playbook.equals("cancellation-save");
+  }
+
+  private static String rateOf(String playbook, Set<String> upgrades) {
+    if (saves(playbook)) {
+      return "saveRate";
+    }
+    return upgrades.contains(playbook) ? "upgradeRate" : null;
+  }
+
+  private static boolean success(String playbook, String outcome, Set<String> upgrades) {
+    if (saves(playbook)) {
+      return outcome.equals("SAVED") || (playbook.equals("at-risk") && outcome.equals("RECOVERED"));
+    }
+    return upgrades.contains(playbook) && outcome.equals("UPGRADED");
+  }
 
   public record NpsReport(
       long responses, long promoters, long passives, long detractors, Integer nps) {}

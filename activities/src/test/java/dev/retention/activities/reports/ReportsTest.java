@@ -240,6 +240,175 @@ class ReportsTest {
         .isEqualTo(IN.plus(Duration.ofHours(1)));
   }
 
+  // ---- A/B experiments
+  // ---------------------------------------------------------------------------
+
+  /** A run as {@link #run} makes it, with the variant it took in {@code experiment}. */
+  private void runIn(
+      String experiment, String variant, String playbook, String outcome, Instant startedAt) {
+    run(playbook, outcome == null ? "RUNNING" : "COMPLETED", outcome, startedAt);
+    jdbc.sql(
+            """
+            insert into playbook_run_variants (run_id, workflow_id, playbook, experiment, variant)
+            values (:r, :w, :p, :e, :v)
+            """)
+        .param("r", "run-" + runs)
+        .param("w", playbook + "-" + runs)
+        .param("p", playbook)
+        .param("e", experiment)
+        .param("v", variant)
+        .update();
+  }
+
+  private void times(int n, Runnable add) {
+    for (int i = 0; i < n; i++) {
+      add.run();
+    }
+  }
+
+  @Test
+  void experiments_givePerVariantRunsOutcomesAndTheSaveRate_withItsWilsonInterval() {
+    String e = "day-1-subject";
+    times(5, () -> runIn(e, "A", "at-risk", "SAVED", IN));
+    times(5, () -> runIn(e, "A", "at-risk", "CHURNING", IN));
+    runIn(e, "A", "at-risk", "SUPERSEDED", IN);
+    runIn(e, "A", "at-risk", null, IN);
+    times(2, () -> runIn(e, "B", "at-risk", "RECOVERED", IN));
+    runIn(e, "B", "at-risk", "CHURNED", IN);
+    runIn(e, "B", "at-risk", "SAVED", BEFORE);
+    run("at-risk", "COMPLETED", "SAVED", IN); // in no experiment
+
+    List<Reports.ExperimentReport> report = reports.experiments(FROM, TO, null, EVERY_CSM);
+
+    assertThat(report).hasSize(1);
+    Reports.ExperimentReport day1 = report.getFirst();
+    assertThat(day1.playbook()).isEqualTo("at-risk");
+    assertThat(day1.experiment()).isEqualTo(e);
+    assertThat(day1.rate()).isEqualTo("saveRate");
+    Reports.VariantReport a = day1.variants().get(0);
+    assertThat(a.variant()).isEqualTo("A");
+    assertThat(a.runs()).isEqualTo(12);
+    assertThat(a.running()).isEqualTo(1);
+    assertThat(a.outcomes())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("SAVED", 5L, "CHURNING", 5L, "SUPERSEDED", 1L));
+    assertThat(a.decided()).isEqualTo(10);
+    assertThat(a.successes()).isEqualTo(5);
+    assertThat(a.rate()).isEqualTo(0.5);
+    // 5 of 10: the Wilson 95% interval is 23.66% to 76.34%.
+    assertThat(a.interval()).isEqualTo(new Reports.Interval(0.2366, 0.7634));
+    Reports.VariantReport b = day1.variants().get(1);
+    assertThat(b.variant()).isEqualTo("B");
+    assertThat(b.runs()).isEqualTo(3);
+    assertThat(b.successes()).isEqualTo(2);
+    assertThat(b.rate()).isEqualTo(0.6667);
+    assertThat(b.interval()).isEqualTo(new Reports.Interval(0.2077, 0.9385));
+  }
+
+  @Test
+  void experiments_useTheUpgradeRate_forExpansionAndForPlaybooksThatEndUpgraded() {
+    runIn("offer", "big", "expansion", "UPGRADED", IN);
+    runIn("offer", "big", "expansion", "DECLINED", IN);
+    runIn("welcome", "short", "trial-conversion", "UPGRADED", IN);
+    runIn("welcome", "long", "trial-conversion", "TRIAL_EXPIRED", IN);
+    runIn("tone", "warm", "nps-follow-up", "RESOLVED", IN);
+    jdbc.sql(
+            """
+            insert into playbook_definition_versions (playbook_id, version, definition, status,
+              source, created_by)
+            values ('trial-conversion', 1,
+              '{"id": "trial-conversion", "finalOutcomes": ["UPGRADED", "TRIAL_EXPIRED"]}'::jsonb,
+              'DRAFT', 'test', 'test')
+            """)
+        .update();
+
+    var report = reports.experiments(FROM, TO, null, EVERY_CSM);
+
+    assertThat(report)
+        .extracting(Reports.ExperimentReport::playbook, Reports.ExperimentReport::rate)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("expansion", "upgradeRate"),
+            org.assertj.core.groups.Tuple.tuple("nps-follow-up", null),
+            org.assertj.core.groups.Tuple.tuple("trial-conversion", "upgradeRate"));
+    assertThat(report.get(0).variants().getFirst().rate()).isEqualTo(0.5);
+    assertThat(report.get(1).variants().getFirst().rate()).isNull();
+    assertThat(report.get(1).variants().getFirst().interval()).isNull();
+    assertThat(report.get(2).variants())
+        .extracting(Reports.VariantReport::variant, Reports.VariantReport::rate)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("long", 0.0),
+            org.assertj.core.groups.Tuple.tuple("short", 1.0));
+    assertThat(reports.experiments(FROM, TO, "expansion", EVERY_CSM)).hasSize(1);
+    assertThat(reports.experiments(FROM, TO, "onboarding", EVERY_CSM)).isEmpty();
+    assertThat(reports.experiments(FROM, TO, null, List.of(SAM.id()))).isEmpty();
+  }
+
+  @Test
+  void wilson_matchesKnownIntervals() {
+    assertThat(Reports.wilson(5, 10, Reports.Z95)).isEqualTo(new Reports.Interval(0.2366, 0.7634));
+    assertThat(Reports.wilson(0, 10, Reports.Z95)).isEqualTo(new Reports.Interval(0.0, 0.2775));
+    assertThat(Reports.wilson(10, 10, Reports.Z95)).isEqualTo(new Reports.Interval(0.7225, 1.0));
+    assertThat(Reports.wilson(30, 100, Reports.Z95))
+        .isEqualTo(new Reports.Interval(0.2189, 0.3958));
+    assertThat(Reports.wilson(0, 0, Reports.Z95)).isNull();
+  }
+
+  @Test
+  void theLedger_recordsEachRunsVariantOnce_andTheReportCountsIt() {
+    LedgerActivitiesImpl ledger =
+        new LedgerActivitiesImpl(
+            jdbc,
+            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            Fixtures.cancellations(dataSource));
+    RunSnapshot running =
+        new RunSnapshot(
+            "at-risk-c-1",
+            "ab-run-1",
+            "at-risk",
+            ACME.id(),
+            PETRA.id(),
+            "RUNNING",
+            "OUTREACH",
+            null,
+            "day-3-email",
+            IN.plus(Duration.ofDays(2)),
+            IN,
+            null,
+            null,
+            "AUTOMATED_STEP",
+            Map.of("day-1-subject", "B"));
+    ledger.record(new LedgerUpdate(running, null));
+    ledger.record(new LedgerUpdate(running, null)); // a retried write
+    ledger.record(
+        new LedgerUpdate(
+            new RunSnapshot(
+                "at-risk-c-1",
+                "ab-run-1",
+                "at-risk",
+                ACME.id(),
+                PETRA.id(),
+                "COMPLETED",
+                "CLOSED",
+                "SAVED",
+                null,
+                null,
+                IN,
+                IN.plus(Duration.ofDays(4)),
+                null,
+                null,
+                Map.of("day-1-subject", "B")),
+            null));
+
+    assertThat(
+            jdbc.sql("select count(*) from playbook_run_variants where run_id = 'ab-run-1'")
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    var report = reports.experiments(FROM, TO, "at-risk", EVERY_CSM);
+    assertThat(report.getFirst().variants().getFirst().variant()).isEqualTo("B");
+    assertThat(report.getFirst().variants().getFirst().successes()).isEqualTo(1);
+  }
+
   @Test
   void onboarding_withoutRuns_hasNoRates() {
     Reports.OnboardingReport report = reports.onboarding(FROM, TO, EVERY_CSM);

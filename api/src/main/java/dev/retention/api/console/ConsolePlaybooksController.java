@@ -5,16 +5,21 @@ import dev.retention.activities.definitions.LineDiff;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.definitions.PlaybookDefinitions.RunsOfVersion;
 import dev.retention.activities.definitions.PlaybookDefinitions.Version;
+import dev.retention.activities.reports.Reports;
 import dev.retention.api.definitions.PlaybookDefinitionEditing;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.Callers;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,17 +70,29 @@ class ConsolePlaybooksController {
   private final PlaybookDefinitionEditing editing;
   private final ConsoleDryRun dryRun;
   private final MessageSource messages;
+  private final Reports reports;
+  private final Access access;
+  private final Clock clock;
 
   ConsolePlaybooksController(
       PlaybookDefinitions store,
       PlaybookDefinitionEditing editing,
       ConsoleDryRun dryRun,
-      MessageSource messages) {
+      MessageSource messages,
+      Reports reports,
+      Access access,
+      Clock clock) {
     this.store = store;
     this.editing = editing;
     this.dryRun = dryRun;
     this.messages = messages;
+    this.reports = reports;
+    this.access = access;
+    this.clock = clock;
   }
+
+  /** A/B results cover every run started since this instant (reports' earliest). */
+  static final Instant AB_SINCE = Instant.parse("2000-01-01T00:00:00Z");
 
   @GetMapping
   String list(Model model) {
@@ -294,6 +311,25 @@ class ConsolePlaybooksController {
     model.addAttribute("publications", store.publications(id));
     model.addAttribute("runsPerVersion", store.runsPerVersion(id));
     model.addAttribute("editor", mayEdit());
+    abResults(id, model);
+  }
+
+  /**
+   * The playbook's A/B results, as the experiments report gives them, over all its runs so far: for
+   * leads (a manager: their team's runs; an admin: everyone's), as the reports are. A CSM's page
+   * leaves the section out.
+   */
+  private void abResults(String id, Model model) {
+    Access.CsmScope scope = access.csmScope("csmId", null);
+    boolean lead = scope.covers() != Access.CsmScope.Covers.OWN;
+    model.addAttribute("abShown", lead);
+    model.addAttribute("abScope", scope);
+    model.addAttribute(
+        "experiments",
+        lead
+            ? reports.experiments(
+                AB_SINCE, clock.instant().plus(Duration.ofDays(1)), id, scope.csmIds())
+            : List.of());
   }
 
   private void editorDefaults(Model model) {

@@ -172,6 +172,9 @@ public class ConsoleWords {
               "task.healthDrop.body",
               "nbn"),
           // Step details and outcome reasons.
+          // The A/B variant a run took (a split step): its timeline entry and step detail.
+          Phrase.of("A/B (\\S+): variant (\\S+)", "timeline.abVariant", "nn"),
+          Phrase.of("variant (\\S+)", "detail.variant", "n"),
           Phrase.of("action plan noted", "detail.actionPlanNoted", ""),
           Phrase.of("the playbook goes on", "detail.goesOn", ""),
           Phrase.of("not saved", "detail.notSaved", ""),

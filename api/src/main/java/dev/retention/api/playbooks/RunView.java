@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A run as the API shows it; {@code steps} is left out of lists. */
+/**
+ * A run as the API shows it; {@code steps} is left out of lists. {@code variants} are the A/B
+ * variants the run took, by experiment (from its own state; absent in lists and when it took none).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(
     String workflowId,
@@ -33,6 +36,7 @@ public record RunView(
     Instant closedAt,
     String dayLength,
     Map<String, String> facts,
+    Map<String, String> variants,
     List<StepRecord> steps,
     List<RunNote> notes) {
 
@@ -67,6 +71,7 @@ public record RunView(
         closedAt,
         dayLength,
         facts,
+        variants,
         steps,
         runNotes);
   }
@@ -93,6 +98,7 @@ public record RunView(
         closedAt,
         s.dayLength(),
         s.facts(),
+        s.variants().isEmpty() ? null : s.variants(),
         s.steps(),
         null);
   }
@@ -120,6 +126,7 @@ public record RunView(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -128,6 +135,7 @@ public record RunView(
     return new RunView(
         workflowId,
         runId,
+        null,
         null,
         null,
         null,
@@ -175,6 +183,7 @@ public record RunView(
         endedAt,
         dayLength,
         null,
+        variants,
         keptSteps,
         notes);
   }
@@ -201,6 +210,7 @@ public record RunView(
         endedAt,
         dayLength,
         facts,
+        variants,
         steps,
         notes);
   }

@@ -135,6 +135,54 @@ class ReportController {
         w.from(), w.to(), scope, reports.onboarding(w.from(), w.to(), scope.csmIds()));
   }
 
+  record ExperimentsAnswer(
+      Instant from,
+      Instant to,
+      @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Access.CsmScope scope,
+      @Schema(description = "Only this playbook's experiments, when given") String playbook,
+      List<Reports.ExperimentReport> experiments) {}
+
+  /** A playbook id: a lowercase slug, as definitions name them. */
+  private static final java.util.regex.Pattern PLAYBOOK_ID =
+      java.util.regex.Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+  @Operation(
+      operationId = "getExperimentReport",
+      summary = "Report on A/B experiments",
+      description =
+          "Per playbook, experiment (a split in its definition) and variant, over runs started in"
+              + " the window: runs, running, counts per outcome, the decided runs (an outcome"
+              + " other than CANCELLED and SUPERSEDED) and how many of them succeeded, the rate"
+              + " (rate says which: saveRate for at-risk and cancellation-save, upgradeRate for"
+              + " expansion and playbooks whose final outcomes include UPGRADED; null otherwise)"
+              + " and its 95% Wilson score interval (low, high; null without decided runs)."
+              + " Managers see their team, admins everyone.")
+  @GetMapping("/api/reports/experiments")
+  ExperimentsAnswer experiments(
+      @RequestParam(required = false) @SingleLine String from,
+      @RequestParam(required = false) @SingleLine String to,
+      @RequestParam(required = false)
+          @Parameter(description = "Only this playbook's experiments (a playbook id: at-risk)")
+          @SingleLine
+          String playbook,
+      @RequestParam(required = false)
+          @Parameter(description = CSM_ID_DOC)
+          @SingleLine(max = CSM_IDS_MAX)
+          String csmId) {
+    Window w = window(from, to);
+    if (playbook != null
+        && (playbook.length() > TextRules.ID_MAX || !PLAYBOOK_ID.matcher(playbook).matches())) {
+      throw ApiProblem.invalid("playbook", "playbook must be a playbook id such as at-risk");
+    }
+    Access.CsmScope scope = scope(csmId);
+    return new ExperimentsAnswer(
+        w.from(),
+        w.to(),
+        scope,
+        playbook,
+        reports.experiments(w.from(), w.to(), playbook, scope.csmIds()));
+  }
+
   /**
    * The CSMs the report covers. {@code csmId} arrives as one string: Spring joins a repeated
    * parameter with commas, and ids hold no comma, so both forms split the same way.

@@ -129,6 +129,8 @@ class ConsoleWordsTest {
         .isEqualTo("Klant in gevaar gesloten: Behouden (vastgelegd door de CSM)");
     assertThat(words.waiting("the CSM's SAVED or CHURNED"))
         .isEqualTo("de uitkomst van de CSM: Behouden of Vertrokken");
+    assertThat(words.timeline("A/B day-1-subject: variant B"))
+        .isEqualTo("A/B-test day-1-subject: variant B");
   }
 
   @Test

@@ -8,7 +8,8 @@ import java.util.Map;
  * The readable state of a run at any moment: stage, outcome once closed, the next step and when it
  * is due, what it waits for (and who that is on), the steps so far, the outcome types a CSM can
  * record now, and playbook-specific facts; the definition version a run on the engine follows (null
- * for the hand-written workflow types).
+ * for the hand-written workflow types); the variant of each A/B experiment the run took, by
+ * experiment (empty when it took none).
  */
 public record PlaybookState(
     String workflowId,
@@ -27,4 +28,11 @@ public record PlaybookState(
     List<OutcomeType> allowedOutcomes,
     Map<String, String> facts,
     List<StepRecord> steps,
-    Integer playbookVersion) {}
+    Integer playbookVersion,
+    Map<String, String> variants) {
+
+  public PlaybookState {
+    // Absent in answers of workers from before A/B splits.
+    variants = variants == null ? Map.of() : variants;
+  }
+}

@@ -393,6 +393,19 @@ public final class PlaybookSteps {
     return result;
   }
 
+  /**
+   * Records the A/B variant the run takes in an experiment: in its state (and the ledger's next
+   * write, which carries it to the projection), its step log and the timeline ({@code A/B
+   * day-1-subject: variant B}). No activity of its own: the entry goes with the next write.
+   */
+  public void assigned(String step, String experiment, String variant) {
+    mainThreadOnly();
+    state.variant(experiment, variant);
+    Instant at = now();
+    state.addStep(new StepRecord(step, at, at, StepResult.RECORDED, "variant " + variant));
+    ledger.entry(step, "STEP", "A/B " + experiment + ": variant " + variant);
+  }
+
   private RunActivities activities() {
     mainThreadOnly();
     return activities.get();

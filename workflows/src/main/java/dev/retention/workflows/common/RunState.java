@@ -25,6 +25,7 @@ public final class RunState {
   private final Instant startedAt;
   private final List<StepRecord> steps = new ArrayList<>();
   private final Map<String, String> facts = new LinkedHashMap<>();
+  private final Map<String, String> variants = new LinkedHashMap<>();
   private String stage;
   private RunOutcome outcome;
   private String outcomeReason;
@@ -122,6 +123,19 @@ public final class RunState {
   /** The definition version the run follows (runs on the engine). State only. */
   public void playbookVersion(int version) {
     playbookVersion = version;
+  }
+
+  /**
+   * The variant of an A/B experiment the run took; the first one recorded for an experiment stays.
+   * State only: the next ledger write carries it to the projection.
+   */
+  public void variant(String experiment, String variant) {
+    variants.putIfAbsent(experiment, variant);
+  }
+
+  /** The variant the run took in {@code experiment}, or null. */
+  public String variantOf(String experiment) {
+    return variants.get(experiment);
   }
 
   public boolean customerResponded() {
@@ -268,7 +282,8 @@ public final class RunState {
         outcome != null ? List.of() : allowed.get().stream().sorted().toList(),
         Map.copyOf(facts),
         List.copyOf(steps),
-        playbookVersion);
+        playbookVersion,
+        Map.copyOf(variants));
   }
 
   /** The projection's row: {@code status} RUNNING, or how the run closed at {@code now}. */
@@ -288,6 +303,7 @@ public final class RunState {
         startedAt,
         open ? null : now,
         firstValueAt,
-        open && nextStep != null && waitingOn != null ? waitingOn.name() : null);
+        open && nextStep != null && waitingOn != null ? waitingOn.name() : null,
+        variants);
   }
 }

@@ -102,6 +102,11 @@ public final class DefinitionValidator {
 
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern VARIANT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+  /** The most a split's weights may add up to (100 per cent in basis points). */
+  static final int MAX_WEIGHT = 10_000;
+
   private static final Pattern TEMPLATE_NAME = Pattern.compile("[a-z0-9-]+/[a-z0-9-]+");
   private static final Pattern LOCALE_TAG = Pattern.compile("[a-z]{2,3}(-[A-Z]{2})?");
   private static final Pattern PART = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
@@ -169,6 +174,7 @@ public final class DefinitionValidator {
     fields(StepKind.WAITING_ON, List.of("on"), List.of());
     fields(StepKind.REACH, List.of("milestone"), List.of());
     fields(StepKind.QUEUE, List.of("steps"), List.of());
+    fields(StepKind.SPLIT, List.of("id", "experiment", "variants"), List.of());
   }
 
   private static void fields(StepKind kind, List<String> required, List<String> optional) {
@@ -251,6 +257,7 @@ public final class DefinitionValidator {
     private final Set<String> watched = new HashSet<>();
     private final Map<String, List<Edge>> edges = new TreeMap<>();
     private final Set<String> visited = new HashSet<>();
+    private final Set<String> experiments = new HashSet<>();
     private boolean emails;
 
     /** The template names the email steps use, each with the variables its emails are given. */
@@ -686,6 +693,10 @@ public final class DefinitionValidator {
       return switch (kind) {
         case END, EXIT -> step.when() == null;
         case IF -> ends(step.then()) && ends(step.otherwise());
+        case SPLIT ->
+            step.when() == null
+                && !step.variants().isEmpty()
+                && step.variants().stream().allMatch(v -> v != null && ends(v.steps()));
         case WAIT -> step.when() == null && ends(step.then()) && ends(step.otherwise());
         default -> false;
       };
@@ -790,12 +801,78 @@ public final class DefinitionValidator {
             duration(step.dueIn(), pointer(at, "dueIn"));
           }
         }
+        case SPLIT -> splitStructure(step, at, procedure, waited);
         default -> {}
       }
       structure(step.then(), pointer(at, "then"), procedure, waited || kind == StepKind.WAIT);
       structure(step.otherwise(), pointer(at, "else"), procedure, waited || kind == StepKind.WAIT);
       // Queued steps run at the main thread's next wake, never at once.
       structure(step.steps(), pointer(at, "steps"), procedure, true);
+    }
+
+    /**
+     * A split: an experiment named once in the definition, at least two variants, each with a
+     * unique name, a weight above 0 and steps.
+     */
+    private void splitStructure(Step step, String at, String procedure, boolean waited) {
+      if (step.experiment() != null) {
+        if (!SLUG.matcher(step.experiment()).matches()) {
+          problem(
+              pointer(at, "experiment"),
+              "an experiment's name is a lowercase slug of letters, digits and dashes, such as"
+                  + " day-1-subject");
+        } else if (!experiments.add(step.experiment())) {
+          problem(
+              pointer(at, "experiment"),
+              "the experiment "
+                  + step.experiment()
+                  + " is already split earlier in this playbook; give each split its own"
+                  + " experiment");
+        }
+      }
+      String list = pointer(at, "variants");
+      if (!step.variants().isEmpty() && step.variants().size() < 2) {
+        problem(list, "a split needs at least two variants to compare");
+      }
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < step.variants().size(); i++) {
+        Step.Variant variant = step.variants().get(i);
+        String here = pointer(list, i);
+        if (variant == null) {
+          problem(here, "an empty variant");
+          continue;
+        }
+        if (blank(variant.name())) {
+          problem(here, "a variant needs a name, such as A or B");
+        } else if (!VARIANT_NAME.matcher(variant.name()).matches()) {
+          problem(
+              pointer(here, "name"),
+              "a variant's name is up to 40 letters, digits, dashes or underscores, such as A or"
+                  + " short-subject");
+        } else if (!names.add(variant.name())) {
+          problem(pointer(here, "name"), "the variant " + variant.name() + " is listed twice");
+        }
+        if (variant.weight() == null) {
+          problem(here, "a variant needs a weight, a whole number above 0 such as 50");
+        } else if (variant.weight() <= 0) {
+          problem(
+              pointer(here, "weight"),
+              "a variant's weight must be above 0 (was "
+                  + variant.weight()
+                  + "); remove the variant to stop it");
+        }
+        if (variant.steps().isEmpty()) {
+          problem(here, "a variant needs steps: what a run assigned to it does");
+        }
+        structure(variant.steps(), pointer(here, "steps"), procedure, waited);
+      }
+      if (step.variants().stream().filter(v -> v != null && v.weight() != null).count()
+          == step.variants().size()) {
+        long total = step.variants().stream().mapToLong(v -> v.weight()).sum();
+        if (total > MAX_WEIGHT) {
+          problem(list, "the weights add up to " + total + "; keep them at most " + MAX_WEIGHT);
+        }
+      }
     }
 
     private String article(StepKind kind) {
@@ -920,7 +997,7 @@ public final class DefinitionValidator {
         case "when", "while", "onCsmRequest" -> Form.CONDITION;
         case "source", "milestone" -> Form.EXPRESSION;
         case "at", "due", "until" -> Form.TIME;
-        case "dueIn", "call", "idle", "function", "kind" -> null;
+        case "dueIn", "call", "idle", "function", "kind", "experiment" -> null;
         default -> Form.TEMPLATE;
       };
     }
@@ -1065,6 +1142,14 @@ public final class DefinitionValidator {
           }
         }
         case CALL -> callFlow(step, at, context);
+        case SPLIT -> {
+          for (int i = 0; i < step.variants().size(); i++) {
+            Step.Variant variant = step.variants().get(i);
+            if (variant != null) {
+              flow(variant.steps(), pointer(pointer(pointer(at, "variants"), i), "steps"), context);
+            }
+          }
+        }
         default -> {}
       }
       flow(step.then(), pointer(at, "then"), context);
@@ -1591,6 +1676,8 @@ public final class DefinitionValidator {
     put(fields, "milestone", step.milestone());
     put(fields, "steps", step.steps());
     put(fields, "endsOn", step.endsOn());
+    put(fields, "experiment", step.experiment());
+    put(fields, "variants", step.variants());
     return fields;
   }
 

@@ -269,7 +269,30 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
       case REACH -> reached.putIfAbsent(Expressions.text(value(step.milestone(), scope)), now());
       case FIRST_VALUE -> run.recordFirstValue(now());
       case QUEUE -> pending.add(new Queued(step.steps(), new Scope(scope.locals(), false, now())));
+      case SPLIT -> split(step, scope);
     }
+  }
+
+  /**
+   * Takes the steps of the variant this customer gets in the split's experiment: a pure function of
+   * customer and experiment ({@link Variants#assign}), so a replay takes the same, and no activity
+   * is needed to choose. The first time the run meets the experiment it records the variant (state,
+   * step log, timeline; the ledger's next write carries it).
+   */
+  private void split(Step step, Scope scope) {
+    String experiment = step.experiment();
+    String chosen = run.variantOf(experiment);
+    if (chosen == null) {
+      chosen = Variants.assign(context.customerId(), experiment, step.variants());
+      steps.assigned(text(step.id(), scope), experiment, chosen);
+    }
+    for (Step.Variant variant : step.variants()) {
+      if (variant.name().equals(chosen)) {
+        take(variant.steps(), scope);
+        return;
+      }
+    }
+    throw new IllegalStateException("no variant " + chosen + " in experiment " + experiment);
   }
 
   private RunOutcome outcome(Step step, Scope scope) {

@@ -53,6 +53,9 @@ import java.util.Map;
  * @param steps queue: steps the main thread takes at its next wake
  * @param endsOn task, handOver: what ends the task (steps of the run that do its work, outcomes
  *     that do, whether a decided outcome makes it moot); none: a person closes it
+ * @param experiment split: the experiment's name, unique in the definition (the run records its
+ *     variant under it)
+ * @param variants split: the variants, in order, each with a weight and its steps
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Step(
@@ -94,12 +97,27 @@ public record Step(
     String idle,
     String milestone,
     List<Step> steps,
-    TaskEnding endsOn) {
+    TaskEnding endsOn,
+    String experiment,
+    List<Variant> variants) {
 
   public Step {
     then = then == null ? List.of() : then;
     otherwise = otherwise == null ? List.of() : otherwise;
     steps = steps == null ? List.of() : steps;
+    variants = variants == null ? List.of() : variants;
+  }
+
+  /**
+   * One variant of a split: its name (recorded in the run and reported), its weight (a positive
+   * whole number; a variant's share is its weight over the sum of the split's weights) and the
+   * steps a run assigned to it takes.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Variant(String name, Integer weight, List<Step> steps) {
+    public Variant {
+      steps = steps == null ? List.of() : steps;
+    }
   }
 
   /**

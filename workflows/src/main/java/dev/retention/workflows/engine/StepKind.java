@@ -58,7 +58,13 @@ public enum StepKind {
   /** Records now as the moment the customer first got value. */
   FIRST_VALUE("firstValue", false),
   /** Hands steps to the main thread's next wake. */
-  QUEUE("queue", false);
+  QUEUE("queue", false),
+  /**
+   * An A/B test: takes the steps of one of its weighted variants, the same one for a customer and
+   * experiment every time ({@link Variants#assign}), and records which in the run. It writes the
+   * timeline, so in a handler it runs after the handler, as steps that call out do.
+   */
+  SPLIT("split", true);
 
   private final String id;
   private final boolean callsOut;

@@ -96,6 +96,23 @@ class DefinitionSchemaTest {
   }
 
   @Test
+  void theAtRiskDay1SubjectSplit_matchesTheSchema_andASplitOfOneVariantDoesNot()
+      throws IOException {
+    String day1 = "  - {kind: email, id: day-1-email, template: at-risk/day-1, at: start}\n";
+    String split =
+        shipped("at-risk").replace(day1, dev.retention.workflows.Definitions.DAY_1_SUBJECT_SPLIT);
+    assertThat(split).contains("kind: split");
+    assertThat(errors(split)).isEmpty();
+    String lonely =
+        split.substring(0, split.lastIndexOf('\n', split.indexOf("- name: B")) + 1)
+            + split.substring(split.indexOf("  - kind: if"));
+    assertThat(errors(lonely)).extracting(Error::getKeyword).contains("minItems");
+    assertThat(errors(split.replace("weight: 50", "weight: 0")))
+        .extracting(Error::getKeyword)
+        .contains("minimum");
+  }
+
+  @Test
   void anUnknownStepKind_failsTheSchema() throws IOException {
     List<Error> errors =
         errors(
@@ -141,6 +158,8 @@ class DefinitionSchemaTest {
     assertThat(fieldNames(step)).containsExactlyElementsOf(jsonNames(Step.class));
     assertThat(values(step.get("kind").get("enum")))
         .containsExactlyElementsOf(Arrays.stream(StepKind.values()).map(StepKind::id).toList());
+    assertThat(fieldNames(defs.get("variant").get("properties")))
+        .containsExactlyElementsOf(jsonNames(Step.Variant.class));
     assertThat(fieldNames(defs.get("watch").get("properties")))
         .containsExactlyElementsOf(jsonNames(Step.Idle.class));
     assertThat(fieldNames(defs.get("trigger").get("properties")))

@@ -651,6 +651,130 @@ class DefinitionValidatorTest {
         .isEqualTo("/procedures/a~1b~0c");
   }
 
+  // ---- A/B splits
+  // --------------------------------------------------------------------------------
+
+  @Test
+  void aSplitWithTwoWeightedVariants_hasNoProblems() {
+    assertThat(
+            problems(
+                steps(
+                    """
+                    - kind: split
+                      id: day-1-subject-ab
+                      experiment: day-1-subject
+                      variants:
+                        - {name: A, weight: 50, steps: [{kind: email, id: day-1-email, template: at-risk/day-1}]}
+                        - {name: B, weight: 50, steps: [{kind: email, id: day-1-email, template: at-risk/day-14}]}
+                    - {kind: stage, stage: SECOND}
+                    """)))
+        .isEmpty();
+  }
+
+  @Test
+  void aSplitWithOneVariant_aWeightOfZero_andATwiceNamedVariant_areRefusedAtEach() {
+    List<DefinitionProblem> problems =
+        problems(
+            steps(
+                """
+                - kind: split
+                  id: one
+                  experiment: lonely
+                  variants:
+                    - {name: A, weight: 1, steps: [{kind: tag, tag: a}]}
+                - kind: split
+                  id: two
+                  experiment: weights
+                  variants:
+                    - {name: A, weight: 0, steps: [{kind: tag, tag: a}]}
+                    - {name: A, weight: -5, steps: [{kind: tag, tag: b}]}
+                    - {name: C, steps: []}
+                """));
+    assertThat(problems)
+        .extracting(DefinitionProblem::pointer)
+        .containsExactly(
+            "/steps/0/variants",
+            "/steps/1/variants/0/weight",
+            "/steps/1/variants/1/name",
+            "/steps/1/variants/1/weight",
+            "/steps/1/variants/2",
+            "/steps/1/variants/2");
+    assertThat(problems.get(0).message()).contains("at least two variants");
+    assertThat(problems.get(2).message()).contains("the variant A is listed twice");
+    assertThat(problems.get(4).message()).contains("needs a weight");
+    assertThat(problems.get(5).message()).contains("needs steps");
+  }
+
+  @Test
+  void anExperimentSplitTwice_andASplitWithoutItsFields_areRefused() {
+    List<DefinitionProblem> problems =
+        problems(
+            steps(
+                """
+                - kind: split
+                  id: first
+                  experiment: subject
+                  variants:
+                    - {name: A, weight: 1, steps: [{kind: tag, tag: a}]}
+                    - {name: B, weight: 1, steps: [{kind: tag, tag: b}]}
+                - kind: split
+                  id: again
+                  experiment: subject
+                  variants:
+                    - {name: A, weight: 1, steps: [{kind: tag, tag: c}]}
+                    - {name: B, weight: 1, steps: [{kind: tag, tag: d}]}
+                - {kind: split, id: bare}
+                """));
+    assertThat(problems)
+        .extracting(DefinitionProblem::pointer)
+        .containsExactly("/steps/1/experiment", "/steps/2", "/steps/2");
+    assertThat(problems.get(0).message()).contains("the experiment subject is already split");
+    assertThat(problems.get(1).message()).isEqualTo("a split step needs 'experiment'");
+    assertThat(problems.get(2).message()).isEqualTo("a split step needs 'variants'");
+  }
+
+  @Test
+  void stepsInsideAVariant_areCheckedLikeAnyOthers() {
+    List<DefinitionProblem> problems =
+        problems(
+            steps(
+                """
+                - kind: split
+                  id: ab
+                  experiment: subject
+                  variants:
+                    - {name: A, weight: 1, steps: [{kind: email, id: e, template: at-risk/nowhere}]}
+                    - name: B
+                      weight: 1
+                      steps:
+                        - {kind: if, when: "nosuchfact > 3", then: [{kind: tag, tag: x}]}
+                        - {kind: stage, stage: THIRD}
+                """));
+    assertThat(problems)
+        .extracting(DefinitionProblem::pointer)
+        .contains(
+            "/steps/0/variants/0/steps/0/template",
+            "/steps/0/variants/1/steps/0/when",
+            "/steps/0/variants/1/steps/1/stage");
+  }
+
+  @Test
+  void aSplitWhoseVariantsAllExit_endsItsSequence() {
+    List<String> pointers =
+        pointers(
+            steps(
+                """
+                - kind: split
+                  id: ab
+                  experiment: whole
+                  variants:
+                    - {name: A, weight: 1, steps: [{kind: exit, outcome: SAVED, reason: a}]}
+                    - {name: B, weight: 1, steps: [{kind: exit, outcome: CHURNED, reason: b}]}
+                - {kind: tag, tag: never}
+                """));
+    assertThat(pointers).containsExactly("/steps/1");
+  }
+
   private static PlaybookDefinition read(String yaml) {
     try {
       return YAML.readValue(yaml, PlaybookDefinition.class);

@@ -209,12 +209,43 @@ class EngineHistoryRecorder {
     }
   }
 
+  @Test
+  void recordAtRiskDay1SubjectSplitVariantB() throws Exception {
+    String customer = SplitEngineTest.customerIn("B");
+    record(
+        Playbook.AT_RISK,
+        customer,
+        new AtRiskInput(context(customer), 55, "health fell to 55"),
+        Definitions.atRiskWithDay1SubjectSplit(),
+        EngineReplayTest.AT_RISK_DAY_1_SPLIT,
+        (env, run) -> {
+          env.sleep(Duration.ofDays(3));
+          awaitState(run, waitingFor("day-7-call-task"));
+          run.customerResponded(new CustomerResponse("email-reply"));
+          awaitState(run, waitingFor("decision-deadline"));
+          run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, "Renewed after the call", CSM));
+        },
+        RunOutcome.SAVED);
+  }
+
   private interface Drive extends BiConsumer<TestWorkflowEnvironment, PlaybookEngine> {}
 
   private static void record(
       Playbook playbook,
       String customer,
       RunInput input,
+      String resource,
+      Drive drive,
+      RunOutcome expected)
+      throws Exception {
+    record(playbook, customer, input, Definitions.load(playbook.id()), resource, drive, expected);
+  }
+
+  private static void record(
+      Playbook playbook,
+      String customer,
+      RunInput input,
+      PlaybookDefinition definition,
       String resource,
       Drive drive,
       RunOutcome expected)
@@ -228,7 +259,7 @@ class EngineHistoryRecorder {
       PlaybookEngine run =
           client.newWorkflowStub(
               PlaybookEngine.class, PlaybookTestSupport.options(worker, playbook, customer, CSM));
-      WorkflowClient.start(run::run, BuiltInInputs.of(input, Definitions.load(playbook.id())));
+      WorkflowClient.start(run::run, BuiltInInputs.of(input, definition));
       drive.accept(env, run);
       PlaybookResult result = resultOf(run);
       assertThat(result.outcome()).isEqualTo(expected);

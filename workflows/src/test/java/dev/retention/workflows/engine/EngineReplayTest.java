@@ -36,6 +36,7 @@ class EngineReplayTest {
       "histories/engine-expansion-responded-upgraded.json";
   static final String ONBOARDING_STALLED_EXPIRED =
       "histories/engine-onboarding-stalled-trial-expired.json";
+  static final String AT_RISK_DAY_1_SPLIT = "histories/engine-at-risk-day-1-split-b.json";
 
   static final String TRIAL_CONVERSION_DEMO_UPGRADED =
       "histories/engine-trial-conversion-demo-upgraded.json";
@@ -69,7 +70,8 @@ class EngineReplayTest {
           Map.entry(StepKind.WAITING_ON, EXPANSION_RESPONDED_UPGRADED),
           Map.entry(StepKind.REACH, ONBOARDING_STALLED_EXPIRED),
           Map.entry(StepKind.FIRST_VALUE, ONBOARDING_STALLED_EXPIRED),
-          Map.entry(StepKind.QUEUE, ONBOARDING_STALLED_EXPIRED));
+          Map.entry(StepKind.QUEUE, ONBOARDING_STALLED_EXPIRED),
+          Map.entry(StepKind.SPLIT, AT_RISK_DAY_1_SPLIT));
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(StepKind.class)
@@ -117,6 +119,7 @@ class EngineReplayTest {
     assertThat(steps(AT_RISK_RESPONDED_SAVED))
         .contains("day-1-urgent-call-task", "customer-responded-task");
     assertThat(steps(AT_RISK_NO_RESPONSE)).contains("day-17-churning-tag");
+    assertThat(steps(AT_RISK_DAY_1_SPLIT)).startsWith("day-1-subject-ab", "day-1-email");
   }
 
   private static List<String> steps(String resource) throws Exception {
@@ -161,6 +164,7 @@ class EngineReplayTest {
       collect(step.then(), into);
       collect(step.otherwise(), into);
       collect(step.steps(), into);
+      step.variants().forEach(variant -> collect(variant.steps(), into));
     }
   }
 }

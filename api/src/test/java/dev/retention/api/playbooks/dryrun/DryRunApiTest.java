@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.activities.definitions.DefinitionFiles;
+import dev.retention.api.support.AbDefinitions;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
@@ -40,9 +41,11 @@ class DryRunApiTest {
 
   /** A Dutch customer of their own CSM, the way a backend would create one. */
   private String dutchCustomer() {
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String csm = "csm-" + suffix;
-    String customer = "dry-" + suffix;
+    return dutchCustomer("dry-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  private String dutchCustomer(String customer) {
+    String csm = "csm-" + customer;
     assertThat(
             api.put(
                     "/api/csms/" + csm,
@@ -230,6 +233,50 @@ class DryRunApiTest {
                         dayTwo.replaceFirst("kind: email", "kind: fax"))));
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.text("pointer")).isEqualTo("/steps/0/kind");
+  }
+
+  /**
+   * The at-risk day-1 subject A/B as a draft: each customer's dry-run shows the variant the engine
+   * gives them (the timeline's A/B entry) and sends that variant's day-1 email.
+   */
+  @Test
+  void anAbSplit_showsTheVariantTheCustomerGets_andSendsItsEmail() throws Exception {
+    String yaml = AbDefinitions.atRiskWithDay1SubjectSplit();
+    String base = "dry-ab-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    Map<String, String> subjects =
+        Map.of(
+            "A", "Initech: kan ik je helpen meer uit " + productName + " te halen?",
+            "B", "Een korte vraag over " + productName + ", Initech");
+    for (String variant : List.of("A", "B")) {
+      String customer =
+          java.util.stream.IntStream.range(0, 100)
+              .mapToObj(i -> base + i)
+              .filter(c -> AbDefinitions.variantOf(c).equals(variant))
+              .findFirst()
+              .orElseThrow();
+      dutchCustomer(customer);
+
+      Response run =
+          dryRun(
+              new com.fasterxml.jackson.databind.ObjectMapper()
+                  .writeValueAsString(
+                      Map.of("playbook", "at-risk", "customerId", customer, "yaml", yaml)));
+
+      assertThat(run.status()).as(run.toString()).isEqualTo(200);
+      List<JsonNode> ab =
+          entries(run, "STEP").stream()
+              .filter(e -> e.path("step").asText().equals("day-1-subject-ab"))
+              .toList();
+      assertThat(ab).as(run.toString()).hasSize(1);
+      assertThat(ab.getFirst().path("summary").asText())
+          .isEqualTo("A/B day-1-subject: variant " + variant);
+      assertThat(day(ab.getFirst())).isZero();
+      List<JsonNode> emails = entries(run, "EMAIL");
+      assertThat(emails.getFirst().path("step").asText()).isEqualTo("day-1-email");
+      assertThat(emails.getFirst().path("email").path("subject").asText())
+          .isEqualTo(subjects.get(variant));
+      assertThat(days(emails)).containsExactly(0L, 2L, 13L);
+    }
   }
 
   @Test
