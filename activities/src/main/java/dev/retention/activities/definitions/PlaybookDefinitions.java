@@ -69,12 +69,18 @@ public class PlaybookDefinitions implements SmartInitializingSingleton {
   }
 
   /**
-   * Makes every stored playbook id known to the process ({@link PlaybookIds}) before the worker and
-   * the client start, so the runs of a playbook defined by a team are found by their workflow id
-   * (the payload codec's customer key, access checks, erasure) from the first workflow task.
+   * Publishes the shipped playbooks never stored before, and makes every stored playbook id known
+   * to the process ({@link PlaybookIds}) before the worker and the client start, so the runs of a
+   * playbook defined by a team are found by their workflow id (the payload codec's customer key,
+   * access checks, erasure) from the first workflow task.
    */
   @Override
   public void afterSingletonsInstantiated() {
+    // Every shipped playbook published from the start (version 1 on a first start), so that the
+    // events their definitions name start them before anything else has asked for them.
+    for (String shipped : DefinitionFiles.SHIPPED) {
+      var unused = published(shipped);
+    }
     ids();
   }
 
