@@ -57,6 +57,10 @@ public class PlaybookDefinitions implements SmartInitializingSingleton {
 
   private record Cached(PlaybookDefinition definition, Instant readAt) {}
 
+  private record CachedIds(List<String> ids, Instant readAt) {}
+
+  private volatile CachedIds cachedIds;
+
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
   private final Clock clock;
@@ -194,6 +198,7 @@ public class PlaybookDefinitions implements SmartInitializingSingleton {
               .update();
           point(playbookId, number, by, at, note);
           cache.remove(playbookId);
+          cachedIds = null;
           return new Publication(playbookId, number, by, at, note);
         });
   }
@@ -268,6 +273,27 @@ public class PlaybookDefinitions implements SmartInitializingSingleton {
         .param("id", playbookId)
         .query(Integer.class)
         .optional();
+  }
+
+  /**
+   * The published version of every playbook that has one, from the caches (ids and versions are
+   * read again after {@link #CACHED_FOR}): what each new health score is checked against.
+   */
+  public List<PlaybookDefinition> publishedAll() {
+    CachedIds known = cachedIds;
+    Instant now = clock.instant();
+    if (known == null || !known.readAt().plus(CACHED_FOR).isAfter(now)) {
+      known =
+          new CachedIds(
+              ids().stream()
+                  .filter(
+                      id ->
+                          DefinitionFiles.SHIPPED.contains(id) || publishedVersion(id).isPresent())
+                  .toList(),
+              now);
+      cachedIds = known;
+    }
+    return known.ids().stream().flatMap(id -> published(id).stream()).toList();
   }
 
   /** Every playbook with a stored version, the shipped ones first. */

@@ -18,15 +18,20 @@ import dev.retention.workflows.common.MilestoneReached;
 import dev.retention.workflows.common.Playbook;
 import dev.retention.workflows.common.PlaybookState;
 import dev.retention.workflows.common.Upgraded;
+import dev.retention.workflows.engine.Expressions;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -36,6 +41,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class CustomerEvents {
+
+  private static final Logger log = LoggerFactory.getLogger(CustomerEvents.class);
 
   static final int EXPANSION_ABOVE = 80;
   static final double EXPANSION_USAGE = 0.8;
@@ -186,11 +193,101 @@ public class CustomerEvents {
         .toList();
   }
 
+  /** The published definitions of the playbooks a team defined (not the built-in five). */
   private List<PlaybookDefinition> definedPublished() {
-    return starts.startable().stream()
-        .filter(id -> Playbook.fromId(id).isEmpty())
-        .flatMap(id -> definitions.published(id).stream())
+    return definitions.publishedAll().stream()
+        .filter(d -> Playbook.fromId(d.id()).isEmpty())
         .toList();
+  }
+
+  /**
+   * The playbooks a team defined whose trigger a new health score meets: a {@code health-band}
+   * trigger when the score enters that band, a {@code condition} trigger when its condition over
+   * the customer's facts ({@code score}, {@code band}, {@code planUsage}, {@code plan}, {@code
+   * mrr}) comes to hold. Only the crossing starts a run, as for the built-in ones, so a weekly
+   * sweep does not restart a playbook that just ended; a run already running is answered; one its
+   * entry rules keep out is left out.
+   */
+  private Touched definedTriggers(Customer customer, ScoredHealth health) {
+    Set<String> touched = new LinkedHashSet<>();
+    List<String> started = new ArrayList<>();
+    Integer before = health.previousScore();
+    String bandNow = health.band().name();
+    String bandBefore = before == null ? null : models.published().model().band(before).name();
+    for (PlaybookDefinition definition : definedPublished()) {
+      PlaybookDefinition.Trigger trigger = definition.trigger();
+      if (trigger == null) {
+        continue;
+      }
+      boolean crossed =
+          switch (trigger.kind()) {
+            case "health-band" ->
+                bandNow.equals(trigger.band()) && !trigger.band().equals(bandBefore);
+            case "condition" ->
+                holds(
+                        trigger.condition(),
+                        facts(customer, health.score(), bandNow, health.planUsage()))
+                    && (before == null
+                        || !holds(
+                            trigger.condition(),
+                            facts(
+                                customer,
+                                before,
+                                bandBefore,
+                                health.previousPlanUsage() == null
+                                    ? health.planUsage()
+                                    : health.previousPlanUsage())));
+            default -> false;
+          };
+      if (!crossed) {
+        continue;
+      }
+      String playbook = definition.id();
+      try {
+        add(
+            startOrJoin(
+                () ->
+                    starts.defined(
+                        playbook,
+                        customer,
+                        starts.defined(definition, customer, null, "health " + health.score()))),
+            touched,
+            started);
+      } catch (ApiProblem kept) {
+        // Its entry rules keep it out now (e.g. a cancellation is being handled).
+        log.info("{} not started for {}: {}", playbook, customer.id(), kept.getMessage());
+      }
+    }
+    return new Touched(List.copyOf(touched), started, null);
+  }
+
+  private static Map<String, Object> facts(
+      Customer customer, int score, String band, double planUsage) {
+    Map<String, Object> facts = new HashMap<>();
+    facts.put("score", (long) score);
+    facts.put("band", band);
+    facts.put("planUsage", planUsage);
+    facts.put("plan", customer.plan());
+    facts.put("mrr", customer.mrr() == null ? null : customer.mrr().doubleValue());
+    return facts;
+  }
+
+  private static boolean holds(String condition, Map<String, Object> facts) {
+    Expressions.Expr expr = Expressions.parse(condition);
+    Object value =
+        expr.eval(
+            new Expressions.Scope() {
+              @Override
+              public Object lookup(String name) {
+                return facts.containsKey(name) ? facts.get(name) : Expressions.UNDEFINED;
+              }
+
+              @Override
+              public Object call(String function, List<Object> args) {
+                return Expressions.UNDEFINED;
+              }
+            });
+    return Boolean.TRUE.equals(value);
   }
 
   public Touched customerReplied(Customer customer, String source) {
@@ -250,6 +347,7 @@ public class CustomerEvents {
           touched,
           started);
     }
+    add(definedTriggers(customer, health), touched, started);
     return new Touched(List.copyOf(touched), started, null);
   }
 

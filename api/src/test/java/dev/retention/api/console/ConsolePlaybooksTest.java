@@ -53,9 +53,11 @@ class ConsolePlaybooksTest {
         .isEqualTo(200);
   }
 
+  /** The shipped at-risk under {@code id}, started by hand only (no start on others' drops). */
   static String atRiskAs(String id) {
     return DefinitionFiles.yaml(DefinitionFiles.shipped("at-risk").orElseThrow())
-        .replace("id: at-risk", "id: " + id);
+        .replace("id: at-risk", "id: " + id)
+        .replace("kind: health-band\n  band: AT_RISK", "kind: manual");
   }
 
   @Test

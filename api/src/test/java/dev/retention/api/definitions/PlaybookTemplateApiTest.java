@@ -88,6 +88,8 @@ class PlaybookTemplateApiTest {
     String yaml =
         DefinitionFiles.yaml(DefinitionFiles.shipped("at-risk").orElseThrow())
                 .replace("id: at-risk", "id: " + id)
+                // Started by hand only: a published copy must not start on every health drop.
+                .replace("kind: health-band\n  band: AT_RISK", "kind: manual")
             + """
             templates:
               at-risk/day-3:

@@ -392,7 +392,20 @@ public final class DefinitionValidator {
           if (blank(trigger.condition())) {
             problem("/trigger", "a condition trigger needs its condition");
           } else {
-            parse(trigger.condition(), Form.CONDITION, "/trigger/condition");
+            Expr condition = parse(trigger.condition(), Form.CONDITION, "/trigger/condition");
+            if (condition != null) {
+              for (String name : condition.names()) {
+                if (!EngineNames.TRIGGER_FACTS.contains(name)) {
+                  problem(
+                      "/trigger/condition",
+                      "a trigger's condition reads the customer's facts "
+                          + oneOf(EngineNames.TRIGGER_FACTS.stream().sorted().toList())
+                          + ", not '"
+                          + name
+                          + "'");
+                }
+              }
+            }
           }
         }
         default -> {}

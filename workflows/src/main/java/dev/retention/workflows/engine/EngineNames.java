@@ -35,5 +35,12 @@ public final class EngineNames {
           "usageFigures",
           List.of("usageMeasured", "loginsPerWeek", "queriesPerWeek", "featuresUsed"));
 
+  /**
+   * What a condition trigger reads: the customer's facts as a new health score leaves them (score
+   * and band, plan usage 0..1, plan and MRR).
+   */
+  public static final Set<String> TRIGGER_FACTS =
+      Set.of("score", "band", "planUsage", "plan", "mrr");
+
   private EngineNames() {}
 }

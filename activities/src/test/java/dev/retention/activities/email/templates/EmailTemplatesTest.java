@@ -72,6 +72,7 @@ class EmailTemplatesTest {
           Map.entry("roi.offerTerms", "NEXT_PLAN"),
           Map.entry("offer.validUntil", "2026-12-01T09:00:00Z"),
           Map.entry("milestone", "FIRST_QUERY"),
+          Map.entry("queriesPerWeek", "40"),
           Map.entry("nps.score", "3"),
           Map.entry("nps.comment", "Too slow"),
           Map.entry("reason", "TOO_EXPENSIVE"),
@@ -189,7 +190,7 @@ class EmailTemplatesTest {
   void findsTheTemplates() {
     assertThat(templateNames())
         .contains("at-risk/day-1", "at-risk/day-3", "at-risk/day-14", "onboarding/welcome")
-        .hasSize(25);
+        .hasSize(33);
   }
 
   /**

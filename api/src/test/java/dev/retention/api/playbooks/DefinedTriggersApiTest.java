@@ -1,0 +1,119 @@
+package dev.retention.api.playbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.HttpApi.Response;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A playbook a CS lead defines starts by the trigger its definition names, with no Java: a
+ * condition over the customer's facts when it comes to hold, a health band when the score enters
+ * it; only the crossing starts a run.
+ */
+@ApiTest
+class DefinedTriggersApiTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @LocalServerPort int port;
+  HttpApi api;
+
+  @BeforeEach
+  void setUp() {
+    api = new HttpApi(port);
+  }
+
+  /** The trial playbook's file under {@code id} with {@code trigger}, stored and published. */
+  private void publish(String id, String trigger) throws Exception {
+    String yaml;
+    try (InputStream in = getClass().getResourceAsStream("/playbooks/trial-conversion.yaml")) {
+      yaml =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .replace("id: trial-conversion", "id: " + id)
+              .replace("trigger: {kind: event, event: trial-started}", "trigger: " + trigger);
+    }
+    Response draft =
+        api.post(
+            "/api/playbook-definitions/" + id + "/versions",
+            JSON.writeValueAsString(Map.of("yaml", yaml, "note", "a team's own")));
+    assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
+    assertThat(
+            api.post(
+                    "/api/playbook-definitions/" + id + "/versions/1/publish",
+                    "{\"note\":\"live\"}")
+                .status())
+        .isEqualTo(200);
+  }
+
+  private static String metrics(double planUsage) {
+    return """
+        {"queriesPerWeek":60,"featuresUsed":5,"loginsPerWeek":6,"emailOpenRate":0.6,
+         "openTickets":0,"sentiment":"POSITIVE","planUsage":%s}"""
+        .formatted(planUsage);
+  }
+
+  @Test
+  void aConditionOverTheCustomersFacts_startsTheRunWhenItComesToHold_once() throws Exception {
+    String id = "usage-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(id, "{kind: condition, condition: \"planUsage >= 0.95 && plan == 'Growth'\"}");
+    String customer = api.newCustomer("cond");
+    String workflowId = id + "-" + customer;
+
+    assertThat(api.post("/api/customers/" + customer + "/metrics", metrics(0.5)).status())
+        .isEqualTo(200);
+    assertThat(api.get("/api/playbooks/" + workflowId).status()).isEqualTo(404);
+
+    Response crossed = api.post("/api/customers/" + customer + "/metrics", metrics(0.97));
+    assertThat(crossed.body().path("workflowsInformed").toString()).contains(workflowId);
+    Response run = api.get("/api/playbooks/" + workflowId);
+    assertThat(run.status()).isEqualTo(200);
+    assertThat(run.text("playbook")).isEqualTo(id);
+    String runId = run.text("runId");
+
+    // Still above: not a crossing, so no second run.
+    api.post("/api/customers/" + customer + "/metrics", metrics(0.99));
+    assertThat(api.get("/api/playbooks/" + workflowId).text("runId")).isEqualTo(runId);
+  }
+
+  @Test
+  void aHealthBandTrigger_startsTheRunWhenTheScoreEntersTheBand() throws Exception {
+    String id = "band-" + UUID.randomUUID().toString().substring(0, 8);
+    publish(id, "{kind: health-band, band: HEALTHY}");
+    String customer = api.newCustomer("band");
+
+    Response healthy = api.post("/api/customers/" + customer + "/metrics", metrics(0.3));
+    assertThat(healthy.text("band")).isEqualTo("HEALTHY");
+    assertThat(healthy.body().path("workflowsInformed").toString()).contains(id + "-" + customer);
+    assertThat(api.get("/api/playbooks/" + id + "-" + customer).text("status"))
+        .isEqualTo("RUNNING");
+  }
+
+  @Test
+  void aConditionOnAnUnknownFact_isRefusedWithItsPlace() throws Exception {
+    String id = "bad-" + UUID.randomUUID().toString().substring(0, 8);
+    String yaml;
+    try (InputStream in = getClass().getResourceAsStream("/playbooks/trial-conversion.yaml")) {
+      yaml =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .replace("id: trial-conversion", "id: " + id)
+              .replace(
+                  "trigger: {kind: event, event: trial-started}",
+                  "trigger: {kind: condition, condition: \"seats > 10\"}");
+    }
+    Response refused =
+        api.post(
+            "/api/playbook-definitions/" + id + "/versions",
+            JSON.writeValueAsString(Map.of("yaml", yaml, "note", "x")));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.toString()).contains("/trigger/condition").contains("seats");
+  }
+}
