@@ -150,7 +150,7 @@ public class CustomerEvents {
    * naming the events that do.
    */
   public Touched event(Customer customer, String event) {
-    List<String> triggered = triggeredBy(event);
+    List<PlaybookDefinition> triggered = triggeredBy(event);
     if (triggered.isEmpty()) {
       throw ApiProblem.invalid(
           "event",
@@ -161,25 +161,17 @@ public class CustomerEvents {
     }
     Set<String> touched = new LinkedHashSet<>();
     List<String> started = new ArrayList<>();
-    for (String playbook : triggered) {
-      PlaybookDefinition definition = definitions.published(playbook).orElseThrow();
-      add(
-          startOrJoin(
-              () ->
-                  starts.defined(
-                      playbook, customer, starts.defined(definition, customer, null, event))),
-          touched,
-          started);
+    for (PlaybookDefinition definition : triggered) {
+      add(startOrJoin(() -> starts.triggered(definition, customer, event)), touched, started);
     }
     return new Touched(List.copyOf(touched), started, null);
   }
 
   /** The team-defined playbooks whose published trigger is {@code event}. */
-  private List<String> triggeredBy(String event) {
+  private List<PlaybookDefinition> triggeredBy(String event) {
     return definedPublished().stream()
         .filter(d -> d.trigger() != null && "event".equals(d.trigger().kind()))
         .filter(d -> event.equals(d.trigger().event()))
-        .map(PlaybookDefinition::id)
         .toList();
   }
 
@@ -245,12 +237,7 @@ public class CustomerEvents {
       String playbook = definition.id();
       try {
         add(
-            startOrJoin(
-                () ->
-                    starts.defined(
-                        playbook,
-                        customer,
-                        starts.defined(definition, customer, null, "health " + health.score()))),
+            startOrJoin(() -> starts.triggered(definition, customer, "health " + health.score())),
             touched,
             started);
       } catch (ApiProblem kept) {

@@ -110,11 +110,11 @@ public class PlaybookStarts {
     if (builtIn.isPresent()) {
       return input(builtIn.get(), customer, reason, now);
     }
-    return defined(definition, customer, reason, "by hand");
+    return definedInput(definition, customer, reason, "by hand");
   }
 
   /** The input of a run of a playbook that exists only as a definition; see {@link #input}. */
-  public DefinedInput defined(
+  public DefinedInput definedInput(
       PlaybookDefinition definition, Customer customer, String reason, String trigger) {
     Optional<ScoredHealth> health = scoring.latest(customer.id());
     Map<String, String> values = new LinkedHashMap<>();
@@ -171,6 +171,15 @@ public class PlaybookStarts {
       }
     }
     return recorded(customer, runs.start(playbook, customer, input));
+  }
+
+  /**
+   * Starts a run of a playbook a team defined because its trigger fired ({@code trigger}: the
+   * event's name, or the score that crossed), keeping its entry rules: see {@link #defined}.
+   */
+  public PlaybookClient.Started triggered(
+      PlaybookDefinition definition, Customer customer, String trigger) {
+    return defined(definition.id(), customer, definedInput(definition, customer, null, trigger));
   }
 
   /** The version new runs of {@code playbook} follow. */
