@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.RunProjection;
+import dev.retention.activities.ledger.RunRow;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
@@ -164,6 +165,9 @@ public class PlaybookStarts {
         }
       }
     }
+    if (entry != null && entry.cooldown() != null) {
+      coolingDown(playbook, customer, entry.cooldown());
+    }
     if (entry != null && entry.supersedes() != null) {
       for (String superseded : entry.supersedes()) {
         runs.signalRunning(
@@ -180,6 +184,39 @@ public class PlaybookStarts {
   public PlaybookClient.Started triggered(
       PlaybookDefinition definition, Customer customer, String trigger) {
     return defined(definition.id(), customer, definedInput(definition, customer, null, trigger));
+  }
+
+  /**
+   * A 409 while the customer's last run of {@code playbook} closed less than {@code cooldown}
+   * (playbook time, scaled by the playbook day) ago: the re-entry cool-down of its definition.
+   */
+  private void coolingDown(String playbook, Customer customer, String cooldown) {
+    String workflowId = PlaybookIds.workflowId(playbook, customer.id());
+    Duration playbookTime = Duration.parse(cooldown);
+    Duration scaled =
+        settings
+            .dayLength()
+            .multipliedBy(playbookTime.toSeconds())
+            .dividedBy(Duration.ofDays(1).toSeconds());
+    projection
+        .latest(workflowId)
+        .map(RunRow::closedAt)
+        .map(closedAt -> closedAt.plus(scaled))
+        .filter(until -> until.isAfter(clock.instant()))
+        .ifPresent(
+            until -> {
+              throw ApiProblem.conflict(
+                  "Cooling down",
+                  playbook
+                      + " ran for customer "
+                      + customer.id()
+                      + " lately; its definition lets it start again from "
+                      + until
+                      + " (cool-down "
+                      + cooldown
+                      + ")",
+                  Map.of("workflowId", workflowId, "startsAgainFrom", until.toString()));
+            });
   }
 
   /** The version new runs of {@code playbook} follow. */

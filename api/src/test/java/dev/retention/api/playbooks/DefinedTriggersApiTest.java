@@ -34,12 +34,17 @@ class DefinedTriggersApiTest {
 
   /** The trial playbook's file under {@code id} with {@code trigger}, stored and published. */
   private void publish(String id, String trigger) throws Exception {
+    publish(id, trigger, "");
+  }
+
+  private void publish(String id, String trigger, String entry) throws Exception {
     String yaml;
     try (InputStream in = getClass().getResourceAsStream("/playbooks/trial-conversion.yaml")) {
       yaml =
           new String(in.readAllBytes(), StandardCharsets.UTF_8)
               .replace("id: trial-conversion", "id: " + id)
-              .replace("trigger: {kind: event, event: trial-started}", "trigger: " + trigger);
+              .replace("trigger: {kind: event, event: trial-started}", "trigger: " + trigger)
+              .replace("entry:\n", "entry:\n" + entry);
     }
     Response draft =
         api.post(
@@ -95,6 +100,33 @@ class DefinedTriggersApiTest {
     assertThat(healthy.body().path("workflowsInformed").toString()).contains(id + "-" + customer);
     assertThat(api.get("/api/playbooks/" + id + "-" + customer).text("status"))
         .isEqualTo("RUNNING");
+  }
+
+  @Test
+  void aCoolDown_keepsARunThatJustClosedFromStartingAgain() throws Exception {
+    String id = "cool-" + UUID.randomUUID().toString().substring(0, 8);
+    String event = id + "-started";
+    // 30 playbook days: a minute of the tests' two-second days.
+    publish(id, "{kind: event, event: " + event + "}", "  cooldown: P30D\n");
+    String customer = api.newCustomer("cool");
+    String workflowId = id + "-" + customer;
+    String body = "{\"customerId\":\"%s\"}".formatted(customer);
+
+    assertThat(api.post("/api/events/" + event, body).status()).isEqualTo(202);
+    assertThat(api.delete("/api/playbooks/" + workflowId).status()).isEqualTo(202);
+    api.await(
+        "/api/playbooks/" + workflowId,
+        java.time.Duration.ofSeconds(20),
+        r -> "CANCELLED".equals(r.text("status")));
+
+    Response again = api.post("/api/events/" + event, body);
+    assertThat(again.status()).as(again.toString()).isEqualTo(409);
+    assertThat(again.toString()).contains("cool-down P30D").contains("startsAgainFrom");
+    Response byHand =
+        api.post(
+            "/api/playbooks",
+            "{\"playbook\":\"%s\",\"customerId\":\"%s\"}".formatted(id, customer));
+    assertThat(byHand.status()).isEqualTo(409);
   }
 
   @Test
