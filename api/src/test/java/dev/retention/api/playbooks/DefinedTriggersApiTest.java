@@ -38,6 +38,11 @@ class DefinedTriggersApiTest {
   }
 
   private void publish(String id, String trigger, String entry) throws Exception {
+    publishVersion(id, trigger, entry, 1);
+  }
+
+  private void publishVersion(String id, String trigger, String entry, int version)
+      throws Exception {
     String yaml;
     try (InputStream in = getClass().getResourceAsStream("/playbooks/trial-conversion.yaml")) {
       yaml =
@@ -51,12 +56,31 @@ class DefinedTriggersApiTest {
             "/api/playbook-definitions/" + id + "/versions",
             JSON.writeValueAsString(Map.of("yaml", yaml, "note", "a team's own")));
     assertThat(draft.status()).as(draft.toString()).isEqualTo(201);
+    assertThat(draft.body().path("version").asInt()).isEqualTo(version);
     assertThat(
             api.post(
-                    "/api/playbook-definitions/" + id + "/versions/1/publish",
+                    "/api/playbook-definitions/" + id + "/versions/" + version + "/publish",
                     "{\"note\":\"live\"}")
                 .status())
         .isEqualTo(200);
+  }
+
+  /** A customer of their own CSM on {@code plan}. */
+  private String customerOn(String plan) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    api.put(
+        "/api/csms/csm-" + suffix,
+        "{\"name\":\"Sam Berg\",\"email\":\"sam@example.com\",\"managerEmail\":\"lena@example.com\"}");
+    String customer = "cond-" + suffix;
+    Response created =
+        api.put(
+            "/api/customers/" + customer,
+            """
+            {"name":"Hooli","email":"ops-%s@hooli.example","csmId":"csm-%s","plan":"%s",
+             "mrr":900,"planUsageLimit":1000,"timezone":"Europe/Amsterdam","locale":"en"}"""
+                .formatted(suffix, suffix, plan));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return customer;
   }
 
   private static String metrics(double planUsage) {
@@ -69,8 +93,10 @@ class DefinedTriggersApiTest {
   @Test
   void aConditionOverTheCustomersFacts_startsTheRunWhenItComesToHold_once() throws Exception {
     String id = "usage-" + UUID.randomUUID().toString().substring(0, 8);
-    publish(id, "{kind: condition, condition: \"planUsage >= 0.95 && plan == 'Growth'\"}");
-    String customer = api.newCustomer("cond");
+    // On a plan only this test's customer has: no other test's customer can meet it.
+    String plan = "Scale-" + id;
+    publish(id, "{kind: condition, condition: \"planUsage >= 0.95 && plan == '" + plan + "'\"}");
+    String customer = customerOn(plan);
     String workflowId = id + "-" + customer;
 
     assertThat(api.post("/api/customers/" + customer + "/metrics", metrics(0.5)).status())
@@ -94,12 +120,16 @@ class DefinedTriggersApiTest {
     String id = "band-" + UUID.randomUUID().toString().substring(0, 8);
     publish(id, "{kind: health-band, band: HEALTHY}");
     String customer = api.newCustomer("band");
-
-    Response healthy = api.post("/api/customers/" + customer + "/metrics", metrics(0.3));
-    assertThat(healthy.text("band")).isEqualTo("HEALTHY");
-    assertThat(healthy.body().path("workflowsInformed").toString()).contains(id + "-" + customer);
-    assertThat(api.get("/api/playbooks/" + id + "-" + customer).text("status"))
-        .isEqualTo("RUNNING");
+    try {
+      Response healthy = api.post("/api/customers/" + customer + "/metrics", metrics(0.3));
+      assertThat(healthy.text("band")).isEqualTo("HEALTHY");
+      assertThat(healthy.body().path("workflowsInformed").toString()).contains(id + "-" + customer);
+      assertThat(api.get("/api/playbooks/" + id + "-" + customer).text("status"))
+          .isEqualTo("RUNNING");
+    } finally {
+      // Every other test's customers share this app: from now on it starts only by hand.
+      publishVersion(id, "{kind: manual}", "", 2);
+    }
   }
 
   @Test
