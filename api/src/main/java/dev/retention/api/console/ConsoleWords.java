@@ -273,6 +273,16 @@ public class ConsoleWords {
               "timeline.unsubscribed",
               ""),
           Phrase.of("Customer replied by email(.*)", "timeline.replied", "n"),
+          // A booked meeting (POST /api/events/meeting-booked, Calendly): where, and whether runs
+          // stopped their emails.
+          Phrase.of(
+              "Meeting booked via ([a-z0-9-]+); automated emails stopped",
+              "timeline.meetingBookedViaStopped",
+              "n"),
+          Phrase.of("Meeting booked via ([a-z0-9-]+)", "timeline.meetingBookedVia", "n"),
+          Phrase.of(
+              "Meeting booked; automated emails stopped", "timeline.meetingBookedStopped", ""),
+          Phrase.of("Meeting booked", "timeline.meetingBooked", ""),
           Phrase.of("Health (\\d+) \\(([A-Z_]+)\\), was (\\d+)", "timeline.scoreWas", "nbn"),
           Phrase.of("Health (\\d+) \\(([A-Z_]+)\\)", "timeline.score", "nb"),
           Phrase.of("Health dropped (\\d+) points: CSM alerted", "timeline.drop", "n"),
@@ -561,7 +571,7 @@ public class ConsoleWords {
       case 'r' -> label("reason." + value, value);
       case 'f' -> offer(value);
       case 'c' -> label("nps." + value, value);
-      case 'S' -> label("source." + value, value);
+      case 'S' -> source(value);
       case 'p' -> playbook(value);
       case 'P' -> runOf(value);
       case 'y' -> priority(value);
@@ -626,6 +636,21 @@ public class ConsoleWords {
     } catch (DateTimeParseException e) {
       return value;
     }
+  }
+
+  /**
+   * Why a run heard CUSTOMER_RESPONDED: a label for the known sources, and for a booked meeting
+   * ({@code meeting-booked:<where>}) the words for it with where it was booked.
+   */
+  private String source(String value) {
+    String booked = "meeting-booked:";
+    if (value.startsWith(booked)) {
+      String where = value.substring(booked.length());
+      return "meeting".equals(where)
+          ? label("source.meetingBooked", value)
+          : text("source.meetingBookedVia", where);
+    }
+    return label("source." + value, value);
   }
 
   // ---------------------------------------------------------------------------------------------

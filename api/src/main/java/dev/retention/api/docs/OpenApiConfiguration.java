@@ -244,6 +244,7 @@ class OpenApiConfiguration {
     examples.put("login", "{\"username\": \"petra\", \"password\": \"correct horse battery\"}");
     examples.put("recordSignup", "{\"customerId\": \"acme\"}");
     examples.put("recordCustomerReply", "{\"customerId\": \"acme\"}");
+    examples.put("recordMeetingBooked", "{\"customerId\": \"acme\", \"source\": \"calendly\"}");
     examples.put("recordEvent", "{\"customerId\": \"acme\"}");
     examples.put("recordMilestone", "{\"customerId\": \"acme\", \"milestone\": \"FIRST_QUERY\"}");
     examples.put(

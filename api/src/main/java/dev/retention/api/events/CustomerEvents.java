@@ -47,6 +47,12 @@ public class CustomerEvents {
   static final int EXPANSION_ABOVE = 80;
   static final double EXPANSION_USAGE = 0.8;
 
+  /** The timeline kind of a booked meeting (as of a meeting noted by the CSM). */
+  static final String MEETING = "MEETING";
+
+  /** The source of a booked meeting when the backend names none. */
+  public static final String MEETING_DEFAULT_SOURCE = "meeting";
+
   private final PlaybookClient runs;
   private final PlaybookStarts starts;
   private final CustomerDirectory directory;
@@ -279,6 +285,32 @@ public class CustomerEvents {
 
   public Touched customerReplied(Customer customer, String source) {
     return Touched.of(runs.customerResponded(customer.id(), source));
+  }
+
+  /**
+   * A meeting the customer booked (reported by the backend, or a scheduling tool such as {@code
+   * calendly}): like a reply, every running run hears {@code CUSTOMER_RESPONDED} (source {@code
+   * meeting-booked:<source>}), which hands it to the CSM and stops its automated emails; the
+   * timeline says so.
+   */
+  public Touched meetingBooked(Customer customer, String source) {
+    List<String> informed = runs.customerResponded(customer.id(), meetingSource(source));
+    timeline.add(customer.id(), clock.instant(), MEETING, meetingSummary(source, informed));
+    return Touched.of(informed);
+  }
+
+  private static String meetingSource(String source) {
+    return "meeting-booked:" + source;
+  }
+
+  /**
+   * "Meeting booked via calendly; automated emails stopped" (no "via" for the default source): the
+   * console says it in the reader's language.
+   */
+  private static String meetingSummary(String source, List<String> informed) {
+    return "Meeting booked"
+        + (MEETING_DEFAULT_SOURCE.equals(source) ? "" : " via " + source)
+        + (informed.isEmpty() ? "" : "; automated emails stopped");
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.workflows.common.Milestone;
 import io.swagger.v3.oas.annotations.Operation;
@@ -21,6 +22,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,6 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "events")
 @RestController
 class EventController {
+
+  /** Where a meeting was booked: a short lowercase name (calendly, hubspot-meetings). */
+  static final int MEETING_SOURCE_MAX = 40;
+
+  private static final Pattern MEETING_SOURCE = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   private final Customers customers;
   private final CustomerEvents events;
@@ -60,6 +67,10 @@ class EventController {
   record CancellationEvent(
       @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
       @NotBlank @SingleLine String reason) {}
+
+  record MeetingEvent(
+      @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
+      @SingleLine(max = MEETING_SOURCE_MAX) String source) {}
 
   record UpgradeEvent(
       @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
@@ -164,6 +175,32 @@ class EventController {
       useReturnTypeSchema = true)
   ResponseEntity<Answer> customerReplied(@Valid @RequestBody CustomerEvent body) {
     return accepted(events.customerReplied(customer(body.customerId()), "backend"));
+  }
+
+  @Operation(
+      operationId = "recordMeetingBooked",
+      summary = "Report that a customer booked a meeting",
+      description =
+          "A booked meeting stops the automation like a reply: every running run of the customer"
+              + " hears CUSTOMER_RESPONDED (source meeting-booked:<source>), hands over to the CSM"
+              + " and sends no more automated emails; the timeline says \"Meeting booked\"."
+              + " source names where it was booked (lowercase letters, digits and '-', at most 40;"
+              + " e.g. calendly, hubspot-meetings), default meeting. A CSM may report it for"
+              + " their own customers. Calendly's own webhook is POST /api/webhooks/calendly.")
+  @PostMapping("/api/events/meeting-booked")
+  @ApiResponse(
+      responseCode = "202",
+      description = "Accepted: the workflows touched",
+      useReturnTypeSchema = true)
+  ResponseEntity<Answer> meetingBooked(@Valid @RequestBody MeetingEvent body) {
+    String source = body.source() == null ? CustomerEvents.MEETING_DEFAULT_SOURCE : body.source();
+    if (!MEETING_SOURCE.matcher(source).matches()) {
+      throw ApiProblem.invalid(
+          "source",
+          "source must be 1-40 lowercase letters, digits or '-', starting with a letter or digit"
+              + " (e.g. calendly)");
+    }
+    return accepted(events.meetingBooked(customer(body.customerId()), source));
   }
 
   @Operation(

@@ -127,8 +127,9 @@ public final class AccessRules {
           new Rule(HttpMethod.PUT, "/api/customers/*/contacts/*", Scope.CUSTOMERS_WRITE, EVERYONE),
           new Rule(
               HttpMethod.DELETE, "/api/customers/*/contacts/*", Scope.CUSTOMERS_WRITE, EVERYONE),
-          // A CSM may say their own customer replied (a phone call, a chat).
+          // A CSM may say their own customer replied (a phone call, a chat) or booked a meeting.
           new Rule(HttpMethod.POST, "/api/events/customer-replied", Scope.EVENTS_WRITE, EVERYONE),
+          new Rule(HttpMethod.POST, "/api/events/meeting-booked", Scope.EVENTS_WRITE, EVERYONE),
           new Rule(HttpMethod.POST, "/api/events/**", Scope.EVENTS_WRITE, ADMINS),
           new Rule(HttpMethod.POST, "/api/playbooks", Scope.PLAYBOOKS_WRITE, EVERYONE),
           // Reads only, but plays a run: for those who shape and start playbooks (a CSM for their

@@ -134,6 +134,27 @@ class ConsoleWordsTest {
   }
 
   @Test
+  void aBookedMeeting_onTheTimelineAndInTheHandOverTask_inDutchAndEnglish() {
+    LocaleContextHolder.setLocale(Locale.forLanguageTag("nl"));
+    assertThat(words.timeline("Meeting booked via calendly; automated emails stopped"))
+        .isEqualTo("Afspraak geboekt via calendly: automatische e-mails gestopt");
+    assertThat(words.timeline("Meeting booked")).isEqualTo("Afspraak geboekt");
+    assertThat(
+            words.text(
+                "The customer answered (meeting-booked:calendly). Automated emails have stopped."))
+        .isEqualTo(
+            "De klant reageerde (een afspraak geboekt via calendly). De automatische e-mails zijn"
+                + " gestopt.");
+    LocaleContextHolder.setLocale(Locale.ENGLISH);
+    assertThat(words.timeline("Meeting booked; automated emails stopped"))
+        .isEqualTo("Meeting booked: automated emails stopped");
+    assertThat(
+            words.text(
+                "The customer answered (meeting-booked:meeting). Automated emails have stopped."))
+        .isEqualTo("The customer answered (a meeting booked). Automated emails have stopped.");
+  }
+
+  @Test
   void inEnglishTooOutcomesAreLabels_andAnUnknownTextStaysAsStored() {
     LocaleContextHolder.setLocale(Locale.ENGLISH);
     assertThat(words.text("Comment: slow. Record OUTREACH_DONE once you reached them."))

@@ -109,6 +109,13 @@ class AuthorizationMatrixTest {
             "POST", "/api/events/customer-replied", event(""), "events:write", People.OWNER, true),
         new Call(
             "POST",
+            "/api/events/meeting-booked",
+            event(",\"source\":\"calendly\""),
+            "events:write",
+            People.OWNER,
+            true),
+        new Call(
+            "POST",
             "/api/playbooks",
             "{\"playbook\":\"expansion\",\"customerId\":\"{c}\"}",
             "playbooks:write",
