@@ -6,21 +6,24 @@ import java.time.format.DateTimeParseException;
 import org.springframework.http.HttpStatus;
 import tools.jackson.databind.JsonNode;
 
-/** What the webhook endpoints share: 401 problems and lenient reading of provider JSON. */
-final class WebhookSupport {
+/**
+ * What the webhook endpoints share (the email providers' and Calendly's): 401 problems and lenient
+ * reading of provider JSON.
+ */
+public final class WebhookSupport {
 
   private WebhookSupport() {}
 
-  static ApiProblem unauthorized(String detail) {
+  public static ApiProblem unauthorized(String detail) {
     return new ApiProblem(HttpStatus.UNAUTHORIZED, "Invalid signature", detail, null, null);
   }
 
-  static ApiProblem malformed(String detail) {
+  public static ApiProblem malformed(String detail) {
     return new ApiProblem(HttpStatus.BAD_REQUEST, "Malformed webhook", detail, null, null);
   }
 
   /** A string or number field as text, else null. */
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = node.path(field);
     if (value.isString()) {
       return value.stringValue();
@@ -28,7 +31,7 @@ final class WebhookSupport {
     return value.isNumber() ? value.asString() : null;
   }
 
-  static Instant instant(String iso, Instant fallback) {
+  public static Instant instant(String iso, Instant fallback) {
     if (iso == null) {
       return fallback;
     }

@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
+import dev.retention.activities.ledger.MeetingBookings;
 import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.HealthModels;
 import dev.retention.activities.scoring.ScoredHealth;
@@ -61,9 +62,11 @@ public class CustomerEvents {
   private final Clock clock;
   private final HealthModels models;
   private final PlaybookDefinitions definitions;
+  private final MeetingBookings bookings;
 
   CustomerEvents(
       PlaybookDefinitions definitions,
+      MeetingBookings bookings,
       PlaybookClient runs,
       PlaybookStarts starts,
       CustomerDirectory directory,
@@ -72,6 +75,7 @@ public class CustomerEvents {
       Clock clock,
       HealthModels models) {
     this.definitions = definitions;
+    this.bookings = bookings;
     this.runs = runs;
     this.starts = starts;
     this.directory = directory;
@@ -296,6 +300,22 @@ public class CustomerEvents {
   public Touched meetingBooked(Customer customer, String source) {
     List<String> informed = runs.customerResponded(customer.id(), meetingSource(source));
     timeline.add(customer.id(), clock.instant(), MEETING, meetingSummary(source, informed));
+    return Touched.of(informed);
+  }
+
+  /**
+   * The same for a webhook delivery a tool may retry, identified by its {@code deliveryKey}: a
+   * delivery seen before touches nothing and answers null. The runs hear it first: if Temporal is
+   * down this fails, the tool retries, and nothing is recorded; the delivery and its timeline entry
+   * are then recorded together, once.
+   */
+  public Touched meetingBooked(Customer customer, String source, String deliveryKey, Instant at) {
+    if (bookings.seen(source, deliveryKey)) {
+      return null;
+    }
+    List<String> informed = runs.customerResponded(customer.id(), meetingSource(source));
+    bookings.record(
+        source, deliveryKey, customer.id(), at, MEETING, meetingSummary(source, informed));
     return Touched.of(informed);
   }
 

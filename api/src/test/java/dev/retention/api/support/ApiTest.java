@@ -29,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET,
       "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,
       "retention.email.sendgrid.inbound-token=" + ApiTestKeys.SENDGRID_INBOUND_TOKEN,
-      "retention.email.resend.webhook-secret=" + ApiTestKeys.RESEND_WEBHOOK_SECRET
+      "retention.email.resend.webhook-secret=" + ApiTestKeys.RESEND_WEBHOOK_SECRET,
+      "retention.calendly.signing-key=" + ApiTestKeys.CALENDLY_SIGNING_KEY
     })
 public @interface ApiTest {}

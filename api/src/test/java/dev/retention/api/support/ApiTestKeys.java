@@ -23,6 +23,9 @@ public final class ApiTestKeys {
 
   public static final String RESEND_WEBHOOK_SECRET = "whsec_nddogqn3v0zzocuNKzv6tIXvxPN07a9n";
 
+  /** Calendly's webhook signing key (any string; Calendly's own are 43 characters). */
+  public static final String CALENDLY_SIGNING_KEY = "api-test-calendly-signing-key-0f3e9a7c21b4d8";
+
   /** The admin integration key the API tests call with (registered by its hash at start). */
   public static final String ADMIN_KEY =
       "rpk_apitestadmin_ApiTestOnlyAdminKeyNeverUseItAnywhereElse01";
