@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class PrimaryContactEmailApiTest {
     api.await(
         "/api/playbooks/at-risk-" + customer.id(),
         Duration.ofSeconds(30),
-        r -> EmailRuns.steps(r).contains("day-1-email:SKIPPED_SUPPRESSED"));
+        r -> AtRiskRuns.steps(r).contains("day-1-email:SKIPPED_SUPPRESSED"));
     assertThat(EmailRuns.dayOne(api, customer.id()).path("status").asText())
         .isEqualTo("SKIPPED_SUPPRESSED");
   }

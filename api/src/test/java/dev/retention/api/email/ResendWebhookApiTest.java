@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,8 +112,8 @@ class ResendWebhookApiTest {
         api.await(
             "/api/playbooks/at-risk-" + customer.id(),
             Duration.ofSeconds(30),
-            r -> EmailRuns.steps(r).contains("day-3-email:SKIPPED_SUPPRESSED"));
-    assertThat(EmailRuns.steps(run)).contains("day-1-email:SENT");
+            r -> AtRiskRuns.steps(r).contains("day-3-email:SKIPPED_SUPPRESSED"));
+    assertThat(AtRiskRuns.steps(run)).contains("day-1-email:SENT");
     assertThat(api.get("/api/customers/" + customer.id() + "/tasks").body().toString())
         .contains("cannot be emailed");
     assertThat(EmailRuns.dayOne(api, customer.id()).path("deliveryStatus").asText())
@@ -144,7 +145,7 @@ class ResendWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(post(body, id, now(), SECRET).json().path("status").asText()).isEqualTo("duplicate");
 
-    EmailRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.awaitPastDayThree(api, customer.id());
     JsonNode communications = api.get("/api/customers/" + customer.id() + "/communications").body();
     assertThat(communications.size()).as(communications.toString()).isEqualTo(1);
   }

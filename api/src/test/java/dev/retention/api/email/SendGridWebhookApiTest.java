@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
@@ -135,10 +136,10 @@ class SendGridWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(EmailRuns.timeline(api, customer.id())).contains("Customer replied by email");
 
-    EmailRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.awaitPastDayThree(api, customer.id());
     assertThat(api.get("/api/customers/" + customer.id() + "/communications").body().size())
         .isEqualTo(1);
-    assertThat(EmailRuns.steps(api.get("/api/playbooks/at-risk-" + customer.id())))
+    assertThat(AtRiskRuns.steps(api.get("/api/playbooks/at-risk-" + customer.id())))
         .noneMatch(s -> s.startsWith("day-3-email:SENT"));
   }
 

@@ -4,6 +4,7 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,7 +68,7 @@ class UnsubscribeApiTest {
         api.await(
             "/api/playbooks/at-risk-" + customer.id(),
             Duration.ofSeconds(30),
-            r -> EmailRuns.steps(r).contains("day-1-email:SKIPPED_SUPPRESSED"));
+            r -> AtRiskRuns.steps(r).contains("day-1-email:SKIPPED_SUPPRESSED"));
     assertThat(run.text("status")).isEqualTo("RUNNING");
     assertThat(api.get("/api/customers/" + customer.id() + "/tasks").body().toString())
         .contains("cannot be emailed");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.io.IOException;
 import java.net.URI;
@@ -57,7 +58,7 @@ class CalendlyWebhookApiTest {
             {"name":"Ann de Wit","email":"%s","role":"CFO"}"""
                 .formatted(contact));
     assertThat(added.status()).as(added.toString()).isEqualTo(201);
-    MeetingRuns.startAtRiskAndAwaitDayOne(api, customer.id());
+    AtRiskRuns.start(api, customer.id());
     byte[] body = inviteeCreated(contact.toUpperCase(java.util.Locale.ROOT), inviteeUri());
 
     HttpApi.Response answer = post(body, now(), KEY);
@@ -79,14 +80,14 @@ class CalendlyWebhookApiTest {
     assertThat(MeetingRuns.timeline(api, customer.id(), "Meeting booked"))
         .containsExactly("Meeting booked via calendly; automated emails stopped");
 
-    MeetingRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.awaitPastDayThree(api, customer.id());
     assertThat(MeetingRuns.emailSteps(api, customer.id())).containsExactly("day-1-email");
   }
 
   @Test
   void aBookingByAnotherPersonAtTheCustomersDomain_matchesByDomain() {
     MeetingRuns.Customer customer = MeetingRuns.newCustomer(api, "cald");
-    MeetingRuns.startAtRiskAndAwaitDayOne(api, customer.id());
+    AtRiskRuns.start(api, customer.id());
 
     HttpApi.Response answer =
         post(
@@ -113,7 +114,7 @@ class CalendlyWebhookApiTest {
     String shared = UUID.randomUUID().toString().substring(0, 8) + ".shared.example";
     MeetingRuns.Customer one = MeetingRuns.newCustomer(api, "calamb", shared);
     MeetingRuns.Customer two = MeetingRuns.newCustomer(api, "calamb", shared);
-    MeetingRuns.startAtRiskAndAwaitDayOne(api, one.id());
+    AtRiskRuns.start(api, one.id());
 
     HttpApi.Response unknown =
         post(
@@ -147,7 +148,7 @@ class CalendlyWebhookApiTest {
   @Test
   void unsignedStaleFutureWronglySignedOrTamperedDeliveries_are401_andChangeNothing() {
     MeetingRuns.Customer customer = MeetingRuns.newCustomer(api, "calbad");
-    MeetingRuns.startAtRiskAndAwaitDayOne(api, customer.id());
+    AtRiskRuns.start(api, customer.id());
     String uri = inviteeUri();
     byte[] body = inviteeCreated(customer.email(), uri);
     String t = now();

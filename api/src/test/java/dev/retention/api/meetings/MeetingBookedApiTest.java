@@ -4,6 +4,7 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.api.support.ApiTest;
+import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ class MeetingBookedApiTest {
   @Test
   void aBookedMeeting_handsTheAtRiskRunToTheCsm_andNoMoreEmailsGoOut() {
     String customer = MeetingRuns.newCustomer(api, "meet").id();
-    MeetingRuns.startAtRiskAndAwaitDayOne(api, customer);
+    AtRiskRuns.start(api, customer);
 
     Response booked =
         api.post(
@@ -41,7 +42,7 @@ class MeetingBookedApiTest {
     MeetingRuns.awaitHandOverTask(api, customer);
     assertThat(MeetingRuns.timeline(api, customer, "Meeting booked"))
         .containsExactly("Meeting booked via hubspot-meetings; automated emails stopped");
-    MeetingRuns.awaitPastDayThree(api, customer);
+    AtRiskRuns.awaitPastDayThree(api, customer);
     assertThat(MeetingRuns.emailSteps(api, customer)).containsExactly("day-1-email");
   }
 

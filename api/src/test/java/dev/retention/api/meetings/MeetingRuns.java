@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.HttpApi;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -43,51 +42,12 @@ final class MeetingRuns {
     return new Customer(id, "ops-" + suffix + "@" + domain, domain);
   }
 
-  /** Starts the customer's at-risk run and waits until its day-1 email is out. */
-  static void startAtRiskAndAwaitDayOne(HttpApi api, String customerId) {
-    HttpApi.Response started =
-        api.post(
-            "/api/playbooks",
-            """
-            {"playbook":"at-risk","customerId":"%s"}"""
-                .formatted(customerId));
-    assertThat(started.status()).as(started.toString()).isEqualTo(202);
-    api.await(
-        "/api/playbooks/at-risk-" + customerId,
-        Duration.ofSeconds(30),
-        r -> steps(r).stream().anyMatch(s -> s.startsWith("day-1-email:")));
-  }
-
   /** Waits until the run has handed over to the CSM, and returns it. */
   static HttpApi.Response awaitHandedOver(HttpApi api, String customerId) {
     return api.await(
         "/api/playbooks/at-risk-" + customerId,
         Duration.ofSeconds(30),
         r -> "AWAITING_DECISION".equals(r.text("stage")));
-  }
-
-  /**
-   * Waits until the run's own day 3 (its start plus two of its days) has passed, with a second's
-   * margin for the worker: a day-3 email would be out by then.
-   */
-  static void awaitPastDayThree(HttpApi api, String customerId) {
-    HttpApi.Response run = api.get("/api/playbooks/at-risk-" + customerId);
-    Instant dayThree =
-        Instant.parse(run.text("startedAt"))
-            .plus(Duration.parse(run.text("dayLength")).multipliedBy(2))
-            .plusSeconds(1);
-    api.await(
-        "/api/playbooks/at-risk-" + customerId,
-        Duration.ofSeconds(30),
-        r -> Instant.now().isAfter(dayThree));
-  }
-
-  static List<String> steps(HttpApi.Response run) {
-    List<String> steps = new ArrayList<>();
-    for (JsonNode step : run.body().path("steps")) {
-      steps.add(step.path("step").asText() + ":" + step.path("result").asText());
-    }
-    return steps;
   }
 
   /** The emails the customer was sent, by step. */
