@@ -197,6 +197,16 @@ public class ConsoleFormat {
     return Charts.outcomeTone(outcome);
   }
 
+  /** The colour of a connection's state: good when OK, bad when it fails, none when off. */
+  public String connectionTone(String state) {
+    return switch (state) {
+      case "OK" -> "good";
+      case "DEGRADED" -> "warn";
+      case "UNAUTHORIZED", "DOWN" -> "bad";
+      default -> "none";
+    };
+  }
+
   /** MY_STAGE → My stage, for names without a translation. */
   public String words(String name) {
     if (name == null || name.isEmpty()) {

@@ -18,7 +18,9 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       LeadDashboardController.class,
       ConsoleProfileController.class,
       ConsoleHealthModelController.class,
-      ConsolePlaybooksController.class
+      ConsolePlaybooksController.class,
+      ConsoleTemplatesController.class,
+      ConsoleConnectionsController.class
     })
 class ConsoleModel {
 

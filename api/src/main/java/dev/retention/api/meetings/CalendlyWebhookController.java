@@ -50,6 +50,7 @@ class CalendlyWebhookController {
   private final ObjectMapper json;
   private final Clock clock;
   private final MeterRegistry meters;
+  private final CalendlyConnection connection;
 
   CalendlyWebhookController(
       CalendlySignature signature,
@@ -58,7 +59,8 @@ class CalendlyWebhookController {
       CustomerEvents events,
       ObjectMapper json,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      CalendlyConnection connection) {
     this.signature = signature;
     this.invitees = invitees;
     this.customers = customers;
@@ -66,6 +68,7 @@ class CalendlyWebhookController {
     this.json = json;
     this.clock = clock;
     this.meters = meters;
+    this.connection = connection;
   }
 
   /**
@@ -111,6 +114,7 @@ class CalendlyWebhookController {
     String problem = signature.problem(body, sig);
     if (problem != null) {
       count("refused");
+      connection.refused(problem);
       throw WebhookSupport.unauthorized(problem);
     }
     JsonNode delivery;
@@ -182,6 +186,7 @@ class CalendlyWebhookController {
 
   private ResponseEntity<Handled> answer(Handled handled) {
     count(handled.status());
+    connection.accepted();
     // No address or name: the outcome, the customer (an id) and how it was matched.
     log.info(
         "calendly delivery: {}{}",

@@ -155,6 +155,9 @@ public final class AccessRules {
               Scope.READ,
               EVERYONE),
           new Rule(null, "/api/playbook-definitions/**", Scope.PLAYBOOK_EDITOR, ADMINS),
+          // The connectors' state: leads and ops read it; admins test a connection (it calls out).
+          new Rule(HttpMethod.GET, "/api/connections", Scope.OPS, LEADS),
+          new Rule(HttpMethod.POST, "/api/connections/*/test", Scope.OPS, ADMINS),
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/codec/**", Scope.OPS, ADMINS),
@@ -168,6 +171,8 @@ public final class AccessRules {
           open(HttpMethod.GET, "/assets/**"),
           open(HttpMethod.GET, "/webjars/**"),
           new Rule(HttpMethod.GET, "/console/lead/**", Scope.READ, LEADS),
+          new Rule(HttpMethod.GET, "/console/connections", Scope.OPS, LEADS),
+          new Rule(HttpMethod.POST, "/console/connections/*/test", Scope.OPS, ADMINS),
           // The playbook editor and its writes are for playbook editors; everyone reads.
           new Rule(HttpMethod.GET, "/console/playbooks/*/edit", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(HttpMethod.POST, "/console/playbooks/*/drafts", Scope.PLAYBOOK_EDITOR, ADMINS),
