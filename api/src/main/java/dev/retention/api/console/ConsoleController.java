@@ -12,10 +12,10 @@ import dev.retention.api.input.Ids;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.api.playbooks.RunOutcomes;
 import dev.retention.api.playbooks.RunView;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
-import dev.retention.workflows.common.CsmOutcome;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.WaitingOn;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -60,6 +60,7 @@ class ConsoleController {
 
   private final PlaybookRuns runs;
   private final PlaybookClient client;
+  private final RunOutcomes outcomes;
   private final Customers customers;
   private final PlaybookStarts starts;
   private final CustomerEvents events;
@@ -78,6 +79,7 @@ class ConsoleController {
   ConsoleController(
       PlaybookRuns runs,
       PlaybookClient client,
+      RunOutcomes outcomes,
       Customers customers,
       PlaybookStarts starts,
       CustomerEvents events,
@@ -97,6 +99,7 @@ class ConsoleController {
     this.directory = directory;
     this.runs = runs;
     this.client = client;
+    this.outcomes = outcomes;
     this.customers = customers;
     this.starts = starts;
     this.events = events;
@@ -391,25 +394,22 @@ class ConsoleController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
+    RunView current;
     try {
-      OutcomeType outcome = outcomeType(type);
-      String author = access.outcomeAuthor(null);
-      if (note != null && note.length() > 10_000) {
-        throw ApiProblem.invalid("note", "the note is longer than 10000 characters");
-      }
-      client.recordOutcome(id, new CsmOutcome(outcome, blankToNull(note), author));
+      // The API's rules, metric and answer: the state the run's Update returned.
+      current = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
       notice =
           messages.getMessage(
               "outcome.recorded",
-              new Object[] {label("outcome." + outcome.name())},
+              new Object[] {label("outcome." + type)},
               LocaleContextHolder.getLocale());
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
       error = words.rejection(problem.getMessage());
       // What was typed stays in the form, to send again.
       model.addAttribute("typedNote", note);
+      current = runs.view(id);
     }
-    RunView current = runs.view(id);
     if ("card".equals(view)) {
       model.addAttribute(
           "card",
@@ -455,14 +455,6 @@ class ConsoleController {
     Ids.check("workflowId", workflowId);
     access.run(workflowId);
     return workflowId;
-  }
-
-  private static OutcomeType outcomeType(String type) {
-    try {
-      return OutcomeType.valueOf(type);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid("type", "unknown outcome type " + type);
-    }
   }
 
   private Function<String, String> msg() {

@@ -43,20 +43,35 @@ public @interface FreeText {
       if (value == null) {
         return true;
       }
+      String fault = fault(value, max);
+      return fault == null || SingleLine.Validator.refuse(context, fault);
+    }
+
+    /**
+     * What is wrong with free text (at most {@code max} characters, line breaks and tabs but no
+     * other control character), or null: the rule for bodies and forms alike.
+     */
+    static String fault(CharSequence value, int max) {
       int bad = TextRules.forbiddenInFreeText(value);
       if (bad >= 0) {
-        return SingleLine.Validator.refuse(
-            context,
-            "may hold line breaks and tabs but no other control character (found "
-                + TextRules.describe(value.charAt(bad))
-                + " at index "
-                + bad
-                + ")");
+        return "may hold line breaks and tabs but no other control character (found "
+            + TextRules.describe(value.charAt(bad))
+            + " at index "
+            + bad
+            + ")";
       }
       if (TextRules.length(value) > max) {
-        return SingleLine.Validator.refuse(context, "must be at most " + max + " characters");
+        return "must be at most " + max + " characters";
       }
-      return true;
+      return null;
+    }
+
+    /** Refuses free text from a form by the same rule as a body's ({@code field} named). */
+    public static void check(String field, CharSequence value) {
+      String fault = value == null ? null : fault(value, TextRules.FREE_TEXT_MAX);
+      if (fault != null) {
+        throw dev.retention.api.problems.ApiProblem.invalid(field, field + " " + fault);
+      }
     }
   }
 }

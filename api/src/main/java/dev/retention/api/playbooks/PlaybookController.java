@@ -2,16 +2,10 @@ package dev.retention.api.playbooks;
 
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.Ids;
-import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookIds;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -43,15 +37,15 @@ class PlaybookController {
   private final PlaybookClient client;
   private final PlaybookStarts starts;
   private final Access access;
-  private final MeterRegistry meters;
+  private final RunOutcomes outcomes;
 
   PlaybookController(
       PlaybookRuns runs,
       PlaybookClient client,
       PlaybookStarts starts,
       Access access,
-      MeterRegistry meters) {
-    this.meters = meters;
+      RunOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.runs = runs;
     this.client = client;
     this.starts = starts;
@@ -186,32 +180,7 @@ class PlaybookController {
   RunView outcome(@PathVariable String workflowId, @Valid @RequestBody OutcomeRequest body) {
     access.run(checkWorkflowId(workflowId));
     String author = access.outcomeAuthor(body.csmId());
-    OutcomeType type =
-        OneOf.parse("type", body.type(), "outcome type", "outcome types", OutcomeType.values());
-    CsmOutcome outcome = new CsmOutcome(type, body.note(), author);
-    Timer.Sample sample = Timer.start(meters);
-    String result = "error";
-    try {
-      RunView view = client.recordOutcome(workflowId, outcome);
-      result = "accepted";
-      return view;
-    } catch (ApiProblem refused) {
-      result = "refused";
-      throw refused;
-    } finally {
-      // The outcome round trip as a CSM sees it: validated, applied and answered by the run.
-      sample.stop(
-          Timer.builder("retention.outcome.roundtrip")
-              .description("A CSM outcome from request to the run's answer")
-              .tag("playbook", playbookOf(workflowId))
-              .tag("result", result)
-              .publishPercentileHistogram()
-              .register(meters));
-    }
-  }
-
-  private static String playbookOf(String workflowId) {
-    return PlaybookIds.playbookOf(workflowId).orElse("unknown");
+    return outcomes.record(workflowId, body.type(), body.note(), author);
   }
 
   @Operation(
