@@ -17,10 +17,21 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.retention.activities.connections.ConnectionStatus;
 import dev.retention.activities.crm.CrmTasks;
 import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.email.AlertListener;
+import dev.retention.activities.email.Communications;
+import dev.retention.activities.email.EmailActivitiesImpl;
+import dev.retention.activities.email.consent.UnsubscribeLinks;
+import dev.retention.activities.email.providers.LogEmailProvider;
+import dev.retention.activities.email.templates.EmailTemplates;
+import dev.retention.activities.email.templates.EmailVariables;
+import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
 import dev.retention.workflows.ports.CrmTask;
+import dev.retention.workflows.ports.CsmAlert;
+import dev.retention.workflows.ports.CustomerEmail;
+import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import java.net.URLDecoder;
@@ -28,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +66,7 @@ class SlackSenderTest {
   private static final String PETRA_SLACK = "W012A3CDE";
 
   private JdbcClient jdbc;
+  private DataSource dataSource;
   private WireMockServer slack;
   private MutableClock clock;
   private SlackOutbox outbox;
@@ -62,6 +75,7 @@ class SlackSenderTest {
 
   @BeforeEach
   void setUp(DataSource dataSource) {
+    this.dataSource = dataSource;
     jdbc = JdbcClient.create(dataSource);
     Fixtures.petraWithCustomers(new CustomerDirectory(jdbc));
     slack = new WireMockServer(options().dynamicPort());
@@ -383,6 +397,58 @@ class SlackSenderTest {
     SlackConnection off = new SlackConnection(SlackSettings.off(), null, null, clock);
     assertThat(off.status().state()).isEqualTo(ConnectionStatus.State.NOT_CONFIGURED);
     assertThat(off.test().state()).isEqualTo(ConnectionStatus.State.NOT_CONFIGURED);
+  }
+
+  @Test
+  void anAlertStep_isOneMessage_evenWhenTheStepIsRetried_andACustomerEmailIsNone() {
+    petraIsInSlack("en-US");
+    postMessageAnswers(POSTED);
+    SlackSender sender = sender(settings(null, 5));
+    EmailActivitiesImpl impl =
+        new EmailActivitiesImpl(
+            new CustomerDirectory(jdbc),
+            new Communications(jdbc),
+            new EmailTemplates(),
+            new LogEmailProvider(),
+            clock,
+            new EmailVariables("Insightly"),
+            tasks,
+            Fixtures.cancellations(dataSource),
+            new UnsubscribeLinks("unsubscribe-secret-for-the-slack-test-0123", BASE),
+            List.<AlertListener>of(new SlackListeners(outbox)));
+    try (ActivityHarness harness = new ActivityHarness(impl)) {
+      EmailActivities emails = harness.stub(EmailActivities.class);
+      harness.runIds().pin("run-alert");
+      CsmAlert alert =
+          new CsmAlert(
+              "nps-follow-up-c-42",
+              "csm-alert",
+              "nps-follow-up",
+              "nps-follow-up/detractor-alert",
+              ACME.id(),
+              TaskAssignee.CSM,
+              Map.of("nps.score", "3", "nps.comment", "slow"));
+      emails.sendCsmAlert(alert);
+      emails.sendCsmAlert(alert);
+      emails.sendCustomerEmail(
+          new CustomerEmail(
+              "at-risk-c-42", "day-1-email", "at-risk", "at-risk/day-1", ACME.id(), Map.of()));
+    }
+
+    assertThat(kinds()).containsExactly("ALERT");
+    assertThat(sender.drainOnce()).isEqualTo(1);
+    String subject =
+        jdbc.sql("select subject from communications where step = 'csm-alert'")
+            .query(String.class)
+            .single();
+    assertThat(postedBodies())
+        .singleElement()
+        .asString()
+        .contains("channel=" + PETRA_SLACK)
+        .contains("Alert about Acme Analytics")
+        .contains(subject)
+        .contains(BASE + "/console/runs/nps-follow-up-c-42")
+        .doesNotContain("action_id");
   }
 
   private List<String> kinds() {

@@ -140,11 +140,11 @@ class SlackInteractionController {
     try {
       taskId = Long.parseLong(String.valueOf(text(action, "value")).strip());
     } catch (NumberFormatException e) {
-      throw WebhookSupport.malformed("actions[0].value is not a task id");
+      throw malformed("payload", "actions[0].value is not a task id");
     }
     String slackUser = text(payload.path("user"), "id");
     if (slackUser == null || slackUser.isBlank()) {
-      throw WebhookSupport.malformed("user.id is missing");
+      throw malformed("payload", "user.id is missing");
     }
     Optional<Caller> caller;
     try {
@@ -229,11 +229,16 @@ class SlackInteractionController {
         try {
           return json.readTree(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         } catch (JacksonException | IllegalArgumentException e) {
-          throw WebhookSupport.malformed("payload is not JSON");
+          throw malformed("payload", "payload is not JSON");
         }
       }
     }
-    throw WebhookSupport.malformed("the form has no payload field");
+    throw malformed("payload", "the form has no payload field");
+  }
+
+  /** A signed request whose body is not an interaction: 400 naming the form field. */
+  private static ApiProblem malformed(String field, String detail) {
+    return new ApiProblem(HttpStatus.BAD_REQUEST, "Malformed webhook", detail, field, null);
   }
 
   private ResponseEntity<Handled> answer(Handled handled) {

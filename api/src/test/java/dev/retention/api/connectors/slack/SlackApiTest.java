@@ -317,6 +317,14 @@ class SlackApiTest {
     assertThat(stale.text("detail")).contains("stale");
     assertThat(taskStatus(csm.customerId(), task)).isEqualTo("OPEN");
 
+    // Signed, but no interaction in it: 400 naming the form field.
+    byte[] noPayload = "foo=bar".getBytes(StandardCharsets.UTF_8);
+    HttpApi.Response malformed =
+        anonymous.send(
+            "POST", INTERACTIONS, headers(now, sign(SECRET, now, noPayload)), noPayload, false);
+    assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+    assertThat(malformed.text("field")).isEqualTo("payload");
+
     // Another CSM's click: their person may not touch this customer's task.
     byte[] theirs = form(stranger.slackUser(), "complete", task);
     HttpApi.Response refused =
