@@ -9,10 +9,12 @@ import io.temporal.failure.ApplicationFailure;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** Tasks in the built-in CRM, for the customer's CSM or the CSM's manager. */
 @Repository
@@ -44,20 +46,35 @@ public class CrmTasks {
 
   private final JdbcClient jdbc;
   private final String executiveEmail;
+  private final List<NewTaskListener> listeners;
 
   public CrmTasks(JdbcClient jdbc) {
     this(jdbc, DEFAULT_EXECUTIVE);
   }
 
+  public CrmTasks(JdbcClient jdbc, String executiveEmail) {
+    this(jdbc, executiveEmail, List.of());
+  }
+
   @Autowired
   public CrmTasks(
       JdbcClient jdbc,
-      @Value("${retention.crm.executive-email:" + DEFAULT_EXECUTIVE + "}") String executiveEmail) {
-    this.jdbc = jdbc;
-    this.executiveEmail = executiveEmail;
+      @Value("${retention.crm.executive-email:" + DEFAULT_EXECUTIVE + "}") String executiveEmail,
+      ObjectProvider<NewTaskListener> listeners) {
+    this(jdbc, executiveEmail, listeners.orderedStream().toList());
   }
 
-  /** Creates the task of a run's step once; a retry returns the same task id. */
+  public CrmTasks(JdbcClient jdbc, String executiveEmail, List<NewTaskListener> listeners) {
+    this.jdbc = jdbc;
+    this.executiveEmail = executiveEmail;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /**
+   * Creates the task of a run's step once; a retry returns the same task id. The {@link
+   * NewTaskListener}s hear of a new task in the same transaction.
+   */
+  @Transactional
   public long create(CrmTask task, String runId) {
     String assigneeEmail = assigneeEmail(task.customerId(), task.assignee());
     List<Long> created =
@@ -96,6 +113,7 @@ public class CrmTasks {
             .query(Long.class)
             .list();
     if (!created.isEmpty()) {
+      listeners.forEach(l -> l.created(created.getFirst()));
       return created.getFirst();
     }
     return jdbc.sql("select id from crm_tasks where run_id = :r and step = :step")
@@ -106,20 +124,24 @@ public class CrmTasks {
   }
 
   /** An alert task for the CSM that belongs to no run (e.g. a sharp health drop). */
+  @Transactional
   public long alertCsm(String customerId, String title, String body, Instant dueAt) {
-    return jdbc.sql(
-            """
+    long id =
+        jdbc.sql(
+                """
             insert into crm_tasks (customer_id, assignee, assignee_email, title, body, priority, due_at)
             values (:c, 'CSM', :email, :title, :body, :priority, :due) returning id
             """)
-        .param("c", customerId)
-        .param("email", assigneeEmail(customerId, TaskAssignee.CSM))
-        .param("title", title)
-        .param("body", body)
-        .param("priority", TaskPriority.HIGH.name())
-        .param("due", Timestamp.from(dueAt))
-        .query(Long.class)
-        .single();
+            .param("c", customerId)
+            .param("email", assigneeEmail(customerId, TaskAssignee.CSM))
+            .param("title", title)
+            .param("body", body)
+            .param("priority", TaskPriority.HIGH.name())
+            .param("due", Timestamp.from(dueAt))
+            .query(Long.class)
+            .single();
+    listeners.forEach(l -> l.created(id));
+    return id;
   }
 
   public String assigneeEmail(String customerId, TaskAssignee assignee) {

@@ -31,9 +31,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -60,6 +62,7 @@ public class EmailActivitiesImpl implements EmailActivities {
   private final Clock clock;
   private final CrmTasks tasks;
   private final RunCancellations cancellations;
+  private final List<AlertListener> alertListeners;
 
   /** The longest Retry-After we honour; the email retry policy stays bounded. */
   static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
@@ -74,7 +77,58 @@ public class EmailActivitiesImpl implements EmailActivities {
       EmailVariables variables,
       CrmTasks tasks,
       RunCancellations cancellations,
+      UnsubscribeLinks unsubscribeLinks,
+      ObjectProvider<AlertListener> alertListeners) {
+    this(
+        directory,
+        communications,
+        templates,
+        provider,
+        clock,
+        variables,
+        tasks,
+        cancellations,
+        unsubscribeLinks,
+        alertListeners.orderedStream().toList());
+  }
+
+  /** Without listeners to the alerts. */
+  public EmailActivitiesImpl(
+      CustomerDirectory directory,
+      Communications communications,
+      EmailTemplates templates,
+      EmailProvider provider,
+      Clock clock,
+      EmailVariables variables,
+      CrmTasks tasks,
+      RunCancellations cancellations,
       UnsubscribeLinks unsubscribeLinks) {
+    this(
+        directory,
+        communications,
+        templates,
+        provider,
+        clock,
+        variables,
+        tasks,
+        cancellations,
+        unsubscribeLinks,
+        List.<AlertListener>of());
+  }
+
+  /** With the listeners that hear of each alert claimed (a chat connector's outbox). */
+  public EmailActivitiesImpl(
+      CustomerDirectory directory,
+      Communications communications,
+      EmailTemplates templates,
+      EmailProvider provider,
+      Clock clock,
+      EmailVariables variables,
+      CrmTasks tasks,
+      RunCancellations cancellations,
+      UnsubscribeLinks unsubscribeLinks,
+      List<AlertListener> alertListeners) {
+    this.alertListeners = List.copyOf(alertListeners);
     this.directory = directory;
     this.communications = communications;
     this.composer = new EmailComposer(templates, variables, unsubscribeLinks);
@@ -119,7 +173,8 @@ public class EmailActivitiesImpl implements EmailActivities {
       String template,
       String customerId,
       Map<String, String> vars,
-      Map<String, TemplateText> override) {}
+      Map<String, TemplateText> override,
+      CsmAlert alert) {}
 
   @Override
   public EmailReceipt sendCustomerEmail(CustomerEmail request) {
@@ -130,7 +185,8 @@ public class EmailActivitiesImpl implements EmailActivities {
             request.template(),
             request.customerId(),
             request.variables(),
-            request.templateOverride());
+            request.templateOverride(),
+            null);
     return deliver(step, true, (customer, csm) -> customer.email(), Customer::name);
   }
 
@@ -143,7 +199,8 @@ public class EmailActivitiesImpl implements EmailActivities {
             alert.template(),
             alert.customerId(),
             alert.variables(),
-            alert.templateOverride());
+            alert.templateOverride(),
+            alert);
     return deliver(
         step,
         false,
@@ -280,16 +337,23 @@ public class EmailActivitiesImpl implements EmailActivities {
       Step request, String runId, Customer customer, OutgoingEmail email, String status) {
     return cancellations.unlessStopped(
         runId,
-        () ->
-            communications.claim(
-                request.workflowId(),
-                runId,
-                request.step(),
-                customer.id(),
-                request.template(),
-                email,
-                status,
-                provider.name()),
+        () -> {
+          Optional<Communications.Claimed> claimed =
+              communications.claim(
+                  request.workflowId(),
+                  runId,
+                  request.step(),
+                  customer.id(),
+                  request.template(),
+                  email,
+                  status,
+                  provider.name());
+          if (request.alert() != null && claimed.isPresent() && !claimed.get().erased()) {
+            // In the claim's transaction: the alert's other channels are written with it, once.
+            alertListeners.forEach(l -> l.claimed(request.alert(), runId, email.toAddress()));
+          }
+          return claimed;
+        },
         () -> {
           if (communications.find(request.workflowId(), runId, request.step()).isPresent()) {
             return Optional.empty();

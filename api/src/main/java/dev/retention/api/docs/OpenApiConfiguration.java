@@ -116,6 +116,7 @@ class OpenApiConfiguration {
     tags.put(
         "connections",
         "The connectors (CRM, chat, product events, calendar, webhook subscribers): state and test");
+    tags.put("chat webhooks", "Button clicks on the Slack messages about tasks (signed)");
     tags.put("unsubscribe", "The signed unsubscribe link in every email");
     tags.put("codec", "Temporal's remote codec: payload encryption for the Temporal UI and CLI");
     return java.util.Collections.unmodifiableMap(tags);
