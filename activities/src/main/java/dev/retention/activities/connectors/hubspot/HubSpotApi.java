@@ -102,8 +102,11 @@ public class HubSpotApi {
     long waitNanos;
     synchronized (this) {
       long now = System.nanoTime();
-      Duration pause = Duration.between(clock.instant(), pausedUntil);
-      long earliest = Math.max(nextCallNanos, now + Math.max(0, pause.toNanos()));
+      long pause =
+          pausedUntil.isAfter(clock.instant())
+              ? Duration.between(clock.instant(), pausedUntil).toNanos()
+              : 0;
+      long earliest = Math.max(nextCallNanos, now + pause);
       nextCallNanos = earliest + spacingNanos;
       waitNanos = earliest - now;
     }
