@@ -113,6 +113,8 @@ class OpenApiConfiguration {
     tags.put("personal data", "Erasure of a customer's personal data (admins)");
     tags.put("email webhooks", "Delivery events and replies from the email providers (signed)");
     tags.put("meeting webhooks", "Meetings booked in a scheduling tool (Calendly, signed)");
+    tags.put("crm webhooks", "Tasks completed in the team's CRM (HubSpot, signed)");
+    tags.put("connectors", "Connecting the team's tools: HubSpot's import (admins)");
     tags.put("unsubscribe", "The signed unsubscribe link in every email");
     tags.put("codec", "Temporal's remote codec: payload encryption for the Temporal UI and CLI");
     return java.util.Collections.unmodifiableMap(tags);

@@ -156,6 +156,7 @@ public final class AccessRules {
               EVERYONE),
           new Rule(null, "/api/playbook-definitions/**", Scope.PLAYBOOK_EDITOR, ADMINS),
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
+          new Rule(null, "/api/connectors/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/codec/**", Scope.OPS, ADMINS),
           new Rule(null, "/actuator/**", Scope.OPS, ADMINS),
