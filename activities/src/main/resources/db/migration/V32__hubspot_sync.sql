@@ -93,8 +93,20 @@ create trigger crm_notes_hubspot after insert on crm_notes
     for each row execute function hubspot_enqueue();
 create trigger timeline_hubspot after insert on timeline
     for each row when (new.run_id is not null) execute function hubspot_enqueue();
+-- The batch scoring inserts many scores in one statement: one set-based insert per statement.
+create function hubspot_enqueue_scores() returns trigger language plpgsql as $$
+begin
+  insert into hubspot_outbox (kind, customer_id)
+  select distinct 'COMPANY', n.customer_id from new_scores n
+  join hubspot_companies h on h.customer_id = n.customer_id
+  on conflict (customer_id) where kind = 'COMPANY' and status = 'PENDING'
+  do update set version = hubspot_outbox.version + 1;
+  return null;
+end $$;
+
 create trigger health_scores_hubspot after insert on health_scores
-    for each row execute function hubspot_enqueue();
+    referencing new table as new_scores
+    for each statement execute function hubspot_enqueue_scores();
 create trigger playbook_runs_hubspot_new after insert on playbook_runs
     for each row execute function hubspot_enqueue();
 create trigger playbook_runs_hubspot after update of status, stage on playbook_runs

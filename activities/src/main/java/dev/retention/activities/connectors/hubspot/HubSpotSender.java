@@ -49,20 +49,41 @@ public class HubSpotSender {
     this.clock = clock;
   }
 
-  /** Sends what is due, batch after batch, until nothing is due; returns how many were sent. */
+  /**
+   * Sends what is due, batch after batch, until nothing is due; returns how many were sent. Once
+   * HubSpot is down or rate limited, the rest of the batch waits (without counting an attempt)
+   * instead of each row timing out in turn.
+   */
   public int drain() {
     int sent = 0;
     List<HubSpotOutbox.Item> batch;
     do {
       batch = outbox.claim(BATCH);
+      HubSpotFailure outage = null;
       for (HubSpotOutbox.Item item : batch) {
-        sent += send(item) ? 1 : 0;
+        if (outage != null) {
+          Duration wait = outage.rateLimited() ? outage.retryAfter() : settings.firstRetry();
+          outbox.retry(item, clock.instant().plus(wait), outage.describe(), false);
+          continue;
+        }
+        try {
+          send(item);
+          sent++;
+        } catch (HubSpotFailure e) {
+          outage = e.down() || e.rateLimited() ? e : null;
+        } catch (Unsendable e) {
+          // marked FAILED and shown to the CSM; the next row goes on
+        }
+      }
+      if (outage != null) {
+        break;
       }
     } while (!batch.isEmpty() && sent > 0);
     return sent;
   }
 
-  boolean send(HubSpotOutbox.Item item) {
+  /** Sends one row; a failure is handled (retry or FAILED) and thrown on. */
+  void send(HubSpotOutbox.Item item) {
     try {
       String hubspotId =
           switch (item.kind()) {
@@ -74,15 +95,14 @@ public class HubSpotSender {
           };
       outbox.sent(item, hubspotId);
       health.ok(clock.instant());
-      return true;
     } catch (HubSpotFailure e) {
       health.failed(e, clock.instant());
       handle(item, e);
-      return false;
+      throw e;
     } catch (Unsendable e) {
       outbox.failed(item, what(item), e.getMessage());
       log.warn("hubspot outbox row {} ({}) cannot be sent: failed", item.id(), item.kind());
-      return false;
+      throw e;
     }
   }
 

@@ -381,6 +381,33 @@ class HubSpotSyncTest {
   }
 
   @Test
+  void whileHubSpotIsDown_theRestOfTheBatchWaits_withoutAnAttempt() {
+    mapAcme();
+    hubspot.stubFor(post(TASK_SEARCH).willReturn(aResponse().withStatus(503)));
+    createTask();
+    crm.createTask(
+        new CrmTask(
+            "at-risk-" + ACME.id(),
+            "day-1-urgent-call-task",
+            ACME.id(),
+            TaskAssignee.CSM,
+            "Call Acme Analytics today",
+            "Health is critical.",
+            Instant.parse("2026-03-03T09:00:00Z"),
+            TaskPriority.HIGH,
+            null));
+
+    assertThat(sender(8).drain()).isZero();
+
+    hubspot.verify(1, postRequestedFor(urlEqualTo(TASK_SEARCH)));
+    assertThat(
+            jdbc.sql("select attempts from hubspot_outbox where status = 'PENDING' order by id")
+                .query(Integer.class)
+                .list())
+        .containsExactly(1, 0);
+  }
+
+  @Test
   void timeoutsUntilTheLastAttempt_markTheRowFailed_andTellTheCsmOnTheTimeline() {
     mapAcme();
     hubspot.stubFor(
