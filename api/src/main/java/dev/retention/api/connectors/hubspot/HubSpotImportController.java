@@ -4,6 +4,9 @@ import dev.retention.activities.connectors.hubspot.HubSpotFailure;
 import dev.retention.activities.connectors.hubspot.HubSpotImport;
 import dev.retention.api.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,6 +36,14 @@ class HubSpotImportController {
               + " company property holding our customer id), keeps the mapping and queues each"
               + " mapped company's health. Safe to repeat. 409 when retention.crm.provider is not"
               + " hubspot; 502 with HubSpot's answer when HubSpot refuses or is down.")
+  @ApiResponse(responseCode = "200", description = "Imported", useReturnTypeSchema = true)
+  @ApiResponse(
+      responseCode = "502",
+      description = "HubSpot refused the token or is down: its answer, and hubspotStatus",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "#/components/schemas/Problem")))
   @PostMapping("/api/connectors/hubspot/import")
   HubSpotImport.Report importHubSpot() {
     HubSpotImport hubspot = imports.getIfAvailable();

@@ -1,11 +1,14 @@
 package dev.retention.api.connectors.hubspot;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -19,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.retention.activities.connectors.hubspot.HubSpotPoller;
 import dev.retention.api.support.ApiTest;
-import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,7 +151,11 @@ class HubSpotApiTest {
     assertThat(imported.body().path("customersMatched").asInt()).isEqualTo(1);
     assertThat(imported.body().path("ownersMatched").asInt()).isGreaterThanOrEqualTo(1);
 
-    AtRiskRuns.start(api, customerId);
+    // A health drop starts the at-risk run.
+    HttpApi.Response scored =
+        api.post("/api/customers/" + customerId + "/metrics", HttpApi.metrics(3, 0, "NEGATIVE"));
+    assertThat(scored.status()).as(scored.toString()).isLessThan(300);
+    assertThat(api.get("/api/playbooks/at-risk-" + customerId).text("status")).isEqualTo("RUNNING");
     HttpApi.Response tasks =
         api.await(
             "/api/tasks?customerId=" + customerId,
@@ -182,6 +188,20 @@ class HubSpotApiTest {
                 matchingJsonPath(
                     "$.properties.retention_step_key",
                     equalTo(runId(customerId) + "/day-7-call-task"))));
+    // The company shows the band and the running playbook.
+    Instant until = Instant.now().plusSeconds(20);
+    while (HUBSPOT
+        .findAll(
+            patchRequestedFor(urlEqualTo("/crm/v3/objects/companies/" + company))
+                .withRequestBody(
+                    matchingJsonPath("$.properties.retention_health_band", matching("[A-Z_]+")))
+                .withRequestBody(
+                    matchingJsonPath(
+                        "$.properties.retention_running_playbook", containing("at-risk"))))
+        .isEmpty()) {
+      assertThat(Instant.now()).as("the company's properties were written").isBefore(until);
+      Thread.sleep(200);
+    }
     return new Connected(customerId, company, hubspotTask, taskId);
   }
 
