@@ -117,6 +117,8 @@ class OpenApiConfiguration {
         "connections",
         "The connectors (CRM, chat, product events, calendar, webhook subscribers): state and test");
     tags.put("chat webhooks", "Button clicks on the Slack messages about tasks (signed)");
+    tags.put("crm webhooks", "Tasks completed in the team's CRM (HubSpot, signed)");
+    tags.put("connectors", "Connecting the team's tools: HubSpot's import (admins)");
     tags.put("unsubscribe", "The signed unsubscribe link in every email");
     tags.put("codec", "Temporal's remote codec: payload encryption for the Temporal UI and CLI");
     return java.util.Collections.unmodifiableMap(tags);

@@ -159,6 +159,7 @@ public final class AccessRules {
           new Rule(HttpMethod.GET, "/api/connections", Scope.OPS, LEADS),
           new Rule(HttpMethod.POST, "/api/connections/*/test", Scope.OPS, ADMINS),
           new Rule(null, "/api/admin/**", Scope.ADMIN, ADMINS),
+          new Rule(null, "/api/connectors/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/api/audit/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/codec/**", Scope.OPS, ADMINS),
           new Rule(null, "/actuator/**", Scope.OPS, ADMINS),
