@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class TaskQueue {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TaskQueue.class);
+
   public enum State {
     OPEN,
     SNOOZED,
@@ -142,9 +144,38 @@ public class TaskQueue {
         .optional();
   }
 
-  /** Marks an open (or snoozed) task done, with who and an optional note. */
+  /** Told of each task a person completed (the console, the API, Slack, the CRM). */
+  public interface CompletionListener {
+    void completed(Task task, String by);
+  }
+
+  private final List<CompletionListener> completionListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public void onCompleted(CompletionListener listener) {
+    completionListeners.add(listener);
+  }
+
+  /**
+   * Marks an open (or snoozed) task done, with who and an optional note, and tells the {@link
+   * #onCompleted listeners} (a listener's failure leaves the task done).
+   */
   public Change complete(long id, String by, String note) {
-    return close(id, "DONE", by, note);
+    Change change = close(id, "DONE", by, note);
+    if (change.refusal() == null && change.task() != null) {
+      for (CompletionListener listener : completionListeners) {
+        try {
+          listener.completed(change.task(), by);
+        } catch (RuntimeException e) {
+          log.warn(
+              "after task {} was completed, {} failed: {}",
+              id,
+              listener.getClass().getSimpleName(),
+              e.getClass().getSimpleName());
+        }
+      }
+    }
+    return change;
   }
 
   /** Hides an open task until the given time. */
@@ -247,6 +278,52 @@ public class TaskQueue {
       }
     }
     return closed;
+  }
+
+  /**
+   * The outcome a person completing this task means, for the tasks that ask for one thing to be
+   * done and go moot once the run is decided (the call tasks: {@code CALL_COMPLETED}; the detractor
+   * outreach: {@code OUTREACH_DONE}; the save call: {@code SAVE_CALL_DONE}; a defined task ended by
+   * exactly one outcome). Hand-overs, "reach out personally" and tasks whose work could be one of
+   * several decisions mean none: the CSM records those on the run.
+   */
+  public Optional<String> workOutcome(long taskId) {
+    return jdbc.sql(
+            """
+            select workflow_id, step, ends_on_outcomes, obsolete_when_decided from crm_tasks
+            where id = :id
+            """)
+        .param("id", taskId)
+        .query(
+            (rs, i) -> {
+              String playbook =
+                  dev.retention.workflows.common.PlaybookIds.playbookOf(rs.getString("workflow_id"))
+                      .orElse("");
+              String step = rs.getString("step");
+              Optional<TaskEndings.Ending> builtIn = TaskEndings.of(playbook, step);
+              if (builtIn.isPresent()) {
+                TaskEndings.Ending ending = builtIn.get();
+                return ending.mootOnceDecided()
+                        && !ending.doneBy().isEmpty()
+                        && ending.doneBy().getFirst().byCsm()
+                    ? Optional.of(
+                        ending
+                            .doneBy()
+                            .getFirst()
+                            .step()
+                            .toUpperCase(java.util.Locale.ROOT)
+                            .replace('-', '_'))
+                    : Optional.<String>empty();
+              }
+              List<String> outcomes = strings(rs.getArray("ends_on_outcomes"));
+              return Boolean.TRUE.equals(rs.getObject("obsolete_when_decided"))
+                      && outcomes != null
+                      && outcomes.size() == 1
+                  ? Optional.of(outcomes.getFirst())
+                  : Optional.<String>empty();
+            })
+        .optional()
+        .flatMap(o -> o);
   }
 
   /** An open task of the run, with the ending its definition gave it (nulls: none). */
