@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       LeadDashboardController.class,
       ConsoleProfileController.class,
       ConsoleHealthModelController.class,
-      ConsolePlaybooksController.class
+      ConsolePlaybooksController.class,
+      ConsoleWebhooksController.class
     })
 class ConsoleModel {
 

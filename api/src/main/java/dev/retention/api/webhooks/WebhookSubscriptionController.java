@@ -1,6 +1,5 @@
 package dev.retention.api.webhooks;
 
-import dev.retention.activities.webhooks.WebhookEventTypes;
 import dev.retention.activities.webhooks.WebhookSubscriptions;
 import dev.retention.activities.webhooks.WebhookSubscriptions.Delivery;
 import dev.retention.activities.webhooks.WebhookSubscriptions.Subscription;
@@ -15,12 +14,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -43,7 +39,6 @@ import org.springframework.web.bind.annotation.RestController;
 class WebhookSubscriptionController {
 
   static final String BASE = "/api/admin/webhooks/subscriptions";
-  static final String ALL = "*";
   static final int MAX_LIMIT = 200;
 
   private final WebhookSubscriptions subscriptions;
@@ -80,7 +75,7 @@ class WebhookSubscriptionController {
           s.id(),
           s.url(),
           s.description(),
-          s.eventTypes() == null ? List.of(ALL) : s.eventTypes(),
+          s.eventTypes() == null ? List.of(WebhookInput.ALL) : s.eventTypes(),
           s.enabled(),
           s.createdBy(),
           s.createdAt(),
@@ -151,8 +146,8 @@ class WebhookSubscriptionController {
       description = "Created; the secret is in this answer only",
       useReturnTypeSchema = true)
   ResponseEntity<SubscriptionSecret> create(@Valid @RequestBody SubscriptionRequest body) {
-    String url = url(body.url());
-    List<String> types = types(body.eventTypes());
+    String url = WebhookInput.url(body.url());
+    List<String> types = WebhookInput.types(body.eventTypes());
     var created =
         subscriptions.create(
             url,
@@ -194,8 +189,8 @@ class WebhookSubscriptionController {
   SubscriptionView update(
       @PathVariable String subscriptionId, @Valid @RequestBody SubscriptionChange body) {
     Ids.check("subscriptionId", subscriptionId);
-    String url = body.url() == null ? null : url(body.url());
-    List<String> types = body.eventTypes() == null ? null : types(body.eventTypes());
+    String url = body.url() == null ? null : WebhookInput.url(body.url());
+    List<String> types = body.eventTypes() == null ? null : WebhookInput.types(body.eventTypes());
     boolean all = body.eventTypes() != null && types == null;
     return subscriptions
         .update(subscriptionId, url, body.description(), types, all, body.enabled())
@@ -318,46 +313,6 @@ class WebhookSubscriptionController {
       throw ApiProblem.invalid("status", "status must be one of PENDING, DELIVERED, FAILED");
     }
     return upper;
-  }
-
-  /** An absolute http(s) URL with a host, no fragment. */
-  static String url(String url) {
-    String value = url.strip();
-    try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https"))
-          && uri.getHost() != null
-          && uri.getFragment() == null) {
-        return value;
-      }
-    } catch (URISyntaxException e) {
-      // refused below
-    }
-    throw ApiProblem.invalid(
-        "url", "url must be an absolute http or https URL, e.g. https://example.com/hooks");
-  }
-
-  /** The types asked for, or null for every type ({@code ["*"]}). */
-  static List<String> types(List<String> types) {
-    if (types == null || types.equals(List.of(ALL))) {
-      return null;
-    }
-    for (String type : types) {
-      if (!WebhookEventTypes.ALL.contains(type)) {
-        throw new ApiProblem(
-            HttpStatus.BAD_REQUEST,
-            "Invalid request",
-            "eventTypes: unknown event type '"
-                + type
-                + "'; known: "
-                + String.join(", ", WebhookEventTypes.ALL)
-                + ", or [\"*\"] for every type",
-            "eventTypes",
-            Map.of("known", WebhookEventTypes.ALL));
-      }
-    }
-    return types.stream().distinct().toList();
   }
 
   private static String blankToNull(String text) {

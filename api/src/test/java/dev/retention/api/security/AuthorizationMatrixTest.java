@@ -165,6 +165,14 @@ class AuthorizationMatrixTest {
             false),
         new Call("GET", "/api/admin/keys", null, "admin", People.ADMINS, false),
         new Call(
+            "POST",
+            "/api/admin/webhooks/subscriptions",
+            "{\"url\":\"https://hooks.example.com/{c}\",\"enabled\":false}",
+            "admin",
+            People.ADMINS,
+            false),
+        new Call("GET", "/api/admin/webhooks/subscriptions", null, "admin", People.ADMINS, false),
+        new Call(
             "PUT",
             "/api/admin/people/p-{c}",
             "{\"name\":\"P\",\"email\":\"p-{c}@example.com\",\"role\":\"MANAGER\"}",
