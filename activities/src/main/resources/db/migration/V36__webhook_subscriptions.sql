@@ -51,6 +51,8 @@ create table webhook_deliveries (
 create index webhook_deliveries_due_idx on webhook_deliveries (next_attempt_at)
     where status = 'PENDING';
 create index webhook_deliveries_log_idx on webhook_deliveries (subscription_id, id desc);
+create index webhook_deliveries_delivered_idx on webhook_deliveries (delivered_at)
+    where status = 'DELIVERED';
 
 -- Breached SLAs announced, once per task.
 create table webhook_sla_breaches (

@@ -78,7 +78,24 @@ public class WebhookRelay implements SmartLifecycle {
   public int runOnce() {
     fanOut();
     slaBreaches();
-    return deliverDue();
+    int attempted = deliverDue();
+    forgetDelivered();
+    return attempted;
+  }
+
+  private volatile Instant lastCleanup = Instant.EPOCH;
+
+  /** Delivered deliveries older than {@code keep-delivered} leave the log, every ten minutes. */
+  int forgetDelivered() {
+    Instant now = clock.instant();
+    if (now.isBefore(lastCleanup.plus(Duration.ofMinutes(10)))) {
+      return 0;
+    }
+    lastCleanup = now;
+    return jdbc.sql(
+            "delete from webhook_deliveries where status = 'DELIVERED' and delivered_at < :cutoff")
+        .param("cutoff", Timestamp.from(now.minus(settings.keepDelivered())))
+        .update();
   }
 
   /** Turns captured events into deliveries; the events leave the capture table. */

@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code retention.webhooks.*}: how often the relay looks for work, the backoff between attempts of
  * one delivery (doubling from {@code backoff-base}, capped at {@code backoff-max}), the attempts
- * after which a delivery is FAILED (kept, replayable), and each attempt's timeout.
+ * after which a delivery is FAILED (kept, replayable), each attempt's timeout, and how long
+ * DELIVERED deliveries stay in the log (FAILED ones stay until replayed or deleted).
  */
 @ConfigurationProperties("retention.webhooks")
 public record WebhookSettings(
@@ -15,7 +16,8 @@ public record WebhookSettings(
     Duration backoffBase,
     Duration backoffMax,
     Integer maxAttempts,
-    Duration timeout) {
+    Duration timeout,
+    Duration keepDelivered) {
 
   public WebhookSettings {
     relayEnabled = relayEnabled == null || relayEnabled;
@@ -24,6 +26,7 @@ public record WebhookSettings(
     backoffMax = backoffMax == null ? Duration.ofHours(1) : backoffMax;
     maxAttempts = maxAttempts == null ? 12 : Math.max(1, maxAttempts);
     timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+    keepDelivered = keepDelivered == null ? Duration.ofDays(30) : keepDelivered;
   }
 
   /** The wait after the given failed attempt (1 = the first): base * 2^(attempt-1), capped. */

@@ -94,7 +94,13 @@ class WebhookRelayTest {
             tx,
             clock,
             new WebhookSettings(
-                false, null, Duration.ofSeconds(10), Duration.ofSeconds(40), 3, null));
+                false,
+                null,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(40),
+                3,
+                null,
+                Duration.ofDays(1)));
   }
 
   @AfterEach
@@ -285,6 +291,10 @@ class WebhookRelayTest {
     assertThat(subscriptions.deliveries(id, null, 10).get(0).status()).isEqualTo("DELIVERED");
     assertThat(new WebhooksConnection(subscriptions, relay, clock, "").status().state())
         .isEqualTo(ConnectionStatus.State.OK);
+    // Delivered ones leave the log after keep-delivered (a day here).
+    clock.advance(Duration.ofDays(1).plusMinutes(11));
+    relay.runOnce();
+    assertThat(subscriptions.deliveries(id, null, 10)).isEmpty();
   }
 
   @Test
