@@ -379,6 +379,16 @@ class AuthorizationMatrixTest {
             null,
             People.ADMINS,
             false),
+        new Call("GET", "/console/webhooks", null, null, People.ADMINS, false),
+        new Call(
+            "POST",
+            "/console/webhooks",
+            "url=https%3A%2F%2Fhooks.example.com%2Fk",
+            null,
+            People.ADMINS,
+            false),
+        new Call("POST", "/console/webhooks/whs_1/replay", "", null, People.ADMINS, false),
+        new Call("POST", "/console/webhooks/whs_1/delete", "", null, People.ADMINS, false),
         new Call("POST", "/console/logout", "", null, People.OWNER, false),
         new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
   }
