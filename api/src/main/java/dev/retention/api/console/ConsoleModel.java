@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       ConsoleHealthModelController.class,
       ConsolePlaybooksController.class,
       ConsoleTemplatesController.class,
-      ConsoleConnectionsController.class
+      ConsoleConnectionsController.class,
+      ConsoleWebhooksController.class
     })
 class ConsoleModel {
 

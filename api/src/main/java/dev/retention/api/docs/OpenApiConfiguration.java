@@ -109,6 +109,10 @@ class OpenApiConfiguration {
     tags.put("reports", "Playbook, NPS and onboarding figures for leads");
     tags.put("templates", "Previews of the playbooks' emails");
     tags.put("admin", "Integration keys and logins (admins)");
+    tags.put(
+        "webhook subscriptions",
+        "Every run event out to subscriber URLs, signed per subscription; delivery logs and"
+            + " replays (admins)");
     tags.put("audit", "The audit log of every write and refusal (admins)");
     tags.put("personal data", "Erasure of a customer's personal data (admins)");
     tags.put("email webhooks", "Delivery events and replies from the email providers (signed)");
@@ -298,6 +302,13 @@ class OpenApiConfiguration {
             + " \"primary\": true}";
     examples.put("addContact", contact);
     examples.put("updateContact", contact);
+    // Disabled in the example, so trying it out (or a fuzzer) sends nothing anywhere.
+    examples.put(
+        "createWebhookSubscription",
+        "{\"url\": \"https://hooks.example.com/retention\","
+            + " \"description\": \"Data warehouse\","
+            + " \"eventTypes\": [\"run.started\", \"run.closed\"], \"enabled\": false}");
+    examples.put("updateWebhookSubscription", "{\"eventTypes\": [\"*\"], \"enabled\": false}");
     examples.put("encodePayloads", PAYLOADS);
     examples.put("decodePayloads", PAYLOADS);
     return examples;

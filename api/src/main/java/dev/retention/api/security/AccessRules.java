@@ -185,6 +185,9 @@ public final class AccessRules {
               "/console/playbooks/*/versions/*/publish",
               Scope.PLAYBOOK_EDITOR,
               ADMINS),
+          // Webhook subscriptions carry secrets and send run events out: admins only.
+          new Rule(null, "/console/webhooks", Scope.ADMIN, ADMINS),
+          new Rule(null, "/console/webhooks/**", Scope.ADMIN, ADMINS),
           new Rule(null, "/console/**", null, EVERYONE));
 
   private AccessRules() {}

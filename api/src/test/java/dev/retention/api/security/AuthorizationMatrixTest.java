@@ -165,6 +165,14 @@ class AuthorizationMatrixTest {
             false),
         new Call("GET", "/api/admin/keys", null, "admin", People.ADMINS, false),
         new Call(
+            "POST",
+            "/api/admin/webhooks/subscriptions",
+            "{\"url\":\"https://hooks.example.com/{c}\",\"enabled\":false}",
+            "admin",
+            People.ADMINS,
+            false),
+        new Call("GET", "/api/admin/webhooks/subscriptions", null, "admin", People.ADMINS, false),
+        new Call(
             "PUT",
             "/api/admin/people/p-{c}",
             "{\"name\":\"P\",\"email\":\"p-{c}@example.com\",\"role\":\"MANAGER\"}",
@@ -373,6 +381,16 @@ class AuthorizationMatrixTest {
             null,
             People.ADMINS,
             false),
+        new Call("GET", "/console/webhooks", null, null, People.ADMINS, false),
+        new Call(
+            "POST",
+            "/console/webhooks",
+            "url=https%3A%2F%2Fhooks.example.com%2Fk",
+            null,
+            People.ADMINS,
+            false),
+        new Call("POST", "/console/webhooks/whs_1/replay", "", null, People.ADMINS, false),
+        new Call("POST", "/console/webhooks/whs_1/delete", "", null, People.ADMINS, false),
         new Call("POST", "/console/logout", "", null, People.OWNER, false),
         new Call("POST", "/login", "username=admin&password=x", null, People.OWNER, false));
   }

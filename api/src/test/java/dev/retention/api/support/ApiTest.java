@@ -30,6 +30,11 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,
       "retention.email.sendgrid.inbound-token=" + ApiTestKeys.SENDGRID_INBOUND_TOKEN,
       "retention.email.resend.webhook-secret=" + ApiTestKeys.RESEND_WEBHOOK_SECRET,
-      "retention.calendly.signing-key=" + ApiTestKeys.CALENDLY_SIGNING_KEY
+      "retention.calendly.signing-key=" + ApiTestKeys.CALENDLY_SIGNING_KEY,
+      // Webhook subscribers: retried within a second, FAILED after three attempts.
+      "retention.webhooks.poll-interval=PT0.2S",
+      "retention.webhooks.backoff-base=PT0.2S",
+      "retention.webhooks.backoff-max=PT1S",
+      "retention.webhooks.max-attempts=3"
     })
 public @interface ApiTest {}
