@@ -58,7 +58,10 @@ public class WebhookRelay implements SmartLifecycle {
   private final Clock clock;
   private final WebhookSettings settings;
   private final HttpClient http;
-  private final ExecutorService senders = Executors.newFixedThreadPool(4, daemon("webhook-send"));
+  // Made at each start and shut down at each stop: a context may be stopped and started again
+  // (Spring's test contexts are paused while another runs), and a shut-down pool takes no work.
+  private volatile ExecutorService senders =
+      Executors.newFixedThreadPool(4, daemon("webhook-send"));
   private ScheduledExecutorService loop;
 
   public WebhookRelay(
@@ -345,6 +348,9 @@ public class WebhookRelay implements SmartLifecycle {
   public synchronized void start() {
     if (!settings.relayEnabled() || loop != null) {
       return;
+    }
+    if (senders.isShutdown()) {
+      senders = Executors.newFixedThreadPool(4, daemon("webhook-send"));
     }
     loop = Executors.newSingleThreadScheduledExecutor(daemon("webhook-relay"));
     long every = settings.pollInterval().toMillis();
