@@ -1,11 +1,10 @@
 package dev.retention.activities.connections;
 
 /**
- * One tool the engine talks to (a CRM, a chat, an event pipeline, a calendar, webhook
- * subscribers). Each connector exposes one bean of this type; the connections page, {@code GET
- * /api/connections} and the health endpoint list them. Implementations never throw: a wrong token
- * or an outage is a {@link ConnectionStatus} with a message a person can act on, and nothing
- * personal goes into it.
+ * One tool the engine talks to (a CRM, a chat, an event pipeline, a calendar, webhook subscribers).
+ * Each connector exposes one bean of this type; the connections page, {@code GET /api/connections}
+ * and the health endpoint list them. Implementations never throw: a wrong token or an outage is a
+ * {@link ConnectionStatus} with a message a person can act on, and nothing personal goes into it.
  */
 public interface Connection {
 

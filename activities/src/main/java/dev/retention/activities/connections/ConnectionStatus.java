@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param lastError the last failure in words a person can act on (never a stack trace, never
  *     personal data), or null
  * @param lastErrorAt when that failure happened, or null
- * @param detail one short line of what it does with the current settings (the channel, the
- *     portal, the number of subscribers), or null
+ * @param detail one short line of what it does with the current settings (the channel, the portal,
+ *     the number of subscribers), or null
  */
 public record ConnectionStatus(
     State state, Instant lastSync, String lastError, Instant lastErrorAt, String detail) {

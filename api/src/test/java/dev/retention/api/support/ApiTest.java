@@ -30,6 +30,11 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.email.sendgrid.webhook-public-key=" + ApiTestKeys.SENDGRID_PUBLIC_KEY,
       "retention.email.sendgrid.inbound-token=" + ApiTestKeys.SENDGRID_INBOUND_TOKEN,
       "retention.email.resend.webhook-secret=" + ApiTestKeys.RESEND_WEBHOOK_SECRET,
-      "retention.calendly.signing-key=" + ApiTestKeys.CALENDLY_SIGNING_KEY
+      "retention.calendly.signing-key=" + ApiTestKeys.CALENDLY_SIGNING_KEY,
+      // Segment: the write key (Basic) and the Webhook destination's secret (X-Signature); the
+      // tests score the customers whose figures moved themselves.
+      "retention.segment.write-key=" + ApiTestKeys.SEGMENT_WRITE_KEY,
+      "retention.segment.shared-secret=" + ApiTestKeys.SEGMENT_SHARED_SECRET,
+      "retention.segment.score-interval=PT1H"
     })
 public @interface ApiTest {}
