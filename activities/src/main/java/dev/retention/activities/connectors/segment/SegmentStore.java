@@ -160,7 +160,7 @@ public class SegmentStore {
       }
     }
     if (!mapped.isEmpty()) {
-      upsertIdentities(new TreeMap<>(byKey(mapped)), now);
+      upsertIdentities(byKey(mapped), now);
     }
     for (Map.Entry<String, Message> t : traits.entrySet()) {
       jdbc.sql(
@@ -482,14 +482,14 @@ public class SegmentStore {
                     )
                     select t.customer_id, t.plan_usage, t.open_tickets,
                       coalesce((select sum(d.logins) from segment_daily d
-                        where d.customer_id = t.customer_id and d.day > :today - 7
-                          and d.day <= :today), 0) as logins,
+                        where d.customer_id = t.customer_id and d.day > cast(:today as date) - 7
+                          and d.day <= cast(:today as date)), 0) as logins,
                       coalesce((select sum(d.queries) from segment_daily d
-                        where d.customer_id = t.customer_id and d.day > :today - 7
-                          and d.day <= :today), 0) as queries,
+                        where d.customer_id = t.customer_id and d.day > cast(:today as date) - 7
+                          and d.day <= cast(:today as date)), 0) as queries,
                       (select count(distinct f.feature) from segment_features f
-                        where f.customer_id = t.customer_id and f.day > :today - 7
-                          and f.day <= :today) as features
+                        where f.customer_id = t.customer_id and f.day > cast(:today as date) - 7
+                          and f.day <= cast(:today as date)) as features
                     from taken t order by t.customer_id
                     """)
                 .param("limit", limit)
@@ -527,12 +527,12 @@ public class SegmentStore {
             """
             select c.customer_id, c.plan_usage, c.open_tickets,
               coalesce((select sum(d.logins) from segment_daily d where d.customer_id = c.customer_id
-                and d.day > :today - 7 and d.day <= :today), 0) as logins,
+                and d.day > cast(:today as date) - 7 and d.day <= cast(:today as date)), 0) as logins,
               coalesce((select sum(d.queries) from segment_daily d
-                where d.customer_id = c.customer_id and d.day > :today - 7 and d.day <= :today), 0)
+                where d.customer_id = c.customer_id and d.day > cast(:today as date) - 7 and d.day <= cast(:today as date)), 0)
                 as queries,
               (select count(distinct f.feature) from segment_features f
-                where f.customer_id = c.customer_id and f.day > :today - 7 and f.day <= :today)
+                where f.customer_id = c.customer_id and f.day > cast(:today as date) - 7 and f.day <= cast(:today as date))
                 as features
             from segment_customers c where c.customer_id = :c
             """)
