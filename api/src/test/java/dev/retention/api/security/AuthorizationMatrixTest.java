@@ -180,6 +180,7 @@ class AuthorizationMatrixTest {
             People.ADMINS,
             false),
         new Call("GET", "/api/audit", null, "admin", People.ADMINS, false),
+        new Call("GET", "/api/segment/unmatched", null, "admin", People.ADMINS, false),
         new Call("GET", "/actuator/info", null, "ops", People.ADMINS, false));
   }
 
