@@ -159,9 +159,9 @@ public class SegmentStore {
         mapped.put(List.of(ANONYMOUS, m.anonymousId()), customer);
       }
     }
-    if (!mapped.isEmpty()) {
-      upsertIdentities(byKey(mapped), now);
-    }
+    // Only mappings that are new or changed come back: those replay kept events (below).
+    Map<List<String>, String> changed =
+        mapped.isEmpty() ? Map.of() : upsertIdentities(byKey(mapped), now);
     for (Map.Entry<String, Message> t : traits.entrySet()) {
       jdbc.sql(
               """
@@ -251,8 +251,8 @@ public class SegmentStore {
 
     // 3. Events kept without a customer whose group or user this batch mapped: replayed.
     int replayed = 0;
-    if (!mapped.isEmpty()) {
-      Map<List<String>, String> keys = byKey(mapped);
+    if (!changed.isEmpty()) {
+      Map<List<String>, String> keys = byKey(changed);
       String[] mKinds = keys.keySet().stream().map(k -> k.get(0)).toArray(String[]::new);
       String[] mIds = keys.keySet().stream().map(k -> k.get(1)).toArray(String[]::new);
       String[] mCustomers = keys.values().toArray(String[]::new);
@@ -291,7 +291,13 @@ public class SegmentStore {
     return sorted;
   }
 
-  private void upsertIdentities(Map<List<String>, String> mapped, Instant now) {
+  /**
+   * Writes the mappings; a mapping that is already so is left alone (no row rewritten on every
+   * repeated identify). Answers those that are new or changed.
+   */
+  private Map<List<String>, String> upsertIdentities(
+      Map<List<String>, String> mapped, Instant now) {
+    Map<List<String>, String> changed = new HashMap<>();
     jdbc.sql(
             """
             insert into segment_identities (kind, external_id, customer_id, updated_at)
@@ -299,12 +305,20 @@ public class SegmentStore {
               cast(:customers as text[])) as m(k, x, c)
             on conflict (kind, external_id) do update set
               customer_id = excluded.customer_id, updated_at = excluded.updated_at
+            where segment_identities.customer_id <> excluded.customer_id
+            returning kind, external_id, customer_id
             """)
         .param("kinds", mapped.keySet().stream().map(k -> k.get(0)).toArray(String[]::new))
         .param("xids", mapped.keySet().stream().map(k -> k.get(1)).toArray(String[]::new))
         .param("customers", mapped.values().toArray(String[]::new))
         .param("now", Timestamp.from(now))
-        .update();
+        .query(
+            (rs, i) ->
+                changed.put(
+                    List.of(rs.getString("kind"), rs.getString("external_id")),
+                    rs.getString("customer_id")))
+        .list();
+    return changed;
   }
 
   /** The batch's groups, users and anonymous ids with a customer (one query). */

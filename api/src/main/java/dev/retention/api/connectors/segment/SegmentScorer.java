@@ -69,20 +69,35 @@ class SegmentScorer {
     }
   }
 
-  /** Scores every customer whose figures moved; answers how many. */
+  /**
+   * Scores every customer whose figures moved, each once: one that moves again while this runs (a
+   * steady stream of events) is left marked for the next pass, so a pass ends. Answers how many.
+   */
   int scoreMoved() {
     int total = 0;
+    java.util.Set<String> done = new java.util.HashSet<>();
     while (true) {
-      List<SegmentStore.Weekly> moved = store.takeMoved(PASS, clock.instant());
-      if (moved.isEmpty()) {
+      List<SegmentStore.Weekly> taken = store.takeMoved(PASS, clock.instant());
+      List<SegmentStore.Weekly> fresh =
+          taken.stream().filter(w -> !done.contains(w.customerId())).toList();
+      List<String> again =
+          taken.stream().map(SegmentStore.Weekly::customerId).filter(done::contains).toList();
+      if (!again.isEmpty()) {
+        store.markMoved(again);
+      }
+      if (fresh.isEmpty()) {
         return total;
       }
-      List<String> ids = moved.stream().map(SegmentStore.Weekly::customerId).toList();
+      List<String> ids = fresh.stream().map(SegmentStore.Weekly::customerId).toList();
       try {
-        total += score(moved);
+        total += score(fresh);
       } catch (RuntimeException e) {
         store.markMoved(ids);
         throw e;
+      }
+      done.addAll(ids);
+      if (taken.size() < PASS || !again.isEmpty()) {
+        return total;
       }
     }
   }
