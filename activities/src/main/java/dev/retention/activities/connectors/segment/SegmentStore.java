@@ -529,7 +529,14 @@ public class SegmentStore {
 
   /** Marks customers as moved again (their scoring failed; the next pass retries). */
   public void markMoved(Collection<String> customerIds) {
-    jdbc.sql("update segment_customers set moved = true where customer_id = any(:ids)")
+    // Locked in key order, as the batches lock them, so the two cannot deadlock.
+    jdbc.sql(
+            """
+            update segment_customers s set moved = true
+            from (select customer_id from segment_customers where customer_id = any(:ids)
+              order by customer_id for no key update) x
+            where s.customer_id = x.customer_id
+            """)
         .param("ids", customerIds.toArray(String[]::new))
         .update();
   }
