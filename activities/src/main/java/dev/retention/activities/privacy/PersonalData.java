@@ -150,6 +150,14 @@ public class PersonalData {
                 "update nps_responses set comment = null where customer_id = :id and comment is not null")
             .param("id", customerId)
             .update());
+    // Segment events keep properties only for effects (an NPS comment, a cancellation reason).
+    rows.put(
+        "segment_events",
+        jdbc.sql(
+                "update segment_events set properties = null where customer_id = :id"
+                    + " and properties is not null")
+            .param("id", customerId)
+            .update());
     return Optional.of(new Erasure(customerId, erasedAt, rows));
   }
 

@@ -39,7 +39,7 @@ class OpenApiConfiguration {
 
   /** Paths anyone may call (see AccessRules): no security requirement on them. */
   private static final Set<String> PUBLIC_PREFIXES =
-      Set.of("/api/webhooks/", "/api/unsubscribe", "/actuator/health");
+      Set.of("/api/webhooks/", "/api/segment/v1/", "/api/unsubscribe", "/actuator/health");
 
   private static final Map<String, String> ERRORS =
       Map.of(
@@ -116,6 +116,10 @@ class OpenApiConfiguration {
     tags.put("audit", "The audit log of every write and refusal (admins)");
     tags.put("personal data", "Erasure of a customer's personal data (admins)");
     tags.put("email webhooks", "Delivery events and replies from the email providers (signed)");
+    tags.put(
+        "segment",
+        "Product events in, Segment-compatible: track, identify, group, batch (write key or"
+            + " signature)");
     tags.put("meeting webhooks", "Meetings booked in a scheduling tool (Calendly, signed)");
     tags.put(
         "connections",
@@ -227,6 +231,11 @@ class OpenApiConfiguration {
       "{\"payloads\": [{\"metadata\": {\"encoding\": \"anNvbi9wbGFpbg==\"},"
           + " \"data\": \"eyJjdXN0b21lcklkIjoiYWNtZSJ9\"}]}";
 
+  private static final String SEGMENT_TRACK =
+      "{\"type\": \"track\", \"userId\": \"u-123\", \"event\": \"Signed In\","
+          + " \"context\": {\"groupId\": \"acme\"}, \"timestamp\": \"2026-12-06T09:00:00Z\","
+          + " \"messageId\": \"m-1\"}";
+
   /** A request body per operation, as JSON: what Swagger UI fills in and generators document. */
   static Map<String, String> requestExamples(Instant now) {
     Map<String, String> examples = new java.util.HashMap<>();
@@ -309,6 +318,17 @@ class OpenApiConfiguration {
             + " \"description\": \"Data warehouse\","
             + " \"eventTypes\": [\"run.started\", \"run.closed\"], \"enabled\": false}");
     examples.put("updateWebhookSubscription", "{\"eventTypes\": [\"*\"], \"enabled\": false}");
+    examples.put("segmentTrack", SEGMENT_TRACK);
+    examples.put(
+        "segmentIdentify",
+        "{\"userId\": \"u-123\", \"traits\": {\"customerId\": \"acme\"}, \"messageId\": \"m-2\"}");
+    examples.put(
+        "segmentGroup",
+        "{\"userId\": \"u-123\", \"groupId\": \"acme\", \"traits\": {\"planUsage\": 0.4},"
+            + " \"messageId\": \"m-3\"}");
+    examples.put("segmentBatch", "{\"batch\": [" + SEGMENT_TRACK + "]}");
+    examples.put("segmentBatchShort", "{\"batch\": [" + SEGMENT_TRACK + "]}");
+    examples.put("segmentWebhook", SEGMENT_TRACK);
     examples.put("encodePayloads", PAYLOADS);
     examples.put("decodePayloads", PAYLOADS);
     return examples;

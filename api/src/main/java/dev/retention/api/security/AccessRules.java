@@ -86,6 +86,8 @@ public final class AccessRules {
           open(HttpMethod.GET, "/actuator/health/**"),
           // Signed by the providers; each controller checks the signature.
           open(HttpMethod.POST, "/api/webhooks/**"),
+          // Segment's write key or signature; the controller checks it.
+          open(HttpMethod.POST, "/api/segment/v1/**"),
           // Signed links in emails; RFC 8058 one-click posts come from mail providers.
           open(HttpMethod.GET, UnsubscribeLinks.PATH),
           open(HttpMethod.POST, UnsubscribeLinks.PATH),
@@ -119,6 +121,7 @@ public final class AccessRules {
               "/api/health-model/versions/*/publish",
               Scope.PLAYBOOK_EDITOR,
               ADMINS),
+          new Rule(HttpMethod.GET, "/api/segment/unmatched", Scope.ADMIN, ADMINS),
           new Rule(HttpMethod.GET, "/api/customers", Scope.READ, EVERYONE),
           new Rule(HttpMethod.GET, "/api/customers/**", Scope.READ, EVERYONE),
           // A CSM writes notes and logs calls on their own customers, and keeps their contacts.

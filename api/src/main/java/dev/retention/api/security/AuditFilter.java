@@ -30,9 +30,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * by any of them (413, the firewall's 400, a bad or revoked key's 401, a CSRF or scope 403) is in
  * the log like an accepted one. Who called is captured inside the security chain by {@link
  * CallerCapture}; a route refused before Spring MVC saw it is looked up for its customer and run.
- * Provider webhooks and unsubscribe links are recorded in their own tables. The console's login
- * form is audited like {@code POST /api/session}, so password guesses show up whichever way they
- * come.
+ * Provider webhooks, Segment's events and unsubscribe links are recorded in their own tables. The
+ * console's login form is audited like {@code POST /api/session}, so password guesses show up
+ * whichever way they come.
  */
 class AuditFilter extends OncePerRequestFilter {
 
@@ -56,6 +56,7 @@ class AuditFilter extends OncePerRequestFilter {
             || path.startsWith("/console/")
             || path.equals(ConsolePages.LOGIN))
         || path.startsWith("/api/webhooks/")
+        || path.startsWith("/api/segment/v1/")
         || path.startsWith("/api/unsubscribe");
   }
 

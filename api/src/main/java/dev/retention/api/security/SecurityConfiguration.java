@@ -69,6 +69,7 @@ class SecurityConfiguration {
                         withKey,
                         withoutSession,
                         paths.matcher("/api/webhooks/**"),
+                        paths.matcher("/api/segment/v1/**"),
                         paths.matcher("/api/unsubscribe"),
                         paths.matcher("/api/session"),
                         // Side-effect free, and its answers reach only the origins CORS allows:

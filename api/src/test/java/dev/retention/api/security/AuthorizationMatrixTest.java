@@ -190,6 +190,7 @@ class AuthorizationMatrixTest {
         new Call("GET", "/api/audit", null, "admin", People.ADMINS, false),
         new Call("GET", "/api/connections", null, "ops", People.LEADS, false),
         new Call("POST", "/api/connections/calendly/test", null, "ops", People.ADMINS, false),
+        new Call("GET", "/api/segment/unmatched", null, "admin", People.ADMINS, false),
         new Call("GET", "/actuator/info", null, "ops", People.ADMINS, false));
   }
 

@@ -35,6 +35,11 @@ import org.springframework.boot.test.context.SpringBootTest;
       "retention.webhooks.poll-interval=PT0.2S",
       "retention.webhooks.backoff-base=PT0.2S",
       "retention.webhooks.backoff-max=PT1S",
-      "retention.webhooks.max-attempts=3"
+      "retention.webhooks.max-attempts=3",
+      // Segment: the write key (Basic) and the Webhook destination's secret (X-Signature); the
+      // tests score the customers whose figures moved themselves.
+      "retention.segment.write-key=" + ApiTestKeys.SEGMENT_WRITE_KEY,
+      "retention.segment.shared-secret=" + ApiTestKeys.SEGMENT_SHARED_SECRET,
+      "retention.segment.score-interval=PT1H"
     })
 public @interface ApiTest {}

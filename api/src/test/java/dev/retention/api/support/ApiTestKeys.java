@@ -26,6 +26,12 @@ public final class ApiTestKeys {
   /** Calendly's webhook signing key (any string; Calendly's own are 43 characters). */
   public static final String CALENDLY_SIGNING_KEY = "api-test-calendly-signing-key-0f3e9a7c21b4d8";
 
+  /** Segment's source write key (sent as the HTTP Basic user name). */
+  public static final String SEGMENT_WRITE_KEY = "api-test-segment-write-key-7c1d0e";
+
+  /** The shared secret of Segment's Webhook destination (X-Signature, HMAC-SHA1). */
+  public static final String SEGMENT_SHARED_SECRET = "api-test-segment-shared-secret-93ab2f";
+
   /** The admin integration key the API tests call with (registered by its hash at start). */
   public static final String ADMIN_KEY =
       "rpk_apitestadmin_ApiTestOnlyAdminKeyNeverUseItAnywhereElse01";

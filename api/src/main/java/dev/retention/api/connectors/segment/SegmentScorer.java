@@ -1,0 +1,145 @@
+package dev.retention.api.connectors.segment;
+
+import dev.retention.activities.connectors.segment.SegmentStore;
+import dev.retention.activities.customers.Customer;
+import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.activities.scoring.BatchScoring;
+import dev.retention.activities.scoring.HealthMetrics;
+import dev.retention.activities.scoring.ScoredHealth;
+import dev.retention.activities.scoring.Sentiment;
+import dev.retention.api.events.CustomerEvents;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+/**
+ * Scores the customers whose Segment figures moved, every {@code retention.segment.score-interval}
+ * (a minute by default), not per event: their weekly figures (the last seven days' logins and
+ * queries, the distinct features used; the plan usage and open tickets traits) stand in for the
+ * ones the mapping counts, the rest (email open rate, sentiment, and any figure no event counts)
+ * are the customer's last posted metrics. Scored set-based like the metrics batch ({@link
+ * BatchScoring}), then each customer's playbooks hear the new health exactly as after {@code POST
+ * /api/customers/{id}/metrics} ({@link CustomerEvents#healthScored}).
+ */
+@Service
+class SegmentScorer {
+
+  private static final Logger log = LoggerFactory.getLogger(SegmentScorer.class);
+
+  static final int PASS = 1000;
+
+  private final SegmentStore store;
+  private final SegmentSettings settings;
+  private final CustomerDirectory directory;
+  private final BatchScoring scoring;
+  private final CustomerEvents events;
+  private final Clock clock;
+
+  SegmentScorer(
+      SegmentStore store,
+      SegmentSettings settings,
+      CustomerDirectory directory,
+      BatchScoring scoring,
+      CustomerEvents events,
+      Clock clock) {
+    this.store = store;
+    this.settings = settings;
+    this.directory = directory;
+    this.scoring = scoring;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Scheduled(
+      initialDelayString = "${retention.segment.score-interval:PT1M}",
+      fixedDelayString = "${retention.segment.score-interval:PT1M}")
+  void scheduled() {
+    try {
+      int scored = scoreMoved();
+      if (scored > 0) {
+        log.info("segment: scored {} customer(s) whose figures moved", scored);
+      }
+    } catch (RuntimeException e) {
+      log.warn("segment: scoring the customers whose figures moved failed; retried next time", e);
+    }
+  }
+
+  /**
+   * Scores every customer whose figures moved, each once: one that moves again while this runs (a
+   * steady stream of events) is left marked for the next pass, so a pass ends. Answers how many.
+   */
+  int scoreMoved() {
+    int total = 0;
+    java.util.Set<String> done = new java.util.HashSet<>();
+    while (true) {
+      List<SegmentStore.Weekly> taken = store.takeMoved(PASS, clock.instant());
+      List<SegmentStore.Weekly> fresh =
+          taken.stream().filter(w -> !done.contains(w.customerId())).toList();
+      List<String> again =
+          taken.stream().map(SegmentStore.Weekly::customerId).filter(done::contains).toList();
+      if (!again.isEmpty()) {
+        store.markMoved(again);
+      }
+      if (fresh.isEmpty()) {
+        return total;
+      }
+      List<String> ids = fresh.stream().map(SegmentStore.Weekly::customerId).toList();
+      try {
+        total += score(fresh);
+      } catch (RuntimeException e) {
+        store.markMoved(ids);
+        throw e;
+      }
+      done.addAll(ids);
+      if (taken.size() < PASS || !again.isEmpty()) {
+        return total;
+      }
+    }
+  }
+
+  private int score(List<SegmentStore.Weekly> moved) {
+    List<String> ids = moved.stream().map(SegmentStore.Weekly::customerId).toList();
+    Map<String, Customer> customers = directory.findCustomers(ids);
+    Map<String, HealthMetrics> last = store.lastMetrics(ids);
+    SegmentSettings.Mapping mapping = settings.mapping();
+    List<BatchScoring.Reported> reported = new ArrayList<>();
+    for (SegmentStore.Weekly w : moved) {
+      if (!customers.containsKey(w.customerId())) {
+        continue;
+      }
+      HealthMetrics before =
+          last.getOrDefault(
+              w.customerId(), new HealthMetrics(0, 0, 0, 0.0, 0, Sentiment.NEUTRAL, 0.0));
+      reported.add(
+          new BatchScoring.Reported(
+              w.customerId(),
+              new HealthMetrics(
+                  mapping.counts(SegmentStore.QUERIES) ? w.queries() : before.queriesPerWeek(),
+                  mapping.counts(SegmentStore.FEATURES) ? w.features() : before.featuresUsed(),
+                  mapping.counts(SegmentStore.LOGINS) ? w.logins() : before.loginsPerWeek(),
+                  before.emailOpenRate(),
+                  w.openTickets() != null ? w.openTickets() : before.openTickets(),
+                  before.sentiment(),
+                  w.planUsage() != null ? w.planUsage() : before.planUsage())));
+    }
+    if (reported.isEmpty()) {
+      return 0;
+    }
+    List<ScoredHealth> scores = scoring.recordAll(reported);
+    for (int i = 0; i < reported.size(); i++) {
+      String id = reported.get(i).customerId();
+      try {
+        events.healthScored(customers.get(id), scores.get(i));
+      } catch (RuntimeException e) {
+        // Scored and stored; only the playbooks could not hear it (Temporal unreachable).
+        log.warn("segment: customer {} scored, but its playbooks could not be informed", id, e);
+      }
+    }
+    return reported.size();
+  }
+}
