@@ -244,7 +244,12 @@ class HubSpotApiTest {
   }
 
   void assertTheRunHeardIt(Connected c) {
-    HttpApi.Response run = api.get("/api/playbooks/at-risk-" + c.customerId());
+    // The call task's work is the call: completing it records CALL_COMPLETED on the run.
+    HttpApi.Response run =
+        api.await(
+            "/api/playbooks/at-risk-" + c.customerId(),
+            Duration.ofSeconds(20),
+            r -> r.body().path("steps").toString().contains("\"call-completed\""));
     assertThat(run.body().path("notes").toString())
         .contains("TASK_DONE")
         .contains("day-7-call-task")
