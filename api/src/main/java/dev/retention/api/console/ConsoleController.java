@@ -394,10 +394,10 @@ class ConsoleController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
-    RunView current;
     try {
-      // The API's rules, metric and answer: the state the run's Update returned.
-      current = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
+      // The API's rules and metric. The panel is drawn from the run's whole view below (its
+      // notes, start and version, which the Update's answer does not carry).
+      var unused = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
       notice =
           messages.getMessage(
               "outcome.recorded",
@@ -408,8 +408,8 @@ class ConsoleController {
       error = words.rejection(problem.getMessage());
       // What was typed stays in the form, to send again.
       model.addAttribute("typedNote", note);
-      current = runs.view(id);
     }
+    RunView current = runs.view(id);
     if ("card".equals(view)) {
       model.addAttribute(
           "card",
