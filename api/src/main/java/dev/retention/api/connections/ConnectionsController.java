@@ -42,8 +42,10 @@ class ConnectionsController {
               + " answers its state: a wrong or expired token is UNAUTHORIZED, an outage or no"
               + " answer within 10 s is DOWN. Inbound-only connectors (Calendly, Segment) report"
               + " their settings and the last delivery. For admins and keys with the ops scope.")
-  @ApiResponse(responseCode = "200", description = "The state after the test")
-  @ApiResponse(responseCode = "404", description = "No such connection")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The state after the test",
+      useReturnTypeSchema = true)
   @PostMapping("/api/connections/{id}/test")
   ConnectionChecks.Shown test(
       @Parameter(description = "The connection's id, e.g. hubspot, slack, calendly") @PathVariable
