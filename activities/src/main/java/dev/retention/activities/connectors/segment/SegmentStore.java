@@ -507,23 +507,8 @@ public class SegmentStore {
                     from taken t order by t.customer_id
                     """)
                 .param("limit", limit)
-                .param(
-                    "today",
-                    java.sql.Date.valueOf(now.atZone(java.time.ZoneOffset.UTC).toLocalDate()))
-                .query(
-                    (rs, i) -> {
-                      double usage = rs.getDouble("plan_usage");
-                      Double planUsage = rs.wasNull() ? null : usage;
-                      int tickets = rs.getInt("open_tickets");
-                      Integer openTickets = rs.wasNull() ? null : tickets;
-                      return new Weekly(
-                          rs.getString("customer_id"),
-                          rs.getInt("logins"),
-                          rs.getInt("queries"),
-                          rs.getInt("features"),
-                          planUsage,
-                          openTickets);
-                    })
+                .param("today", today(now))
+                .query((rs, i) -> weekly(rs))
                 .list());
   }
 
@@ -543,7 +528,6 @@ public class SegmentStore {
 
   /** A customer's weekly figures now, without taking them (for reports and tests). */
   public Optional<Weekly> weekly(String customerId, Instant now) {
-    java.sql.Date today = java.sql.Date.valueOf(now.atZone(java.time.ZoneOffset.UTC).toLocalDate());
     return jdbc.sql(
             """
             select c.customer_id, c.plan_usage, c.open_tickets,
@@ -558,21 +542,8 @@ public class SegmentStore {
             from segment_customers c where c.customer_id = :c
             """)
         .param("c", customerId)
-        .param("today", today)
-        .query(
-            (rs, i) -> {
-              double usage = rs.getDouble("plan_usage");
-              Double planUsage = rs.wasNull() ? null : usage;
-              int tickets = rs.getInt("open_tickets");
-              Integer openTickets = rs.wasNull() ? null : tickets;
-              return new Weekly(
-                  rs.getString("customer_id"),
-                  rs.getInt("logins"),
-                  rs.getInt("queries"),
-                  rs.getInt("features"),
-                  planUsage,
-                  openTickets);
-            })
+        .param("today", today(now))
+        .query((rs, i) -> weekly(rs))
         .optional();
   }
 
@@ -642,5 +613,25 @@ public class SegmentStore {
     return jdbc.sql("select count(*) from segment_events where customer_id is null")
         .query(Long.class)
         .single();
+  }
+
+  /** A row of weekly figures: the sums of the last seven days and the group's traits. */
+  private static Weekly weekly(java.sql.ResultSet rs) throws java.sql.SQLException {
+    double usage = rs.getDouble("plan_usage");
+    Double planUsage = rs.wasNull() ? null : usage;
+    int tickets = rs.getInt("open_tickets");
+    Integer openTickets = rs.wasNull() ? null : tickets;
+    return new Weekly(
+        rs.getString("customer_id"),
+        rs.getInt("logins"),
+        rs.getInt("queries"),
+        rs.getInt("features"),
+        planUsage,
+        openTickets);
+  }
+
+  /** The UTC day of {@code now}: the weekly figures end with it. */
+  private static java.sql.Date today(Instant now) {
+    return java.sql.Date.valueOf(now.atZone(java.time.ZoneOffset.UTC).toLocalDate());
   }
 }
