@@ -25,7 +25,9 @@ import javax.sql.DataSource;
  * process, the way the README runs it: on its default runtime (it starts the Temporal CLI's dev
  * server and an embedded PostgreSQL) in a data folder of the benchmark's, on the benchmark's ports,
  * with the bench key, a payload key the benchmark also holds, and no demo data. Its heap and RSS
- * are read from outside (jcmd, /proc).
+ * are read from outside (jcmd, /proc). The data folder is made under {@code java.io.tmpdir}, which
+ * {@code bench/java} points into {@code api/target/bench}; closing deletes its data and keeps the
+ * app's logs there.
  */
 final class BenchApp implements AutoCloseable {
 
@@ -83,6 +85,9 @@ final class BenchApp implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    // Its temp files (Tomcat's, the PostgreSQL binaries it unpacks) in the data folder too.
+    Files.createDirectories(work.resolve("tmp"));
+    command.add("-Djava.io.tmpdir=" + work.resolve("tmp"));
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(
@@ -220,6 +225,19 @@ final class BenchApp implements AutoCloseable {
     }
   }
 
+  /** The dev server's SQLite files (database, write-ahead log), in bytes. */
+  long devServerDiskBytes() throws IOException {
+    long bytes = 0;
+    for (String suffix : List.of("", "-wal", "-shm")) {
+      Path f = work.resolve("temporal.db" + suffix);
+      if (Files.isRegularFile(f)) {
+        bytes += Files.size(f);
+      }
+    }
+    return bytes;
+  }
+
+  /** Stops the app, then deletes its data (the logs stay beside them for a look afterwards). */
   @Override
   public void close() {
     try {
@@ -227,6 +245,21 @@ final class BenchApp implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    try (var files = Files.walk(work)) {
+      files
+          .sorted(java.util.Comparator.reverseOrder())
+          .filter(f -> !f.getFileName().toString().endsWith(".log") && !f.equals(work))
+          .forEach(
+              f -> {
+                try {
+                  Files.deleteIfExists(f);
+                } catch (IOException e) {
+                  // a non-empty folder that holds a log: kept
+                }
+              });
+    } catch (IOException e) {
+      System.err.println("bench: could not clean " + work + ": " + e);
     }
   }
 

@@ -30,7 +30,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * bench/run}. In order:
  *
  * <ol>
- *   <li>start-up of the packaged app on a fresh data folder (dev server, PostgreSQL, migrations);
+ *   <li>start-up of the packaged app on a fresh data folder (dev server, PostgreSQL, migrations),
+ *       then again on that warm data folder: {@code java -jar} to health UP in at most 8 s;
  *   <li>at-risk starts per second through {@code POST /api/playbooks} against the raw SDK start of
  *       the same workflow with the same options (id, policies, search attributes, summary), rounds
  *       taking turns, the same number of callers at once: at least 0.8× the raw SDK;
@@ -38,10 +39,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *   <li>the outcome round trip, p50/p99: a CSM's {@code CUSTOMER_RESPONDED} on waiting runs through
  *       {@code POST /api/playbooks/{id}/outcomes}, the raw SDK update of the same kind of run, and
  *       a trivial update (a workflow whose update only returns, its worker in this process) on the
- *       same server, taking turns: the API's p99 at most 2× the trivial update's;
+ *       same server, taking turns: the API's p99 at most 1.5× the trivial update's;
+ *   <li>runs reaching their first durable wait, in a steady stream and in a burst of 5 000 starts:
+ *       at least 0.8× the rate the API accepted them;
  *   <li>the rest of the runs started through the API, then heap and RSS at all of them waiting: the
- *       heap at most 512 MB at 10 000;
- *   <li>metrics ingest ({@link MetricsIngest}): a million customers in at most 10 minutes;
+ *       heap at most 256 MB (100 000 with {@code -Dbench.runs=100000}), and the dev server's disk
+ *       per waiting run;
+ *   <li>metrics ingest ({@link MetricsIngest}): the batch path against set-based SQL in pairs, at
+ *       least 0.7× in every pair, and a million customers in at most 120 s;
  *   <li>start-up again, with every run kept (they go on after it).
  * </ol>
  */
@@ -49,6 +54,7 @@ public final class ProductBenchmark {
 
   private static final String TASK_QUEUE = "retention-playbooks";
   private static final int WARM_UP = 30;
+  private static final int BURST = 5_000;
 
   private final BenchApp app;
   private final List<Figure> figures = new ArrayList<>();
@@ -85,6 +91,14 @@ public final class ProductBenchmark {
         Figure.info(
             "start-up, fresh data folder (to health UP)",
             Figure.format("%.1f s", fresh.toMillis() / 1000.0)));
+    app.stop();
+    Duration warm = app.start();
+    figures.add(
+        Figure.held(
+            "start-up, java -jar, warm data folder (to health UP)",
+            Figure.format("%.1f s", warm.toMillis() / 1000.0),
+            "<= 8 s",
+            warm.toMillis() <= 8_000));
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(app.temporalTarget()).build());
@@ -108,12 +122,25 @@ public final class ProductBenchmark {
       starts(firstCheckpoint, callers);
       memory(firstCheckpoint);
       outcomes(samples);
-      if (runs > firstCheckpoint) {
-        double perSecond = apiStarts(firstCheckpoint, runs, callers);
+      int next = firstCheckpoint;
+      int steady = Math.min(2_000, runs - next);
+      if (steady > 0) {
+        firstWaits("a steady stream, " + callers + " callers", next, next + steady, callers);
+        next += steady;
+      }
+      int burst = Math.min(BURST, runs - next);
+      if (burst == BURST) {
+        firstWaits("a burst of " + BenchData.fmt(burst) + ", 64 callers", next, next + burst, 64);
+        next += burst;
+      }
+      if (runs > next) {
+        double perSecond = apiStarts(next, runs, callers);
         figures.add(
             Figure.info(
-                "at-risk starts, API, the other " + BenchData.fmt(runs - firstCheckpoint),
+                "at-risk starts, API, the other " + BenchData.fmt(runs - next),
                 Figure.format("%.0f/s", perSecond)));
+      }
+      if (runs > firstCheckpoint) {
         memory(runs);
       }
       figures.addAll(
@@ -137,6 +164,37 @@ public final class ProductBenchmark {
             Runtime.getRuntime().availableProcessors(), callers),
         figures);
     return Figure.allWithin(figures);
+  }
+
+  /**
+   * Starts the runs of customers {@code from} … {@code to - 1} through the API with {@code callers}
+   * at once, and holds the rate at which they reach their first durable wait (their first day done:
+   * the projection shows their next step a day or more ahead) against the rate the API accepted
+   * them: at least 0.8×, or starts pile up unworked in a burst.
+   */
+  private void firstWaits(String what, int from, int to, int callers) throws Exception {
+    long before = waiting();
+    int n = to - from;
+    long began = System.nanoTime();
+    BenchHttp.forEachRange(n, 1, callers, (i, j) -> apiStart("run-" + (from + i)));
+    double accepted = n / BenchData.seconds(began);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+    while (waiting() < before + n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            (waiting() - before) + " of " + n + " runs at their first wait after 20 minutes");
+      }
+      Thread.sleep(100);
+    }
+    double reached = n / BenchData.seconds(began);
+    figures.add(
+        Figure.held(
+            "runs at their first wait, " + what,
+            Figure.format(
+                "%.0f/s, %.2f x the %.0f/s the API accepted",
+                reached, reached / accepted, accepted),
+            ">= 0.8 x accepted",
+            reached >= 0.8 * accepted));
   }
 
   /** Rounds of raw SDK and API starts taking turns, until {@code n} runs are waiting. */
@@ -217,8 +275,14 @@ public final class ProductBenchmark {
         Figure.held(
             "heap after a full GC, " + what,
             Figure.format("%.0f MB (committed %.0f MB)", m.heapUsedMb(), m.heapCommittedMb()),
-            "<= 512 MB",
-            m.heapUsedMb() <= 512));
+            "<= 256 MB",
+            m.heapUsedMb() <= 256));
+    figures.add(
+        Figure.info(
+            "the dev server's disk, " + what,
+            Figure.format(
+                "%.1f MB, %.1f KB a waiting run",
+                app.devServerDiskBytes() / 1e6, app.devServerDiskBytes() / 1e3 / n)));
     figures.add(
         Figure.info(
             "RSS, " + what,
@@ -288,7 +352,7 @@ public final class ProductBenchmark {
     Arrays.sort(trivialNanos);
     Arrays.sort(apiNanos);
     Arrays.sort(rawNanos);
-    long limit = 2 * p(trivialNanos, 99);
+    long limit = 3 * p(trivialNanos, 99) / 2;
     figures.add(
         Figure.info(
             "update round trip, a trivial update (" + samples + " samples each)",
@@ -298,7 +362,7 @@ public final class ProductBenchmark {
         Figure.held(
             "outcome round trip, API",
             percentiles(apiNanos),
-            Figure.format("p99 <= 2 x trivial p99 = %.1f ms", limit / 1e6),
+            Figure.format("p99 <= 1.5 x trivial p99 = %.1f ms", limit / 1e6),
             p(apiNanos, 99) <= limit));
   }
 
