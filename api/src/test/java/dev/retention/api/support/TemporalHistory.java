@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A run's history as the Temporal service hands it out (what the Temporal UI and {@code temporal
@@ -58,6 +59,9 @@ public final class TemporalHistory {
    * Every payload in a message, however deep, except search attributes: the service indexes those,
    * so they stay plain and hold ids only (see RunSearchAttributes).
    */
+  private static final Set<String> LOCAL_ACTIVITY_BOOKKEEPING =
+      Set.of("activityId", "type", "time", "meta");
+
   public static void collectPayloads(Message message, List<Payload> into) {
     if (message instanceof Payload payload) {
       into.add(payload);
@@ -70,6 +74,18 @@ public final class TemporalHistory {
         && "Version".equals(marker.getMarkerName())) {
       // Workflow.getVersion's marker: the SDK writes the change id and version unencoded; they
       // name a code change, never a customer.
+      return;
+    }
+    if (message instanceof MarkerRecordedEventAttributes marker
+        && "LocalActivity".equals(marker.getMarkerName())) {
+      // A local activity's marker: the SDK writes its activity id, type, time and attempt
+      // unencoded (bookkeeping, never a customer's); its result or failure goes through the codec.
+      marker.getDetailsMap().entrySet().stream()
+          .filter(detail -> !LOCAL_ACTIVITY_BOOKKEEPING.contains(detail.getKey()))
+          .forEach(detail -> collectPayloads(detail.getValue(), into));
+      if (marker.hasFailure()) {
+        collectPayloads(marker.getFailure(), into);
+      }
       return;
     }
     for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {

@@ -9,7 +9,10 @@ import dev.retention.workflows.ports.OfferActivities;
 import dev.retention.workflows.ports.SendingRulesActivities;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
@@ -51,6 +54,22 @@ public final class ActivityPolicies {
                   .build())
           .build();
 
+  /**
+   * The ledger's writes as local activities (runs since {@link RunVersions#LOCAL_LEDGER}): the same
+   * attempt timeout and backoff as {@link #DATABASE}, retried by the worker within the workflow
+   * task for up to a minute (the SDK retries a local activity only within a schedule-to-close
+   * timeout). A write that still fails then goes as a {@link #DATABASE} activity, retried until the
+   * database is back, as before. Their input stays out of the marker: replay needs only that the
+   * write was done, and the history stays small.
+   */
+  static final LocalActivityOptions LOCAL_DATABASE =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(DATABASE.getStartToCloseTimeout())
+          .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(DATABASE.getRetryOptions())
+          .setDoNotIncludeArgumentsIntoMarker(true)
+          .build();
+
   private ActivityPolicies() {}
 
   /**
@@ -60,7 +79,7 @@ public final class ActivityPolicies {
    * heartbeats to hear one anyway); older runs keep the {@code TRY_CANCEL} they were started with.
    * Runs started since {@link RunVersions#READABLE} name each activity after the playbook step it
    * serves; since {@link RunVersions#STOP_WINS} none is scheduled once the run knows it was
-   * stopped.
+   * stopped; since {@link RunVersions#LOCAL_LEDGER} the ledger's writes are local activities.
    */
   static RunActivities forFrame(int version) {
     ActivityCancellationType onStop =
@@ -71,7 +90,11 @@ public final class ActivityPolicies {
     ActivityOptions database =
         ActivityOptions.newBuilder(DATABASE).setCancellationType(onStop).build();
     return new RunActivities(
-        email, database, version >= RunVersions.READABLE, version >= RunVersions.STOP_WINS);
+        email,
+        database,
+        version >= RunVersions.READABLE,
+        version >= RunVersions.STOP_WINS,
+        version >= RunVersions.LOCAL_LEDGER);
   }
 
   /**
@@ -88,6 +111,7 @@ public final class ActivityPolicies {
     private final ActivityOptions database;
     private final boolean summaries;
     private final boolean noStepAfterStop;
+    private final boolean localLedger;
     private final EmailActivities plainEmail;
     private final CrmActivities plainCrm;
     private final SendingRulesActivities plainSendingRules;
@@ -99,11 +123,13 @@ public final class ActivityPolicies {
         ActivityOptions email,
         ActivityOptions database,
         boolean summaries,
-        boolean noStepAfterStop) {
+        boolean noStepAfterStop,
+        boolean localLedger) {
       this.email = email;
       this.database = database;
       this.summaries = summaries;
       this.noStepAfterStop = noStepAfterStop;
+      this.localLedger = localLedger;
       this.plainEmail = Workflow.newActivityStub(EmailActivities.class, email);
       this.plainCrm = Workflow.newActivityStub(CrmActivities.class, database);
       this.plainSendingRules = Workflow.newActivityStub(SendingRulesActivities.class, database);
@@ -129,7 +155,28 @@ public final class ActivityPolicies {
 
     public LedgerActivities ledger(String summary) {
       stopped();
-      return summaries ? stub(LedgerActivities.class, database, summary) : plainLedger;
+      LedgerActivities remote =
+          summaries ? stub(LedgerActivities.class, database, summary) : plainLedger;
+      if (!localLedger) {
+        return remote;
+      }
+      LedgerActivities local =
+          Workflow.newLocalActivityStub(
+              LedgerActivities.class,
+              LocalActivityOptions.newBuilder(LOCAL_DATABASE).setSummary(summary).build());
+      return update -> {
+        try {
+          local.record(update);
+        } catch (ActivityFailure failure) {
+          if (failure.getRetryState() != RetryState.RETRY_STATE_TIMEOUT
+              || CancellationScope.current().isCancelRequested()) {
+            // Refused (as a remote write would have been), or the run is being stopped.
+            throw failure;
+          }
+          // The database stayed away for the local activity's minute: wait for it durably.
+          remote.record(update);
+        }
+      };
     }
 
     public BackendActivities backend(String summary) {

@@ -39,7 +39,17 @@ public final class RunVersions {
    */
   public static final int STOP_WINS = 3;
 
-  static final int LATEST = STOP_WINS;
+  /**
+   * Fewer round trips to the server: the ledger's writes (the run's row and its timeline entries,
+   * one transaction in our own database, idempotent) run as local activities, in the workflow task
+   * that asks for them, instead of each costing an activity task and another workflow task. A run
+   * reaches its first timer after one workflow task, its first email and a second workflow task
+   * (at-risk: 2 workflow tasks and 1 activity where it took 4 and 3). A write's input is left out
+   * of its marker: the marker holds only that the write was done.
+   */
+  public static final int LOCAL_LEDGER = 4;
+
+  static final int LATEST = LOCAL_LEDGER;
 
   private RunVersions() {}
 }

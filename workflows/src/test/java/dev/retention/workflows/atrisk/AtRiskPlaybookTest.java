@@ -396,18 +396,16 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
 
   @Test
   void stateQuery_showsTheFirstStepAsNextStep_fromTheRunsFirstMoment() throws Exception {
-    RecordingActivities.Gate firstWrite = activities.holdLedgerWrite(1);
     RecordingActivities.Gate email = activities.holdNextEmail();
     PlaybookWorkflow run = start(50);
-    firstWrite.awaitEntered();
 
-    // Before any step ran (the run's first row is being written): the day-1 email is next.
+    // Before any step ran (the run's first row written in its first workflow task, a local
+    // activity, which a query waits for): the day-1 email is next.
     PlaybookState starting = stateOf(run);
     assertThat(starting.nextStep()).isNotNull();
     assertThat(starting.nextStep().step()).isEqualTo("day-1-email");
     assertThat(starting.steps()).isEmpty();
 
-    firstWrite.open();
     email.awaitEntered();
     // The day-1 email is being sent: still the run's next step, planned at the start.
     PlaybookState sending = stateOf(run);

@@ -14,7 +14,9 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,9 +46,13 @@ final class StopWinsScenarios implements AutoCloseable {
     this.env = env;
     this.client = env.getWorkflowClient();
     this.workflows = WorkerFactory.newInstance(client);
-    workflows
-        .newWorker(RecordedHistories.TASK_QUEUE)
-        .registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class);
+    Worker workflowWorker =
+        workflows.newWorker(
+            RecordedHistories.TASK_QUEUE,
+            // The ledger's writes are local activities: they run beside the workflows.
+            WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
+    workflowWorker.registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class);
+    workflowWorker.registerActivitiesImplementations(activities);
     workflows.start();
     startActivityWorker();
   }

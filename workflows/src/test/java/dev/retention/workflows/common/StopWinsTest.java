@@ -68,7 +68,8 @@ class StopWinsTest {
         .containsSubsequence(
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
             EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-            EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+            // The closing write: a local activity since RunVersions.LOCAL_LEDGER.
+            EventType.EVENT_TYPE_MARKER_RECORDED,
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
   }
 
