@@ -2,11 +2,11 @@ package dev.retention.api.playbooks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.ledger.RunRow;
-import dev.retention.workflows.common.NextStep;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookState;
-import dev.retention.workflows.common.StepRecord;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.NextStep;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookState;
+import dev.retention.workflows.contract.StepRecord;
+import dev.retention.workflows.contract.WaitingOn;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
