@@ -23,7 +23,6 @@ import dev.retention.workflows.engine.EngineInput;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.engine.PlaybookEngine;
 import dev.retention.workflows.expansion.ExpansionInput;
-import dev.retention.workflows.frame.PlaybookRun;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
 import dev.retention.workflows.onboarding.OnboardingInput;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -207,7 +206,7 @@ public class PlaybookClient {
     requireRunning(workflowId);
     try {
       PlaybookState state = run(workflowId).recordOutcome(outcome);
-      boolean finished = PlaybookRun.CLOSED.equals(state.stage());
+      boolean finished = PlaybookState.CLOSED.equals(state.stage());
       return RunView.of(state, null, finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
       OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);

@@ -31,6 +31,9 @@ public record PlaybookState(
     Integer playbookVersion,
     Map<String, String> variants) {
 
+  /** The stage every run ends in, whatever its outcome. */
+  public static final String CLOSED = "CLOSED";
+
   public PlaybookState {
     // Absent in answers of workers from before A/B splits.
     variants = variants == null ? Map.of() : variants;

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class RunState {
 
-  public static final String CLOSED = "CLOSED";
+  public static final String CLOSED = PlaybookState.CLOSED;
 
   private final String playbookId;
   private final PlaybookContext context;
