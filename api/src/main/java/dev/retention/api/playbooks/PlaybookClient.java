@@ -17,6 +17,7 @@ import dev.retention.workflows.contract.PlaybookWorkflow;
 import dev.retention.workflows.contract.RunDescription;
 import dev.retention.workflows.contract.RunInput;
 import dev.retention.workflows.contract.RunSearchAttributes;
+import dev.retention.workflows.contract.RunView;
 import dev.retention.workflows.engine.BuiltInInputs;
 import dev.retention.workflows.engine.DefinedInput;
 import dev.retention.workflows.engine.EngineInput;

@@ -4,7 +4,6 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRow;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
@@ -21,6 +20,7 @@ import dev.retention.workflows.contract.PlaybookContext;
 import dev.retention.workflows.contract.PlaybookIds;
 import dev.retention.workflows.contract.PlaybookState;
 import dev.retention.workflows.contract.RunInput;
+import dev.retention.workflows.contract.RunView;
 import dev.retention.workflows.contract.Supersede;
 import dev.retention.workflows.engine.DefinedInput;
 import dev.retention.workflows.engine.PlaybookDefinition;
@@ -200,7 +200,7 @@ public class PlaybookStarts {
             .dividedBy(Duration.ofDays(1).toSeconds());
     projection
         .latest(workflowId)
-        .map(RunRow::closedAt)
+        .map(RunView::closedAt)
         .map(closedAt -> closedAt.plus(scaled))
         .filter(until -> until.isAfter(clock.instant()))
         .ifPresent(

@@ -6,6 +6,7 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.contract.CsmOutcome;
 import dev.retention.workflows.contract.OutcomeType;
 import dev.retention.workflows.contract.PlaybookIds;
+import dev.retention.workflows.contract.RunView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;

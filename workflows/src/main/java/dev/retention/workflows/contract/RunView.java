@@ -1,12 +1,6 @@
-package dev.retention.api.playbooks;
+package dev.retention.workflows.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.retention.activities.ledger.RunRow;
-import dev.retention.workflows.contract.NextStep;
-import dev.retention.workflows.contract.OutcomeType;
-import dev.retention.workflows.contract.PlaybookState;
-import dev.retention.workflows.contract.StepRecord;
-import dev.retention.workflows.contract.WaitingOn;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +8,16 @@ import java.util.Map;
 /**
  * A run as the API shows it; {@code steps} is left out of lists. {@code variants} are the A/B
  * variants the run took, by experiment (from its own state; absent in lists and when it took none).
+ *
+ * <p>The one record of a run that is read: the API and the console show it, the projection of runs
+ * ({@code playbook_runs}) reads its rows as it ({@link #projected}), and a run's own state ({@link
+ * PlaybookState}, what its query and its outcome Update answer) becomes it ({@link #of}). It lives
+ * in the contract so that the data layer can build it without the API. The workflow's write to the
+ * projection stays {@code ports.RunSnapshot}: it is an activity's input, recorded in every run's
+ * history in its flat shape (the next step's name and time apart, onboarding's {@code
+ * firstValueAt}), which the ledger activity must keep reading from runs already in flight and
+ * recorded histories must keep replaying; making it this record would change that payload (and this
+ * JSON).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(
@@ -50,7 +54,7 @@ public record RunView(
       String kind, java.time.Instant at, String author, String step, String title, String text) {}
 
   /** The same run with these notes. */
-  RunView withNotes(List<RunNote> runNotes) {
+  public RunView withNotes(List<RunNote> runNotes) {
     return new RunView(
         workflowId,
         runId,
@@ -77,7 +81,7 @@ public record RunView(
   }
 
   /** A run from its own state, as its query answers it, with what Temporal says of it. */
-  static RunView of(PlaybookState s, String runId, String status, Instant closedAt) {
+  public static RunView of(PlaybookState s, String runId, String status, Instant closedAt) {
     return new RunView(
         s.workflowId(),
         runId,
@@ -103,26 +107,41 @@ public record RunView(
         null);
   }
 
-  /** A run from the projection: what lists show, and a run Temporal no longer knows. */
-  static RunView of(RunRow r) {
+  /**
+   * A run from the projection, as its row has it: what lists show, and a run Temporal no longer
+   * knows.
+   */
+  public static RunView projected(
+      String workflowId,
+      String runId,
+      String playbook,
+      Integer playbookVersion,
+      String customerId,
+      String csmId,
+      String status,
+      String stage,
+      String outcome,
+      NextStep nextStep,
+      Instant startedAt,
+      Instant closedAt) {
     return new RunView(
-        r.workflowId(),
-        r.runId(),
-        r.playbook(),
-        r.playbookVersion(),
-        r.customerId(),
-        r.csmId(),
-        r.status(),
-        r.stage(),
-        r.outcome(),
+        workflowId,
+        runId,
+        playbook,
+        playbookVersion,
+        customerId,
+        csmId,
+        status,
+        stage,
+        outcome,
         null,
-        r.nextStep() == null ? null : new NextStep(r.nextStep(), r.nextStepAt()),
-        null,
-        null,
+        nextStep,
         null,
         null,
-        r.startedAt(),
-        r.closedAt(),
+        null,
+        null,
+        startedAt,
+        closedAt,
         null,
         null,
         null,
@@ -131,7 +150,7 @@ public record RunView(
   }
 
   /** A run nothing but its ids are known of. */
-  static RunView bare(String workflowId, String runId) {
+  public static RunView bare(String workflowId, String runId) {
     return new RunView(
         workflowId,
         runId,
@@ -162,7 +181,7 @@ public record RunView(
    * next step or facts, and its steps as kept by the erasure, each with {@code detail} {@code
    * [erased]}.
    */
-  RunView erased(String endStatus, Instant endedAt, List<StepRecord> keptSteps) {
+  public RunView erased(String endStatus, Instant endedAt, List<StepRecord> keptSteps) {
     return new RunView(
         workflowId,
         runId,
@@ -189,7 +208,7 @@ public record RunView(
   }
 
   /** The same run, closed with the given status (and no next step). */
-  RunView ended(String endStatus, Instant endedAt) {
+  public RunView ended(String endStatus, Instant endedAt) {
     return new RunView(
         workflowId,
         runId,
