@@ -202,13 +202,18 @@ public class PlaybookClient {
     return run(workflowId).state();
   }
 
-  /** Records a CSM outcome through the workflow's validated update. */
+  /**
+   * Records a CSM outcome through the workflow's validated update, and answers the run as the
+   * update left it: its state, with the run id it was described by before (no read more), so the
+   * run can be shown without reading it again (all but its notes, which the database holds: {@link
+   * PlaybookRuns#withNotes}).
+   */
   public RunView recordOutcome(String workflowId, CsmOutcome outcome) {
-    requireRunning(workflowId);
+    RunExecution execution = requireRunning(workflowId);
     try {
       PlaybookState state = run(workflowId).recordOutcome(outcome);
       boolean finished = PlaybookState.CLOSED.equals(state.stage());
-      return RunView.of(state, null, finished ? "COMPLETED" : "RUNNING", null);
+      return RunView.of(state, execution.runId(), finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
       OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);
       String why = rootMessage(e);

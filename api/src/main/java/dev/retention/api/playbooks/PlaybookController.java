@@ -174,7 +174,8 @@ class PlaybookController {
       summary = "Record a CSM's outcome on a run",
       description =
           "What the CSM did or learned (a call completed, the customer saved, an offer "
-              + "accepted, ...), with an optional note. The run answers with its new state. 400 "
+              + "accepted, ...), with an optional note. The run answers with its new state (the run "
+              + "as a GET shows it, without its notes). 400 "
               + "when the type is not valid for this playbook or stage (the detail lists the "
               + "valid ones); 409 when the run is closed.")
   @PostMapping("/api/playbooks/{workflowId}/outcomes")

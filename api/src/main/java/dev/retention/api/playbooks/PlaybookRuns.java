@@ -48,7 +48,15 @@ public class PlaybookRuns {
    * unreadable from then on, see the codec's crypto-shredding).
    */
   public RunView view(String workflowId) {
-    RunView view = state(workflowId);
+    return withNotes(state(workflowId));
+  }
+
+  /**
+   * The run with what people wrote on it, from the database: what {@link #view} adds to the run's
+   * state. For a run in hand already, such as the one an outcome answers ({@link
+   * RunOutcomes#record}), so that it is shown without asking Temporal again.
+   */
+  public RunView withNotes(RunView view) {
     if (view.runId() == null) {
       return view;
     }
