@@ -2,13 +2,13 @@ package dev.retention.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookState;
-import dev.retention.workflows.common.PlaybookWorkflow;
-import dev.retention.workflows.common.RunInput;
-import dev.retention.workflows.common.RunSearchAttributes;
-import dev.retention.workflows.common.StepRecord;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.PlaybookState;
+import dev.retention.workflows.contract.PlaybookWorkflow;
+import dev.retention.workflows.contract.RunInput;
+import dev.retention.workflows.contract.RunSearchAttributes;
+import dev.retention.workflows.contract.StepRecord;
 import dev.retention.workflows.engine.BuiltInInputs;
 import dev.retention.workflows.engine.PlaybookEngine;
 import dev.retention.workflows.engine.PlaybookEngineImpl;

@@ -2,11 +2,11 @@ package dev.retention.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookWorkflow;
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.PlaybookWorkflow;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;

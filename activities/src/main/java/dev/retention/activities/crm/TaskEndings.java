@@ -1,6 +1,6 @@
 package dev.retention.activities.crm;
 
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.contract.Playbook;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

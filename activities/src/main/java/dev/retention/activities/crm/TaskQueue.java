@@ -297,7 +297,8 @@ public class TaskQueue {
         .query(
             (rs, i) -> {
               String playbook =
-                  dev.retention.workflows.common.PlaybookIds.playbookOf(rs.getString("workflow_id"))
+                  dev.retention.workflows.contract.PlaybookIds.playbookOf(
+                          rs.getString("workflow_id"))
                       .orElse("");
               String step = rs.getString("step");
               Optional<TaskEndings.Ending> builtIn = TaskEndings.of(playbook, step);

@@ -1,6 +1,6 @@
 package dev.retention.activities.definitions;
 
-import dev.retention.workflows.common.PlaybookIds;
+import dev.retention.workflows.contract.PlaybookIds;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package dev.retention.activities.ledger;
 
+import dev.retention.workflows.contract.NextStep;
+import dev.retention.workflows.contract.RunView;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,7 +15,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Reads (and corrects) the projection of playbook runs. */
+/** Reads (and corrects) the projection of playbook runs; a run read is a {@link RunView}. */
 @Repository
 public class RunProjection {
 
@@ -24,7 +26,7 @@ public class RunProjection {
   }
 
   /** Runs filtered by any of customer, playbook and status, newest first. */
-  public List<RunRow> list(String customerId, String playbook, String status, int limit) {
+  public List<RunView> list(String customerId, String playbook, String status, int limit) {
     return list(customerId, playbook, status, null, limit);
   }
 
@@ -32,7 +34,7 @@ public class RunProjection {
    * The same, limited to the customers that the given CSMs own now (null: every customer), so a CSM
    * sees the runs of their portfolio and a manager those of their team.
    */
-  public List<RunRow> list(
+  public List<RunView> list(
       String customerId, String playbook, String status, List<String> csmIds, int limit) {
     return jdbc.sql(
             """
@@ -55,7 +57,7 @@ public class RunProjection {
   }
 
   /** The latest run of a workflow id. */
-  public Optional<RunRow> latest(String workflowId) {
+  public Optional<RunView> latest(String workflowId) {
     return jdbc.sql(
             "select * from playbook_runs where workflow_id = :w order by started_at desc limit 1")
         .param("w", workflowId)
@@ -84,7 +86,7 @@ public class RunProjection {
    * A page of runs, newest first, after the run the cursor names (its {@code started_at} and {@code
    * run_id}; null for the first page). Keyset paging: a page costs the same however deep.
    */
-  public List<RunRow> page(
+  public List<RunView> page(
       String customerId,
       String playbook,
       String status,
@@ -172,22 +174,21 @@ public class RunProjection {
         .update();
   }
 
-  static RunRow map(ResultSet rs, int row) throws SQLException {
-    return new RunRow(
+  static RunView map(ResultSet rs, int row) throws SQLException {
+    String nextStep = rs.getString("next_step");
+    return RunView.projected(
         rs.getString("workflow_id"),
         rs.getString("run_id"),
         rs.getString("playbook"),
+        rs.getObject("definition_version", Integer.class),
         rs.getString("customer_id"),
         rs.getString("csm_id"),
         rs.getString("status"),
         rs.getString("stage"),
         rs.getString("outcome"),
-        rs.getString("next_step"),
-        instant(rs.getTimestamp("next_step_at")),
+        nextStep == null ? null : new NextStep(nextStep, instant(rs.getTimestamp("next_step_at"))),
         instant(rs.getTimestamp("started_at")),
-        instant(rs.getTimestamp("closed_at")),
-        instant(rs.getTimestamp("first_value_at")),
-        rs.getObject("definition_version", Integer.class));
+        instant(rs.getTimestamp("closed_at")));
   }
 
   private static Instant instant(Timestamp ts) {

@@ -1,7 +1,7 @@
 package dev.retention.activities.privacy;
 
-import dev.retention.workflows.common.StepRecord;
-import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.contract.StepRecord;
+import dev.retention.workflows.contract.StepResult;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.retention.activities.definitions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.activities.testing.PostgresExtension;
-import dev.retention.workflows.common.PlaybookIds;
+import dev.retention.workflows.contract.PlaybookIds;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,8 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.workflows.contract.NextStep;
+import dev.retention.workflows.contract.RunView;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
@@ -82,20 +84,18 @@ class LedgerActivitiesTest {
 
     assertThat(runs.latest(run.workflowId()))
         .contains(
-            new RunRow(
+            RunView.projected(
                 run.workflowId(),
                 "run-1",
                 "at-risk",
+                null,
                 ACME.id(),
                 PETRA.id(),
                 "RUNNING",
                 "OUTREACH",
                 null,
-                "day-3",
-                DAY_3,
+                new NextStep("day-3", DAY_3),
                 START,
-                null,
-                null,
                 null));
     assertThat(timeline.forCustomer(ACME.id(), 10))
         .containsExactly(
@@ -162,7 +162,7 @@ class LedgerActivitiesTest {
             atRisk("run-1", "RUNNING", null),
             new TimelineEntry("day-3", DAY_3, "EMAIL", "Day 3 email sent")));
 
-    RunRow row = runs.latest("at-risk-" + ACME.id()).orElseThrow();
+    RunView row = runs.latest("at-risk-" + ACME.id()).orElseThrow();
     assertThat(row.status()).isEqualTo("COMPLETED");
     assertThat(row.outcome()).isEqualTo("CUSTOMER_RESPONDED");
     assertThat(row.closedAt()).isEqualTo(closedAt);
@@ -194,7 +194,7 @@ class LedgerActivitiesTest {
 
     assertThat(runs.latest("at-risk-" + ACME.id()).orElseThrow().runId()).isEqualTo("run-2");
     assertThat(runs.list(ACME.id(), "at-risk", null, 10))
-        .extracting(RunRow::runId, RunRow::status)
+        .extracting(RunView::runId, RunView::status)
         .containsExactly(tuple("run-2", "RUNNING"), tuple("run-1", "COMPLETED"));
   }
 
@@ -261,8 +261,8 @@ class LedgerActivitiesTest {
         null);
   }
 
-  private static List<String> ids(List<RunRow> rows) {
-    return rows.stream().map(RunRow::runId).toList();
+  private static List<String> ids(List<RunView> rows) {
+    return rows.stream().map(RunView::runId).toList();
   }
 
   private static Map<String, Object> runRow(String runId) {

@@ -7,7 +7,7 @@ import dev.retention.activities.scoring.BatchScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.input.Ids;
-import dev.retention.workflows.common.PlaybookIds;
+import dev.retention.workflows.contract.PlaybookIds;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package dev.retention.api.codec;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.contract.Playbook;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.CodecDataConverter;
 import io.temporal.common.converter.DataConverter;

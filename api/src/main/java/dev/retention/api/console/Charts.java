@@ -9,7 +9,7 @@ import dev.retention.api.console.Svg.Circle;
 import dev.retention.api.console.Svg.Line;
 import dev.retention.api.console.Svg.Polyline;
 import dev.retention.api.console.Svg.Rect;
-import dev.retention.workflows.common.StepRecord;
+import dev.retention.workflows.contract.StepRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

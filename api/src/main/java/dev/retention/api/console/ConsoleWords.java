@@ -414,7 +414,7 @@ public class ConsoleWords {
     if (workflowId == null) {
       return "–";
     }
-    return dev.retention.workflows.common.PlaybookIds.playbookOf(workflowId)
+    return dev.retention.workflows.contract.PlaybookIds.playbookOf(workflowId)
         .map(this::playbook)
         .orElseGet(() -> format.words(workflowId));
   }

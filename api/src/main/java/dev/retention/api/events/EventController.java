@@ -11,7 +11,7 @@ import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
-import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.contract.Milestone;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,7 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.api.problems.ApiProblem;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.contract.Playbook;
 import java.util.Map;
 
 /** The playbook is already running for the customer; {@code runId} is the running one. */

@@ -1,7 +1,7 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRow;
+import dev.retention.workflows.contract.RunView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -34,7 +34,7 @@ class ClosedRunReconciler {
       fixedDelayString = "${retention.playbooks.reconcile-interval:PT1M}")
   void reconcile() {
     int closed = 0;
-    for (RunRow row : projection.list(null, null, RunExecution.RUNNING, BATCH)) {
+    for (RunView row : projection.list(null, null, RunExecution.RUNNING, BATCH)) {
       closed += reconcile(row) ? 1 : 0;
     }
     if (closed > 0) {
@@ -43,7 +43,7 @@ class ClosedRunReconciler {
   }
 
   /** Records the run's end when Temporal says it closed in a way the workflow could not record. */
-  boolean reconcile(RunRow row) {
+  boolean reconcile(RunView row) {
     return executions
         .find(row.workflowId())
         .filter(e -> e.runId().equals(row.runId()) && e.closedFromOutside())

@@ -7,17 +7,17 @@ import dev.retention.activities.ledger.RunProjection;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.CustomerResponse;
-import dev.retention.workflows.common.OutcomeRejection;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookIds;
-import dev.retention.workflows.common.PlaybookRun;
-import dev.retention.workflows.common.PlaybookState;
-import dev.retention.workflows.common.PlaybookWorkflow;
-import dev.retention.workflows.common.RunDescription;
-import dev.retention.workflows.common.RunInput;
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.CustomerResponse;
+import dev.retention.workflows.contract.OutcomeRejection;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookIds;
+import dev.retention.workflows.contract.PlaybookState;
+import dev.retention.workflows.contract.PlaybookWorkflow;
+import dev.retention.workflows.contract.RunDescription;
+import dev.retention.workflows.contract.RunInput;
+import dev.retention.workflows.contract.RunSearchAttributes;
+import dev.retention.workflows.contract.RunView;
 import dev.retention.workflows.engine.BuiltInInputs;
 import dev.retention.workflows.engine.DefinedInput;
 import dev.retention.workflows.engine.EngineInput;
@@ -202,13 +202,18 @@ public class PlaybookClient {
     return run(workflowId).state();
   }
 
-  /** Records a CSM outcome through the workflow's validated update. */
+  /**
+   * Records a CSM outcome through the workflow's validated update, and answers the run as the
+   * update left it: its state, with the run id it was described by before (no read more), so the
+   * run can be shown without reading it again (all but its notes, which the database holds: {@link
+   * PlaybookRuns#withNotes}).
+   */
   public RunView recordOutcome(String workflowId, CsmOutcome outcome) {
-    requireRunning(workflowId);
+    RunExecution execution = requireRunning(workflowId);
     try {
       PlaybookState state = run(workflowId).recordOutcome(outcome);
-      boolean finished = PlaybookRun.CLOSED.equals(state.stage());
-      return RunView.of(state, null, finished ? "COMPLETED" : "RUNNING", null);
+      boolean finished = PlaybookState.CLOSED.equals(state.stage());
+      return RunView.of(state, execution.runId(), finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
       OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);
       String why = rootMessage(e);

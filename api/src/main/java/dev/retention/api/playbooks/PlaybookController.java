@@ -6,6 +6,7 @@ import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.workflows.contract.RunView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -173,7 +174,8 @@ class PlaybookController {
       summary = "Record a CSM's outcome on a run",
       description =
           "What the CSM did or learned (a call completed, the customer saved, an offer "
-              + "accepted, ...), with an optional note. The run answers with its new state. 400 "
+              + "accepted, ...), with an optional note. The run answers with its new state (the run "
+              + "as a GET shows it, without its notes). 400 "
               + "when the type is not valid for this playbook or stage (the detail lists the "
               + "valid ones); 409 when the run is closed.")
   @PostMapping("/api/playbooks/{workflowId}/outcomes")

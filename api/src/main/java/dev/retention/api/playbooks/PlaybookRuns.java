@@ -1,13 +1,13 @@
 package dev.retention.api.playbooks;
 
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRow;
 import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.problems.ApiProblem;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookState;
-import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookState;
+import dev.retention.workflows.contract.PlaybookWorkflow;
+import dev.retention.workflows.contract.RunView;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowQueryException;
 import java.util.List;
@@ -48,7 +48,15 @@ public class PlaybookRuns {
    * unreadable from then on, see the codec's crypto-shredding).
    */
   public RunView view(String workflowId) {
-    RunView view = state(workflowId);
+    return withNotes(state(workflowId));
+  }
+
+  /**
+   * The run with what people wrote on it, from the database: what {@link #view} adds to the run's
+   * state. For a run in hand already, such as the one an outcome answers ({@link
+   * RunOutcomes#record}), so that it is shown without asking Temporal again.
+   */
+  public RunView withNotes(RunView view) {
     if (view.runId() == null) {
       return view;
     }
@@ -83,14 +91,12 @@ public class PlaybookRuns {
     if (execution.isEmpty()) {
       return projection
           .latest(workflowId)
-          .map(RunView::of)
           .orElseThrow(() -> ApiProblem.notFound("Run", "no playbook run " + workflowId));
     }
     RunExecution described = execution.get();
     if (erasedSinceStart(described)) {
       return projection
           .latest(workflowId)
-          .map(RunView::of)
           .orElseGet(() -> RunView.bare(described.workflowId(), described.runId()))
           .erased(
               described.status(), described.closedAt(), personalData.keptSteps(described.runId()));
@@ -106,7 +112,7 @@ public class PlaybookRuns {
       // the projection's last word on it, with Temporal's on how it ended.
       return projection
           .latest(workflowId)
-          .map(row -> RunView.of(row).ended(described.status(), described.closedAt()))
+          .map(row -> row.ended(described.status(), described.closedAt()))
           .orElseThrow(() -> e);
     }
     return RunView.of(state, described.runId(), described.status(), described.closedAt());
@@ -126,9 +132,7 @@ public class PlaybookRuns {
   /** Runs from the projection; {@code csmIds} limits them to those CSMs' customers (null: all). */
   public List<RunView> list(
       String customerId, String playbook, String status, List<String> csmIds) {
-    return projection.list(customerId, playbook, status, csmIds, 500).stream()
-        .map(RunView::of)
-        .toList();
+    return projection.list(customerId, playbook, status, csmIds, 500);
   }
 
   /** One page of runs, newest first, and the cursor of the next page (null: no more). */
@@ -142,7 +146,7 @@ public class PlaybookRuns {
       List<String> csmIds,
       int limit,
       RunCursor after) {
-    List<RunRow> rows =
+    List<RunView> rows =
         projection.page(
             customerId,
             playbook,
@@ -152,10 +156,8 @@ public class PlaybookRuns {
             after == null ? null : after.startedAt(),
             after == null ? null : after.runId());
     boolean more = rows.size() > limit;
-    List<RunRow> page = more ? rows.subList(0, limit) : rows;
-    RunRow last = page.isEmpty() ? null : page.getLast();
-    return new Page(
-        page.stream().map(RunView::of).toList(),
-        more ? new RunCursor(last.startedAt(), last.runId()) : null);
+    List<RunView> page = more ? rows.subList(0, limit) : rows;
+    RunView last = page.isEmpty() ? null : page.getLast();
+    return new Page(page, more ? new RunCursor(last.startedAt(), last.runId()) : null);
   }
 }

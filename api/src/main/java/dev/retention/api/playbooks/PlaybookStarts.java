@@ -4,7 +4,6 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRow;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
@@ -15,13 +14,14 @@ import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
-import dev.retention.workflows.common.Cadence;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.PlaybookIds;
-import dev.retention.workflows.common.PlaybookState;
-import dev.retention.workflows.common.RunInput;
-import dev.retention.workflows.common.Supersede;
+import dev.retention.workflows.contract.Cadence;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.PlaybookIds;
+import dev.retention.workflows.contract.PlaybookState;
+import dev.retention.workflows.contract.RunInput;
+import dev.retention.workflows.contract.RunView;
+import dev.retention.workflows.contract.Supersede;
 import dev.retention.workflows.engine.DefinedInput;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.expansion.ExpansionInput;
@@ -200,7 +200,7 @@ public class PlaybookStarts {
             .dividedBy(Duration.ofDays(1).toSeconds());
     projection
         .latest(workflowId)
-        .map(RunRow::closedAt)
+        .map(RunView::closedAt)
         .map(closedAt -> closedAt.plus(scaled))
         .filter(until -> until.isAfter(clock.instant()))
         .ifPresent(

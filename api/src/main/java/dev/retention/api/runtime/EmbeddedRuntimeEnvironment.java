@@ -1,6 +1,6 @@
 package dev.retention.api.runtime;
 
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.retention.api.runtime;
 
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeType;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.OutcomeType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DataConverter;

@@ -210,6 +210,22 @@ class PlaybookApiTest {
   }
 
   @Test
+  void outcome_answersTheRunAsAReadShowsIt_runIdAndStartIncluded() {
+    String customer = api.newCustomer("answered");
+    Response started = start("at-risk", customer);
+    String id = "at-risk-" + customer;
+    Response answered = outcome(id, "CUSTOMER_RESPONDED");
+    assertThat(answered.status()).isEqualTo(200);
+    // What the console draws the run from after an outcome, without reading the run again.
+    Response read = api.get("/api/playbooks/" + id);
+    assertThat(answered.text("runId")).isEqualTo(started.text("runId"));
+    assertThat(answered.text("runId")).isEqualTo(read.text("runId"));
+    assertThat(answered.text("startedAt")).isNotBlank().isEqualTo(read.text("startedAt"));
+    assertThat(answered.text("stage")).isEqualTo(read.text("stage"));
+    assertThat(answered.text("status")).isEqualTo("RUNNING");
+  }
+
+  @Test
   void delete_cancelsTheRun_withOutcomeCancelled() {
     String customer = api.newCustomer("del");
     start("at-risk", customer);

@@ -11,9 +11,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.retention.activities.ledger.RunProjection;
-import dev.retention.workflows.common.CustomerResponse;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.contract.CustomerResponse;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;

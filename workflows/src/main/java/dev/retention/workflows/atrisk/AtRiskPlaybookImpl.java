@@ -1,20 +1,20 @@
 package dev.retention.workflows.atrisk;
 
-import static dev.retention.workflows.common.OutcomeType.CALL_COMPLETED;
-import static dev.retention.workflows.common.OutcomeType.CALL_NO_ANSWER;
-import static dev.retention.workflows.common.OutcomeType.CHURNED;
-import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
-import static dev.retention.workflows.common.OutcomeType.SAVED;
+import static dev.retention.workflows.contract.OutcomeType.CALL_COMPLETED;
+import static dev.retention.workflows.contract.OutcomeType.CALL_NO_ANSWER;
+import static dev.retention.workflows.contract.OutcomeType.CHURNED;
+import static dev.retention.workflows.contract.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.contract.OutcomeType.SAVED;
 
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookRun;
-import dev.retention.workflows.common.RunEvent;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepResult;
+import dev.retention.workflows.contract.WaitingOn;
+import dev.retention.workflows.frame.PlaybookRun;
+import dev.retention.workflows.frame.RunEvent;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;

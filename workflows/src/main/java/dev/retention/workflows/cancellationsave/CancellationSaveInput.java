@@ -1,7 +1,7 @@
 package dev.retention.workflows.cancellationsave;
 
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.RunInput;
 import java.time.Instant;
 
 /**

@@ -1,7 +1,7 @@
 package dev.retention.workflows.cancellationsave;
 
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookWorkflow;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.PlaybookWorkflow;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

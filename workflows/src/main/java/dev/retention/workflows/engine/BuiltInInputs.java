@@ -2,7 +2,7 @@ package dev.retention.workflows.engine;
 
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.RunInput;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
 import dev.retention.workflows.onboarding.OnboardingInput;

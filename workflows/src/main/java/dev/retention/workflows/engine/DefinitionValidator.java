@@ -1,10 +1,10 @@
 package dev.retention.workflows.engine;
 
-import dev.retention.workflows.common.Milestone;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.Milestone;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepResult;
+import dev.retention.workflows.contract.WaitingOn;
 import dev.retention.workflows.engine.Expressions.Binary;
 import dev.retention.workflows.engine.Expressions.Call;
 import dev.retention.workflows.engine.Expressions.Expr;

@@ -1,7 +1,7 @@
 package dev.retention.workflows.engine;
 
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.RunInput;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,16 +1,16 @@
 package dev.retention.workflows.engine;
 
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeRejection;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookRun;
-import dev.retention.workflows.common.RunEvent;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.OutcomeRejection;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepResult;
+import dev.retention.workflows.contract.WaitingOn;
 import dev.retention.workflows.engine.Expressions.Expr;
 import dev.retention.workflows.engine.PlaybookDefinition.OutcomeRule;
+import dev.retention.workflows.frame.PlaybookRun;
+import dev.retention.workflows.frame.RunEvent;
 import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;

@@ -1,7 +1,7 @@
 package dev.retention.workflows.expansion;
 
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.RunInput;
 
 /** Starts an expansion run: the health score and plan usage (0..1) that triggered it. */
 public record ExpansionInput(PlaybookContext context, int healthScore, double planUsage)

@@ -1,7 +1,7 @@
 package dev.retention.workflows.npsfollowup;
 
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.RunInput;
 import java.util.Locale;
 
 /** Starts an NPS follow-up: the customer's score (0..10) and their comment, if any. */

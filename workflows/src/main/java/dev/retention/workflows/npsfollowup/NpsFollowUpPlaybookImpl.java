@@ -1,21 +1,21 @@
 package dev.retention.workflows.npsfollowup;
 
-import static dev.retention.workflows.common.OutcomeType.CALL_COMPLETED;
-import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
-import static dev.retention.workflows.common.OutcomeType.OUTREACH_DONE;
-import static dev.retention.workflows.common.OutcomeType.RECOVERY_PLAN;
-import static dev.retention.workflows.common.OutcomeType.RESOLVED;
+import static dev.retention.workflows.contract.OutcomeType.CALL_COMPLETED;
+import static dev.retention.workflows.contract.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.contract.OutcomeType.OUTREACH_DONE;
+import static dev.retention.workflows.contract.OutcomeType.RECOVERY_PLAN;
+import static dev.retention.workflows.contract.OutcomeType.RESOLVED;
 
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.OutcomeRejection;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookRun;
-import dev.retention.workflows.common.RunEvent;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.OutcomeRejection;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepResult;
+import dev.retention.workflows.contract.WaitingOn;
+import dev.retention.workflows.frame.PlaybookRun;
+import dev.retention.workflows.frame.RunEvent;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;

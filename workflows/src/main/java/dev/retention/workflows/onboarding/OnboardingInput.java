@@ -1,7 +1,7 @@
 package dev.retention.workflows.onboarding;
 
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.RunInput;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.RunInput;
 
 /** Starts onboarding at sign-up (trial start). */
 public record OnboardingInput(PlaybookContext context) implements RunInput {

@@ -1,21 +1,21 @@
 package dev.retention.workflows.onboarding;
 
-import static dev.retention.workflows.common.Milestone.FIRST_QUERY;
-import static dev.retention.workflows.common.Milestone.INTEGRATION_CONNECTED;
-import static dev.retention.workflows.common.Milestone.PAYMENT_METHOD_ADDED;
-import static dev.retention.workflows.common.Milestone.THREE_QUESTIONS;
-import static dev.retention.workflows.common.OutcomeType.CUSTOMER_RESPONDED;
+import static dev.retention.workflows.contract.Milestone.FIRST_QUERY;
+import static dev.retention.workflows.contract.Milestone.INTEGRATION_CONNECTED;
+import static dev.retention.workflows.contract.Milestone.PAYMENT_METHOD_ADDED;
+import static dev.retention.workflows.contract.Milestone.THREE_QUESTIONS;
+import static dev.retention.workflows.contract.OutcomeType.CUSTOMER_RESPONDED;
 
-import dev.retention.workflows.common.CsmOutcome;
-import dev.retention.workflows.common.Milestone;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.PlaybookRun;
-import dev.retention.workflows.common.RunEvent;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepResult;
-import dev.retention.workflows.common.WaitingOn;
+import dev.retention.workflows.contract.CsmOutcome;
+import dev.retention.workflows.contract.Milestone;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepResult;
+import dev.retention.workflows.contract.WaitingOn;
+import dev.retention.workflows.frame.PlaybookRun;
+import dev.retention.workflows.frame.RunEvent;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.workflow.WorkflowInit;

@@ -10,6 +10,12 @@ import java.util.Map;
  * waits for nothing, and in writes of workers from before it). {@code variants} are the A/B
  * variants the run took so far, by experiment (empty when none; absent in writes of workers from
  * before A/B splits).
+ *
+ * <p>Only the workflow's write: a run is read as {@link dev.retention.workflows.contract.RunView},
+ * rows of the projection included. This stays its own record because it is the ledger activity's
+ * input, kept in every run's history in this flat shape (the next step's name and time apart,
+ * onboarding's {@code firstValueAt}, {@code waitingOn} as text): the activity must keep reading it
+ * from runs in flight and recorded histories must keep replaying, and RunView's shape is the API's.
  */
 public record RunSnapshot(
     String workflowId,

@@ -3,12 +3,12 @@ package dev.retention.workflows.atrisk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.RecordingActivities;
-import dev.retention.workflows.common.Cadence;
-import dev.retention.workflows.common.Playbook;
-import dev.retention.workflows.common.PlaybookContext;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.Cadence;
+import dev.retention.workflows.contract.Playbook;
+import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -3,9 +3,9 @@ package dev.retention.workflows.atrisk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.RecordedHistories;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;

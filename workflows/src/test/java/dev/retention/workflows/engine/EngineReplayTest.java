@@ -3,8 +3,8 @@ package dev.retention.workflows.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.RecordedHistories;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DefaultDataConverter;

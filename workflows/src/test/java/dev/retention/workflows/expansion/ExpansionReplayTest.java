@@ -4,9 +4,9 @@ import static dev.retention.workflows.PlaybookTestSupport.stepNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.RecordedHistories;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.RunOutcome;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;

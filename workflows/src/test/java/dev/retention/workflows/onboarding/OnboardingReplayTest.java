@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.RecordedHistories;
-import dev.retention.workflows.common.OutcomeType;
-import dev.retention.workflows.common.PlaybookResult;
-import dev.retention.workflows.common.RunOutcome;
-import dev.retention.workflows.common.StepRecord;
-import dev.retention.workflows.common.StepResult;
+import dev.retention.workflows.contract.OutcomeType;
+import dev.retention.workflows.contract.PlaybookResult;
+import dev.retention.workflows.contract.RunOutcome;
+import dev.retention.workflows.contract.StepRecord;
+import dev.retention.workflows.contract.StepResult;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;

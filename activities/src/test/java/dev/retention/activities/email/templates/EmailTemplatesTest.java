@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.cancellationsave.SaveOffer;
-import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.contract.Milestone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -5,7 +5,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.workflows.cancellationsave.CancellationReason;
-import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.contract.Milestone;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.retention.api.connectors.segment;
 
 import dev.retention.activities.connectors.segment.SegmentStore;
-import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.contract.Milestone;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.retention.api.playbooks.dryrun;
 
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.CrmActivities;

@@ -11,7 +11,7 @@ import java.util.List;
  * What a dry-run plays: the workflow implementations its environments register, and how a run of a
  * playbook for a customer is started there. The one place that decides it; {@link EngineTarget}
  * plays definitions on the playbook engine. A run started here must answer to {@link
- * dev.retention.workflows.common.PlaybookWorkflow}'s signals and update by their names.
+ * dev.retention.workflows.contract.PlaybookWorkflow}'s signals and update by their names.
  */
 public interface DryRunTarget {
 

@@ -1,8 +1,8 @@
 package dev.retention.api.playbooks.dryrun;
 
 import dev.retention.api.playbooks.PlaybookStarts;
-import dev.retention.workflows.common.RunInput;
-import dev.retention.workflows.common.RunSearchAttributes;
+import dev.retention.workflows.contract.RunInput;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import dev.retention.workflows.engine.BuiltInInputs;
 import dev.retention.workflows.engine.PlaybookEngine;
 import dev.retention.workflows.engine.PlaybookEngineImpl;

@@ -3,7 +3,7 @@ package dev.retention.api.connectors.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.retention.workflows.common.Milestone;
+import dev.retention.workflows.contract.Milestone;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

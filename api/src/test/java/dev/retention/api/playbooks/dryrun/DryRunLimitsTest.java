@@ -10,7 +10,7 @@ import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
-import dev.retention.workflows.common.Playbook;
+import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;

@@ -1,4 +1,0 @@
-package dev.retention.workflows.common;
-
-/** An outcome recorded on a run by a CSM (or the backend), with an optional note. */
-public record CsmOutcome(OutcomeType type, String note, String csmId) {}

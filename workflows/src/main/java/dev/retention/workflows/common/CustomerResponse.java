@@ -1,4 +1,0 @@
-package dev.retention.workflows.common;
-
-/** The customer answered: from an inbound reply, the backend, or a CSM. */
-public record CustomerResponse(String source) {}

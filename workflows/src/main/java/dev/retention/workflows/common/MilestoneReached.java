@@ -1,4 +1,0 @@
-package dev.retention.workflows.common;
-
-/** The backend reports that a customer reached an onboarding milestone. */
-public record MilestoneReached(Milestone milestone) {}

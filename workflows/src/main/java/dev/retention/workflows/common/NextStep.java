@@ -1,6 +1,0 @@
-package dev.retention.workflows.common;
-
-import java.time.Instant;
-
-/** The step a run waits for, and when it is due. */
-public record NextStep(String step, Instant at) {}

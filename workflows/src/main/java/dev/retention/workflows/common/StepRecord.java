@@ -1,7 +1,0 @@
-package dev.retention.workflows.common;
-
-import java.time.Instant;
-
-/** One entry of a run's step log: what was planned, when it ran, and how it went. */
-public record StepRecord(
-    String step, Instant plannedAt, Instant ranAt, StepResult result, String detail) {}
