@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.audit.AuditTrail;
+import dev.retention.api.security.login.People;
 import dev.retention.workflows.common.PlaybookIds;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;

@@ -1,5 +1,11 @@
 package dev.retention.api.security;
 
+import dev.retention.api.security.audit.AuditFilter;
+import dev.retention.api.security.audit.AuditLog;
+import dev.retention.api.security.keys.ApiKeyFilter;
+import dev.retention.api.security.keys.ApiKeys;
+import dev.retention.api.security.login.People;
+import dev.retention.api.security.login.PeopleSessions;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;

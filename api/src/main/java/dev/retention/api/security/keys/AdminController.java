@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
@@ -6,6 +6,12 @@ import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Callers;
+import dev.retention.api.security.Role;
+import dev.retention.api.security.Scope;
+import dev.retention.api.security.login.LoginThrottle;
+import dev.retention.api.security.login.People;
+import dev.retention.api.security.login.PeopleSessions;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

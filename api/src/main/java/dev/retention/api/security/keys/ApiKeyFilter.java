@@ -1,5 +1,9 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.CallerAuthentication;
+import dev.retention.api.security.ConsolePages;
+import dev.retention.api.security.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.context.request.RequestAttributes;

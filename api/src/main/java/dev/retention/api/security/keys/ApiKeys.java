@@ -1,5 +1,7 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
