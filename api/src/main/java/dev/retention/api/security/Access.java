@@ -163,7 +163,7 @@ public class Access {
   }
 
   /** Workflow ids are {@code <playbook>-<customerId>}. */
-  static Optional<String> customerOf(String workflowId) {
+  public static Optional<String> customerOf(String workflowId) {
     return PlaybookIds.customerOf(workflowId);
   }
 

@@ -98,7 +98,7 @@ public class ApiKeys {
   }
 
   /** The id part of a presented key of the right shape (the secret is never kept). */
-  static Optional<String> idOf(String presented) {
+  public static Optional<String> idOf(String presented) {
     Matcher m = FORMAT.matcher(presented);
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
