@@ -7,7 +7,9 @@ import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Hidden;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
@@ -54,7 +56,20 @@ class ConsoleCustomerActions {
       PlaybookClient.Started started = starts.byHand(playbook, customer.id(), blankToNull(reason));
       return "redirect:/console/runs/" + started.workflowId();
     } catch (ApiProblem problem) {
-      redirect.addFlashAttribute("error", words.rejection(problem.getMessage()));
+      // The API's rule for the reason (PlaybookStarts), said in the viewer's language; what was
+      // chosen and typed stays in the form, to send again.
+      redirect.addFlashAttribute(
+          "error",
+          "reason".equals(problem.field())
+              ? messages.getMessage(
+                  "customer.start.error.reason",
+                  new Object[] {PlaybookStarts.REASON_MAX},
+                  LocaleContextHolder.getLocale())
+              : words.rejection(problem.getMessage()));
+      Map<String, String> typed = new LinkedHashMap<>();
+      typed.put("playbook", playbook);
+      typed.put("reason", reason == null ? "" : reason);
+      redirect.addFlashAttribute("startForm", typed);
       return "redirect:/console/customers/" + customer.id();
     }
   }

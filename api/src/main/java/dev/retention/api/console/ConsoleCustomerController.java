@@ -10,6 +10,7 @@ import dev.retention.api.customers.Customers;
 import dev.retention.api.playbooks.PlaybookStarts;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
+import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -73,6 +74,9 @@ class ConsoleCustomerController {
     model.addAttribute("runs", projection.list(customer.id(), null, null, 50));
     model.addAttribute("tasks", tasks.forCustomer(customer.id()));
     model.addAttribute("playbooks", starts.startable());
+    if (!model.containsAttribute("startForm")) {
+      model.addAttribute("startForm", Map.of());
+    }
     model.addAttribute("now", clock.instant());
     return "console/customer";
   }
