@@ -1,6 +1,6 @@
 package dev.retention.api;
 
-import dev.retention.api.security.KeyCommand;
+import dev.retention.api.security.keys.KeyCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;

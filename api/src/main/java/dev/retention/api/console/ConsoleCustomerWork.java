@@ -6,6 +6,7 @@ import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.api.customers.ContactController;
 import dev.retention.api.customers.CustomerNotesController;
 import dev.retention.api.customers.Customers;
+import dev.retention.api.input.OneOf;
 import dev.retention.api.problems.ApiProblem;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
@@ -97,10 +98,8 @@ class ConsoleCustomerWork {
     typed.put("withWhom", withWhom == null ? "" : withWhom);
     String error = null;
     try {
-      if (text == null || text.isBlank()) {
-        throw ApiProblem.invalid("text.blank", "text is required");
-      }
-      CustomerNotes.Kind parsed = kind(kind);
+      CustomerNotes.Kind parsed =
+          OneOf.parse("kind", kind, "kind", "kinds", CustomerNotes.Kind.values());
       noteWriter.write(
           customer.id(),
           parsed,
@@ -149,7 +148,7 @@ class ConsoleCustomerWork {
     typed.put("primary", Boolean.toString(primary));
     String error = null;
     try {
-      checkContact(name, email, role);
+      contactWriter.check(name, email, role);
       contactWriter.add(customer.id(), name, email, role, primary);
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
@@ -181,7 +180,7 @@ class ConsoleCustomerWork {
         }
         done = "contact.deleted";
       } else {
-        checkContact(name, email, role);
+        contactWriter.check(name, email, role);
         contactWriter.update(customer.id(), contactId, name, email, role, primary);
       }
     } catch (ApiProblem problem) {
@@ -218,32 +217,6 @@ class ConsoleCustomerWork {
     return "console/customer :: contacts";
   }
 
-  /** The API validates its body with annotations; the form's fields get the same rules here. */
-  private static void checkContact(String name, String email, String role) {
-    if (name == null || name.isBlank()) {
-      throw ApiProblem.invalid("name", "name is required");
-    }
-    if (email == null || !email.strip().matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-      throw ApiProblem.invalid("email", "email must be an address like name@example.com");
-    }
-    for (String line : List.of(name, email, role == null ? "" : role)) {
-      if (dev.retention.api.input.TextRules.forbiddenInLine(line) >= 0
-          || dev.retention.api.input.TextRules.length(line)
-              > dev.retention.api.input.TextRules.LINE_MAX) {
-        throw ApiProblem.invalid(
-            "name", "name, email and role are single lines of at most 200 characters");
-      }
-    }
-  }
-
-  private static CustomerNotes.Kind kind(String kind) {
-    try {
-      return CustomerNotes.Kind.valueOf(kind);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid("kind", "kind must be NOTE, CALL or MEETING");
-    }
-  }
-
   /** A datetime-local field, in the browser's zone (sent beside it), else UTC; blank is now. */
   private static Instant when(String local, String zone) {
     if (local == null || local.isBlank()) {
@@ -270,12 +243,26 @@ class ConsoleCustomerWork {
     String key =
         problem.status() == org.springframework.http.HttpStatus.CONFLICT
             ? (problem.field() == null ? "form.erased" : "form.conflict." + problem.field())
-            : "form.invalid." + problem.field();
+            : "form.invalid." + problem.field() + textRule(problem);
     return messages.getMessage(
         key,
         new Object[] {dev.retention.api.input.TextRules.FREE_TEXT_MAX},
         problem.getMessage(),
         LocaleContextHolder.getLocale());
+  }
+
+  /**
+   * Which of the note's rules ({@link CustomerNotesController.NoteWriter}) refused the text: it is
+   * blank, holds a control character, or is too long (no suffix).
+   */
+  private static String textRule(ApiProblem problem) {
+    if (!"text".equals(problem.field()) || problem.getMessage() == null) {
+      return "";
+    }
+    if (problem.getMessage().startsWith("text is required")) {
+      return ".blank";
+    }
+    return problem.getMessage().contains("control character") ? ".control" : "";
   }
 
   private String message(String key) {

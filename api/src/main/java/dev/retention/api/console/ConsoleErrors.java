@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  */
 @ControllerAdvice(
     assignableTypes = {
-      ConsoleController.class,
+      ConsoleWorkController.class,
+      ConsoleCustomerListController.class,
+      ConsoleCustomerController.class,
+      ConsoleCustomerActions.class,
+      ConsoleRunController.class,
       ConsoleTasksController.class,
       ConsoleCustomerWork.class,
       ConsoleBulkController.class,

@@ -11,7 +11,11 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 /** What every console page shows in its header: who is logged in, and whether they lead. */
 @ControllerAdvice(
     assignableTypes = {
-      ConsoleController.class,
+      ConsoleWorkController.class,
+      ConsoleCustomerListController.class,
+      ConsoleCustomerController.class,
+      ConsoleCustomerActions.class,
+      ConsoleRunController.class,
       ConsoleTasksController.class,
       ConsoleCustomerWork.class,
       ConsoleBulkController.class,

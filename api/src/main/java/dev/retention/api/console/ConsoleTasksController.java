@@ -2,10 +2,12 @@ package dev.retention.api.console;
 
 import dev.retention.activities.console.ConsoleReads;
 import dev.retention.activities.crm.TaskQueue;
+import dev.retention.api.input.FreeText;
+import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
-import dev.retention.api.security.AuditTrail;
 import dev.retention.api.security.Callers;
+import dev.retention.api.security.audit.AuditTrail;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -69,12 +71,19 @@ class ConsoleTasksController {
       HttpServletResponse response,
       Model model) {
     TaskQueue.Task task = owned(taskId);
-    String clean = note == null || note.isBlank() ? null : note.strip();
-    if (clean != null && clean.length() > 10_000) {
-      // Refused whole, never cut: what was typed stays in the card, to shorten and send again.
+    // The API's rule for the note (free text: at most 10 000 characters, line breaks and tabs
+    // but no other control character). Refused whole, never cut: what was typed stays in the
+    // card, to correct and send again.
+    String fault = FreeText.Validator.fault(note);
+    if (fault != null) {
       model.addAttribute("typedTaskNote", note);
-      return card(task, say("task.error.noteTooLong", 10_000), null, response, 400, model);
+      String why =
+          fault.contains("control character")
+              ? say("task.error.noteControl")
+              : say("task.error.noteTooLong", TextRules.FREE_TEXT_MAX);
+      return card(task, why, null, response, 400, model);
     }
+    String clean = note == null || note.isBlank() ? null : note.strip();
     TaskQueue.Change change = tasks.complete(taskId, Callers.require().actor(), clean);
     return answer(change, task, "task.done", null, response, model);
   }

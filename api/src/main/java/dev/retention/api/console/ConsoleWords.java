@@ -6,6 +6,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.context.MessageSource;
@@ -665,6 +666,12 @@ public class ConsoleWords {
 
   private String text(String key, Object... args) {
     return messages.getMessage(key, args, locale());
+  }
+
+  /** Each key's words in the viewer's language, the key itself when there are none (for charts). */
+  public Function<String, String> labels() {
+    Locale locale = LocaleContextHolder.getLocale();
+    return key -> messages.getMessage(key, null, key, locale);
   }
 
   private String message(String key) {

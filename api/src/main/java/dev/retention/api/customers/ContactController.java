@@ -7,8 +7,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
+import java.util.Comparator;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -107,9 +109,26 @@ public class ContactController {
   public static class ContactWriter {
 
     private final Contacts contacts;
+    private final Validator validator;
 
-    ContactWriter(Contacts contacts) {
+    ContactWriter(Contacts contacts, Validator validator) {
       this.contacts = contacts;
+      this.validator = validator;
+    }
+
+    /**
+     * A contact from a form, checked by the rules of the API's body ({@code ContactRequest}): the
+     * first refused field by name, with the detail the API gives ({@code <field> <what is wrong>}).
+     */
+    public void check(String name, String email, String role) {
+      validator.validate(new ContactRequest(name, email, role, null)).stream()
+          .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+          .findFirst()
+          .ifPresent(
+              refused -> {
+                String field = refused.getPropertyPath().toString();
+                throw ApiProblem.invalid(field, field + " " + refused.getMessage());
+              });
     }
 
     public Contacts.Contact add(

@@ -66,6 +66,14 @@ public @interface FreeText {
       return null;
     }
 
+    /**
+     * What is wrong with free text from a form by the rule of a body's (at most {@value
+     * TextRules#FREE_TEXT_MAX} characters), or null.
+     */
+    public static String fault(CharSequence value) {
+      return value == null ? null : fault(value, TextRules.FREE_TEXT_MAX);
+    }
+
     /** Refuses free text from a form by the same rule as a body's ({@code field} named). */
     public static void check(String field, CharSequence value) {
       String fault = value == null ? null : fault(value, TextRules.FREE_TEXT_MAX);

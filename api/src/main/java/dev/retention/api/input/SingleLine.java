@@ -43,20 +43,35 @@ public @interface SingleLine {
       if (value == null) {
         return true;
       }
+      String fault = fault(value, max);
+      return fault == null || refuse(context, fault);
+    }
+
+    /**
+     * Refuses a single line from a form by the same rule as a body's: {@code field} named, the
+     * detail the API gives for it ({@code <field> must be a single line…}).
+     */
+    public static void check(String field, CharSequence value, int max) {
+      String fault = value == null ? null : fault(value, max);
+      if (fault != null) {
+        throw dev.retention.api.problems.ApiProblem.invalid(field, field + " " + fault);
+      }
+    }
+
+    /** What is wrong with a single line of at most {@code max} characters, or null. */
+    static String fault(CharSequence value, int max) {
       int bad = TextRules.forbiddenInLine(value);
       if (bad >= 0) {
-        return refuse(
-            context,
-            "must be a single line: no line break or other control character (found "
-                + TextRules.describe(value.charAt(bad))
-                + " at index "
-                + bad
-                + ")");
+        return "must be a single line: no line break or other control character (found "
+            + TextRules.describe(value.charAt(bad))
+            + " at index "
+            + bad
+            + ")";
       }
       if (TextRules.length(value) > max) {
-        return refuse(context, "must be at most " + max + " characters");
+        return "must be at most " + max + " characters";
       }
-      return true;
+      return null;
     }
 
     static boolean refuse(ConstraintValidatorContext context, String message) {

@@ -56,7 +56,7 @@ class PlaybookController {
   record StartRequest(
       @NotBlank @SingleLine String playbook,
       @NotBlank @SingleLine(max = TextRules.ID_MAX) String customerId,
-      @SingleLine(max = 500) String reason) {}
+      @SingleLine(max = PlaybookStarts.REASON_MAX) String reason) {}
 
   record OutcomeRequest(
       @NotBlank @SingleLine String type,

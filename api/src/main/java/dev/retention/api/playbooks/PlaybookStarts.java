@@ -9,6 +9,7 @@ import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.OneOf;
+import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
 import dev.retention.workflows.atrisk.AtRiskInput;
@@ -74,8 +75,15 @@ public class PlaybookStarts {
   /** A cancellation-save run and the moment its held cancellation is decided. */
   public record CancellationStarted(PlaybookClient.Started started, Instant decisionDeadline) {}
 
-  /** {@code POST /api/playbooks}: any playbook by hand, from the customer's latest data. */
+  /** How long the reason a run was started by hand may be: one line. */
+  public static final int REASON_MAX = 500;
+
+  /**
+   * {@code POST /api/playbooks}: any playbook by hand, from the customer's latest data. The reason
+   * is one line of at most {@value #REASON_MAX} characters, for the API and the console alike.
+   */
   public PlaybookClient.Started byHand(String playbookName, String customerId, String reason) {
+    SingleLine.Validator.check("reason", reason, REASON_MAX);
     String playbook = playbook(playbookName);
     Customer customer = customers.get(customerId);
     RunInput input = input(playbook, published(playbook), customer, reason, clock.instant());

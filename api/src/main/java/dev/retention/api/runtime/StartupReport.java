@@ -1,6 +1,6 @@
 package dev.retention.api.runtime;
 
-import dev.retention.api.security.Credentials;
+import dev.retention.api.security.login.Credentials;
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

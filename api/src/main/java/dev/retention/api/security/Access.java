@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.audit.AuditTrail;
+import dev.retention.api.security.login.People;
 import dev.retention.workflows.contract.PlaybookIds;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -161,7 +163,7 @@ public class Access {
   }
 
   /** Workflow ids are {@code <playbook>-<customerId>}. */
-  static Optional<String> customerOf(String workflowId) {
+  public static Optional<String> customerOf(String workflowId) {
     return PlaybookIds.customerOf(workflowId);
   }
 

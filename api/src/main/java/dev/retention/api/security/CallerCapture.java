@@ -1,5 +1,6 @@
 package dev.retention.api.security;
 
+import dev.retention.api.security.audit.AuditTrail;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

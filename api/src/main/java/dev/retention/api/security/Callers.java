@@ -1,5 +1,6 @@
 package dev.retention.api.security;
 
+import dev.retention.api.security.login.OidcPerson;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;

@@ -38,7 +38,7 @@ public final class ConsolePages {
    * The console and the ways into it (the login page, single sign-on): for people only, so an
    * integration key is refused there ({@link ApiKeyFilter}).
    */
-  static boolean isForPeople(HttpServletRequest request) {
+  public static boolean isForPeople(HttpServletRequest request) {
     return FOR_PEOPLE.matches(request);
   }
 

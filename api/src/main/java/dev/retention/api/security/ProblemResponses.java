@@ -17,7 +17,7 @@ import org.springframework.security.web.csrf.CsrfException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** 401 and 403 as problem+json that say what is missing, like every other error of the API. */
-class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   private final JsonMapper json;
   private final ProblemTexts texts;
@@ -63,7 +63,7 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
     write(response, HttpStatus.FORBIDDEN, "Forbidden", detail);
   }
 
-  void write(HttpServletResponse response, HttpStatus status, String title, String detail)
+  public void write(HttpServletResponse response, HttpStatus status, String title, String detail)
       throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");

@@ -1,24 +1,15 @@
 package dev.retention.api.security;
 
+import dev.retention.api.security.keys.ApiKeyFilter;
+import dev.retention.api.security.keys.ApiKeys;
 import jakarta.servlet.DispatcherType;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.ProviderManager;
-import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
@@ -29,13 +20,13 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every call authenticated and authorised: integration keys ({@code Authorization: Bearer}) for the
  * backend, login sessions (password, or single sign-on when configured) for people. Who may call
- * what is {@link AccessRules}; ownership is {@link Access}; every write is audited.
+ * what is {@link AccessRules}; ownership is {@link Access}; every write is audited ({@code
+ * security.audit}). Logins and sessions are {@code security.login}, keys {@code security.keys}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -117,48 +108,5 @@ class SecurityConfiguration {
                   .defaultSuccessUrl(ConsolePages.HOME, true));
     }
     return http.build();
-  }
-
-  /**
-   * The audit trail of writes, outside every other filter (the body-size limit, the request
-   * firewall and this security chain), so that what they refuse is audited too.
-   */
-  @Bean
-  @ConditionalOnWebApplication
-  FilterRegistrationBean<AuditFilter> auditFilter(
-      AuditLog audit,
-      @Qualifier("requestMappingHandlerMapping")
-          ObjectProvider<RequestMappingHandlerMapping> routes) {
-    FilterRegistrationBean<AuditFilter> registration =
-        new FilterRegistrationBean<>(new AuditFilter(audit, routes));
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
-    return registration;
-  }
-
-  /** In the HTTP session (PostgreSQL, {@link PeopleSessions}), for people only: never a key. */
-  @Bean
-  SecurityContextRepository securityContextRepository() {
-    return PeopleSessions.contexts();
-  }
-
-  @Bean
-  PasswordEncoder passwordEncoder() {
-    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
-  }
-
-  @Bean
-  UserDetailsService peopleWithPasswords(People people) {
-    return username ->
-        people
-            .passwordHash(username)
-            .map(hash -> User.withUsername(username).password(hash).roles("PERSON").build())
-            .orElseThrow(() -> new UsernameNotFoundException("no login " + username));
-  }
-
-  @Bean
-  AuthenticationManager passwordLogins(UserDetailsService users, PasswordEncoder encoder) {
-    DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
-    provider.setPasswordEncoder(encoder);
-    return new ProviderManager(provider);
   }
 }

@@ -115,7 +115,7 @@ class TaskController {
         tasks.find(taskId).orElseThrow(() -> ApiProblem.notFound("Task", "no task " + taskId));
     access.customer(task.customerId());
     if (task.workflowId() != null) {
-      dev.retention.api.security.AuditTrail.workflow(task.workflowId());
+      dev.retention.api.security.audit.AuditTrail.workflow(task.workflowId());
     }
   }
 

@@ -12,7 +12,7 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.CallerAuthentication;
-import dev.retention.api.security.People;
+import dev.retention.api.security.login.People;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,5 +1,8 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.Role;
+import dev.retention.api.security.Scope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;

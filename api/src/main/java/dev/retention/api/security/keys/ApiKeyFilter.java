@@ -1,5 +1,9 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.CallerAuthentication;
+import dev.retention.api.security.ConsolePages;
+import dev.retention.api.security.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>Runs before the CSRF check, which it exempts from: only a request a live key authenticated
  * skips CSRF ({@link #authenticatedByKey}); any other {@code Authorization} header does not.
  */
-class ApiKeyFilter extends OncePerRequestFilter {
+public class ApiKeyFilter extends OncePerRequestFilter {
 
   private static final String BY_KEY = ApiKeyFilter.class.getName() + ".authenticated";
 
@@ -37,13 +41,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
   private final SecurityContextHolderStrategy contexts =
       SecurityContextHolder.getContextHolderStrategy();
 
-  ApiKeyFilter(ApiKeys keys, ProblemResponses problems) {
+  public ApiKeyFilter(ApiKeys keys, ProblemResponses problems) {
     this.keys = keys;
     this.problems = problems;
   }
 
   /** True for a request whose {@code Authorization: Bearer} key was live: it skips CSRF. */
-  static boolean authenticatedByKey(HttpServletRequest request) {
+  public static boolean authenticatedByKey(HttpServletRequest request) {
     return request.getAttribute(BY_KEY) != null;
   }
 

@@ -1,5 +1,6 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
+import dev.retention.api.security.Scope;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;

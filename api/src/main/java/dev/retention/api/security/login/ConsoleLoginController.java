@@ -1,5 +1,9 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.CallerAuthentication;
+import dev.retention.api.security.ConsolePages;
+import dev.retention.api.security.audit.AuditTrail;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.context.request.RequestAttributes;
@@ -13,7 +13,7 @@ public final class AuditTrail {
   static final String CUSTOMER = AuditTrail.class.getName() + ".customer";
   static final String WORKFLOW = AuditTrail.class.getName() + ".workflow";
   static final String ACTOR = AuditTrail.class.getName() + ".actor";
-  static final String CALLER = AuditTrail.class.getName() + ".caller";
+  public static final String CALLER = AuditTrail.class.getName() + ".caller";
 
   private AuditTrail() {}
 
@@ -26,7 +26,7 @@ public final class AuditTrail {
   }
 
   /** The name a failed login tried, so refused logins are attributed too. */
-  static void attemptedActor(String username) {
+  public static void attemptedActor(String username) {
     set(ACTOR, username);
   }
 

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import dev.retention.api.problems.ApiProblem;
 import java.net.InetAddress;

@@ -1,8 +1,13 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.CallerAuthentication;
+import dev.retention.api.security.Callers;
+import dev.retention.api.security.Scope;
+import dev.retention.api.security.audit.AuditTrail;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
-package dev.retention.api.security;
+package dev.retention.api.security.keys;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.Scope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -96,7 +98,7 @@ public class ApiKeys {
   }
 
   /** The id part of a presented key of the right shape (the secret is never kept). */
-  static Optional<String> idOf(String presented) {
+  public static Optional<String> idOf(String presented) {
     Matcher m = FORMAT.matcher(presented);
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }

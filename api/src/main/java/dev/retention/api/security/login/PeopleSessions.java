@@ -1,5 +1,7 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.Callers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;

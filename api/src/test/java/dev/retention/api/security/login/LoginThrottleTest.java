@@ -1,8 +1,8 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.api.security.LoginThrottle.Attempt;
+import dev.retention.api.security.login.LoginThrottle.Attempt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Clock;

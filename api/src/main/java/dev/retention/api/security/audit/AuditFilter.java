@@ -1,5 +1,10 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
+import dev.retention.api.security.Access;
+import dev.retention.api.security.Caller;
+import dev.retention.api.security.Callers;
+import dev.retention.api.security.ConsolePages;
+import dev.retention.api.security.keys.ApiKeys;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.audit;
 
 import java.sql.Timestamp;
 import java.time.Instant;

@@ -1,5 +1,8 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
+import dev.retention.api.security.Role;
+import dev.retention.api.security.Scope;
+import dev.retention.api.security.keys.ApiKeys;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;

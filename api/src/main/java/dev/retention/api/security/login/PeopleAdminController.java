@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
@@ -6,59 +6,50 @@ import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.api.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Integration keys and people's logins, for admins. A key's secret is shown once, at creation. */
+/** People's logins, for admins: create or change, list, disable, and clear failed attempts. */
 @Tag(name = "admin")
 @RestController
-class AdminController {
+class PeopleAdminController {
 
-  private final ApiKeys keys;
   private final People people;
   private final CustomerDirectory directory;
   private final PasswordEncoder passwords;
   private final LoginThrottle throttle;
   private final PeopleSessions sessions;
 
-  AdminController(
-      ApiKeys keys,
+  PeopleAdminController(
       People people,
       CustomerDirectory directory,
       PasswordEncoder passwords,
       LoginThrottle throttle,
       PeopleSessions sessions) {
-    this.throttle = throttle;
-    this.sessions = sessions;
-    this.keys = keys;
     this.people = people;
     this.directory = directory;
     this.passwords = passwords;
+    this.throttle = throttle;
+    this.sessions = sessions;
   }
-
-  record KeyRequest(
-      @NotBlank @SingleLine String name, @NotEmpty @Size(max = 10) List<String> scopes) {}
 
   record PersonRequest(
       @NotBlank @SingleLine String name,
@@ -67,48 +58,6 @@ class AdminController {
       @SingleLine(max = TextRules.ID_MAX) String csmId,
       @Size(min = 12) @SingleLine String password,
       Boolean playbookEditor) {}
-
-  @Operation(
-      operationId = "createKey",
-      summary = "Create an integration key",
-      description =
-          "Creates a key with the given scopes (events:write, customers:write, "
-              + "playbooks:write, read, ops, playbook-editor, admin). The secret is in this "
-              + "answer only; store it.")
-  @PostMapping("/api/admin/keys")
-  @ApiResponse(
-      responseCode = "201",
-      description = "Created; the key is in this answer only",
-      useReturnTypeSchema = true)
-  ResponseEntity<ApiKeys.NewKey> createKey(@Valid @RequestBody KeyRequest body) {
-    Set<Scope> scopes = scopes(body.scopes());
-    ApiKeys.NewKey created = keys.create(body.name().strip(), scopes, Callers.require().actor());
-    return ResponseEntity.status(HttpStatus.CREATED).body(created);
-  }
-
-  @Operation(
-      operationId = "listKeys",
-      summary = "List integration keys",
-      description = "Every integration key with its name and scopes; never the secrets.")
-  @GetMapping("/api/admin/keys")
-  List<ApiKeys.KeyInfo> keys() {
-    return keys.list();
-  }
-
-  @Operation(
-      operationId = "revokeKey",
-      summary = "Revoke an integration key",
-      description = "The key stops working at once.")
-  @DeleteMapping("/api/admin/keys/{keyId}")
-  @ApiResponse(responseCode = "204", description = "Revoked")
-  ResponseEntity<Void> revoke(@PathVariable String keyId) {
-    Ids.check("keyId", keyId);
-    if (keys.find(keyId).isEmpty()) {
-      throw ApiProblem.notFound("Key", "no integration key " + keyId);
-    }
-    keys.revoke(keyId);
-    return ResponseEntity.noContent().build();
-  }
 
   @Operation(
       operationId = "upsertPerson",
@@ -211,13 +160,5 @@ class AdminController {
     Ids.check("username", username);
     throttle.unlock(username);
     return ResponseEntity.noContent().build();
-  }
-
-  static Set<Scope> scopes(List<String> ids) {
-    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-    for (String id : ids) {
-      scopes.add(OneOf.parse("scopes", id, "scope", "scopes", Scope.values(), Scope::id));
-    }
-    return scopes;
   }
 }

@@ -1,4 +1,4 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;

@@ -1,5 +1,6 @@
-package dev.retention.api.security;
+package dev.retention.api.security.login;
 
+import dev.retention.api.security.Caller;
 import java.util.List;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
