@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Reads (and corrects) the projection of playbook runs. */
+/** Reads the projection of playbook runs; {@link RunRecords} writes it. */
 @Repository
 public class RunProjection {
 
@@ -61,23 +61,6 @@ public class RunProjection {
         .param("w", workflowId)
         .query(RunProjection::map)
         .optional();
-  }
-
-  /**
-   * Marks a run closed with a status the workflow itself could not write (terminated, failed, or
-   * lost with an in-memory Temporal service).
-   */
-  public void markClosed(String runId, String status, Instant closedAt) {
-    jdbc.sql(
-            """
-            update playbook_runs set status = :status, next_step = null, next_step_at = null,
-              closed_at = coalesce(closed_at, :closedAt), updated_at = now()
-            where run_id = :run and status = 'RUNNING'
-            """)
-        .param("status", status)
-        .param("closedAt", Timestamp.from(closedAt))
-        .param("run", runId)
-        .update();
   }
 
   /**
@@ -140,36 +123,6 @@ public class RunProjection {
         .list()
         .forEach(r -> byCustomer.computeIfAbsent(r.customerId(), c -> new ArrayList<>()).add(r));
     return byCustomer;
-  }
-
-  /**
-   * Records a run the moment the API started it, so the projection never lags a start made here
-   * (the workflow's own first write, moments later, fills in stage and next step, and its own start
-   * time beside this one).
-   */
-  public void recordStarted(
-      String runId,
-      String workflowId,
-      String playbook,
-      String customerId,
-      String csmId,
-      Instant startedAt,
-      Integer playbookVersion) {
-    jdbc.sql(
-            """
-            insert into playbook_runs (run_id, workflow_id, playbook, customer_id, csm_id, status,
-              started_at, definition_version)
-            values (:run, :workflow, :playbook, :customer, :csm, 'RUNNING', :at, :version)
-            on conflict (run_id) do update set definition_version = excluded.definition_version
-            """)
-        .param("run", runId)
-        .param("workflow", workflowId)
-        .param("playbook", playbook)
-        .param("customer", customerId)
-        .param("csm", csmId)
-        .param("at", Timestamp.from(startedAt))
-        .param("version", playbookVersion)
-        .update();
   }
 
   static RunRow map(ResultSet rs, int row) throws SQLException {

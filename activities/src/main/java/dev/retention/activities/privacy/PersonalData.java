@@ -1,5 +1,6 @@
 package dev.retention.activities.privacy;
 
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.workflows.common.StepRecord;
 import dev.retention.workflows.common.StepResult;
 import java.sql.Timestamp;
@@ -36,9 +37,11 @@ public class PersonalData {
   public record Erasure(String customerId, Instant erasedAt, Map<String, Integer> rows) {}
 
   private final JdbcClient jdbc;
+  private final Timeline timeline;
 
-  public PersonalData(JdbcClient jdbc) {
+  public PersonalData(JdbcClient jdbc, Timeline timeline) {
     this.jdbc = jdbc;
+    this.timeline = timeline;
   }
 
   /**
@@ -128,8 +131,7 @@ public class PersonalData {
             "update communications set subject = :x, body_text = :x, to_address = :x, detail = null"
                 + " where customer_id = :id",
             customerId));
-    rows.put(
-        "timeline", update("update timeline set summary = :x where customer_id = :id", customerId));
+    rows.put("timeline", timeline.eraseSummaries(customerId, ERASED));
     rows.put(
         "crm_notes",
         update(
@@ -238,11 +240,7 @@ public class PersonalData {
             .param("erased", ERASED)
             .param("cutoff", Timestamp.from(cutoff))
             .update());
-    rows.put(
-        "timelineEntries",
-        jdbc.sql("delete from timeline where at < :cutoff")
-            .param("cutoff", Timestamp.from(cutoff))
-            .update());
+    rows.put("timelineEntries", timeline.deleteBefore(cutoff));
     return rows;
   }
 }

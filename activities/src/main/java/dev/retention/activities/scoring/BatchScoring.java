@@ -1,5 +1,6 @@
 package dev.retention.activities.scoring;
 
+import dev.retention.activities.ledger.Timeline;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * parameters of the statement, {@link HealthModelSql}), the trend against the previous score, the
  * drop from the highest score of the last 30 days with the CSM alert task, and the timeline
  * entries. A customer reported twice in one batch is scored in order, as two posts would be: the
- * k-th report of each customer goes into round k, each round one statement in its own transaction
- * that locks the customers' rows like a single scoring does.
+ * k-th report of each customer goes into round k, each round one statement (and its timeline
+ * entries, set-based in {@link Timeline#addAll}) in its own transaction that locks the customers'
+ * rows like a single scoring does.
  */
 @Service
 public class BatchScoring {
@@ -31,12 +33,19 @@ public class BatchScoring {
   private final TransactionTemplate tx;
   private final Clock clock;
   private final HealthModels models;
+  private final Timeline timeline;
 
-  public BatchScoring(JdbcClient jdbc, TransactionTemplate tx, Clock clock, HealthModels models) {
+  public BatchScoring(
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      Clock clock,
+      HealthModels models,
+      Timeline timeline) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.clock = clock;
     this.models = models;
+    this.timeline = timeline;
   }
 
   /** One customer's metrics in a batch; the customer must exist. */
@@ -109,6 +118,35 @@ public class BatchScoring {
         .param("due", Timestamp.from(now.plus(Duration.ofDays(1))))
         .query((rs, i) -> out[rs.getInt("idx")] = map(rs, now, model.version()))
         .list();
+    timeline.addAll(now, timelineEntries(customers, idx, out));
+  }
+
+  /** Each scored customer's {@code SCORE} entry, then its {@code ALERT} entry if alerted. */
+  private static List<Timeline.NewEntry> timelineEntries(
+      String[] customers, int[] idx, ScoredHealth[] scored) {
+    List<Timeline.NewEntry> entries = new ArrayList<>();
+    for (int k = 0; k < customers.length; k++) {
+      String customerId = customers[k];
+      ScoredHealth health = scored[idx[k]];
+      entries.add(
+          new Timeline.NewEntry(
+              customerId,
+              "SCORE",
+              "Health "
+                  + health.score()
+                  + " ("
+                  + health.band()
+                  + ")"
+                  + (health.previousScore() == null ? "" : ", was " + health.previousScore())));
+      if (health.dropAlerted()) {
+        entries.add(
+            new Timeline.NewEntry(
+                customerId,
+                "ALERT",
+                "Health dropped " + health.dropWithin30Days() + " points: CSM alerted"));
+      }
+    }
+    return entries;
   }
 
   /** One round: the model's expressions ({@link HealthModelSql}) stand where the braces are. */
@@ -169,19 +207,6 @@ public class BatchScoring {
             'HIGH', :due
           from scored s join customers c on c.id = s.customer_id join csms m on m.id = c.csm_id
           where s.alert order by s.idx
-        ),
-        entries as (
-          insert into timeline (customer_id, at, kind, summary)
-          select customer_id, :now, kind, summary from (
-            select idx, 0 as ord, customer_id, 'SCORE' as kind,
-              'Health ' || score || ' (' || band || ')'
-                || case when before is null then '' else ', was ' || before end as summary
-            from scored
-            union all
-            select idx, 1, customer_id, 'ALERT',
-              'Health dropped ' || drop_points || ' points: CSM alerted'
-            from scored where alert) e
-          order by idx, ord
         )
         select idx, score, band, trend, usage_score, engagement_score, support_score, before,
           drop_points, alert, plan_usage, before_usage

@@ -14,6 +14,8 @@ import dev.retention.activities.email.providers.PermanentEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
@@ -127,7 +129,12 @@ class TaskEndingsEndToEndTest {
             tasks,
             cancellations),
         new CrmActivitiesImpl(tasks, jdbc),
-        new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), cancellations));
+        new LedgerActivitiesImpl(
+            tx,
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            cancellations));
     env.start();
   }
 

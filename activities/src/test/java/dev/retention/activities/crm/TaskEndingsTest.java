@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
@@ -56,7 +58,11 @@ class TaskEndingsTest {
     harness =
         new ActivityHarness(
             new LedgerActivitiesImpl(
-                jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), new RunCancellations(jdbc, tx)));
+                tx,
+                new RunRecords(jdbc),
+                new Timeline(jdbc),
+                new TaskQueue(jdbc, Clock.systemUTC()),
+                new RunCancellations(jdbc, tx)));
     ledger = harness.stub(LedgerActivities.class);
   }
 

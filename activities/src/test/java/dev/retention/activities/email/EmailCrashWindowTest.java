@@ -28,6 +28,7 @@ import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -97,7 +98,8 @@ class EmailCrashWindowTest {
         new DeliveryEvents(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            communications);
+            communications,
+            new Timeline(jdbc));
     fakes = new WireMockServer(options().dynamicPort().extensions(resendFake, sendGridFake));
     fakes.start();
   }

@@ -17,6 +17,8 @@ import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
@@ -118,8 +120,9 @@ class EmailRetriesExhaustedTest {
             cancellations),
         new CrmActivitiesImpl(tasks, jdbc),
         new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             cancellations));
     env.start();

@@ -61,8 +61,9 @@ class LedgerActivitiesTest {
     harness =
         new ActivityHarness(
             new LedgerActivitiesImpl(
-                jdbc,
                 tx,
+                new RunRecords(jdbc),
+                new Timeline(jdbc),
                 new TaskQueue(jdbc, java.time.Clock.systemUTC()),
                 new RunCancellations(jdbc, tx)));
     ledger = harness.stub(LedgerActivities.class);

@@ -118,7 +118,12 @@ class StoppedRunEndToEndTest {
               tasks,
               cancellations),
           new CrmActivitiesImpl(tasks, jdbc),
-          new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), cancellations),
+          new LedgerActivitiesImpl(
+              tx,
+              new RunRecords(jdbc),
+              new Timeline(jdbc),
+              new TaskQueue(jdbc, Clock.systemUTC()),
+              cancellations),
           new SendingRulesActivitiesImpl(directory, jdbc, SendingRules.defaults(), cancellations)
         };
     env =

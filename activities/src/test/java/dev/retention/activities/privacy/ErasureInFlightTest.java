@@ -16,6 +16,8 @@ import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
@@ -76,10 +78,14 @@ class ErasureInFlightTest {
   static void wire(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
     tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    personalData = new PersonalData(jdbc);
+    personalData = new PersonalData(jdbc, new Timeline(jdbc));
     ledger =
         new LedgerActivitiesImpl(
-            jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), new RunCancellations(jdbc, tx));
+            tx,
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            new RunCancellations(jdbc, tx));
     directory = new CustomerDirectory(jdbc);
   }
 

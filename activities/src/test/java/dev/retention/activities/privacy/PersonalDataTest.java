@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.Communications;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
 import dev.retention.workflows.ports.PurgeReport;
@@ -36,7 +37,7 @@ class PersonalDataTest {
   @BeforeAll
   static void wire(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
-    personalData = new PersonalData(jdbc);
+    personalData = new PersonalData(jdbc, new Timeline(jdbc));
     communications = new Communications(jdbc);
   }
 

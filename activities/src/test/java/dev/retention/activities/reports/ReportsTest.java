@@ -12,6 +12,8 @@ import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunProjection;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
 import dev.retention.workflows.ports.LedgerUpdate;
@@ -213,8 +215,9 @@ class ReportsTest {
     RunProjection projection = new RunProjection(jdbc);
     LedgerActivitiesImpl ledger =
         new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             Fixtures.cancellations(dataSource));
     Duration[] apiAhead = {Duration.ofMillis(9), Duration.ofMillis(23), Duration.ofMillis(57)};
@@ -223,8 +226,9 @@ class ReportsTest {
       Instant apiStart = IN.plus(Duration.ofHours(i));
       Instant runStart = apiStart.plus(apiAhead[i]);
       String runId = "onboarding-run-" + i;
-      projection.recordStarted(
-          runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart, 1);
+      new RunRecords(jdbc)
+          .recordStarted(
+              runId, "onboarding-c-" + i, "onboarding", GLOBEX.id(), PETRA.id(), apiStart, 1);
       ledger.record(new LedgerUpdate(onboardingRun(i, runStart, null), null));
       ledger.record(
           new LedgerUpdate(onboardingRun(i, runStart, runStart.plus(ownValues[i])), null));
@@ -356,8 +360,9 @@ class ReportsTest {
   void theLedger_recordsEachRunsVariantOnce_andTheReportCountsIt() {
     LedgerActivitiesImpl ledger =
         new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             Fixtures.cancellations(dataSource));
     RunSnapshot running =

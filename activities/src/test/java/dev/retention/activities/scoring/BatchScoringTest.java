@@ -64,7 +64,7 @@ class BatchScoringTest {
     tasks = new CrmTasks(jdbc);
     HealthModels models = new HealthModels(jdbc, tx, clock);
     single = new HealthScoring(jdbc, tx, timeline, tasks, clock, models);
-    batch = new BatchScoring(jdbc, tx, clock, models);
+    batch = new BatchScoring(jdbc, tx, clock, models, timeline);
   }
 
   @Test

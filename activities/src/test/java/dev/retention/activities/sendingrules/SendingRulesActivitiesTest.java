@@ -10,6 +10,8 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.RunRecords;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
@@ -341,8 +343,9 @@ class SendingRulesActivitiesTest {
 
     // Stopped from the Temporal UI: nothing recorded the stop until the run's closing write.
     new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             cancellations)
         .record(

@@ -4,6 +4,7 @@ import dev.retention.activities.customers.Customer;
 import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.activities.feedback.NpsResponses;
 import dev.retention.activities.ledger.RunProjection;
+import dev.retention.activities.ledger.RunRecords;
 import dev.retention.activities.ledger.RunRow;
 import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.activities.scoring.ScoredHealth;
@@ -47,6 +48,7 @@ public class PlaybookStarts {
   private final PlaybookSettings settings;
   private final SendingRules sendingRules;
   private final RunProjection projection;
+  private final RunRecords records;
   private final PlaybookDefinitions definitions;
   private final Clock clock;
 
@@ -59,8 +61,10 @@ public class PlaybookStarts {
       PlaybookSettings settings,
       SendingRules sendingRules,
       RunProjection projection,
+      RunRecords records,
       Clock clock) {
     this.projection = projection;
+    this.records = records;
     this.definitions = definitions;
     this.runs = runs;
     this.customers = customers;
@@ -362,7 +366,7 @@ public class PlaybookStarts {
    * next step): which runs a new score must reach is read from it (see CustomerEvents).
    */
   private PlaybookClient.Started recorded(Customer customer, PlaybookClient.Started started) {
-    projection.recordStarted(
+    records.recordStarted(
         started.runId(),
         started.workflowId(),
         started.playbook(),

@@ -1,5 +1,6 @@
 package dev.retention.api.bench;
 
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.scoring.BatchScoring;
 import dev.retention.activities.scoring.HealthModels;
 import java.time.Clock;
@@ -111,7 +112,11 @@ final class MetricsIngest {
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
     BatchScoring scoring =
         new BatchScoring(
-            jdbc, tx, Clock.systemUTC(), new HealthModels(jdbc, tx, Clock.systemUTC()));
+            jdbc,
+            tx,
+            Clock.systemUTC(),
+            new HealthModels(jdbc, tx, Clock.systemUTC()),
+            new Timeline(jdbc));
     long t2 = System.nanoTime();
     scoring.recordAll(all);
     figures.add(

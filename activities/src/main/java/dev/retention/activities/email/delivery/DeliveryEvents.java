@@ -1,6 +1,7 @@
 package dev.retention.activities.email.delivery;
 
 import dev.retention.activities.email.Communications;
+import dev.retention.activities.ledger.Timeline;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Locale;
@@ -89,11 +90,14 @@ public class DeliveryEvents {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final Communications communications;
+  private final Timeline timeline;
 
-  public DeliveryEvents(JdbcClient jdbc, TransactionTemplate tx, Communications communications) {
+  public DeliveryEvents(
+      JdbcClient jdbc, TransactionTemplate tx, Communications communications, Timeline timeline) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.communications = communications;
+    this.timeline = timeline;
   }
 
   public Outcome apply(Event event) {
@@ -266,21 +270,13 @@ public class DeliveryEvents {
 
   /** One entry per event and what it did, in the run's part of the customer's timeline. */
   private void timeline(Row row, Event e, String what, String kind, String summary) {
-    jdbc.sql(
-            """
-            insert into timeline (customer_id, at, kind, playbook, workflow_id, run_id, entry_key,
-              summary)
-            values (:c, :at, :kind, (select playbook from playbook_runs where run_id = :r), :w, :r,
-              :key, :summary)
-            on conflict (run_id, entry_key) do nothing
-            """)
-        .param("c", row.customerId())
-        .param("at", Timestamp.from(e.at()))
-        .param("kind", kind)
-        .param("w", row.workflowId())
-        .param("r", row.runId())
-        .param("key", "email-event:" + e.provider() + ":" + e.eventId() + ":" + what)
-        .param("summary", summary)
-        .update();
+    timeline.addAboutRun(
+        row.customerId(),
+        row.workflowId(),
+        row.runId(),
+        "email-event:" + e.provider() + ":" + e.eventId() + ":" + what,
+        e.at(),
+        kind,
+        summary);
   }
 }

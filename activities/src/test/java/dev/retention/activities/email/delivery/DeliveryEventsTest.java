@@ -15,6 +15,7 @@ import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.activities.ledger.Timeline;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
@@ -65,7 +66,8 @@ class DeliveryEventsTest {
         new DeliveryEvents(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            communications);
+            communications,
+            new Timeline(jdbc));
   }
 
   @BeforeEach
