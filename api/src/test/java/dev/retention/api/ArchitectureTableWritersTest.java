@@ -2,8 +2,8 @@ package dev.retention.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.ledger.RunRecords;
-import dev.retention.activities.ledger.Timeline;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

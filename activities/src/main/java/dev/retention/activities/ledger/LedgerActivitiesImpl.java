@@ -1,7 +1,10 @@
 package dev.retention.activities.ledger;
 
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.privacy.PersonalData;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.TimelineEntry;

@@ -1,11 +1,5 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.input.Ids;
@@ -16,6 +10,12 @@ import dev.retention.api.playbooks.RunOutcomes;
 import dev.retention.api.playbooks.RunView;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.scoring.HealthScoring;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.WaitingOn;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -74,7 +74,7 @@ class ConsoleController {
   private final ConsoleWords words;
   private final Clock clock;
   private final ConsoleCustomerWork customerWork;
-  private final dev.retention.activities.customers.CustomerDirectory directory;
+  private final dev.retention.data.customers.CustomerDirectory directory;
 
   ConsoleController(
       PlaybookRuns runs,
@@ -93,7 +93,7 @@ class ConsoleController {
       ConsoleWords words,
       Clock clock,
       ConsoleCustomerWork customerWork,
-      dev.retention.activities.customers.CustomerDirectory directory) {
+      dev.retention.data.customers.CustomerDirectory directory) {
     this.words = words;
     this.customerWork = customerWork;
     this.directory = directory;

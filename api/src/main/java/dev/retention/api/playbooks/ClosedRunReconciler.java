@@ -1,8 +1,8 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRecords;
-import dev.retention.activities.ledger.RunRow;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.RunRow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;

@@ -1,18 +1,18 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.feedback.NpsResponses;
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.ledger.RunRecords;
-import dev.retention.activities.ledger.RunRow;
-import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.feedback.NpsResponses;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.RunRow;
+import dev.retention.data.scoring.HealthScoring;
+import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;

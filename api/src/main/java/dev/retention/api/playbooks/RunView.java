@@ -1,7 +1,7 @@
 package dev.retention.api.playbooks;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.retention.activities.ledger.RunRow;
+import dev.retention.data.ledger.RunRow;
 import dev.retention.workflows.common.NextStep;
 import dev.retention.workflows.common.OutcomeType;
 import dev.retention.workflows.common.PlaybookState;

@@ -1,7 +1,7 @@
 package dev.retention.api.runtime;
 
-import dev.retention.activities.ledger.RunRecords;
-import dev.retention.activities.ledger.Timeline;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;

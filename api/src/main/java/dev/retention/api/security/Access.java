@@ -1,9 +1,9 @@
 package dev.retention.api.security;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.workflows.common.PlaybookIds;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;

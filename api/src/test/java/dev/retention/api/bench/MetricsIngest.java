@@ -1,8 +1,8 @@
 package dev.retention.api.bench;
 
-import dev.retention.activities.ledger.Timeline;
-import dev.retention.activities.scoring.BatchScoring;
-import dev.retention.activities.scoring.HealthModels;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.scoring.BatchScoring;
+import dev.retention.data.scoring.HealthModels;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.retention.activities.connectors.hubspot;
 
-import dev.retention.activities.ledger.Timeline;
+import dev.retention.data.ledger.Timeline;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
