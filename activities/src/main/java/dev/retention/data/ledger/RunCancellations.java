@@ -36,7 +36,7 @@ public class RunCancellations {
   }
 
   /** As {@link #record}, inside the caller's transaction. */
-  void recordInTransaction(String workflowId, String runId) {
+  public void recordInTransaction(String workflowId, String runId) {
     lock(runId);
     jdbc.sql(
             """

@@ -159,7 +159,7 @@ public class WebhookSubscriptions {
   }
 
   /** The subscription's signing secret, for the relay and the connection test. */
-  Optional<String> secret(String id) {
+  public Optional<String> secret(String id) {
     return jdbc.sql("select secret from webhook_subscriptions where id = :id")
         .param("id", id)
         .query(String.class)
