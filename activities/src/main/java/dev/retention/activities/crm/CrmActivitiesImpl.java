@@ -1,6 +1,7 @@
 package dev.retention.activities.crm;
 
-import dev.retention.activities.privacy.PersonalData;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;

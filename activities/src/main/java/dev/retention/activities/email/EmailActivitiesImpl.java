@@ -1,9 +1,5 @@
 package dev.retention.activities.email;
 
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.email.providers.EmailHeaders;
 import dev.retention.activities.email.providers.EmailProvider;
@@ -14,8 +10,13 @@ import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.email.templates.RenderedEmail;
 import dev.retention.activities.email.templates.TemplateException;
-import dev.retention.activities.ledger.RunCancellations;
-import dev.retention.activities.privacy.PersonalData;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;

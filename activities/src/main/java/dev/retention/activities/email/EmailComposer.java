@@ -1,11 +1,11 @@
 package dev.retention.activities.email;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
 import dev.retention.activities.email.templates.RenderedEmail;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
 import dev.retention.workflows.ports.TemplateText;
 import java.time.ZoneId;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.retention.activities.offers;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.scoring.HealthScoring;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.scoring.HealthScoring;
 import dev.retention.workflows.ports.ExpansionFigures;
 import dev.retention.workflows.ports.ExpansionFiguresRequest;
 import dev.retention.workflows.ports.FailureType;

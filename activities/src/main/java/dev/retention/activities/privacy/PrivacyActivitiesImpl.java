@@ -1,5 +1,6 @@
 package dev.retention.activities.privacy;
 
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.ports.PrivacyActivities;
 import dev.retention.workflows.ports.PurgeReport;
 import dev.retention.workflows.ports.PurgeRequest;

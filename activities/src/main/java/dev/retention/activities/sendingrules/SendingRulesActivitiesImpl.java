@@ -1,8 +1,8 @@
 package dev.retention.activities.sendingrules;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunCancellations;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;

@@ -1,7 +1,9 @@
 package dev.retention.activities.webhooks;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.webhooks.WebhookEventTypes;
+import dev.retention.data.webhooks.WebhookSubscriptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

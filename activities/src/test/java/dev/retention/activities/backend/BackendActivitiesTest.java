@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.BackendNotification;
 import io.temporal.failure.ActivityFailure;

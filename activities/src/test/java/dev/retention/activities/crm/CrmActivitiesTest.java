@@ -5,10 +5,11 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTag;

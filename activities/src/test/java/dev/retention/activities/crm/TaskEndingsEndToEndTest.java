@@ -4,19 +4,23 @@ import static dev.retention.activities.testing.Fixtures.ACME;
 import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailActivitiesImpl;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.PermanentEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
@@ -127,7 +131,12 @@ class TaskEndingsEndToEndTest {
             tasks,
             cancellations),
         new CrmActivitiesImpl(tasks, jdbc),
-        new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), cancellations));
+        new LedgerActivitiesImpl(
+            tx,
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            cancellations));
     env.start();
   }
 

@@ -4,12 +4,16 @@ import static dev.retention.activities.testing.Fixtures.ACME;
 import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.ports.CrmTask;
 import dev.retention.workflows.ports.LedgerActivities;
 import dev.retention.workflows.ports.LedgerUpdate;
@@ -56,7 +60,11 @@ class TaskEndingsTest {
     harness =
         new ActivityHarness(
             new LedgerActivitiesImpl(
-                jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), new RunCancellations(jdbc, tx)));
+                tx,
+                new RunRecords(jdbc),
+                new Timeline(jdbc),
+                new TaskQueue(jdbc, Clock.systemUTC()),
+                new RunCancellations(jdbc, tx)));
     ledger = harness.stub(LedgerActivities.class);
   }
 

@@ -8,13 +8,13 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.retention.activities.customers.Customer;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.ResendEmailProvider;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
+import dev.retention.data.customers.Customer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,17 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.PermanentEmailFailure;
 import dev.retention.activities.email.templates.EmailTemplates;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
 import dev.retention.workflows.ports.CsmAlert;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
@@ -206,7 +207,7 @@ class EmailActivitiesTest {
   void aNameWithALineBreakStoredBehindTheApisBack_failsForGood_andNothingIsSent() {
     // The API refuses such a name; the email layer must not rely on it.
     directory.upsertCustomer(
-        new dev.retention.activities.customers.Customer(
+        new dev.retention.data.customers.Customer(
             ACME.id(),
             "Acme\r\nBcc: everyone@example.com",
             ACME.email(),

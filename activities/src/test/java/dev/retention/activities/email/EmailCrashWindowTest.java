@@ -17,21 +17,23 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
-import dev.retention.activities.email.delivery.DeliveryEvents;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.providers.ResendEmailProvider;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.EmailVariables;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.email.DeliveryEvents;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.EmailActivities;
 import dev.retention.workflows.ports.EmailReceipt;
@@ -97,7 +99,8 @@ class EmailCrashWindowTest {
         new DeliveryEvents(
             jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            communications);
+            communications,
+            new Timeline(jdbc));
     fakes = new WireMockServer(options().dynamicPort().extensions(resendFake, sendGridFake));
     fakes.start();
   }

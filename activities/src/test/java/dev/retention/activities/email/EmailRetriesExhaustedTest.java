@@ -10,16 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.retention.activities.crm.CrmActivitiesImpl;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
@@ -118,8 +121,9 @@ class EmailRetriesExhaustedTest {
             cancellations),
         new CrmActivitiesImpl(tasks, jdbc),
         new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             cancellations));
     env.start();

@@ -6,11 +6,16 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.ledger.TimelineItem;
 import dev.retention.workflows.contract.NextStep;
 import dev.retention.workflows.contract.RunView;
 import dev.retention.workflows.ports.LedgerActivities;
@@ -63,8 +68,9 @@ class LedgerActivitiesTest {
     harness =
         new ActivityHarness(
             new LedgerActivitiesImpl(
-                jdbc,
                 tx,
+                new RunRecords(jdbc),
+                new Timeline(jdbc),
                 new TaskQueue(jdbc, java.time.Clock.systemUTC()),
                 new RunCancellations(jdbc, tx)));
     ledger = harness.stub(LedgerActivities.class);

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retention.activities.crm.CrmActivitiesImpl;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailActivitiesImpl;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
@@ -18,6 +14,13 @@ import dev.retention.activities.sendingrules.SendingRulesActivitiesImpl;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
@@ -118,7 +121,12 @@ class StoppedRunEndToEndTest {
               tasks,
               cancellations),
           new CrmActivitiesImpl(tasks, jdbc),
-          new LedgerActivitiesImpl(jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), cancellations),
+          new LedgerActivitiesImpl(
+              tx,
+              new RunRecords(jdbc),
+              new Timeline(jdbc),
+              new TaskQueue(jdbc, Clock.systemUTC()),
+              cancellations),
           new SendingRulesActivitiesImpl(directory, jdbc, SendingRules.defaults(), cancellations)
         };
     env =

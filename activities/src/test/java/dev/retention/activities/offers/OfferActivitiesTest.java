@@ -2,9 +2,9 @@ package dev.retention.activities.offers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.customers.Customer;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.RenderedEmail;
+import dev.retention.data.customers.Customer;
 import dev.retention.workflows.ports.ExpansionFigures;
 import java.math.BigDecimal;
 import java.util.HashMap;

@@ -5,20 +5,23 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.activities.crm.CrmActivitiesImpl;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailActivitiesImpl;
 import dev.retention.activities.email.providers.EmailProvider;
 import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTask;
@@ -76,10 +79,14 @@ class ErasureInFlightTest {
   static void wire(DataSource dataSource) {
     jdbc = JdbcClient.create(dataSource);
     tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    personalData = new PersonalData(jdbc);
+    personalData = new PersonalData(jdbc, new Timeline(jdbc));
     ledger =
         new LedgerActivitiesImpl(
-            jdbc, tx, new TaskQueue(jdbc, Clock.systemUTC()), new RunCancellations(jdbc, tx));
+            tx,
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
+            new TaskQueue(jdbc, Clock.systemUTC()),
+            new RunCancellations(jdbc, tx));
     directory = new CustomerDirectory(jdbc);
   }
 

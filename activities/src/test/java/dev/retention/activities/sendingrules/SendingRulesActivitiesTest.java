@@ -5,14 +5,16 @@ import static dev.retention.activities.testing.Fixtures.PETRA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.ledger.LedgerActivitiesImpl;
-import dev.retention.activities.ledger.RunCancellations;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.ports.FailureType;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.RunSnapshot;
@@ -341,8 +343,9 @@ class SendingRulesActivitiesTest {
 
     // Stopped from the Temporal UI: nothing recorded the stop until the run's closing write.
     new LedgerActivitiesImpl(
-            jdbc,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+            new RunRecords(jdbc),
+            new Timeline(jdbc),
             new TaskQueue(jdbc, Clock.systemUTC()),
             cancellations)
         .record(

@@ -1,9 +1,9 @@
 package dev.retention.activities.testing;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.ledger.RunCancellations;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunCancellations;
 import java.math.BigDecimal;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -4,11 +4,12 @@ import static dev.retention.activities.testing.Fixtures.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.webhooks.WebhookSubscriptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

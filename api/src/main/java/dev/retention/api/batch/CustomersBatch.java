@@ -1,8 +1,8 @@
 package dev.retention.api.batch;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;

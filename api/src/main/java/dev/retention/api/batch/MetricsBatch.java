@@ -1,12 +1,12 @@
 package dev.retention.api.batch;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.scoring.BatchScoring;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.input.Ids;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.scoring.BatchScoring;
+import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.contract.PlaybookIds;
 import java.util.ArrayList;
 import java.util.Collection;

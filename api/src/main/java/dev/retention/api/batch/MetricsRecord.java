@@ -1,9 +1,9 @@
 package dev.retention.api.batch;
 
-import dev.retention.activities.scoring.HealthMetrics;
-import dev.retention.activities.scoring.Sentiment;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
+import dev.retention.data.scoring.HealthMetrics;
+import dev.retention.data.scoring.Sentiment;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;

@@ -1,9 +1,9 @@
 package dev.retention.api.connections;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.connections.Connections;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.connections.Connections;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

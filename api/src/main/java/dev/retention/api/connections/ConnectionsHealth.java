@@ -1,6 +1,6 @@
 package dev.retention.api.connections;
 
-import dev.retention.activities.connections.ConnectionStatus;
+import dev.retention.data.connections.ConnectionStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;

@@ -2,13 +2,13 @@ package dev.retention.api.console;
 
 import static dev.retention.api.console.Svg.n;
 
-import dev.retention.activities.console.ConsoleReads.HealthPoint;
-import dev.retention.activities.console.ConsoleReads.NpsWeek;
-import dev.retention.activities.reports.Reports;
 import dev.retention.api.console.Svg.Circle;
 import dev.retention.api.console.Svg.Line;
 import dev.retention.api.console.Svg.Polyline;
 import dev.retention.api.console.Svg.Rect;
+import dev.retention.data.console.ConsoleReads.HealthPoint;
+import dev.retention.data.console.ConsoleReads.NpsWeek;
+import dev.retention.data.reports.Reports;
 import dev.retention.workflows.contract.StepRecord;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,15 +1,15 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Callers;
 import dev.retention.api.security.audit.AuditTrail;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.CustomerDirectory;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
 import java.time.Duration;

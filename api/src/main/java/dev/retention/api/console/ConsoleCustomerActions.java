@@ -1,11 +1,11 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.customers.Customer;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Customer;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.scoring.HealthScoring;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.playbooks.PlaybookStarts;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.scoring.HealthScoring;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
 import java.util.Map;

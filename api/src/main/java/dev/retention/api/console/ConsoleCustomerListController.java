@@ -1,9 +1,9 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Callers;
+import dev.retention.data.console.ConsoleReads;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.Arrays;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.customers.Contacts;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.api.customers.ContactController;
 import dev.retention.api.customers.CustomerNotesController;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Contacts;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.notes.CustomerNotes;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
@@ -61,7 +61,7 @@ class ConsoleCustomerWork {
   }
 
   /** The customer's timeline with what people wrote in it. */
-  List<dev.retention.activities.ledger.TimelineItem> timeline(String customerId, int limit) {
+  List<dev.retention.data.ledger.TimelineItem> timeline(String customerId, int limit) {
     return notes.timeline(customerId, limit);
   }
 

@@ -1,11 +1,5 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.definitions.DefinitionFiles;
-import dev.retention.activities.definitions.LineDiff;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.definitions.PlaybookDefinitions.RunsOfVersion;
-import dev.retention.activities.definitions.PlaybookDefinitions.Version;
-import dev.retention.activities.reports.Reports;
 import dev.retention.api.definitions.PlaybookDefinitionEditing;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.TextRules;
@@ -13,6 +7,12 @@ import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.Callers;
+import dev.retention.data.definitions.DefinitionFiles;
+import dev.retention.data.definitions.LineDiff;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.definitions.PlaybookDefinitions.RunsOfVersion;
+import dev.retention.data.definitions.PlaybookDefinitions.Version;
+import dev.retention.data.reports.Reports;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Hidden;

@@ -1,11 +1,11 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
 import dev.retention.api.input.Ids;
 import dev.retention.api.playbooks.PlaybookRuns;
 import dev.retention.api.playbooks.RunOutcomes;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.console.ConsoleReads;
 import dev.retention.workflows.contract.RunView;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,6 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.crm.TaskQueue;
+import dev.retention.data.crm.TaskQueue;
 import java.time.Instant;
 
 /** A task as My work shows it: with its customer's name and whether it is still open. */

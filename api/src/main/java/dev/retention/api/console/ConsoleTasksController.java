@@ -1,13 +1,13 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.crm.TaskQueue;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Callers;
 import dev.retention.api.security.audit.AuditTrail;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.TaskQueue;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;

@@ -1,11 +1,11 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.webhooks.WebhookEventTypes;
-import dev.retention.activities.webhooks.WebhookSubscriptions;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Callers;
 import dev.retention.api.webhooks.WebhookInput;
+import dev.retention.data.webhooks.WebhookEventTypes;
+import dev.retention.data.webhooks.WebhookSubscriptions;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;

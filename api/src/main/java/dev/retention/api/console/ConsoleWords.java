@@ -1,6 +1,6 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
+import dev.retention.data.console.ConsoleReads;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -300,14 +300,14 @@ public class ConsoleWords {
   private final ConsoleFormat format;
   private final dev.retention.api.problems.ProblemTexts problems;
 
-  private final dev.retention.activities.definitions.PlaybookDefinitions definitions;
+  private final dev.retention.data.definitions.PlaybookDefinitions definitions;
 
   ConsoleWords(
       MessageSource messages,
       ConsoleReads reads,
       ConsoleFormat format,
       dev.retention.api.problems.ProblemTexts problems,
-      dev.retention.activities.definitions.PlaybookDefinitions definitions) {
+      dev.retention.data.definitions.PlaybookDefinitions definitions) {
     this.definitions = definitions;
     this.problems = problems;
     this.messages = messages;

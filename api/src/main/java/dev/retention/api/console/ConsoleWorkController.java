@@ -1,10 +1,10 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.crm.TaskQueue;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Callers;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.crm.TaskQueue;
 import dev.retention.workflows.contract.WaitingOn;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;

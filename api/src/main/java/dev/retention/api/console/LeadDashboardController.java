@@ -1,8 +1,8 @@
 package dev.retention.api.console;
 
-import dev.retention.activities.console.ConsoleReads;
-import dev.retention.activities.reports.Reports;
 import dev.retention.api.security.Access;
+import dev.retention.data.console.ConsoleReads;
+import dev.retention.data.reports.Reports;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.retention.api.customers;
 
-import dev.retention.activities.customers.Contacts;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Contacts;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,8 +1,8 @@
 package dev.retention.api.customers;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.CustomerDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,12 +1,12 @@
 package dev.retention.api.customers;
 
-import dev.retention.activities.notes.CustomerNotes;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.notes.CustomerNotes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,10 +1,10 @@
 package dev.retention.api.customers;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import org.springframework.stereotype.Service;
 
 /** The customer a request names, or a 404. */

@@ -2,8 +2,8 @@ package dev.retention.api.definitions;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.definitions.DefinitionFiles;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.DefinitionValidator;
 import dev.retention.workflows.engine.PlaybookDefinition;

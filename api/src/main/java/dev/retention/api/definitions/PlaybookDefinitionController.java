@@ -1,15 +1,15 @@
 package dev.retention.api.definitions;
 
-import dev.retention.activities.definitions.DefinitionFiles;
-import dev.retention.activities.definitions.LineDiff;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.definitions.PlaybookDefinitions.Publication;
-import dev.retention.activities.definitions.PlaybookDefinitions.RunsOfVersion;
-import dev.retention.activities.definitions.PlaybookDefinitions.Version;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Callers;
+import dev.retention.data.definitions.DefinitionFiles;
+import dev.retention.data.definitions.LineDiff;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.definitions.PlaybookDefinitions.Publication;
+import dev.retention.data.definitions.PlaybookDefinitions.RunsOfVersion;
+import dev.retention.data.definitions.PlaybookDefinitions.Version;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,11 +1,11 @@
 package dev.retention.api.definitions;
 
-import dev.retention.activities.definitions.DefinitionFiles;
-import dev.retention.activities.definitions.LineDiff;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.definitions.PlaybookDefinitions.Publication;
-import dev.retention.activities.definitions.PlaybookDefinitions.Version;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.definitions.DefinitionFiles;
+import dev.retention.data.definitions.LineDiff;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.definitions.PlaybookDefinitions.Publication;
+import dev.retention.data.definitions.PlaybookDefinitions.Version;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.retention.api.definitions;
 
-import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.definitions.PlaybookDefinitions;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.ports.TemplateText;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,8 +1,5 @@
 package dev.retention.api.definitions;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.RenderedEmail;
@@ -10,6 +7,9 @@ import dev.retention.activities.email.templates.TemplateException;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.workflows.engine.DefinitionProblem;
 import dev.retention.workflows.engine.DefinitionValidator;
 import dev.retention.workflows.engine.PlaybookDefinition;

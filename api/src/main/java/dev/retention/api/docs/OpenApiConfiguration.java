@@ -218,8 +218,7 @@ class OpenApiConfiguration {
           + " \"planUsage\": 0.35";
 
   /** The shipped default model, as an example of the format. */
-  private static final String HEALTH_MODEL =
-      dev.retention.activities.scoring.HealthModel.defaultJson();
+  private static final String HEALTH_MODEL = dev.retention.data.scoring.HealthModel.defaultJson();
 
   private static final String CUSTOMER =
       "\"name\": \"Acme Analytics B.V.\", \"email\": \"ops@acme.example\","

@@ -1,10 +1,10 @@
 package dev.retention.api.email;
 
-import dev.retention.activities.email.Communications;
-import dev.retention.activities.email.delivery.DeliveryEvents;
-import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookClient;
+import dev.retention.data.email.Communications;
+import dev.retention.data.email.DeliveryEvents;
+import dev.retention.data.ledger.Timeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

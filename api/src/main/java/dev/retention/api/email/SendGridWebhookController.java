@@ -3,9 +3,9 @@ package dev.retention.api.email;
 import static dev.retention.api.email.WebhookSupport.text;
 
 import dev.retention.activities.email.EmailProperties;
-import dev.retention.activities.email.delivery.DeliveryEvents;
-import dev.retention.activities.email.delivery.DeliveryEvents.Kind;
 import dev.retention.activities.email.providers.SendGridEmailProvider;
+import dev.retention.data.email.DeliveryEvents;
+import dev.retention.data.email.DeliveryEvents.Kind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

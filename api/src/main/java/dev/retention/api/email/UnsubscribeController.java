@@ -1,16 +1,16 @@
 package dev.retention.api.email;
 
-import dev.retention.activities.customers.Contacts;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailProperties;
 import dev.retention.activities.email.consent.UnsubscribeLinks;
-import dev.retention.activities.ledger.Timeline;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Contacts;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.Timeline;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,17 +1,17 @@
 package dev.retention.api.events;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.feedback.NpsResponses;
-import dev.retention.activities.ledger.MeetingBookings;
-import dev.retention.activities.ledger.Timeline;
-import dev.retention.activities.scoring.HealthModels;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.playbooks.AlreadyRunning;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.feedback.NpsResponses;
+import dev.retention.data.ledger.MeetingBookings;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.scoring.HealthModels;
+import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.contract.HealthChange;
 import dev.retention.workflows.contract.Milestone;

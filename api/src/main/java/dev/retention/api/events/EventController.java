@@ -1,7 +1,6 @@
 package dev.retention.api.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.retention.activities.customers.Customer;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.Ids;
@@ -11,6 +10,7 @@ import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.customers.Customer;
 import dev.retention.workflows.contract.Milestone;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,12 +1,12 @@
 package dev.retention.api.events;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.scoring.HealthScore;
-import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.Ids;
 import dev.retention.api.security.Access;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.scoring.HealthScore;
+import dev.retention.data.scoring.HealthScoring;
+import dev.retention.data.scoring.ScoredHealth;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;

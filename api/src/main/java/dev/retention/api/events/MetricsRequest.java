@@ -1,7 +1,7 @@
 package dev.retention.api.events;
 
-import dev.retention.activities.scoring.HealthMetrics;
-import dev.retention.activities.scoring.Sentiment;
+import dev.retention.data.scoring.HealthMetrics;
+import dev.retention.data.scoring.Sentiment;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;

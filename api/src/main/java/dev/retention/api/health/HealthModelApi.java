@@ -1,9 +1,9 @@
 package dev.retention.api.health;
 
-import dev.retention.activities.scoring.HealthModel;
-import dev.retention.activities.scoring.HealthModelPreview;
-import dev.retention.activities.scoring.HealthModels;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.scoring.HealthModel;
+import dev.retention.data.scoring.HealthModelPreview;
+import dev.retention.data.scoring.HealthModels;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.retention.api.meetings;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionEvents;
-import dev.retention.activities.connections.ConnectionStatus;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionEvents;
+import dev.retention.data.connections.ConnectionStatus;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;

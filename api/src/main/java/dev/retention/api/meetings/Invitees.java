@@ -1,7 +1,7 @@
 package dev.retention.api.meetings;
 
-import dev.retention.activities.email.Communications;
-import dev.retention.activities.ledger.MeetingBookings;
+import dev.retention.data.email.Communications;
+import dev.retention.data.ledger.MeetingBookings;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

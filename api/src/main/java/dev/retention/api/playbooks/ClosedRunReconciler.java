@@ -1,6 +1,7 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.ledger.RunProjection;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.ledger.RunRecords;
 import dev.retention.workflows.contract.RunView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,12 @@ class ClosedRunReconciler {
 
   private final RunExecutions executions;
   private final RunProjection projection;
+  private final RunRecords records;
 
-  ClosedRunReconciler(RunExecutions executions, RunProjection projection) {
+  ClosedRunReconciler(RunExecutions executions, RunProjection projection, RunRecords records) {
     this.executions = executions;
     this.projection = projection;
+    this.records = records;
   }
 
   @Scheduled(
@@ -49,7 +52,7 @@ class ClosedRunReconciler {
         .filter(e -> e.runId().equals(row.runId()) && e.closedFromOutside())
         .map(
             e -> {
-              projection.markClosed(e.runId(), e.status(), e.closedAt());
+              records.markClosed(e.runId(), e.status(), e.closedAt());
               return true;
             })
         .orElse(false);

@@ -1,10 +1,10 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.ledger.RunCancellations;
-import dev.retention.activities.ledger.RunProjection;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.ledger.RunCancellations;
+import dev.retention.data.ledger.RunProjection;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
 import dev.retention.workflows.contract.CsmOutcome;

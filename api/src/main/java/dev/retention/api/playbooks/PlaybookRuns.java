@@ -1,9 +1,9 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.notes.CustomerNotes;
-import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.notes.CustomerNotes;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.contract.PlaybookState;
 import dev.retention.workflows.contract.PlaybookWorkflow;

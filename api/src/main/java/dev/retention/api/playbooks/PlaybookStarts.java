@@ -1,17 +1,18 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.definitions.PlaybookDefinitions;
-import dev.retention.activities.feedback.NpsResponses;
-import dev.retention.activities.ledger.RunProjection;
-import dev.retention.activities.scoring.HealthScoring;
-import dev.retention.activities.scoring.ScoredHealth;
 import dev.retention.activities.sendingrules.SendingRules;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.definitions.PlaybookDefinitions;
+import dev.retention.data.feedback.NpsResponses;
+import dev.retention.data.ledger.RunProjection;
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.scoring.HealthScoring;
+import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.cancellationsave.CancellationSaveInput;
@@ -48,6 +49,7 @@ public class PlaybookStarts {
   private final PlaybookSettings settings;
   private final SendingRules sendingRules;
   private final RunProjection projection;
+  private final RunRecords records;
   private final PlaybookDefinitions definitions;
   private final Clock clock;
 
@@ -60,8 +62,10 @@ public class PlaybookStarts {
       PlaybookSettings settings,
       SendingRules sendingRules,
       RunProjection projection,
+      RunRecords records,
       Clock clock) {
     this.projection = projection;
+    this.records = records;
     this.definitions = definitions;
     this.runs = runs;
     this.customers = customers;
@@ -370,7 +374,7 @@ public class PlaybookStarts {
    * next step): which runs a new score must reach is read from it (see CustomerEvents).
    */
   private PlaybookClient.Started recorded(Customer customer, PlaybookClient.Started started) {
-    projection.recordStarted(
+    records.recordStarted(
         started.runId(),
         started.workflowId(),
         started.playbook(),

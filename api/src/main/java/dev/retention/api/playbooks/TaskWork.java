@@ -1,7 +1,7 @@
 package dev.retention.api.playbooks;
 
-import dev.retention.activities.crm.TaskQueue;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.crm.TaskQueue;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

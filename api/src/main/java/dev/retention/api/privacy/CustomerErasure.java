@@ -1,8 +1,8 @@
 package dev.retention.api.privacy;
 
-import dev.retention.activities.privacy.PersonalData;
 import dev.retention.api.codec.CustomerDataKeys;
 import dev.retention.api.playbooks.PlaybookClient;
+import dev.retention.data.privacy.PersonalData;
 import dev.retention.workflows.contract.PlaybookIds;
 import dev.retention.workflows.contract.PlaybookState;
 import dev.retention.workflows.contract.PlaybookWorkflow;

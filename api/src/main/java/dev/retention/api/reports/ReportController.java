@@ -1,12 +1,12 @@
 package dev.retention.api.reports;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import dev.retention.activities.reports.Reports;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.reports.Reports;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

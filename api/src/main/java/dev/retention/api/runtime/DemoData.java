@@ -1,8 +1,8 @@
 package dev.retention.api.runtime;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import java.math.BigDecimal;
 import java.util.List;
 import org.slf4j.Logger;

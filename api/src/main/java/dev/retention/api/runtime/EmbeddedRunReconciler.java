@@ -1,11 +1,12 @@
 package dev.retention.api.runtime;
 
+import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,31 +20,18 @@ class EmbeddedRunReconciler implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRunReconciler.class);
 
-  private final JdbcClient jdbc;
+  private final Timeline timeline;
+  private final RunRecords runs;
 
-  EmbeddedRunReconciler(JdbcClient jdbc) {
-    this.jdbc = jdbc;
+  EmbeddedRunReconciler(Timeline timeline, RunRecords runs) {
+    this.timeline = timeline;
+    this.runs = runs;
   }
 
   @Override
   public void run(ApplicationArguments args) {
-    jdbc.sql(
-            """
-            insert into timeline (customer_id, at, kind, playbook, workflow_id, run_id, entry_key, summary)
-            select customer_id, now(), 'OUTCOME', playbook, workflow_id, run_id, 'lost-on-restart',
-              playbook || ' run lost: the embedded Temporal service was restarted'
-            from playbook_runs where status = 'RUNNING'
-            on conflict (run_id, entry_key) do nothing
-            """)
-        .update();
-    int lost =
-        jdbc.sql(
-                """
-                update playbook_runs set status = 'TERMINATED', next_step = null, next_step_at = null,
-                  closed_at = now(), updated_at = now()
-                where status = 'RUNNING'
-                """)
-            .update();
+    timeline.addLostOnRestart();
+    int lost = runs.terminateAllRunning();
     if (lost > 0) {
       log.warn(
           "{} run(s) from a previous start were lost with the embedded Temporal service; marked"

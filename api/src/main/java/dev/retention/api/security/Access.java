@@ -1,11 +1,11 @@
 package dev.retention.api.security;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.audit.AuditTrail;
 import dev.retention.api.security.login.People;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.workflows.contract.PlaybookIds;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;

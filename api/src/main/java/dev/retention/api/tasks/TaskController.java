@@ -1,6 +1,5 @@
 package dev.retention.api.tasks;
 
-import dev.retention.activities.crm.TaskQueue;
 import dev.retention.api.input.FreeText;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
@@ -10,6 +9,7 @@ import dev.retention.api.problems.Paging;
 import dev.retention.api.security.Access;
 import dev.retention.api.security.Caller;
 import dev.retention.api.security.Callers;
+import dev.retention.data.crm.TaskQueue;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

@@ -1,8 +1,5 @@
 package dev.retention.api.templates;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.email.templates.EmailTemplates;
 import dev.retention.activities.email.templates.RenderedEmail;
@@ -11,6 +8,9 @@ import dev.retention.api.customers.Customers;
 import dev.retention.api.input.Ids;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Access;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.retention.api.webhooks;
 
-import dev.retention.activities.webhooks.WebhookEventTypes;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.webhooks.WebhookEventTypes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

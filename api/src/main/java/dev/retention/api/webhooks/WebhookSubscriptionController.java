@@ -1,12 +1,12 @@
 package dev.retention.api.webhooks;
 
-import dev.retention.activities.webhooks.WebhookSubscriptions;
-import dev.retention.activities.webhooks.WebhookSubscriptions.Delivery;
-import dev.retention.activities.webhooks.WebhookSubscriptions.Subscription;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Callers;
+import dev.retention.data.webhooks.WebhookSubscriptions;
+import dev.retention.data.webhooks.WebhookSubscriptions.Delivery;
+import dev.retention.data.webhooks.WebhookSubscriptions.Subscription;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

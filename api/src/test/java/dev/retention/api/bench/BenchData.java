@@ -1,7 +1,7 @@
 package dev.retention.api.bench;
 
-import dev.retention.activities.scoring.HealthMetrics;
-import dev.retention.activities.scoring.Sentiment;
+import dev.retention.data.scoring.HealthMetrics;
+import dev.retention.data.scoring.Sentiment;
 import java.util.Locale;
 import java.util.function.IntFunction;
 

@@ -1,8 +1,9 @@
 package dev.retention.api.bench;
 
-import dev.retention.activities.scoring.BatchScoring;
-import dev.retention.activities.scoring.HealthMetrics;
-import dev.retention.activities.scoring.HealthModels;
+import dev.retention.data.ledger.Timeline;
+import dev.retention.data.scoring.BatchScoring;
+import dev.retention.data.scoring.HealthMetrics;
+import dev.retention.data.scoring.HealthModels;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,11 @@ final class MetricsIngest {
     TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
     BatchScoring scoring =
         new BatchScoring(
-            jdbc, tx, Clock.systemUTC(), new HealthModels(jdbc, tx, Clock.systemUTC()));
+            jdbc,
+            tx,
+            Clock.systemUTC(),
+            new HealthModels(jdbc, tx, Clock.systemUTC()),
+            new Timeline(jdbc));
     double sqlSeconds = 0;
     double batchSeconds = 0;
     double[] ratios = new double[pairs];
@@ -117,7 +122,7 @@ final class MetricsIngest {
                 + pairs
                 + " turns of "
                 + BenchData.fmt(chunk)
-                + ", one statement each)",
+                + ", one scoring round each)",
             scoredEach,
             sqlSeconds,
             true,

@@ -2,7 +2,7 @@ package dev.retention.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.reports.Reports;
+import dev.retention.data.reports.Reports;
 import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.retention.activities.scoring.HealthModel;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.data.scoring.HealthModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import dev.retention.activities.ledger.RunProjection;
+import dev.retention.data.ledger.RunProjection;
 import dev.retention.workflows.contract.CustomerResponse;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.contract.PlaybookWorkflow;

@@ -1,6 +1,6 @@
 package dev.retention.activities.connectors.hubspot;
 
-import dev.retention.activities.crm.TaskQueue;
+import dev.retention.data.crm.TaskQueue;
 import java.net.URI;
 import java.time.Clock;
 import org.slf4j.Logger;

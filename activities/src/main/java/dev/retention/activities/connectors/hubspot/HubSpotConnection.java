@@ -1,8 +1,8 @@
 package dev.retention.activities.connectors.hubspot;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.connections.ConnectionStatus.State;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.connections.ConnectionStatus.State;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,6 +1,6 @@
 package dev.retention.activities.connectors.hubspot;
 
-import dev.retention.activities.connections.ConnectionStatus.State;
+import dev.retention.data.connections.ConnectionStatus.State;
 import java.time.Instant;
 
 /**

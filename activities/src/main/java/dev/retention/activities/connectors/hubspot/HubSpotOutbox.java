@@ -1,5 +1,6 @@
 package dev.retention.activities.connectors.hubspot;
 
+import dev.retention.data.ledger.Timeline;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,10 +42,12 @@ public class HubSpotOutbox {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final Timeline timeline;
 
-  public HubSpotOutbox(JdbcClient jdbc, Clock clock) {
+  public HubSpotOutbox(JdbcClient jdbc, Clock clock, Timeline timeline) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.timeline = timeline;
   }
 
   /** Claims up to {@code limit} due rows for {@link #LEASE}, oldest first. */
@@ -140,21 +143,17 @@ public class HubSpotOutbox {
         .param("now", Timestamp.from(now))
         .param("id", item.id())
         .update();
-    jdbc.sql(
-            "insert into timeline (customer_id, at, kind, summary)"
-                + " values (:c, :at, 'HUBSPOT_FAILED', :summary)")
-        .param("c", item.customerId())
-        .param("at", Timestamp.from(now))
-        .param(
-            "summary",
-            "Not written to HubSpot after "
-                + item.attempts()
-                + (item.attempts() == 1 ? " attempt: " : " attempts: ")
-                + what
-                + " ("
-                + error
-                + ")")
-        .update();
+    timeline.add(
+        item.customerId(),
+        now,
+        "HUBSPOT_FAILED",
+        "Not written to HubSpot after "
+            + item.attempts()
+            + (item.attempts() == 1 ? " attempt: " : " attempts: ")
+            + what
+            + " ("
+            + error
+            + ")");
   }
 
   /** Queues a company update for every mapped customer (after an import). */

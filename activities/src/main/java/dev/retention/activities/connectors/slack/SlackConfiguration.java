@@ -1,6 +1,6 @@
 package dev.retention.activities.connectors.slack;
 
-import dev.retention.activities.connections.Connection;
+import dev.retention.data.connections.Connection;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;

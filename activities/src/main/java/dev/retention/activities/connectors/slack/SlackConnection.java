@@ -1,9 +1,9 @@
 package dev.retention.activities.connectors.slack;
 
 import com.slack.api.methods.response.auth.AuthTestResponse;
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.connections.ConnectionStatus.State;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.connections.ConnectionStatus.State;
 import java.time.Clock;
 import java.time.Instant;
 

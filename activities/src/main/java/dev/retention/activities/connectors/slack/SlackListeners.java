@@ -1,7 +1,7 @@
 package dev.retention.activities.connectors.slack;
 
-import dev.retention.activities.crm.NewTaskListener;
 import dev.retention.activities.email.AlertListener;
+import dev.retention.data.crm.NewTaskListener;
 import dev.retention.workflows.ports.CsmAlert;
 
 /**

@@ -1,8 +1,8 @@
 package dev.retention.activities.email.templates;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
 import dev.retention.activities.email.EmailProperties;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Autowired;

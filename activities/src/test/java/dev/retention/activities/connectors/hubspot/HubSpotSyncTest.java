@@ -22,15 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.retention.activities.connections.ConnectionStatus;
 import dev.retention.activities.crm.CrmActivitiesImpl;
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.crm.TaskQueue;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.activities.testing.ActivityHarness;
 import dev.retention.activities.testing.Fixtures;
 import dev.retention.activities.testing.MutableClock;
 import dev.retention.activities.testing.PostgresExtension;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.crm.TaskQueue;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.workflows.ports.CrmActivities;
 import dev.retention.workflows.ports.CrmNote;
 import dev.retention.workflows.ports.CrmTask;
@@ -104,7 +105,7 @@ class HubSpotSyncTest {
     harness = new ActivityHarness(new CrmActivitiesImpl(new CrmTasks(jdbc), jdbc));
     harness.runIds().pin(RUN_ID);
     crm = harness.stub(CrmActivities.class);
-    outbox = new HubSpotOutbox(jdbc, clock);
+    outbox = new HubSpotOutbox(jdbc, clock, new Timeline(jdbc));
     health = new HubSpotHealth();
   }
 
@@ -279,7 +280,7 @@ class HubSpotSyncTest {
     createTask();
     // The process dies after HubSpot answered, before the row is marked sent.
     HubSpotOutbox dying =
-        new HubSpotOutbox(jdbc, clock) {
+        new HubSpotOutbox(jdbc, clock, new Timeline(jdbc)) {
           @Override
           public void sent(Item item, String hubspotId) {
             throw new IllegalStateException("killed between HubSpot's accept and our commit");

@@ -1,8 +1,8 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.connectors.segment.SegmentStore;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.segment.SegmentStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,8 +1,8 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connectors.segment.SegmentStore;
 import dev.retention.api.email.WebhookSupport;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.segment.SegmentStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

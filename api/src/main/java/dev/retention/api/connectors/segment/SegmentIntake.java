@@ -1,9 +1,9 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connectors.segment.SegmentStore;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.events.CustomerEvents;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.segment.SegmentStore;
 import dev.retention.workflows.cancellationsave.CancellationReason;
 import dev.retention.workflows.contract.Milestone;
 import java.time.Clock;

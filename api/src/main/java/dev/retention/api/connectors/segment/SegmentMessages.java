@@ -1,7 +1,7 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connectors.segment.SegmentStore;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.segment.SegmentStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,13 +1,13 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connectors.segment.SegmentStore;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.scoring.BatchScoring;
-import dev.retention.activities.scoring.HealthMetrics;
-import dev.retention.activities.scoring.ScoredHealth;
-import dev.retention.activities.scoring.Sentiment;
 import dev.retention.api.events.CustomerEvents;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.scoring.BatchScoring;
+import dev.retention.data.scoring.HealthMetrics;
+import dev.retention.data.scoring.ScoredHealth;
+import dev.retention.data.scoring.Sentiment;
+import dev.retention.data.segment.SegmentStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.retention.api.connectors.segment;
 
-import dev.retention.activities.connectors.segment.SegmentStore;
+import dev.retention.data.segment.SegmentStore;
 import dev.retention.workflows.contract.Milestone;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package dev.retention.api.playbooks.dryrun;
 
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.definitions.PlaybookDefinitions;
 import dev.retention.api.customers.Customers;
 import dev.retention.api.definitions.DefinitionChecks;
 import dev.retention.api.input.FreeText;
@@ -11,6 +9,8 @@ import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.playbooks.PlaybookStarts;
 import dev.retention.api.problems.ApiProblem;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.definitions.PlaybookDefinitions;
 import dev.retention.workflows.contract.Milestone;
 import dev.retention.workflows.contract.OutcomeType;
 import dev.retention.workflows.contract.Playbook;

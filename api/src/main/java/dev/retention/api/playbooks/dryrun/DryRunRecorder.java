@@ -1,10 +1,5 @@
 package dev.retention.api.playbooks.dryrun;
 
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.email.templates.TemplateException;
 import dev.retention.activities.offers.OfferActivitiesImpl;
@@ -14,6 +9,11 @@ import dev.retention.api.playbooks.dryrun.DryRunTimeline.Entry;
 import dev.retention.api.playbooks.dryrun.DryRunTimeline.Kind;
 import dev.retention.api.playbooks.dryrun.DryRunTimeline.Task;
 import dev.retention.api.playbooks.dryrun.DryRunTimeline.Wait;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.email.Communications;
 import dev.retention.workflows.ports.BackendActivities;
 import dev.retention.workflows.ports.BackendNotification;
 import dev.retention.workflows.ports.CrmActivities;

@@ -1,6 +1,6 @@
 package dev.retention.api.playbooks.dryrun;
 
-import dev.retention.activities.customers.Customer;
+import dev.retention.data.customers.Customer;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;

@@ -1,17 +1,17 @@
 package dev.retention.api.playbooks.dryrun;
 
-import dev.retention.activities.crm.CrmTasks;
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.definitions.DefinitionFiles;
-import dev.retention.activities.email.Communications;
 import dev.retention.activities.email.EmailComposer;
 import dev.retention.activities.offers.OfferActivitiesImpl;
-import dev.retention.activities.scoring.HealthBand;
 import dev.retention.activities.sendingrules.SendingRulesActivitiesImpl;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
+import dev.retention.data.crm.CrmTasks;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.definitions.DefinitionFiles;
+import dev.retention.data.email.Communications;
+import dev.retention.data.scoring.HealthBand;
 import dev.retention.workflows.contract.CsmOutcome;
 import dev.retention.workflows.contract.CustomerResponse;
 import dev.retention.workflows.contract.HealthChange;

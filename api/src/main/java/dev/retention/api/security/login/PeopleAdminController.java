@@ -1,12 +1,12 @@
 package dev.retention.api.security.login;
 
-import dev.retention.activities.customers.CustomerDirectory;
 import dev.retention.api.input.Ids;
 import dev.retention.api.input.OneOf;
 import dev.retention.api.input.SingleLine;
 import dev.retention.api.input.TextRules;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.security.Role;
+import dev.retention.data.customers.CustomerDirectory;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -3,10 +3,10 @@ package dev.retention.api.connectors.hubspot;
 import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

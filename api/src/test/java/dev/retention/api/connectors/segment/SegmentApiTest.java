@@ -3,13 +3,13 @@ package dev.retention.api.connectors.segment;
 import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.connections.Connection;
-import dev.retention.activities.connections.ConnectionStatus;
-import dev.retention.activities.connectors.segment.SegmentStore;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.data.connections.Connection;
+import dev.retention.data.connections.ConnectionStatus;
+import dev.retention.data.segment.SegmentStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

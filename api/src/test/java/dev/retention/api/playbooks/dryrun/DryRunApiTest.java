@@ -3,11 +3,11 @@ package dev.retention.api.playbooks.dryrun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.support.AbDefinitions;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.data.definitions.DefinitionFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

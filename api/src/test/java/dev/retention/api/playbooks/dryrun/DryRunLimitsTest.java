@@ -3,12 +3,12 @@ package dev.retention.api.playbooks.dryrun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
-import dev.retention.activities.customers.CustomerDirectory;
-import dev.retention.activities.definitions.DefinitionFiles;
 import dev.retention.api.problems.ApiProblem;
 import dev.retention.api.runtime.PlaybookSettings;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.definitions.DefinitionFiles;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.engine.PlaybookDefinition;

@@ -2,10 +2,10 @@ package dev.retention.api.playbooks.dryrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.activities.customers.Csm;
-import dev.retention.activities.customers.Customer;
 import dev.retention.activities.sendingrules.SendingRules;
 import dev.retention.activities.sendingrules.SendingRulesActivitiesImpl;
+import dev.retention.data.customers.Csm;
+import dev.retention.data.customers.Customer;
 import dev.retention.workflows.ports.SendSlot;
 import dev.retention.workflows.ports.SendSlotRequest;
 import java.math.BigDecimal;

@@ -1,7 +1,0 @@
-package dev.retention.activities.scoring;
-
-public enum Sentiment {
-  NEGATIVE,
-  NEUTRAL,
-  POSITIVE
-}

@@ -1,0 +1,7 @@
+package dev.retention.data.scoring;
+
+public enum Sentiment {
+  NEGATIVE,
+  NEUTRAL,
+  POSITIVE
+}
