@@ -84,10 +84,12 @@ class ConsoleRunController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
+    RunView current = null;
     try {
-      // The API's rules and metric. The panel is drawn from the run's whole view below (its
-      // notes, start and version, which the Update's answer does not carry).
-      var unused = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
+      // The API's rules and metric; the panel is drawn from the run the Update answers, with the
+      // notes people wrote on it (the one read left), instead of reading the run again.
+      current =
+          runs.withNotes(outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null)));
       notice =
           messages.getMessage(
               "outcome.recorded",
@@ -99,7 +101,10 @@ class ConsoleRunController {
       // What was typed stays in the form, to send again.
       model.addAttribute("typedNote", note);
     }
-    RunView current = runs.view(id);
+    if (current == null) {
+      // Refused: the run as it stands.
+      current = runs.view(id);
+    }
     if ("card".equals(view)) {
       model.addAttribute(
           "card",
