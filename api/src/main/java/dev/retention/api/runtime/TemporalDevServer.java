@@ -88,6 +88,41 @@ final class TemporalDevServer implements DisposableBean {
               + " or set RETENTION_DEV_SERVER_PORT / RETENTION_DEV_SERVER_UI_PORT, or point the"
               + " app at a running Temporal with TEMPORAL_ADDRESS.");
     }
+    Process process =
+        new ProcessBuilder(command(s))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(s.logFile().toFile()))
+            .start();
+    Files.writeString(s.pidFile(), process.pid() + "\n");
+    LeftoverProcesses.watch(process.pid(), "TERM");
+    TemporalDevServer server = new TemporalDevServer(s, process, log);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!listening(s.ip(), s.port())) {
+      if (!process.isAlive()) {
+        Files.deleteIfExists(s.pidFile());
+        throw new IllegalStateException(
+            "the Temporal dev server exited at start (code "
+                + process.exitValue()
+                + "); see "
+                + s.logFile());
+      }
+      if (System.nanoTime() > deadline) {
+        server.destroy();
+        throw new IllegalStateException(
+            "the Temporal dev server did not listen on port "
+                + s.port()
+                + " within "
+                + timeout.toSeconds()
+                + " s; see "
+                + s.logFile());
+      }
+      sleep(100);
+    }
+    return server;
+  }
+
+  /** The dev server's command line. */
+  private static List<String> command(Settings s) {
     List<String> command = new ArrayList<>();
     // Its own session: a Ctrl-C in the terminal stops the app, which then stops the server after
     // its workers, rather than killing the server under them.
@@ -118,37 +153,7 @@ final class TemporalDevServer implements DisposableBean {
       command.add("--ui-codec-endpoint");
       command.add(s.codecEndpoint());
     }
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(s.logFile().toFile()))
-            .start();
-    Files.writeString(s.pidFile(), process.pid() + "\n");
-    LeftoverProcesses.watch(process.pid(), "TERM");
-    TemporalDevServer server = new TemporalDevServer(s, process, log);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!listening(s.ip(), s.port())) {
-      if (!process.isAlive()) {
-        Files.deleteIfExists(s.pidFile());
-        throw new IllegalStateException(
-            "the Temporal dev server exited at start (code "
-                + process.exitValue()
-                + "); see "
-                + s.logFile());
-      }
-      if (System.nanoTime() > deadline) {
-        server.destroy();
-        throw new IllegalStateException(
-            "the Temporal dev server did not listen on port "
-                + s.port()
-                + " within "
-                + timeout.toSeconds()
-                + " s; see "
-                + s.logFile());
-      }
-      sleep(100);
-    }
-    return server;
+    return command;
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its pid file. */
