@@ -90,6 +90,37 @@ public class BackendActivitiesImpl implements BackendActivities {
   public void notifyBackend(BackendNotification n) {
     String runId = Activity.getExecutionContext().getInfo().getWorkflowRunId();
     String idempotencyKey = n.workflowId() + "/" + runId + "/" + n.step();
+    store(n, runId, idempotencyKey);
+    if (webhookUrl.isEmpty()) {
+      return;
+    }
+    Outbox row = nextAttempt(runId, n.step());
+    if (row == null) {
+      return; // delivered, or given up on, by an earlier attempt
+    }
+    String failure = deliver(webhookId(idempotencyKey), row.payload());
+    if (failure == null) {
+      delivered(runId, n.step());
+      return;
+    }
+    boolean last = row.attempts() >= maxAttempts;
+    failed(runId, n.step(), failure, last);
+    if (last) {
+      log.warn(
+          "backend webhook for {} step {} given up after {} attempts: {}; the notification stays"
+              + " in the outbox as FAILED",
+          n.workflowId(),
+          n.step(),
+          row.attempts(),
+          failure);
+      return;
+    }
+    throw new IllegalStateException(
+        failure + " (attempt " + row.attempts() + " of " + maxAttempts + "); will retry");
+  }
+
+  /** The notification in the outbox, once per run and step. */
+  private void store(BackendNotification n, String runId, String idempotencyKey) {
     Map<String, Object> body = new TreeMap<>();
     body.put("type", n.type());
     body.put("customerId", n.customerId());
@@ -110,41 +141,40 @@ public class BackendActivitiesImpl implements BackendActivities {
         .param("payload", JSON.writeValueAsString(body))
         .param("status", webhookUrl.isEmpty() ? "RECORDED" : "PENDING")
         .update();
-    if (webhookUrl.isEmpty()) {
-      return;
-    }
-    // The stored payload, byte for byte, on every attempt: the signature and the backend's
-    // de-duplication see the same message.
-    Outbox row =
-        jdbc.sql(
-                """
-                update backend_notifications set attempts = attempts + 1
-                where run_id = :r and step = :step and status = 'PENDING'
-                returning payload, attempts
-                """)
-            .param("r", runId)
-            .param("step", n.step())
-            .query((rs, i) -> new Outbox(rs.getString("payload"), rs.getInt("attempts")))
-            .optional()
-            .orElse(null);
-    if (row == null) {
-      return; // delivered, or given up on, by an earlier attempt
-    }
-    String failure = deliver(webhookId(idempotencyKey), row.payload());
-    if (failure == null) {
-      jdbc.sql(
-              """
-              update backend_notifications set status = 'DELIVERED', delivered_at = :at,
-                last_error = null
-              where run_id = :r and step = :step
-              """)
-          .param("at", Timestamp.from(clock.instant()))
-          .param("r", runId)
-          .param("step", n.step())
-          .update();
-      return;
-    }
-    boolean last = row.attempts() >= maxAttempts;
+  }
+
+  /**
+   * The stored payload, byte for byte, on every attempt (the signature and the backend's
+   * de-duplication see the same message), with the attempt counted; null when no longer pending.
+   */
+  private Outbox nextAttempt(String runId, String step) {
+    return jdbc.sql(
+            """
+            update backend_notifications set attempts = attempts + 1
+            where run_id = :r and step = :step and status = 'PENDING'
+            returning payload, attempts
+            """)
+        .param("r", runId)
+        .param("step", step)
+        .query((rs, i) -> new Outbox(rs.getString("payload"), rs.getInt("attempts")))
+        .optional()
+        .orElse(null);
+  }
+
+  private void delivered(String runId, String step) {
+    jdbc.sql(
+            """
+            update backend_notifications set status = 'DELIVERED', delivered_at = :at,
+              last_error = null
+            where run_id = :r and step = :step
+            """)
+        .param("at", Timestamp.from(clock.instant()))
+        .param("r", runId)
+        .param("step", step)
+        .update();
+  }
+
+  private void failed(String runId, String step, String failure, boolean last) {
     jdbc.sql(
             """
             update backend_notifications set last_error = :error,
@@ -154,20 +184,8 @@ public class BackendActivitiesImpl implements BackendActivities {
         .param("error", failure)
         .param("last", last)
         .param("r", runId)
-        .param("step", n.step())
+        .param("step", step)
         .update();
-    if (last) {
-      log.warn(
-          "backend webhook for {} step {} given up after {} attempts: {}; the notification stays"
-              + " in the outbox as FAILED",
-          n.workflowId(),
-          n.step(),
-          row.attempts(),
-          failure);
-      return;
-    }
-    throw new IllegalStateException(
-        failure + " (attempt " + row.attempts() + " of " + maxAttempts + "); will retry");
   }
 
   private record Outbox(String payload, int attempts) {}

@@ -243,18 +243,7 @@ public class EmailActivitiesImpl implements EmailActivities {
             .findCsm(customer.csmId())
             .orElseThrow(
                 () -> permanent(FailureType.INVALID_REQUEST, "no CSM " + customer.csmId()));
-    EmailComposer.Composed composed;
-    try {
-      // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
-      composed =
-          toCustomer
-              ? composer.toCustomer(
-                  request.template(), request.override(), customer, csm, request.vars())
-              : composer.alert(
-                  request.template(), request.override(), customer, csm, request.vars());
-    } catch (TemplateException e) {
-      throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
-    }
+    EmailComposer.Composed composed = compose(request, toCustomer, customer, csm);
     RenderedEmail rendered = composed.content();
     String key = request.workflowId() + "/" + runId + "/" + request.step();
     OutgoingEmail email =
@@ -272,18 +261,7 @@ public class EmailActivitiesImpl implements EmailActivities {
             rendered.html());
 
     if (toCustomer && communications.isSuppressed(customer.email())) {
-      Optional<Communications.Claimed> claimed =
-          claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
-      if (claimed.isEmpty()) {
-        // A retry of an attempt that left the row PENDING, and the address was suppressed since.
-        complete(request, runId, Communications.SKIPPED_SUPPRESSED, null, null);
-      }
-      return new EmailReceipt(
-          EmailStatus.SKIPPED_SUPPRESSED,
-          claimed.filter(Communications.Claimed::erased).isPresent()
-              ? PersonalData.ERASED
-              : rendered.subject(),
-          null);
+      return suppressed(request, runId, customer, email, rendered);
     }
     Optional<Communications.Claimed> claimed =
         claim(request, runId, customer, email, Communications.PENDING);
@@ -300,10 +278,46 @@ public class EmailActivitiesImpl implements EmailActivities {
       }
       return new EmailReceipt(EmailStatus.SKIPPED_SUPPRESSED, PersonalData.ERASED, null);
     }
-    String messageId;
+    String messageId = send(request, runId, email);
+    complete(request, runId, Communications.SENT, messageId, null);
+    return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
+  }
+
+  private EmailComposer.Composed compose(
+      Step request, boolean toCustomer, Customer customer, Csm csm) {
+    try {
+      // Consent: every customer email can be unsubscribed from in one click; alerts to CSMs not.
+      return toCustomer
+          ? composer.toCustomer(
+              request.template(), request.override(), customer, csm, request.vars())
+          : composer.alert(request.template(), request.override(), customer, csm, request.vars());
+    } catch (TemplateException e) {
+      throw permanent(FailureType.TEMPLATE_ERROR, e.getMessage());
+    }
+  }
+
+  /** The address is suppressed: the step is recorded as skipped and nothing goes out. */
+  private EmailReceipt suppressed(
+      Step request, String runId, Customer customer, OutgoingEmail email, RenderedEmail rendered) {
+    Optional<Communications.Claimed> claimed =
+        claim(request, runId, customer, email, Communications.SKIPPED_SUPPRESSED);
+    if (claimed.isEmpty()) {
+      // A retry of an attempt that left the row PENDING, and the address was suppressed since.
+      complete(request, runId, Communications.SKIPPED_SUPPRESSED, null, null);
+    }
+    return new EmailReceipt(
+        EmailStatus.SKIPPED_SUPPRESSED,
+        claimed.filter(Communications.Claimed::erased).isPresent()
+            ? PersonalData.ERASED
+            : rendered.subject(),
+        null);
+  }
+
+  /** The provider's message id; a rejection is recorded as FAILED, a retryable failure not. */
+  private String send(Step request, String runId, OutgoingEmail email) {
     try {
       EmailHeaders.check(email);
-      messageId = provider.send(email);
+      return provider.send(email);
     } catch (PermanentEmailFailure e) {
       complete(request, runId, Communications.FAILED, null, e.getMessage());
       throw permanent(FailureType.EMAIL_REJECTED, e.getMessage());
@@ -311,8 +325,6 @@ public class EmailActivitiesImpl implements EmailActivities {
       // The row stays PENDING: the retry sends again with the same idempotency key.
       throw retryLater(e);
     }
-    complete(request, runId, Communications.SENT, messageId, null);
-    return new EmailReceipt(EmailStatus.SENT, rendered.subject(), messageId);
   }
 
   private static ApplicationFailure retryLater(RetryableEmailFailure e) {

@@ -116,18 +116,7 @@ public class WebhooksConnection implements Connection {
     Instant now = clock.instant();
     List<String> failures = new ArrayList<>();
     for (WebhookSubscriptions.Subscription s : enabled) {
-      Map<String, Object> data = new LinkedHashMap<>();
-      data.put("subscriptionId", s.id());
-      String payload =
-          JSON.writeValueAsString(
-              Map.of("type", WebhookEventTypes.PING, "timestamp", now.toString(), "data", data));
-      WebhookRelay.Answer answer =
-          relay.send(
-              s.url(),
-              subscriptions.secret(s.id()).orElse(""),
-              StandardWebhooks.messageId("ping:" + s.id() + ":" + now.toEpochMilli()),
-              payload,
-              Duration.ofSeconds(10));
+      WebhookRelay.Answer answer = ping(s, now);
       if (!answer.ok()) {
         failures.add(s.id() + " " + answer.error());
       }
@@ -154,5 +143,19 @@ public class WebhooksConnection implements Connection {
                     + " subscribers");
     lastTest.set(result);
     return result;
+  }
+
+  private WebhookRelay.Answer ping(WebhookSubscriptions.Subscription s, Instant now) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("subscriptionId", s.id());
+    String payload =
+        JSON.writeValueAsString(
+            Map.of("type", WebhookEventTypes.PING, "timestamp", now.toString(), "data", data));
+    return relay.send(
+        s.url(),
+        subscriptions.secret(s.id()).orElse(""),
+        StandardWebhooks.messageId("ping:" + s.id() + ":" + now.toEpochMilli()),
+        payload,
+        Duration.ofSeconds(10));
   }
 }

@@ -186,25 +186,31 @@ public class ConsoleReads {
                 f)
             .param("limit", size)
             .param("offset", (long) page * size)
-            .query(
-                (rs, i) ->
-                    new CustomerLine(
-                        rs.getString("id"),
-                        rs.getString("name"),
-                        rs.getString("csm_id"),
-                        rs.getString("csm_name"),
-                        rs.getBigDecimal("mrr"),
-                        rs.getString("plan"),
-                        rs.getObject("score", Integer.class),
-                        rs.getString("band"),
-                        rs.getString("trend"),
-                        List.of(),
-                        rs.getBigDecimal("risk"),
-                        rs.getObject("renewal_date", java.time.LocalDate.class),
-                        rs.getBigDecimal("arr"),
-                        rs.getBoolean("uncovered")))
+            .query((rs, i) -> customerLine(rs))
             .list();
-    // The running playbooks of this page's customers only, in one query.
+    return new CustomerPage(withRunningPlaybooks(items), page, size, total);
+  }
+
+  private static CustomerLine customerLine(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new CustomerLine(
+        rs.getString("id"),
+        rs.getString("name"),
+        rs.getString("csm_id"),
+        rs.getString("csm_name"),
+        rs.getBigDecimal("mrr"),
+        rs.getString("plan"),
+        rs.getObject("score", Integer.class),
+        rs.getString("band"),
+        rs.getString("trend"),
+        List.of(),
+        rs.getBigDecimal("risk"),
+        rs.getObject("renewal_date", java.time.LocalDate.class),
+        rs.getBigDecimal("arr"),
+        rs.getBoolean("uncovered"));
+  }
+
+  /** The lines with the running playbooks of this page's customers only, read in one query. */
+  private List<CustomerLine> withRunningPlaybooks(List<CustomerLine> items) {
     java.util.Map<String, List<String>> running = new java.util.HashMap<>();
     if (!items.isEmpty()) {
       jdbc.sql(
@@ -221,27 +227,25 @@ public class ConsoleReads {
                     .add(rs.getString("playbook"));
               });
     }
-    items =
-        items.stream()
-            .map(
-                c ->
-                    new CustomerLine(
-                        c.id(),
-                        c.name(),
-                        c.csmId(),
-                        c.csmName(),
-                        c.mrr(),
-                        c.plan(),
-                        c.score(),
-                        c.band(),
-                        c.trend(),
-                        running.getOrDefault(c.id(), List.of()),
-                        c.risk(),
-                        c.renewalDate(),
-                        c.arr(),
-                        c.uncovered()))
-            .toList();
-    return new CustomerPage(items, page, size, total);
+    return items.stream()
+        .map(
+            c ->
+                new CustomerLine(
+                    c.id(),
+                    c.name(),
+                    c.csmId(),
+                    c.csmName(),
+                    c.mrr(),
+                    c.plan(),
+                    c.score(),
+                    c.band(),
+                    c.trend(),
+                    running.getOrDefault(c.id(), List.of()),
+                    c.risk(),
+                    c.renewalDate(),
+                    c.arr(),
+                    c.uncovered()))
+        .toList();
   }
 
   private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, CustomerFilter f) {

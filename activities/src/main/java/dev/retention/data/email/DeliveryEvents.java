@@ -176,6 +176,38 @@ public class DeliveryEvents {
   }
 
   private void applyTo(Row row, Event e, boolean matchedByKey) {
+    completeSend(row, e, matchedByKey);
+    if (e.kind().summary == null) {
+      return;
+    }
+    int updated =
+        jdbc.sql(
+                """
+                update communications set delivery_status = :kind, delivery_updated_at = :at
+                where id = :id and (delivery_status is null or :rank > case delivery_status
+                  when 'DELIVERED' then 1 when 'OPENED' then 2 when 'CLICKED' then 3
+                  when 'BOUNCED' then 4 when 'COMPLAINED' then 5 when 'UNSUBSCRIBED' then 6
+                  else 0 end)
+                """)
+            .param("kind", e.kind().name())
+            .param("at", Timestamp.from(e.at()))
+            .param("rank", e.kind().rank)
+            .param("id", row.id())
+            .update();
+    if (updated == 1) {
+      String summary = row.step() + ": email " + e.kind().summary;
+      if (e.kind() == Kind.BOUNCED && e.detail() != null) {
+        summary += " (" + e.detail() + ")";
+      }
+      timeline(row, e, e.kind().name().toLowerCase(Locale.ROOT), "EMAIL", summary);
+    }
+  }
+
+  /**
+   * What the event tells about the send itself: accepted before our commit, the message id the
+   * answer lacked, or a second message for the same step.
+   */
+  private void completeSend(Row row, Event e, boolean matchedByKey) {
     if (Communications.PENDING.equals(row.status())) {
       // The provider accepted it, our commit never happened: complete it now, so a retry of the
       // activity returns this receipt instead of sending a second message.
@@ -224,30 +256,6 @@ public class DeliveryEvents {
               + " and "
               + e.providerMessageId()
               + "): a worker stopped between the provider's accept and our commit");
-    }
-    if (e.kind().summary == null) {
-      return;
-    }
-    int updated =
-        jdbc.sql(
-                """
-                update communications set delivery_status = :kind, delivery_updated_at = :at
-                where id = :id and (delivery_status is null or :rank > case delivery_status
-                  when 'DELIVERED' then 1 when 'OPENED' then 2 when 'CLICKED' then 3
-                  when 'BOUNCED' then 4 when 'COMPLAINED' then 5 when 'UNSUBSCRIBED' then 6
-                  else 0 end)
-                """)
-            .param("kind", e.kind().name())
-            .param("at", Timestamp.from(e.at()))
-            .param("rank", e.kind().rank)
-            .param("id", row.id())
-            .update();
-    if (updated == 1) {
-      String summary = row.step() + ": email " + e.kind().summary;
-      if (e.kind() == Kind.BOUNCED && e.detail() != null) {
-        summary += " (" + e.detail() + ")";
-      }
-      timeline(row, e, e.kind().name().toLowerCase(Locale.ROOT), "EMAIL", summary);
     }
   }
 

@@ -74,17 +74,29 @@ public class PersonalData {
       return Optional.empty();
     }
     Map<String, Integer> rows = new LinkedHashMap<>();
+    suppressAddresses(customerId, email.get(), rows);
+    Instant erasedAt = tombstone(customerId);
+    rows.put("customers", 1);
+    blankTexts(customerId, rows);
+    return Optional.of(new Erasure(customerId, erasedAt, rows));
+  }
+
+  /**
+   * The customer's address and its contacts' addresses stay on the suppression list only hashed, so
+   * they are never emailed again; the contacts go.
+   */
+  private void suppressAddresses(String customerId, String email, Map<String, Integer> rows) {
     jdbc.sql(
             "insert into suppressions (email, reason) select "
                 + HASHED_ADDRESS
                 + ", coalesce((select reason from suppressions where lower(email) = lower(:e)),"
                 + " 'ERASED') on conflict (email) do nothing")
-        .param("e", email.get())
+        .param("e", email)
         .update();
     rows.put(
         "suppressions",
         jdbc.sql("delete from suppressions where lower(email) = lower(:e)")
-            .param("e", email.get())
+            .param("e", email)
             .update());
     // The customer's contacts go too; their addresses, like the customer's own, stay on the
     // suppression list only hashed, so they are never emailed again.
@@ -110,21 +122,26 @@ public class PersonalData {
         jdbc.sql("delete from customer_contacts where customer_id = :id")
             .param("id", customerId)
             .update());
+  }
+
+  private Instant tombstone(String customerId) {
     // The tombstone's time is the moment before commit (not the transaction's start), so a run
     // started while the erasure waited for the customer row's lock counts as before it.
-    Instant erasedAt =
-        jdbc.sql(
-                """
+    return jdbc.sql(
+            """
                 update customers set name = 'Erased customer',
                   email = 'erased+' || id || '@erased.invalid', updated_at = now(),
                   personal_data_erased_at = clock_timestamp()
                 where id = :id returning personal_data_erased_at
                 """)
-            .param("id", customerId)
-            .query(Timestamp.class)
-            .single()
-            .toInstant();
-    rows.put("customers", 1);
+        .param("id", customerId)
+        .query(Timestamp.class)
+        .single()
+        .toInstant();
+  }
+
+  /** Every stored text written about the customer, replaced or emptied. */
+  private void blankTexts(String customerId, Map<String, Integer> rows) {
     rows.put(
         "communications",
         update(
@@ -160,7 +177,6 @@ public class PersonalData {
                     + " and properties is not null")
             .param("id", customerId)
             .update());
-    return Optional.of(new Erasure(customerId, erasedAt, rows));
   }
 
   /** When the customer's personal data was last erased; empty if never (or no such customer). */

@@ -105,15 +105,7 @@ public class Reports {
    */
   public List<ExperimentReport> experiments(
       Instant from, Instant to, String playbook, List<String> csmIds) {
-    Set<String> upgrades = new HashSet<>(List.of("expansion"));
-    upgrades.addAll(
-        jdbc.sql(
-                """
-                select distinct playbook_id from playbook_definition_versions
-                where definition -> 'finalOutcomes' @> '["UPGRADED"]'::jsonb
-                """)
-            .query(String.class)
-            .list());
+    Set<String> upgrades = upgradePlaybooks();
     // playbook -> experiment -> variant -> {runs, running, decided, successes}, and outcomes
     Map<String, Map<String, Map<String, long[]>>> counts = new TreeMap<>();
     Map<String, Map<String, Long>> outcomes = new LinkedHashMap<>();
@@ -158,6 +150,27 @@ public class Reports {
                 }
               }
             });
+    return experimentReports(counts, outcomes, upgrades);
+  }
+
+  /** The playbooks judged by upgrades: expansion, and every definition that can end UPGRADED. */
+  private Set<String> upgradePlaybooks() {
+    Set<String> upgrades = new HashSet<>(List.of("expansion"));
+    upgrades.addAll(
+        jdbc.sql(
+                """
+                select distinct playbook_id from playbook_definition_versions
+                where definition -> 'finalOutcomes' @> '["UPGRADED"]'::jsonb
+                """)
+            .query(String.class)
+            .list());
+    return upgrades;
+  }
+
+  private static List<ExperimentReport> experimentReports(
+      Map<String, Map<String, Map<String, long[]>>> counts,
+      Map<String, Map<String, Long>> outcomes,
+      Set<String> upgrades) {
     List<ExperimentReport> reports = new ArrayList<>();
     counts.forEach(
         (p, experiments) ->
@@ -276,6 +289,11 @@ public class Reports {
                 c[4] += runs;
               }
             });
+    return playbookReports(counts, outcomes);
+  }
+
+  private static List<PlaybookReport> playbookReports(
+      Map<String, long[]> counts, Map<String, Map<String, Long>> outcomes) {
     return counts.entrySet().stream()
         .map(
             e -> {

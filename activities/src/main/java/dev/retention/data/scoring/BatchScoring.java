@@ -149,7 +149,12 @@ public class BatchScoring {
     return entries;
   }
 
-  /** One round: the model's expressions ({@link HealthModelSql}) stand where the braces are. */
+  /**
+   * One round: the model's expressions ({@link HealthModelSql}) stand where the braces are.
+   *
+   * <p>Long: one SQL statement whose steps (input, components, totals, scored, stored, tasks,
+   * entries) read each other's columns; cut into pieces it would no longer read as the query it is.
+   */
   private static String roundStatement(HealthModelSql sql) {
     return
 """

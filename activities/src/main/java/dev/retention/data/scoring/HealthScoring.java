@@ -106,19 +106,7 @@ public class HealthScoring {
           boolean alreadyAlerted = before != null && highest - before >= ALERT_DROP;
           boolean alert = drop >= ALERT_DROP && !alreadyAlerted;
           if (alert) {
-            tasks.alertCsm(
-                customerId,
-                "Health dropped " + drop + " points within 30 days",
-                "Health is now "
-                    + health.score()
-                    + " ("
-                    + health.band()
-                    + "), down from "
-                    + highest
-                    + ". Check in with the customer.",
-                now.plus(Duration.ofDays(1)));
-            timeline.add(
-                customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
+            alertCsm(customerId, health, highest, drop, now);
           }
           return new ScoredHealth(
               health.score(),
@@ -133,6 +121,21 @@ public class HealthScoring {
               previous.map(ScoredHealth::planUsage).orElse(null),
               modelVersion);
         });
+  }
+
+  private void alertCsm(String customerId, HealthScore health, int highest, int drop, Instant now) {
+    tasks.alertCsm(
+        customerId,
+        "Health dropped " + drop + " points within 30 days",
+        "Health is now "
+            + health.score()
+            + " ("
+            + health.band()
+            + "), down from "
+            + highest
+            + ". Check in with the customer.",
+        now.plus(Duration.ofDays(1)));
+    timeline.add(customerId, now, "ALERT", "Health dropped " + drop + " points: CSM alerted");
   }
 
   /**

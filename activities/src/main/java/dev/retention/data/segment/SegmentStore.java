@@ -112,6 +112,44 @@ public class SegmentStore {
 
   private Stored storeInTx(List<Message> batch, Instant now) {
     // 1. Who is whose: group and identify calls naming a known customer map their ids.
+    // Only mappings that are new or changed come back: those replay kept events (below).
+    Map<List<String>, String> changed = mapIdentities(batch, knownCustomers(batch), now);
+
+    // 2. Each message's customer: its group, else its user, else its anonymous id.
+    Map<List<String>, String> identities = lookUp(batch);
+    int n = batch.size();
+    List<Effect> applied = new ArrayList<>();
+    int[] accepted = {0};
+    int[] newUnmatched = {0};
+    jdbc.sql(INSERT.replace("{rollup}", ROLLUP))
+        .params(columns(batch, identities))
+        .param("now", Timestamp.from(now))
+        .query(
+            (rs, i) -> {
+              accepted[0]++;
+              String customer = rs.getString("customer_id");
+              if (customer == null) {
+                newUnmatched[0]++;
+              } else if (rs.getString("effect") != null) {
+                applied.add(
+                    new Effect(
+                        rs.getString("message_id"),
+                        customer,
+                        rs.getString("event"),
+                        rs.getString("effect"),
+                        rs.getString("properties")));
+              }
+              return null;
+            })
+        .list();
+
+    // 3. Events kept without a customer whose group or user this batch mapped: replayed.
+    int replayed = changed.isEmpty() ? 0 : replay(changed, applied);
+    return new Stored(accepted[0], n - accepted[0], newUnmatched[0], replayed, applied);
+  }
+
+  /** The customers that the group and identify calls of the batch name and that exist. */
+  private List<String> knownCustomers(List<Message> batch) {
     Collection<String> candidates = new java.util.HashSet<>();
     for (Message m : batch) {
       if (!"track".equals(m.kind())) {
@@ -123,13 +161,20 @@ public class SegmentStore {
         }
       }
     }
-    List<String> known =
-        candidates.isEmpty()
-            ? List.of()
-            : jdbc.sql("select id from customers where id = any(:ids)")
-                .param("ids", candidates.toArray(String[]::new))
-                .query(String.class)
-                .list();
+    return candidates.isEmpty()
+        ? List.of()
+        : jdbc.sql("select id from customers where id = any(:ids)")
+            .param("ids", candidates.toArray(String[]::new))
+            .query(String.class)
+            .list();
+  }
+
+  /**
+   * Maps the group, user and anonymous ids of calls naming a known customer and stores the traits
+   * groups carry: the mappings that are new or changed.
+   */
+  private Map<List<String>, String> mapIdentities(
+      List<Message> batch, List<String> known, Instant now) {
     // (kind, external id) -> customer; later calls in the batch win, as they would one by one.
     Map<List<String>, String> mapped = new LinkedHashMap<>();
     Map<String, Message> traits = new TreeMap<>();
@@ -159,27 +204,31 @@ public class SegmentStore {
         mapped.put(List.of(ANONYMOUS, m.anonymousId()), customer);
       }
     }
-    // Only mappings that are new or changed come back: those replay kept events (below).
     Map<List<String>, String> changed =
         mapped.isEmpty() ? Map.of() : upsertIdentities(byKey(mapped), now);
-    for (Map.Entry<String, Message> t : traits.entrySet()) {
-      jdbc.sql(
-              """
-              insert into segment_customers (customer_id, plan_usage, open_tickets, moved)
-              values (:c, :usage, :tickets, true)
-              on conflict (customer_id) do update set
-                plan_usage = coalesce(excluded.plan_usage, segment_customers.plan_usage),
-                open_tickets = coalesce(excluded.open_tickets, segment_customers.open_tickets),
-                moved = true
-              """)
-          .param("c", t.getKey())
-          .param("usage", t.getValue().planUsage(), java.sql.Types.DOUBLE)
-          .param("tickets", t.getValue().openTickets(), java.sql.Types.INTEGER)
-          .update();
-    }
+    traits.forEach(this::storeTraits);
+    return changed;
+  }
 
-    // 2. Each message's customer: its group, else its user, else its anonymous id.
-    Map<List<String>, String> identities = lookUp(batch);
+  private void storeTraits(String customer, Message m) {
+    jdbc.sql(
+            """
+            insert into segment_customers (customer_id, plan_usage, open_tickets, moved)
+            values (:c, :usage, :tickets, true)
+            on conflict (customer_id) do update set
+              plan_usage = coalesce(excluded.plan_usage, segment_customers.plan_usage),
+              open_tickets = coalesce(excluded.open_tickets, segment_customers.open_tickets),
+              moved = true
+            """)
+        .param("c", customer)
+        .param("usage", m.planUsage(), java.sql.Types.DOUBLE)
+        .param("tickets", m.openTickets(), java.sql.Types.INTEGER)
+        .update();
+  }
+
+  /** The batch as the insert's column arrays, each message with its customer. */
+  private static Map<String, Object> columns(
+      List<Message> batch, Map<List<String>, String> identities) {
     int n = batch.size();
     String[] ids = new String[n];
     String[] kinds = new String[n];
@@ -213,34 +262,42 @@ public class SegmentStore {
               : null;
       ats[i] = m.at().toEpochMilli();
     }
-    List<Effect> applied = new ArrayList<>();
-    int[] accepted = {0};
-    int[] newUnmatched = {0};
-    jdbc.sql(INSERT.replace("{rollup}", ROLLUP))
-        .param("ids", ids)
-        .param("kinds", kinds)
-        .param("events", events)
-        .param("customers", customers)
-        .param("users", users)
-        .param("anons", anons)
-        .param("groups", groups)
-        .param("metrics", metrics)
-        .param("features", features)
-        .param("effects", effects)
-        .param("props", props)
-        .param("ats", ats)
-        .param("now", Timestamp.from(now))
+    Map<String, Object> columns = new LinkedHashMap<>();
+    columns.put("ids", ids);
+    columns.put("kinds", kinds);
+    columns.put("events", events);
+    columns.put("customers", customers);
+    columns.put("users", users);
+    columns.put("anons", anons);
+    columns.put("groups", groups);
+    columns.put("metrics", metrics);
+    columns.put("features", features);
+    columns.put("effects", effects);
+    columns.put("props", props);
+    columns.put("ats", ats);
+    return columns;
+  }
+
+  /** Replays the kept events of the ids just mapped; their effects join {@code applied}. */
+  private int replay(Map<List<String>, String> changed, List<Effect> applied) {
+    Map<List<String>, String> keys = byKey(changed);
+    String[] mKinds = keys.keySet().stream().map(k -> k.get(0)).toArray(String[]::new);
+    String[] mIds = keys.keySet().stream().map(k -> k.get(1)).toArray(String[]::new);
+    String[] mCustomers = keys.values().toArray(String[]::new);
+    List<Effect> replayedEffects = new ArrayList<>();
+    int[] count = {0};
+    jdbc.sql(REPLAY.replace("{rollup}", ROLLUP))
+        .param("kinds", mKinds)
+        .param("xids", mIds)
+        .param("customers", mCustomers)
         .query(
             (rs, i) -> {
-              accepted[0]++;
-              String customer = rs.getString("customer_id");
-              if (customer == null) {
-                newUnmatched[0]++;
-              } else if (rs.getString("effect") != null) {
-                applied.add(
+              count[0]++;
+              if (rs.getString("effect") != null) {
+                replayedEffects.add(
                     new Effect(
                         rs.getString("message_id"),
-                        customer,
+                        rs.getString("customer_id"),
                         rs.getString("event"),
                         rs.getString("effect"),
                         rs.getString("properties")));
@@ -248,39 +305,8 @@ public class SegmentStore {
               return null;
             })
         .list();
-
-    // 3. Events kept without a customer whose group or user this batch mapped: replayed.
-    int replayed = 0;
-    if (!changed.isEmpty()) {
-      Map<List<String>, String> keys = byKey(changed);
-      String[] mKinds = keys.keySet().stream().map(k -> k.get(0)).toArray(String[]::new);
-      String[] mIds = keys.keySet().stream().map(k -> k.get(1)).toArray(String[]::new);
-      String[] mCustomers = keys.values().toArray(String[]::new);
-      List<Effect> replayedEffects = new ArrayList<>();
-      int[] count = {0};
-      jdbc.sql(REPLAY.replace("{rollup}", ROLLUP))
-          .param("kinds", mKinds)
-          .param("xids", mIds)
-          .param("customers", mCustomers)
-          .query(
-              (rs, i) -> {
-                count[0]++;
-                if (rs.getString("effect") != null) {
-                  replayedEffects.add(
-                      new Effect(
-                          rs.getString("message_id"),
-                          rs.getString("customer_id"),
-                          rs.getString("event"),
-                          rs.getString("effect"),
-                          rs.getString("properties")));
-                }
-                return null;
-              })
-          .list();
-      replayed = count[0];
-      applied.addAll(replayedEffects);
-    }
-    return new Stored(accepted[0], n - accepted[0], newUnmatched[0], replayed, applied);
+    applied.addAll(replayedEffects);
+    return count[0];
   }
 
   private static Map<List<String>, String> byKey(Map<List<String>, String> mapped) {

@@ -72,7 +72,6 @@ class MetricsBatch {
 
   Result ingest(BatchBody.Read<MetricsRecord> read) {
     List<BatchBody.Rejected> rejected = new ArrayList<>(read.rejected());
-    List<BatchBody.Indexed<MetricsRecord>> records = new ArrayList<>();
     List<String> ids =
         read.accepted().stream()
             .map(r -> r.value().customerId())
@@ -80,6 +79,75 @@ class MetricsBatch {
             .distinct()
             .toList();
     Map<String, Customer> customers = directory.findCustomers(ids);
+    List<BatchBody.Indexed<MetricsRecord>> records = known(read, customers, rejected);
+    rejected.sort(java.util.Comparator.comparingInt(BatchBody.Rejected::index));
+    if (records.isEmpty()) {
+      return new Result(read.received(), 0, rejected, List.of(), 0, 0, List.of());
+    }
+
+    List<ScoredHealth> scores =
+        scoring.recordAll(
+            records.stream()
+                .map(r -> new BatchScoring.Reported(r.value().customerId(), r.value().toMetrics()))
+                .toList());
+    int alerts = (int) scores.stream().filter(ScoredHealth::dropAlerted).count();
+
+    // Each customer's records in the batch's order; customers in parallel.
+    Map<String, List<Integer>> byCustomer = byCustomer(records);
+    Map<String, List<RunProjection.Running>> running = projection.running(byCustomer.keySet());
+    ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
+    AtomicInteger informed = new AtomicInteger();
+    Semaphore permits = new Semaphore(parallelism);
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Map.Entry<String, List<Integer>> customer : byCustomer.entrySet()) {
+        permits.acquireUninterruptibly();
+        threads.execute(
+            () -> {
+              try {
+                Customer c = customers.get(customer.getKey());
+                inform(
+                    c,
+                    customer.getValue(),
+                    running.getOrDefault(c.id(), List.of()),
+                    records,
+                    scores,
+                    started,
+                    failed,
+                    informed);
+              } finally {
+                permits.release();
+              }
+            });
+      }
+    }
+    return new Result(
+        read.received(),
+        records.size(),
+        rejected,
+        started.stream().sorted().toList(),
+        informed.get(),
+        alerts,
+        failed.stream().sorted(java.util.Comparator.comparingInt(Failed::index)).toList());
+  }
+
+  private static Map<String, List<Integer>> byCustomer(
+      List<BatchBody.Indexed<MetricsRecord>> records) {
+    Map<String, List<Integer>> byCustomer = new LinkedHashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      byCustomer
+          .computeIfAbsent(records.get(i).value().customerId(), c -> new ArrayList<>())
+          .add(i);
+    }
+    return byCustomer;
+  }
+
+  /** The accepted records of customers that exist; the others join {@code rejected}. */
+  private static List<BatchBody.Indexed<MetricsRecord>> known(
+      BatchBody.Read<MetricsRecord> read,
+      Map<String, Customer> customers,
+      List<BatchBody.Rejected> rejected) {
+    List<BatchBody.Indexed<MetricsRecord>> records = new ArrayList<>();
     for (BatchBody.Indexed<MetricsRecord> record : read.accepted()) {
       String id = record.value().customerId();
       if (!Ids.valid(id)) {
@@ -103,75 +171,38 @@ class MetricsBatch {
         records.add(record);
       }
     }
-    rejected.sort(java.util.Comparator.comparingInt(BatchBody.Rejected::index));
-    if (records.isEmpty()) {
-      return new Result(read.received(), 0, rejected, List.of(), 0, 0, List.of());
-    }
+    return records;
+  }
 
-    List<ScoredHealth> scores =
-        scoring.recordAll(
-            records.stream()
-                .map(r -> new BatchScoring.Reported(r.value().customerId(), r.value().toMetrics()))
-                .toList());
-    int alerts = (int) scores.stream().filter(ScoredHealth::dropAlerted).count();
-
-    // Each customer's records in the batch's order; customers in parallel.
-    Map<String, List<Integer>> byCustomer = new LinkedHashMap<>();
-    for (int i = 0; i < records.size(); i++) {
-      byCustomer
-          .computeIfAbsent(records.get(i).value().customerId(), c -> new ArrayList<>())
-          .add(i);
-    }
-    Map<String, List<RunProjection.Running>> running = projection.running(byCustomer.keySet());
-    ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
-    ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
-    AtomicInteger informed = new AtomicInteger();
-    Semaphore permits = new Semaphore(parallelism);
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (Map.Entry<String, List<Integer>> customer : byCustomer.entrySet()) {
-        permits.acquireUninterruptibly();
-        threads.execute(
-            () -> {
-              try {
-                Customer c = customers.get(customer.getKey());
-                Set<String> playbooks =
-                    new HashSet<>(
-                        running.getOrDefault(c.id(), List.of()).stream()
-                            .map(RunProjection.Running::playbook)
-                            .toList());
-                for (int i : customer.getValue()) {
-                  try {
-                    CustomerEvents.Touched touched =
-                        events.healthScored(c, scores.get(i), List.copyOf(playbooks));
-                    started.addAll(touched.started());
-                    informed.addAndGet(touched.workflowIds().size() - touched.started().size());
-                    playbooks.addAll(playbookIds(c.id(), touched.started()));
-                  } catch (RuntimeException e) {
-                    log.warn("batch: playbook rules for customer {} failed", c.id(), e);
-                    failed.add(
-                        new Failed(
-                            records.get(i).index(),
-                            c.id(),
-                            "scored, but its playbooks could not be informed or started: "
-                                + e.getClass().getSimpleName()));
-                  }
-                }
-              } finally {
-                permits.release();
-              }
-            });
+  /** One customer's records, in the batch's order: their playbook rules, given its new scores. */
+  private void inform(
+      Customer c,
+      List<Integer> indexes,
+      List<RunProjection.Running> running,
+      List<BatchBody.Indexed<MetricsRecord>> records,
+      List<ScoredHealth> scores,
+      Collection<String> started,
+      Collection<Failed> failed,
+      AtomicInteger informed) {
+    Set<String> playbooks =
+        new HashSet<>(running.stream().map(RunProjection.Running::playbook).toList());
+    for (int i : indexes) {
+      try {
+        CustomerEvents.Touched touched =
+            events.healthScored(c, scores.get(i), List.copyOf(playbooks));
+        started.addAll(touched.started());
+        informed.addAndGet(touched.workflowIds().size() - touched.started().size());
+        playbooks.addAll(playbookIds(c.id(), touched.started()));
+      } catch (RuntimeException e) {
+        log.warn("batch: playbook rules for customer {} failed", c.id(), e);
+        failed.add(
+            new Failed(
+                records.get(i).index(),
+                c.id(),
+                "scored, but its playbooks could not be informed or started: "
+                    + e.getClass().getSimpleName()));
       }
     }
-    List<Failed> failures =
-        failed.stream().sorted(java.util.Comparator.comparingInt(Failed::index)).toList();
-    return new Result(
-        read.received(),
-        records.size(),
-        rejected,
-        started.stream().sorted().toList(),
-        informed.get(),
-        alerts,
-        failures);
   }
 
   private static List<String> playbookIds(String customerId, Collection<String> workflowIds) {

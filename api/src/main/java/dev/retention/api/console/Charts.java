@@ -49,7 +49,48 @@ final class Charts {
     Svg.Builder svg =
         new Svg.Builder("health-chart", w, h, msg.apply("chart.health.title"))
             .desc(msg.apply("chart.health.desc"));
-    // Band zones: critical 0-39, at risk 40-59, neutral 60-79, healthy 80-100.
+    bandZones(svg, left, top, plotW, plotH, msg);
+    if (points.isEmpty()) {
+      return svg.text("empty", w / 2.0, h / 2.0, "middle", msg.apply("chart.health.empty")).build();
+    }
+    Instant first = points.getFirst().at();
+    Instant last = points.getLast().at();
+    long span = Math.max(1, Duration.between(first, last).toMillis());
+    Function<Instant, Double> x =
+        at ->
+            points.size() == 1
+                ? left + plotW / 2
+                : left + plotW * Duration.between(first, at).toMillis() / span;
+    Function<Double, Double> y = v -> top + plotH * (1 - v / 100.0);
+    String[][] components = {
+      {"usage", "#8250df", "chart.health.usage"},
+      {"engagement", "#1b7c83", "chart.health.engagement"},
+      {"support", "#57606a", "chart.health.support"}
+    };
+    for (String[] c : components) {
+      componentLine(svg, points, x, y, c, msg);
+    }
+    scoreLine(svg, points, x, y, msg, words);
+    svg.text("axis", left, h - 38, null, words.chartTime(first));
+    if (points.size() > 1) {
+      svg.text("axis", w - right, h - 38, "end", words.chartTime(last));
+    }
+    legend(svg, h - 12, BLUE, null, msg.apply("chart.health.score"));
+    int at = 1;
+    for (String[] c : components) {
+      legend(svg, h - 12, c[1], at++, msg.apply(c[2]));
+    }
+    return svg.build();
+  }
+
+  /** The band zones behind: critical 0-39, at risk 40-59, neutral 60-79, healthy 80-100. */
+  private static void bandZones(
+      Svg.Builder svg,
+      int left,
+      int top,
+      double plotW,
+      double plotH,
+      Function<String, String> msg) {
     int[][] zones = {{0, 40}, {40, 60}, {60, 80}, {80, 100}};
     String[] colours = {CRITICAL, AT_RISK, NEUTRAL, HEALTHY};
     String[] names = {"band.CRITICAL", "band.AT_RISK", "band.NEUTRAL", "band.HEALTHY"};
@@ -71,44 +112,45 @@ final class Charts {
               null));
       svg.text("axis", left - 4, y2 - 2, "end", String.valueOf(zones[i][0]));
     }
-    if (points.isEmpty()) {
-      return svg.text("empty", w / 2.0, h / 2.0, "middle", msg.apply("chart.health.empty")).build();
+  }
+
+  /** One component's dashed line: {@code c} is its name, colour and label's key. */
+  private static void componentLine(
+      Svg.Builder svg,
+      List<HealthPoint> points,
+      Function<Instant, Double> x,
+      Function<Double, Double> y,
+      String[] c,
+      Function<String, String> msg) {
+    List<String> line = new ArrayList<>();
+    for (HealthPoint p : points) {
+      double v =
+          switch (c[0]) {
+            case "usage" -> p.usage();
+            case "engagement" -> p.engagement();
+            default -> p.support();
+          };
+      line.add(n(x.apply(p.at())) + "," + n(y.apply(v)));
     }
-    Instant first = points.getFirst().at();
-    Instant last = points.getLast().at();
-    long span = Math.max(1, Duration.between(first, last).toMillis());
-    Function<Instant, Double> x =
-        at ->
-            points.size() == 1
-                ? left + plotW / 2
-                : left + plotW * Duration.between(first, at).toMillis() / span;
-    Function<Double, Double> y = v -> top + plotH * (1 - v / 100.0);
-    String[][] components = {
-      {"usage", "#8250df", "chart.health.usage"},
-      {"engagement", "#1b7c83", "chart.health.engagement"},
-      {"support", "#57606a", "chart.health.support"}
-    };
-    for (String[] c : components) {
-      List<String> line = new ArrayList<>();
-      for (HealthPoint p : points) {
-        double v =
-            switch (c[0]) {
-              case "usage" -> p.usage();
-              case "engagement" -> p.engagement();
-              default -> p.support();
-            };
-        line.add(n(x.apply(p.at())) + "," + n(y.apply(v)));
-      }
-      svg.add(
-          new Polyline(
-              null,
-              "component component-" + c[0],
-              String.join(" ", line),
-              c[1],
-              "1.5",
-              "4 3",
-              msg.apply(c[2])));
-    }
+    svg.add(
+        new Polyline(
+            null,
+            "component component-" + c[0],
+            String.join(" ", line),
+            c[1],
+            "1.5",
+            "4 3",
+            msg.apply(c[2])));
+  }
+
+  /** The score's line and a point per score, each titled with its time, score and band. */
+  private static void scoreLine(
+      Svg.Builder svg,
+      List<HealthPoint> points,
+      Function<Instant, Double> x,
+      Function<Double, Double> y,
+      Function<String, String> msg,
+      ConsoleWords words) {
     List<String> score = new ArrayList<>();
     for (HealthPoint p : points) {
       score.add(n(x.apply(p.at())) + "," + n(y.apply((double) p.score())));
@@ -132,16 +174,6 @@ final class Charts {
                   + msg.apply("band." + p.band())
                   + ")"));
     }
-    svg.text("axis", left, h - 38, null, words.chartTime(first));
-    if (points.size() > 1) {
-      svg.text("axis", w - right, h - 38, "end", words.chartTime(last));
-    }
-    legend(svg, h - 12, BLUE, null, msg.apply("chart.health.score"));
-    int at = 1;
-    for (String[] c : components) {
-      legend(svg, h - 12, c[1], at++, msg.apply(c[2]));
-    }
-    return svg.build();
   }
 
   /**
@@ -201,29 +233,7 @@ final class Charts {
     svg.add(
         new Line(
             "now", n(nowX), "20", n(nowX), "100", BLUE, null, "2 2", msg.apply("chart.run.now")));
-    int i = 0;
-    for (StepRecord s : steps) {
-      Instant at = s.ranAt() != null ? s.ranAt() : s.plannedAt();
-      boolean skipped = s.result() != null && s.result().name().startsWith("SKIPPED");
-      double cx = x.apply(at);
-      double labelY = (i++ % 2 == 0) ? axisY - 14 : axisY + 24;
-      svg.add(
-          new Circle(
-              "step step-" + (skipped ? "skipped" : "done"),
-              n(cx),
-              n(axisY),
-              "6",
-              skipped ? "#ffffff" : HEALTHY,
-              skipped ? NEUTRAL : HEALTHY,
-              "2",
-              null,
-              words.step(s.step())
-                  + " "
-                  + words.chartTime(at)
-                  + ": "
-                  + (s.result() == null ? "" : words.result(s.result().name()))));
-      svg.text("label", cx, labelY, anchor(cx, w), shorten(words.step(s.step())));
-    }
+    stepMarks(svg, steps, x, axisY, w, words);
     if (nextStep != null && nextAt != null) {
       double cx = x.apply(nextAt);
       svg.add(
@@ -247,6 +257,39 @@ final class Charts {
     svg.text("axis", left, h - 2, null, words.chartTime(start));
     svg.text("axis", w - right, h - 2, "end", words.chartTime(end));
     return svg.build();
+  }
+
+  /** The steps taken: done filled, skipped hollow; labels above and below the axis in turn. */
+  private static void stepMarks(
+      Svg.Builder svg,
+      List<StepRecord> steps,
+      Function<Instant, Double> x,
+      double axisY,
+      int w,
+      ConsoleWords words) {
+    int i = 0;
+    for (StepRecord s : steps) {
+      Instant at = s.ranAt() != null ? s.ranAt() : s.plannedAt();
+      boolean skipped = s.result() != null && s.result().name().startsWith("SKIPPED");
+      double cx = x.apply(at);
+      double labelY = (i++ % 2 == 0) ? axisY - 14 : axisY + 24;
+      svg.add(
+          new Circle(
+              "step step-" + (skipped ? "skipped" : "done"),
+              n(cx),
+              n(axisY),
+              "6",
+              skipped ? "#ffffff" : HEALTHY,
+              skipped ? NEUTRAL : HEALTHY,
+              "2",
+              null,
+              words.step(s.step())
+                  + " "
+                  + words.chartTime(at)
+                  + ": "
+                  + (s.result() == null ? "" : words.result(s.result().name()))));
+      svg.text("label", cx, labelY, anchor(cx, w), shorten(words.step(s.step())));
+    }
   }
 
   /** Outcomes per playbook as horizontal stacked bars, one colour per outcome, with a legend. */
@@ -302,8 +345,14 @@ final class Charts {
       }
       svg.text("label", xPos + 6, y + 15, null, String.valueOf(r.started()));
     }
+    outcomeLegend(svg, colours, reports.size() * rowH + 14, words);
+    return svg.build();
+  }
+
+  /** Each outcome's colour and name, three to a row. */
+  private static void outcomeLegend(
+      Svg.Builder svg, Map<String, String> colours, double legendTop, ConsoleWords words) {
     int i = 0;
-    double legendTop = reports.size() * rowH + 14;
     for (var e : colours.entrySet()) {
       double lx = 10 + (i % 3) * 235;
       double ly = legendTop + (i / 3) * 20;
@@ -311,7 +360,6 @@ final class Charts {
       svg.text("legend", lx + 16, ly + 10, null, outcomeName(words, e.getKey()));
       i++;
     }
-    return svg.build();
   }
 
   /** An outcome's label; RUNNING (the runs still open) as a status. */

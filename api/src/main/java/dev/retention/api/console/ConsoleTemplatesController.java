@@ -118,19 +118,7 @@ class ConsoleTemplatesController {
                 () ->
                     ApiProblem.invalid(
                         "template", "version " + base.version() + " has no " + template));
-    List<LocaleForm> locales =
-        base.definition().locales().stream()
-            .map(
-                l -> {
-                  PlaybookTemplates.LocaleText was = shown.locales().get(l);
-                  return new LocaleForm(
-                      l,
-                      form.getOrDefault("subject." + l, ""),
-                      form.getOrDefault("text." + l, "").replace("\r\n", "\n"),
-                      form.getOrDefault("html." + l, "").replace("\r\n", "\n"),
-                      was == null ? null : was.source());
-                })
-            .toList();
+    List<LocaleForm> locales = localeForms(base, shown, form);
     String note = form.getOrDefault("note", "");
     String customerId = form.getOrDefault("customerId", "").strip();
     model.addAttribute("id", id);
@@ -143,37 +131,7 @@ class ConsoleTemplatesController {
     model.addAttribute("customerId", customerId);
     PlaybookDefinition edited = withTemplate(base.definition(), template, locales);
     if ("save".equals(form.get("action"))) {
-      String why = note.strip();
-      List<DefinitionProblem> problems;
-      if (!why.isEmpty()
-          && (TextRules.forbiddenInFreeText(why) >= 0
-              || TextRules.length(why) > TextRules.FREE_TEXT_MAX)) {
-        problems = List.of(new DefinitionProblem("", message("playbooks.note.invalid")));
-      } else {
-        String yaml = DefinitionFiles.yaml(edited);
-        problems = editing.problemsOfYaml(id, yaml);
-        if (problems.isEmpty()) {
-          try {
-            Version draft =
-                editing.addDraft(
-                    id, yaml, "console (templates)", why.isEmpty() ? null : why, me.actor());
-            return "redirect:/console/playbooks/"
-                + id
-                + "/templates?from="
-                + draft.version()
-                + "&template="
-                + template
-                + "&saved="
-                + draft.version();
-          } catch (ApiProblem refused) {
-            problems = PlaybookDefinitionEditing.problemsOf(refused);
-          }
-        }
-      }
-      response.setStatus(HttpStatus.BAD_REQUEST.value());
-      model.addAttribute("problems", problems);
-      model.addAttribute("error", message("playbooks.templates.refused"));
-      return "console/playbook-templates";
+      return save(id, template, edited, note.strip(), me, response, model);
     }
     // A preview, for a real customer in their own language, from what the form holds.
     try {
@@ -184,6 +142,64 @@ class ConsoleTemplatesController {
       response.setStatus(refused.status().value());
       model.addAttribute("previewError", refused.getMessage());
     }
+    return "console/playbook-templates";
+  }
+
+  /** Each locale's subject, text and HTML as the form holds them, beside the base's source. */
+  private static List<LocaleForm> localeForms(
+      Version base, PlaybookTemplates.Effective shown, Map<String, String> form) {
+    return base.definition().locales().stream()
+        .map(
+            l -> {
+              PlaybookTemplates.LocaleText was = shown.locales().get(l);
+              return new LocaleForm(
+                  l,
+                  form.getOrDefault("subject." + l, ""),
+                  form.getOrDefault("text." + l, "").replace("\r\n", "\n"),
+                  form.getOrDefault("html." + l, "").replace("\r\n", "\n"),
+                  was == null ? null : was.source());
+            })
+        .toList();
+  }
+
+  /** Saves the edited definition as a draft and shows it, or shows the form with its problems. */
+  private String save(
+      String id,
+      String template,
+      PlaybookDefinition edited,
+      String why,
+      Caller me,
+      HttpServletResponse response,
+      Model model) {
+    List<DefinitionProblem> problems;
+    if (!why.isEmpty()
+        && (TextRules.forbiddenInFreeText(why) >= 0
+            || TextRules.length(why) > TextRules.FREE_TEXT_MAX)) {
+      problems = List.of(new DefinitionProblem("", message("playbooks.note.invalid")));
+    } else {
+      String yaml = DefinitionFiles.yaml(edited);
+      problems = editing.problemsOfYaml(id, yaml);
+      if (problems.isEmpty()) {
+        try {
+          Version draft =
+              editing.addDraft(
+                  id, yaml, "console (templates)", why.isEmpty() ? null : why, me.actor());
+          return "redirect:/console/playbooks/"
+              + id
+              + "/templates?from="
+              + draft.version()
+              + "&template="
+              + template
+              + "&saved="
+              + draft.version();
+        } catch (ApiProblem refused) {
+          problems = PlaybookDefinitionEditing.problemsOf(refused);
+        }
+      }
+    }
+    response.setStatus(HttpStatus.BAD_REQUEST.value());
+    model.addAttribute("problems", problems);
+    model.addAttribute("error", message("playbooks.templates.refused"));
     return "console/playbook-templates";
   }
 

@@ -65,77 +65,87 @@ class EngineDryRun implements ConsoleDryRun {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      int number = i + 1;
-      String[] words = line.split("\\s+", 4);
-      if (words.length < 2) {
-        throw new IllegalArgumentException(
-            "line " + number + ": give an offset and a type, e.g. P3D customer-responded");
-      }
-      String at = words[0].toUpperCase(Locale.ROOT);
-      try {
-        Duration.parse(at);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "line " + number + ": " + words[0] + " is not an offset such as P3D or PT6H", e);
-      }
-      String type = words[1].toLowerCase(Locale.ROOT);
-      if (!TYPES.contains(type)) {
-        throw new IllegalArgumentException(
-            "line "
-                + number
-                + ": "
-                + words[1]
-                + " is not one of "
-                + String.join(", ", TYPES.stream().sorted().toList()));
-      }
-      Map<String, Object> event = new LinkedHashMap<>();
-      event.put("at", at);
-      event.put("type", type);
-      String value = words.length > 2 ? words[2] : null;
-      String rest = words.length > 3 ? words[3] : null;
-      switch (type) {
-        case "outcome" -> {
-          if (value == null) {
-            throw new IllegalArgumentException(
-                "line " + number + ": an outcome needs its name, e.g. P5D outcome SAVED");
-          }
-          event.put("outcome", value.toUpperCase(Locale.ROOT));
-          if (rest != null) {
-            event.put("note", rest);
-          }
-        }
-        case "health" -> {
-          try {
-            event.put("score", Integer.parseInt(value == null ? "" : value));
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                "line " + number + ": a health event needs a score, e.g. P2D health 35", e);
-          }
-        }
-        case "milestone" -> {
-          if (value == null) {
-            throw new IllegalArgumentException(
-                "line " + number + ": a milestone needs its name, e.g. P4D milestone FIRST_QUERY");
-          }
-          event.put("milestone", value.toUpperCase(Locale.ROOT));
-        }
-        case "upgraded" -> {
-          if (value != null) {
-            event.put("plan", rest == null ? value : value + " " + rest);
-          }
-        }
-        default -> {
-          if (value != null) {
-            event.put("note", rest == null ? value : value + " " + rest);
-          }
-        }
-      }
+      Map<String, Object> event = event(line, i + 1);
       events.add(event);
       if (events.size() > MAX_EVENTS) {
         throw new IllegalArgumentException("at most " + MAX_EVENTS + " events");
       }
     }
     return events;
+  }
+
+  /** One line's event: its offset, type and value; line {@code number} names it in problems. */
+  private static Map<String, Object> event(String line, int number) {
+    String[] words = line.split("\\s+", 4);
+    if (words.length < 2) {
+      throw new IllegalArgumentException(
+          "line " + number + ": give an offset and a type, e.g. P3D customer-responded");
+    }
+    String at = words[0].toUpperCase(Locale.ROOT);
+    try {
+      Duration.parse(at);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "line " + number + ": " + words[0] + " is not an offset such as P3D or PT6H", e);
+    }
+    String type = words[1].toLowerCase(Locale.ROOT);
+    if (!TYPES.contains(type)) {
+      throw new IllegalArgumentException(
+          "line "
+              + number
+              + ": "
+              + words[1]
+              + " is not one of "
+              + String.join(", ", TYPES.stream().sorted().toList()));
+    }
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("at", at);
+    event.put("type", type);
+    putValue(event, type, words, number);
+    return event;
+  }
+
+  /** The event's value (the words after its type), by type. */
+  private static void putValue(Map<String, Object> event, String type, String[] words, int number) {
+    String value = words.length > 2 ? words[2] : null;
+    String rest = words.length > 3 ? words[3] : null;
+    switch (type) {
+      case "outcome" -> {
+        if (value == null) {
+          throw new IllegalArgumentException(
+              "line " + number + ": an outcome needs its name, e.g. P5D outcome SAVED");
+        }
+        event.put("outcome", value.toUpperCase(Locale.ROOT));
+        if (rest != null) {
+          event.put("note", rest);
+        }
+      }
+      case "health" -> {
+        try {
+          event.put("score", Integer.parseInt(value == null ? "" : value));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "line " + number + ": a health event needs a score, e.g. P2D health 35", e);
+        }
+      }
+      case "milestone" -> {
+        if (value == null) {
+          throw new IllegalArgumentException(
+              "line " + number + ": a milestone needs its name, e.g. P4D milestone FIRST_QUERY");
+        }
+        event.put("milestone", value.toUpperCase(Locale.ROOT));
+      }
+      case "upgraded" -> {
+        if (value != null) {
+          event.put("plan", rest == null ? value : value + " " + rest);
+        }
+      }
+      default -> {
+        if (value != null) {
+          event.put("note", rest == null ? value : value + " " + rest);
+        }
+      }
+    }
   }
 
   /** The engine's answer as rows: offset, day, time and kind in columns, the rest as words. */

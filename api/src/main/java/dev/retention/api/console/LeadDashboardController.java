@@ -61,49 +61,18 @@ class LeadDashboardController {
       @RequestParam(required = false) String to,
       Model model) {
     Instant now = clock.instant();
-    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    LocalDate last = day(to, today);
-    LocalDate first = day(from, last.minusDays(29));
-    if (first.isAfter(last)) {
-      LocalDate swap = first;
-      first = last;
-      last = swap;
-    }
-    if (first.getYear() < 2000 || last.getYear() > 2100) {
-      first = today.minusDays(29);
-      last = today;
-    }
+    Days days = days(from, to, LocalDate.ofInstant(now, ZoneOffset.UTC));
+    LocalDate first = days.first();
+    LocalDate last = days.last();
     Instant start = first.atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant end = last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     Function<String, String> msg = msg();
     Access.CsmScope scope = access.csmScope("csmId", null);
     List<String> team = scope.csmIds();
-    // Six independent queries: read at once, so the page takes about as long as the slowest.
-    List<Reports.PlaybookReport> playbooks;
-    Reports.NpsReport nps;
-    Reports.OnboardingReport onboarding;
-    List<ConsoleReads.NpsWeek> npsWeeks;
-    List<ConsoleReads.TeamTask> escalations;
-    List<ConsoleReads.TeamTask> breached;
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      var playbooksF = pool.submit(() -> reports.playbooks(start, end, team));
-      var npsF = pool.submit(() -> reports.nps(start, end, team));
-      var onboardingF = pool.submit(() -> reports.onboarding(start, end, team));
-      var weeksF = pool.submit(() -> reads.npsByWeek(team, start, end));
-      var escalationsF = pool.submit(() -> reads.escalations(team, start, end, 50));
-      var breachedF = pool.submit(() -> reads.breachedSlas(team, now, 50));
-      playbooks = playbooksF.get();
-      nps = npsF.get();
-      onboarding = onboardingF.get();
-      npsWeeks = weeksF.get();
-      escalations = escalationsF.get();
-      breached = breachedF.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading the dashboard", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-    }
+    Figures figures = figures(start, end, now, team);
+    List<Reports.PlaybookReport> playbooks = figures.playbooks();
+    Reports.NpsReport nps = figures.nps();
+    Reports.OnboardingReport onboarding = figures.onboarding();
     model.addAttribute("scope", scope);
     model.addAttribute(
         "scopeCsms",
@@ -118,23 +87,10 @@ class LeadDashboardController {
     model.addAttribute("windowToIso", end.toString());
     model.addAttribute("playbooks", playbooks);
     model.addAttribute("outcomesChart", Charts.outcomes(playbooks, msg, words));
-    Reports.PlaybookReport atRisk = find(playbooks, "at-risk");
-    Reports.PlaybookReport save = find(playbooks, "cancellation-save");
-    Reports.PlaybookReport expansion = find(playbooks, "expansion");
-    model.addAttribute(
-        "atRiskRate",
-        Charts.rate("rate-at-risk", msg.apply("lead.saveRate.atRisk"), atRisk.saveRate(), null));
-    model.addAttribute(
-        "saveRate",
-        Charts.rate(
-            "rate-cancellation-save", msg.apply("lead.saveRate.save"), save.saveRate(), null));
-    model.addAttribute(
-        "upgradeRate",
-        Charts.rate(
-            "rate-expansion", msg.apply("lead.upgradeRate"), expansion.upgradeRate(), null));
+    addRates(model, playbooks, msg);
     model.addAttribute("nps", nps);
     model.addAttribute("npsSplit", Charts.npsSplit(nps, msg));
-    model.addAttribute("npsTrend", Charts.npsTrend(npsWeeks, msg, words));
+    model.addAttribute("npsTrend", Charts.npsTrend(figures.npsWeeks(), msg, words));
     model.addAttribute("onboarding", onboarding);
     model.addAttribute("funnel", Charts.funnel(onboarding, msg));
     model.addAttribute(
@@ -149,10 +105,80 @@ class LeadDashboardController {
     model.addAttribute("medianFirstValue", median);
     model.addAttribute(
         "firstValueOnTarget", median != null && median.compareTo(FIRST_VALUE_TARGET) <= 0);
-    model.addAttribute("escalations", escalations);
-    model.addAttribute("breached", breached);
+    model.addAttribute("escalations", figures.escalations());
+    model.addAttribute("breached", figures.breached());
     model.addAttribute("now", now);
     return "console/lead";
+  }
+
+  /** The save rates of at-risk and cancellation-save, and expansion's upgrade rate. */
+  private static void addRates(
+      Model model, List<Reports.PlaybookReport> playbooks, Function<String, String> msg) {
+    Reports.PlaybookReport atRisk = find(playbooks, "at-risk");
+    Reports.PlaybookReport save = find(playbooks, "cancellation-save");
+    Reports.PlaybookReport expansion = find(playbooks, "expansion");
+    model.addAttribute(
+        "atRiskRate",
+        Charts.rate("rate-at-risk", msg.apply("lead.saveRate.atRisk"), atRisk.saveRate(), null));
+    model.addAttribute(
+        "saveRate",
+        Charts.rate(
+            "rate-cancellation-save", msg.apply("lead.saveRate.save"), save.saveRate(), null));
+    model.addAttribute(
+        "upgradeRate",
+        Charts.rate(
+            "rate-expansion", msg.apply("lead.upgradeRate"), expansion.upgradeRate(), null));
+  }
+
+  /** The window's first and last day, both included. */
+  private record Days(LocalDate first, LocalDate last) {}
+
+  /** The days asked for (the last 30 by default), in order and within reason. */
+  private static Days days(String from, String to, LocalDate today) {
+    LocalDate last = day(to, today);
+    LocalDate first = day(from, last.minusDays(29));
+    if (first.isAfter(last)) {
+      LocalDate swap = first;
+      first = last;
+      last = swap;
+    }
+    if (first.getYear() < 2000 || last.getYear() > 2100) {
+      first = today.minusDays(29);
+      last = today;
+    }
+    return new Days(first, last);
+  }
+
+  private record Figures(
+      List<Reports.PlaybookReport> playbooks,
+      Reports.NpsReport nps,
+      Reports.OnboardingReport onboarding,
+      List<ConsoleReads.NpsWeek> npsWeeks,
+      List<ConsoleReads.TeamTask> escalations,
+      List<ConsoleReads.TeamTask> breached) {}
+
+  /** Six independent queries: read at once, so the page takes about as long as the slowest. */
+  private Figures figures(Instant start, Instant end, Instant now, List<String> team) {
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var playbooksF = pool.submit(() -> reports.playbooks(start, end, team));
+      var npsF = pool.submit(() -> reports.nps(start, end, team));
+      var onboardingF = pool.submit(() -> reports.onboarding(start, end, team));
+      var weeksF = pool.submit(() -> reads.npsByWeek(team, start, end));
+      var escalationsF = pool.submit(() -> reads.escalations(team, start, end, 50));
+      var breachedF = pool.submit(() -> reads.breachedSlas(team, now, 50));
+      return new Figures(
+          playbooksF.get(),
+          npsF.get(),
+          onboardingF.get(),
+          weeksF.get(),
+          escalationsF.get(),
+          breachedF.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading the dashboard", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
   }
 
   private static Reports.PlaybookReport find(List<Reports.PlaybookReport> all, String playbook) {

@@ -126,17 +126,7 @@ public class PlaybookTemplates {
     if (template == null || template.isBlank()) {
       throw pointed("template", "/template", "name the template to preview, such as at-risk/day-3");
     }
-    Map<String, Set<String>> used = validator.templatesUsed(definition);
-    Set<String> offered = used.get(template);
-    if (offered == null) {
-      throw pointed(
-          "template",
-          "/template",
-          "no email of this version uses the template '"
-              + template
-              + "'; it uses "
-              + String.join(", ", used.keySet()));
-    }
+    Set<String> offered = offered(definition, template);
     if (customerId == null || customerId.isBlank()) {
       throw ApiProblem.invalid("customerId", "customerId is required: whose email to preview");
     }
@@ -162,6 +152,50 @@ public class PlaybookTemplates {
             .findCsm(customer.csmId())
             .orElseThrow(() -> ApiProblem.notFound("CSM", "no CSM " + customer.csmId()));
     String target = locale != null ? locale : localeFor(definition, customer.locale());
+    Map<String, TemplateText> override = override(definition, template, target, edited, offered);
+    Customer shown = locale == null ? customer : inLocale(customer, locale);
+    EmailComposer.Composed email;
+    try {
+      email =
+          composer.toCustomer(template, override.isEmpty() ? null : override, shown, csm, samples);
+    } catch (TemplateException e) {
+      throw pointed("template", "/template", e.getMessage());
+    }
+    RenderedEmail rendered = email.content();
+    return new Preview(
+        template,
+        customerId,
+        rendered.locale(),
+        csm.name() + " <" + csm.email() + ">",
+        customer.name() + " <" + customer.email() + ">",
+        rendered.subject(),
+        rendered.text(),
+        rendered.html());
+  }
+
+  /** The variables the version's emails offer this template; a 400 when none uses it. */
+  private Set<String> offered(PlaybookDefinition definition, String template) {
+    Map<String, Set<String>> used = validator.templatesUsed(definition);
+    Set<String> offered = used.get(template);
+    if (offered == null) {
+      throw pointed(
+          "template",
+          "/template",
+          "no email of this version uses the template '"
+              + template
+              + "'; it uses "
+              + String.join(", ", used.keySet()));
+    }
+    return offered;
+  }
+
+  /** The version's own text of the template per locale, with the edited one in its locale. */
+  private static Map<String, TemplateText> override(
+      PlaybookDefinition definition,
+      String template,
+      String target,
+      TemplateText edited,
+      Set<String> offered) {
     Map<String, TemplateText> override = new TreeMap<>();
     Map<String, TemplateText> written = definition.templateOverride(template);
     if (written != null) {
@@ -180,36 +214,20 @@ public class PlaybookTemplates {
       }
       override.put(target, edited);
     }
-    Customer shown =
-        locale == null
-            ? customer
-            : new Customer(
-                customer.id(),
-                customer.name(),
-                customer.email(),
-                customer.csmId(),
-                customer.plan(),
-                customer.mrr(),
-                customer.planUsageLimit(),
-                customer.timezone(),
-                locale);
-    EmailComposer.Composed email;
-    try {
-      email =
-          composer.toCustomer(template, override.isEmpty() ? null : override, shown, csm, samples);
-    } catch (TemplateException e) {
-      throw pointed("template", "/template", e.getMessage());
-    }
-    RenderedEmail rendered = email.content();
-    return new Preview(
-        template,
-        customerId,
-        rendered.locale(),
-        csm.name() + " <" + csm.email() + ">",
-        customer.name() + " <" + customer.email() + ">",
-        rendered.subject(),
-        rendered.text(),
-        rendered.html());
+    return override;
+  }
+
+  private static Customer inLocale(Customer customer, String locale) {
+    return new Customer(
+        customer.id(),
+        customer.name(),
+        customer.email(),
+        customer.csmId(),
+        customer.plan(),
+        customer.mrr(),
+        customer.planUsageLimit(),
+        customer.timezone(),
+        locale);
   }
 
   /**

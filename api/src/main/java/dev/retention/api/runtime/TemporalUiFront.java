@@ -118,22 +118,7 @@ final class TemporalUiFront implements AutoCloseable {
                   body.length == 0
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofByteArray(body));
-      String host = exchange.getRequestHeaders().getFirst("Host");
-      for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-        String name = header.getKey().toLowerCase(Locale.ROOT);
-        // The UI's own codec call is same-origin here, whatever host name the browser used: not a
-        // cross-origin call for the app's CORS to judge. Any other origin is passed on, and the
-        // app refuses it unless it is one of its allowed origins.
-        boolean sameOrigin =
-            name.equals("origin")
-                && host != null
-                && header.getValue().equals(List.of("http://" + host));
-        if (!HOP_BY_HOP.contains(name) && !sameOrigin) {
-          for (String value : header.getValue()) {
-            request.header(header.getKey(), value);
-          }
-        }
-      }
+      copyRequestHeaders(exchange, request);
       HttpResponse<InputStream> response;
       try {
         response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -154,30 +139,55 @@ final class TemporalUiFront implements AutoCloseable {
         exchange.sendResponseHeaders(503, -1);
         return;
       }
-      response
-          .headers()
-          .map()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                  exchange.getResponseHeaders().put(name, values);
-                }
-              });
-      long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      boolean empty =
-          exchange.getRequestMethod().equals("HEAD")
-              || response.statusCode() == 204
-              || response.statusCode() == 304
-              || length == 0;
-      try (InputStream in = response.body()) {
-        if (empty) {
-          exchange.sendResponseHeaders(response.statusCode(), -1);
-        } else {
-          // Chunked unless the length is known.
-          exchange.sendResponseHeaders(response.statusCode(), Math.max(length, 0));
-          OutputStream out = exchange.getResponseBody();
-          in.transferTo(out);
+      answer(exchange, response);
+    }
+  }
+
+  private static void copyRequestHeaders(HttpExchange exchange, HttpRequest.Builder request) {
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+      String name = header.getKey().toLowerCase(Locale.ROOT);
+      // The UI's own codec call is same-origin here, whatever host name the browser used: not a
+      // cross-origin call for the app's CORS to judge. Any other origin is passed on, and the
+      // app refuses it unless it is one of its allowed origins.
+      boolean sameOrigin =
+          name.equals("origin")
+              && host != null
+              && header.getValue().equals(List.of("http://" + host));
+      if (!HOP_BY_HOP.contains(name) && !sameOrigin) {
+        for (String value : header.getValue()) {
+          request.header(header.getKey(), value);
         }
+      }
+    }
+  }
+
+  /** The answer passed back: its status, its end-to-end headers and its body. */
+  private static void answer(HttpExchange exchange, HttpResponse<InputStream> response)
+      throws IOException {
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+              }
+            });
+    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    boolean empty =
+        exchange.getRequestMethod().equals("HEAD")
+            || response.statusCode() == 204
+            || response.statusCode() == 304
+            || length == 0;
+    try (InputStream in = response.body()) {
+      if (empty) {
+        exchange.sendResponseHeaders(response.statusCode(), -1);
+      } else {
+        // Chunked unless the length is known.
+        exchange.sendResponseHeaders(response.statusCode(), Math.max(length, 0));
+        OutputStream out = exchange.getResponseBody();
+        in.transferTo(out);
       }
     }
   }

@@ -43,29 +43,9 @@ class SecurityConfiguration {
       dev.retention.api.problems.ProblemTexts texts)
       throws Exception {
     ProblemResponses problems = new ProblemResponses(json, texts);
-    // Only a request a live integration key authenticated: any other Authorization header (Basic,
-    // say) beside a session cookie is no exemption.
-    RequestMatcher withKey = ApiKeyFilter::authenticatedByKey;
-    // Without a session there are no ambient credentials to ride: such a write is answered by
-    // authentication (401), not by CSRF.
-    RequestMatcher withoutSession =
-        request -> request.getRequestedSessionId() == null || !request.isRequestedSessionIdValid();
-    var paths = PathPatternRequestMatcher.withDefaults();
     http.cors(Customizer.withDefaults())
         // Sessions (browsers) need the CSRF token on writes; keys are not ambient credentials.
-        .csrf(
-            csrf ->
-                csrf.spa()
-                    .ignoringRequestMatchers(
-                        withKey,
-                        withoutSession,
-                        paths.matcher("/api/webhooks/**"),
-                        paths.matcher("/api/segment/v1/**"),
-                        paths.matcher("/api/unsubscribe"),
-                        paths.matcher("/api/session"),
-                        // Side-effect free, and its answers reach only the origins CORS allows:
-                        // the Temporal UI calls it with the ops person's session cookie.
-                        paths.matcher("/codec/**")))
+        .csrf(csrf -> csrf.spa().ignoringRequestMatchers(withoutCsrf()))
         .httpBasic(basic -> basic.disable())
         .formLogin(form -> form.disable())
         .logout(logout -> logout.disable())
@@ -108,5 +88,28 @@ class SecurityConfiguration {
                   .defaultSuccessUrl(ConsolePages.HOME, true));
     }
     return http.build();
+  }
+
+  /** The requests a write needs no CSRF token for. */
+  private static RequestMatcher[] withoutCsrf() {
+    // Only a request a live integration key authenticated: any other Authorization header (Basic,
+    // say) beside a session cookie is no exemption.
+    RequestMatcher withKey = ApiKeyFilter::authenticatedByKey;
+    // Without a session there are no ambient credentials to ride: such a write is answered by
+    // authentication (401), not by CSRF.
+    RequestMatcher withoutSession =
+        request -> request.getRequestedSessionId() == null || !request.isRequestedSessionIdValid();
+    var paths = PathPatternRequestMatcher.withDefaults();
+    return new RequestMatcher[] {
+      withKey,
+      withoutSession,
+      paths.matcher("/api/webhooks/**"),
+      paths.matcher("/api/segment/v1/**"),
+      paths.matcher("/api/unsubscribe"),
+      paths.matcher("/api/session"),
+      // Side-effect free, and its answers reach only the origins CORS allows:
+      // the Temporal UI calls it with the ops person's session cookie.
+      paths.matcher("/codec/**")
+    };
   }
 }

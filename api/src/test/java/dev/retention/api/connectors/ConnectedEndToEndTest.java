@@ -13,16 +13,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithConnectors;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Issue 17's "done when", in one run through the whole app with HubSpot, Slack, a webhook
@@ -53,46 +48,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * CSM's Slack gets that urgent task; completing the task in HubSpot records the call on our run; a
  * Calendly booking stops the emails; every run event reaches the subscriber, signed.
  */
-@ApiTest
-class ConnectedEndToEndTest {
+class ConnectedEndToEndTest extends WithConnectors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String HUBSPOT_SECRET = "hubspot-client-secret-connected-test";
-  private static final String HUBSPOT_WEBHOOK = "https://retention.example/api/webhooks/hubspot";
-  private static final String SLACK_TOKEN = "xoxb-connected-test";
-
-  private static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
-  private static final WireMockServer SLACK = new WireMockServer(options().dynamicPort());
-  private static final WireMockServer SUBSCRIBER = new WireMockServer(options().dynamicPort());
-
-  @DynamicPropertySource
-  static void connectors(DynamicPropertyRegistry registry) {
-    for (WireMockServer server : List.of(HUBSPOT, SLACK, SUBSCRIBER)) {
-      if (!server.isRunning()) {
-        server.start();
-      }
-    }
-    registry.add("retention.crm.provider", () -> "hubspot");
-    registry.add("retention.hubspot.token", () -> "pat-connected-test");
-    registry.add("retention.hubspot.base-url", () -> HUBSPOT.baseUrl());
-    registry.add("retention.hubspot.client-secret", () -> HUBSPOT_SECRET);
-    registry.add("retention.hubspot.webhook-url", () -> HUBSPOT_WEBHOOK);
-    registry.add("retention.hubspot.send-interval", () -> "PT0.3S");
-    registry.add("retention.hubspot.poll-interval", () -> "PT1H");
-    registry.add("retention.slack.token", () -> SLACK_TOKEN);
-    registry.add("retention.slack.base-url", () -> SLACK.baseUrl() + "/api/");
-    registry.add("retention.slack.poll-interval", () -> "PT0.2S");
-    registry.add("retention.segment.score-interval", () -> "PT1S");
-    registry.add("retention.public-base-url", () -> "https://retention.example");
-  }
-
-  @AfterAll
-  static void stop() {
-    HUBSPOT.stop();
-    SLACK.stop();
-    SUBSCRIBER.stop();
-  }
 
   @LocalServerPort int port;
 

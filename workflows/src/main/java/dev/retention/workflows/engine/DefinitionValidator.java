@@ -448,6 +448,28 @@ public final class DefinitionValidator {
     }
 
     private void declarations() {
+      inputDeclarations();
+      d.vars()
+          .forEach(
+              (name, expr) -> {
+                declared(name, pointer("/vars", name), "variable");
+                vars.add(name);
+                assignments.computeIfAbsent(name, n -> new ArrayList<>()).add(expr);
+              });
+      facts.addAll(d.facts().keySet());
+      stagesAndMilestones();
+      for (int i = 0; i < d.finalOutcomes().size(); i++) {
+        String outcome = d.finalOutcomes().get(i);
+        if (!constants(RunOutcome.class).contains(outcome)) {
+          problem(
+              pointer("/finalOutcomes", i),
+              "'" + outcome + "' is not a run outcome; use " + oneOf(constants(RunOutcome.class)));
+        }
+      }
+      outcomes();
+    }
+
+    private void inputDeclarations() {
       for (int i = 0; i < d.inputs().size(); i++) {
         PlaybookDefinition.Input input = d.inputs().get(i);
         String at = pointer("/inputs", i);
@@ -468,14 +490,9 @@ public final class DefinitionValidator {
               "'" + input.type() + "' is not an input type; use " + oneOf(INPUT_TYPES));
         }
       }
-      d.vars()
-          .forEach(
-              (name, expr) -> {
-                declared(name, pointer("/vars", name), "variable");
-                vars.add(name);
-                assignments.computeIfAbsent(name, n -> new ArrayList<>()).add(expr);
-              });
-      facts.addAll(d.facts().keySet());
+    }
+
+    private void stagesAndMilestones() {
       if (d.stages().isEmpty()) {
         problem("/stages", "a playbook needs at least one stage");
       }
@@ -498,15 +515,6 @@ public final class DefinitionValidator {
           problem(pointer("/milestones", i), "the milestone " + milestone + " is listed twice");
         }
       }
-      for (int i = 0; i < d.finalOutcomes().size(); i++) {
-        String outcome = d.finalOutcomes().get(i);
-        if (!constants(RunOutcome.class).contains(outcome)) {
-          problem(
-              pointer("/finalOutcomes", i),
-              "'" + outcome + "' is not a run outcome; use " + oneOf(constants(RunOutcome.class)));
-        }
-      }
-      outcomes();
     }
 
     private void declared(String name, String at, String what) {
@@ -592,23 +600,7 @@ public final class DefinitionValidator {
       Set<String> startScope = new HashSet<>(known);
       startScope.addAll(d.vars().keySet());
       if (d.initialStage() != null) {
-        for (String read : namesOf(d.initialStage(), Form.TEMPLATE, "/initialStage")) {
-          if (!startScope.contains(read)) {
-            problem("/initialStage", startName(read));
-          }
-        }
-        Matcher parts = PART.matcher(d.initialStage());
-        while (parts.find()) {
-          Expr part = quietly(parts.group(1), Form.EXPRESSION);
-          if (part != null) {
-            runFunctions(part, "/initialStage");
-          }
-        }
-        oneOfValues(
-            templateValues(d.initialStage(), new Context(Map.of(), false, null)),
-            d.stages(),
-            "/initialStage",
-            "one of this playbook's stages");
+        initialStage(startScope);
       }
       if (d.emailVarsFrom() != null
           && !vars.contains(d.emailVarsFrom())
@@ -617,6 +609,32 @@ public final class DefinitionValidator {
             "/emailVarsFrom",
             "'" + d.emailVarsFrom() + "' is not a variable or input of this playbook");
       }
+      templateNames();
+    }
+
+    /** The initial stage reads only what is known at the start and names one of the stages. */
+    private void initialStage(Set<String> startScope) {
+      for (String read : namesOf(d.initialStage(), Form.TEMPLATE, "/initialStage")) {
+        if (!startScope.contains(read)) {
+          problem("/initialStage", startName(read));
+        }
+      }
+      Matcher parts = PART.matcher(d.initialStage());
+      while (parts.find()) {
+        Expr part = quietly(parts.group(1), Form.EXPRESSION);
+        if (part != null) {
+          runFunctions(part, "/initialStage");
+        }
+      }
+      oneOfValues(
+          templateValues(d.initialStage(), new Context(Map.of(), false, null)),
+          d.stages(),
+          "/initialStage",
+          "one of this playbook's stages");
+    }
+
+    /** The facts, first step, email variables and outcome rules: parsed, then their names. */
+    private void templateNames() {
       Context root = new Context(Map.of(), false, null);
       d.facts().forEach((name, text) -> parse(text, Form.TEMPLATE, pointer("/facts", name)));
       if (d.firstStep() != null) {
@@ -734,9 +752,24 @@ public final class DefinitionValidator {
         problem(at, "an empty step");
         return;
       }
+      StepKind kind = kindOf(step, at);
+      if (kind == null) {
+        return;
+      }
+      fieldsOf(step, kind, at);
+      parseFields(step, kind, at);
+      kindStructure(step, kind, at, procedure, waited);
+      structure(step.then(), pointer(at, "then"), procedure, waited || kind == StepKind.WAIT);
+      structure(step.otherwise(), pointer(at, "else"), procedure, waited || kind == StepKind.WAIT);
+      // Queued steps run at the main thread's next wake, never at once.
+      structure(step.steps(), pointer(at, "steps"), procedure, true);
+    }
+
+    /** The step's kind, or null (and a problem) when it has none or an unknown one. */
+    private StepKind kindOf(Step step, String at) {
       if (blank(step.kind())) {
         problem(at, "a step needs a kind");
-        return;
+        return null;
       }
       StepKind kind = StepKind.of(step.kind()).orElse(null);
       if (kind == null) {
@@ -751,8 +784,12 @@ public final class DefinitionValidator {
                         + step.kind()
                         + "' is not a step kind; the kinds are "
                         + oneOf(Arrays.stream(StepKind.values()).map(StepKind::id).toList())));
-        return;
       }
+      return kind;
+    }
+
+    /** The fields a step of its kind needs, and none it does not use. */
+    private void fieldsOf(Step step, StepKind kind, String at) {
       Map<String, Object> fields = fields(step);
       for (String needed : REQUIRED.get(kind)) {
         if (kind == StepKind.WAIT && needed.equals("until") && !fields.containsKey(needed)) {
@@ -775,7 +812,11 @@ public final class DefinitionValidator {
       if (kind == StepKind.IF && step.then().isEmpty() && step.otherwise().isEmpty()) {
         problem(at, "an if step needs 'then' or 'else': steps to take");
       }
-      parseFields(step, kind, at);
+    }
+
+    /** What a step of its kind declares or calls: variables, facts, procedures, a split. */
+    private void kindStructure(
+        Step step, StepKind kind, String at, String procedure, boolean waited) {
       switch (kind) {
         case EMAIL -> emails = true;
         case WAIT -> waitStructure(step, at);
@@ -817,10 +858,6 @@ public final class DefinitionValidator {
         case SPLIT -> splitStructure(step, at, procedure, waited);
         default -> {}
       }
-      structure(step.then(), pointer(at, "then"), procedure, waited || kind == StepKind.WAIT);
-      structure(step.otherwise(), pointer(at, "else"), procedure, waited || kind == StepKind.WAIT);
-      // Queued steps run at the main thread's next wake, never at once.
-      structure(step.steps(), pointer(at, "steps"), procedure, true);
     }
 
     /**
@@ -1036,27 +1073,8 @@ public final class DefinitionValidator {
           context.caller() == null ? "" : " (the call at " + context.caller() + " is not in one)";
       switch (kind) {
         case EMAIL -> template(step, pointer(at, "template"), context);
-        case ALERT -> {
-          template(step, pointer(at, "template"), context);
-          oneOfValues(
-              templateValues(step.recipient(), context),
-              ALERT_RECIPIENTS,
-              pointer(at, "recipient"),
-              "an alert's recipient");
-        }
-        case TASK -> {
-          endsOn(step, at, d);
-          oneOfValues(
-              templateValues(step.assignee(), context),
-              constants(TaskAssignee.class),
-              pointer(at, "assignee"),
-              "an assignee");
-          oneOfValues(
-              templateValues(step.priority(), context),
-              constants(TaskPriority.class),
-              pointer(at, "priority"),
-              "a priority");
-        }
+        case ALERT -> alertFlow(step, at, context);
+        case TASK -> taskFlow(step, at, context);
         case RECORD ->
             oneOfValues(
                 templateValues(step.result(), context),
@@ -1069,83 +1087,17 @@ public final class DefinitionValidator {
                 d.stages(),
                 pointer(at, "stage"),
                 "one of this playbook's stages");
-        case DECIDE, CLOSE, EXIT -> {
-          Set<String> values = templateValues(step.outcome(), context);
-          if (oneOfValues(
-                  values, constants(RunOutcome.class), pointer(at, "outcome"), "a run outcome")
-              && values != null
-              && !d.finalOutcomes().isEmpty()) {
-            oneOfValues(
-                values,
-                d.finalOutcomes(),
-                pointer(at, "outcome"),
-                "one of this playbook's final outcomes");
-          }
-        }
-        case WAIT -> {
-          if (context.handler()) {
-            problem(
-                at,
-                "a handler cannot wait: it answers an event at once; put waits in the main steps"
-                    + callNote);
-          }
-          if (step.on() != null) {
-            oneOfValues(
-                templateValues(step.on(), context),
-                constants(WaitingOn.class),
-                pointer(at, "on"),
-                "who a wait is on");
-          }
-          if (step.idle() != null && d.watches().get(step.idle()) != null) {
-            watchFlow(step.idle(), context);
-          }
-        }
+        case DECIDE, CLOSE, EXIT -> outcomeFlow(step, at, context);
+        case WAIT -> waitFlow(step, at, context, callNote);
         case WAITING_ON ->
             oneOfValues(
                 templateValues(step.on(), context),
                 constants(WaitingOn.class),
                 pointer(at, "on"),
                 "who a wait is on");
-        case HAND_OVER -> {
-          endsOn(step, at, d);
-          if (!context.handler()) {
-            problem(
-                at,
-                "a handOver step belongs in a handler (under on:), where the customer's answer"
-                    + " arrives"
-                    + callNote);
-          }
-          oneOfValues(
-              templateValues(step.priority(), context),
-              constants(TaskPriority.class),
-              pointer(at, "priority"),
-              "a priority");
-        }
-        case QUEUE -> {
-          if (!context.handler()) {
-            problem(
-                at,
-                "a queue step belongs in a handler (under on:): it hands steps to the main"
-                    + " steps"
-                    + callNote);
-          } else if (!watchedWaits) {
-            // The engine takes queued steps at the wakes of waits that keep a watch.
-            problem(
-                at,
-                "queued steps are taken only while the main steps wait with a watch (idle:);"
-                    + " this playbook has no such wait, so they would never run");
-          }
-        }
-        case REACH -> {
-          Expr milestone = quietly(step.milestone(), Form.EXPRESSION);
-          if (milestone != null) {
-            oneOfValues(
-                values(milestone, context, new HashSet<>()),
-                d.milestones(),
-                pointer(at, "milestone"),
-                "one of this playbook's milestones");
-          }
-        }
+        case HAND_OVER -> handOverFlow(step, at, context, callNote);
+        case QUEUE -> queueFlow(at, context, callNote);
+        case REACH -> reachFlow(step, at, context);
         case COMPUTE -> {
           if ("expansionFigures".equals(step.function()) && !known("planUsage", context)) {
             problem(
@@ -1155,14 +1107,7 @@ public final class DefinitionValidator {
           }
         }
         case CALL -> callFlow(step, at, context);
-        case SPLIT -> {
-          for (int i = 0; i < step.variants().size(); i++) {
-            Step.Variant variant = step.variants().get(i);
-            if (variant != null) {
-              flow(variant.steps(), pointer(pointer(pointer(at, "variants"), i), "steps"), context);
-            }
-          }
-        }
+        case SPLIT -> splitFlow(step, at, context);
         default -> {}
       }
       flow(step.then(), pointer(at, "then"), context);
@@ -1171,6 +1116,113 @@ public final class DefinitionValidator {
           step.steps(),
           pointer(at, "steps"),
           new Context(context.locals(), false, context.caller()));
+    }
+
+    private void alertFlow(Step step, String at, Context context) {
+      template(step, pointer(at, "template"), context);
+      oneOfValues(
+          templateValues(step.recipient(), context),
+          ALERT_RECIPIENTS,
+          pointer(at, "recipient"),
+          "an alert's recipient");
+    }
+
+    private void taskFlow(Step step, String at, Context context) {
+      endsOn(step, at, d);
+      oneOfValues(
+          templateValues(step.assignee(), context),
+          constants(TaskAssignee.class),
+          pointer(at, "assignee"),
+          "an assignee");
+      oneOfValues(
+          templateValues(step.priority(), context),
+          constants(TaskPriority.class),
+          pointer(at, "priority"),
+          "a priority");
+    }
+
+    private void reachFlow(Step step, String at, Context context) {
+      Expr milestone = quietly(step.milestone(), Form.EXPRESSION);
+      if (milestone != null) {
+        oneOfValues(
+            values(milestone, context, new HashSet<>()),
+            d.milestones(),
+            pointer(at, "milestone"),
+            "one of this playbook's milestones");
+      }
+    }
+
+    private void splitFlow(Step step, String at, Context context) {
+      for (int i = 0; i < step.variants().size(); i++) {
+        Step.Variant variant = step.variants().get(i);
+        if (variant != null) {
+          flow(variant.steps(), pointer(pointer(pointer(at, "variants"), i), "steps"), context);
+        }
+      }
+    }
+
+    private void outcomeFlow(Step step, String at, Context context) {
+      Set<String> values = templateValues(step.outcome(), context);
+      if (oneOfValues(values, constants(RunOutcome.class), pointer(at, "outcome"), "a run outcome")
+          && values != null
+          && !d.finalOutcomes().isEmpty()) {
+        oneOfValues(
+            values,
+            d.finalOutcomes(),
+            pointer(at, "outcome"),
+            "one of this playbook's final outcomes");
+      }
+    }
+
+    private void waitFlow(Step step, String at, Context context, String callNote) {
+      if (context.handler()) {
+        problem(
+            at,
+            "a handler cannot wait: it answers an event at once; put waits in the main steps"
+                + callNote);
+      }
+      if (step.on() != null) {
+        oneOfValues(
+            templateValues(step.on(), context),
+            constants(WaitingOn.class),
+            pointer(at, "on"),
+            "who a wait is on");
+      }
+      if (step.idle() != null && d.watches().get(step.idle()) != null) {
+        watchFlow(step.idle(), context);
+      }
+    }
+
+    private void handOverFlow(Step step, String at, Context context, String callNote) {
+      endsOn(step, at, d);
+      if (!context.handler()) {
+        problem(
+            at,
+            "a handOver step belongs in a handler (under on:), where the customer's answer"
+                + " arrives"
+                + callNote);
+      }
+      oneOfValues(
+          templateValues(step.priority(), context),
+          constants(TaskPriority.class),
+          pointer(at, "priority"),
+          "a priority");
+    }
+
+    private void queueFlow(String at, Context context, String callNote) {
+      if (!context.handler()) {
+        problem(
+            at,
+            "a queue step belongs in a handler (under on:): it hands steps to the main"
+                + " steps"
+                + callNote);
+      } else if (!watchedWaits) {
+        // The engine takes queued steps at the wakes of waits that keep a watch.
+        problem(
+            at,
+            "queued steps are taken only while the main steps wait with a watch (idle:);"
+                + " this playbook has no such wait, so they would never run");
+      }
     }
 
     private void callFlow(Step step, String at, Context context) {

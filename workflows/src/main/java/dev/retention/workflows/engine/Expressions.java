@@ -466,81 +466,94 @@ public final class Expressions {
         return inner;
       }
       if (c == '\'') {
-        // 'text', with '' for a quote inside it.
-        StringBuilder value = new StringBuilder();
-        int at = pos + 1;
-        while (true) {
-          int end = text.indexOf('\'', at);
-          if (end < 0) {
-            throw error("unclosed text");
-          }
-          value.append(text, at, end);
-          if (end + 1 < text.length() && text.charAt(end + 1) == '\'') {
-            value.append('\'');
-            at = end + 2;
-          } else {
-            pos = end + 1;
-            return new Literal(value.toString());
-          }
-        }
+        return textLiteral();
       }
       if (Character.isDigit(c)) {
-        int begin = pos;
-        while (pos < text.length()
-            && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
-          pos++;
-        }
-        String number = text.substring(begin, pos);
-        try {
-          return new Literal(
-              number.contains(".") ? (Object) Double.parseDouble(number) : Long.parseLong(number));
-        } catch (NumberFormatException e) {
-          throw error("bad number " + number);
-        }
+        return number();
       }
       if (Character.isLetter(c) || c == '_') {
-        int begin = pos;
-        while (pos < text.length()
-            && (Character.isLetterOrDigit(text.charAt(pos))
-                || text.charAt(pos) == '_'
-                || text.charAt(pos) == '.')) {
-          pos++;
-        }
-        String name = text.substring(begin, pos);
-        switch (name) {
-          case "true" -> {
-            return new Literal(true);
-          }
-          case "false" -> {
-            return new Literal(false);
-          }
-          case "null" -> {
-            return new Literal(null);
-          }
-          default -> {}
-        }
-        if (eat("(")) {
-          Integer arity = FUNCTIONS.get(name);
-          if (arity == null) {
-            throw error("unknown function " + name);
-          }
-          List<Expr> args = new ArrayList<>();
-          if (!eat(")")) {
-            do {
-              args.add(ternary());
-            } while (eat(","));
-            if (!eat(")")) {
-              throw error("expected ')'");
-            }
-          }
-          if (args.size() != arity) {
-            throw error(name + " takes " + arity + " argument(s), not " + args.size());
-          }
-          return new Call(name, List.copyOf(args));
-        }
-        return new Name(name);
+        return nameOrCall();
       }
       throw error("unexpected '" + c + "'");
+    }
+
+    /** 'text', with '' for a quote inside it. */
+    private Expr textLiteral() {
+      StringBuilder value = new StringBuilder();
+      int at = pos + 1;
+      while (true) {
+        int end = text.indexOf('\'', at);
+        if (end < 0) {
+          throw error("unclosed text");
+        }
+        value.append(text, at, end);
+        if (end + 1 < text.length() && text.charAt(end + 1) == '\'') {
+          value.append('\'');
+          at = end + 2;
+        } else {
+          pos = end + 1;
+          return new Literal(value.toString());
+        }
+      }
+    }
+
+    private Expr number() {
+      int begin = pos;
+      while (pos < text.length()
+          && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+        pos++;
+      }
+      String number = text.substring(begin, pos);
+      try {
+        return new Literal(
+            number.contains(".") ? (Object) Double.parseDouble(number) : Long.parseLong(number));
+      } catch (NumberFormatException e) {
+        throw error("bad number " + number);
+      }
+    }
+
+    /** A name, a literal true/false/null, or a function's call. */
+    private Expr nameOrCall() {
+      int begin = pos;
+      while (pos < text.length()
+          && (Character.isLetterOrDigit(text.charAt(pos))
+              || text.charAt(pos) == '_'
+              || text.charAt(pos) == '.')) {
+        pos++;
+      }
+      String name = text.substring(begin, pos);
+      switch (name) {
+        case "true" -> {
+          return new Literal(true);
+        }
+        case "false" -> {
+          return new Literal(false);
+        }
+        case "null" -> {
+          return new Literal(null);
+        }
+        default -> {}
+      }
+      if (eat("(")) {
+        Integer arity = FUNCTIONS.get(name);
+        if (arity == null) {
+          throw error("unknown function " + name);
+        }
+        List<Expr> args = new ArrayList<>();
+        if (!eat(")")) {
+          do {
+            args.add(ternary());
+          } while (eat(","));
+          if (!eat(")")) {
+            throw error("expected ')'");
+          }
+        }
+        if (args.size() != arity) {
+          throw error(name + " takes " + arity + " argument(s), not " + args.size());
+        }
+        return new Call(name, List.copyOf(args));
+      }
+      return new Name(name);
     }
   }
 

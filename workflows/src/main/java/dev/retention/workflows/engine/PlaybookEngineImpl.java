@@ -186,36 +186,9 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
 
   private void takeNow(Step step, StepKind kind, Scope scope) {
     switch (kind) {
-      case EMAIL -> {
-        String template = text(step.template(), scope);
-        StepResult result =
-            steps.sendCustomerEmail(
-                text(step.id(), scope),
-                step.at() == null ? scope.moment() : time(step.at(), scope),
-                template,
-                definition.templateOverride(template),
-                emailVars(step, scope),
-                step.onCsmRequest() != null && holds(step.onCsmRequest(), scope));
-        vars.put("result", result.name());
-      }
-      case TASK ->
-          steps.createTask(
-              text(step.id(), scope),
-              TaskAssignee.valueOf(text(step.assignee(), scope)),
-              text(step.title(), scope),
-              text(step.body(), scope),
-              time(step.due(), scope),
-              TaskPriority.valueOf(text(step.priority(), scope)),
-              step.endsOn());
-      case ALERT -> {
-        String template = text(step.template(), scope);
-        steps.sendCsmAlert(
-            text(step.id(), scope),
-            TaskAssignee.valueOf(text(step.recipient(), scope)),
-            template,
-            definition.templateOverride(template),
-            emailVars(step, scope));
-      }
+      case EMAIL -> email(step, scope);
+      case TASK -> task(step, scope);
+      case ALERT -> alert(step, scope);
       case NOTE -> steps.addNote(text(step.id(), scope), text(step.body(), scope));
       case TAG -> steps.addTag(text(step.tag(), scope));
       case RECORD ->
@@ -224,18 +197,7 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
               step.at() == null ? now() : time(step.at(), scope),
               StepResult.valueOf(text(step.result(), scope)),
               step.detail() == null ? null : text(step.detail(), scope));
-      case NOTIFY -> {
-        String id = text(step.id(), scope);
-        Map<String, String> data = new LinkedHashMap<>();
-        if (step.data() != null) {
-          step.data().forEach((k, v) -> data.put(k, text(v, scope)));
-        }
-        steps
-            .backend(id)
-            .notifyBackend(
-                new BackendNotification(
-                    workflowId, id, context.customerId(), text(step.event(), scope), data));
-      }
+      case NOTIFY -> notifyBackend(step, scope);
       case COMPUTE -> compute(step, scope);
       case WAIT -> waitStep(step, scope);
       case IF -> take(holds(step.when(), scope) ? step.then() : step.otherwise(), scope);
@@ -251,17 +213,7 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
         throw new End();
       }
       case CALL -> call(step, scope);
-      case HAND_OVER ->
-          steps.handOverToCsm(
-              text(step.id(), scope),
-              text(step.title(), scope),
-              Expressions.text(value(step.source(), scope)),
-              step.stopped() == null
-                  ? "Automated emails have stopped."
-                  : text(step.stopped(), scope),
-              scaled(step.dueIn()),
-              TaskPriority.valueOf(text(step.priority(), scope)),
-              step.endsOn());
+      case HAND_OVER -> handOver(step, scope);
       case MARK_RESPONDED -> run.markCustomerResponded();
       case CONVERSATION_ENDED -> run.conversationEnded();
       case CLEAR_WAIT -> run.clearWait();
@@ -271,6 +223,64 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
       case QUEUE -> pending.add(new Queued(step.steps(), new Scope(scope.locals(), false, now())));
       case SPLIT -> split(step, scope);
     }
+  }
+
+  private void email(Step step, Scope scope) {
+    String template = text(step.template(), scope);
+    StepResult result =
+        steps.sendCustomerEmail(
+            text(step.id(), scope),
+            step.at() == null ? scope.moment() : time(step.at(), scope),
+            template,
+            definition.templateOverride(template),
+            emailVars(step, scope),
+            step.onCsmRequest() != null && holds(step.onCsmRequest(), scope));
+    vars.put("result", result.name());
+  }
+
+  private void task(Step step, Scope scope) {
+    steps.createTask(
+        text(step.id(), scope),
+        TaskAssignee.valueOf(text(step.assignee(), scope)),
+        text(step.title(), scope),
+        text(step.body(), scope),
+        time(step.due(), scope),
+        TaskPriority.valueOf(text(step.priority(), scope)),
+        step.endsOn());
+  }
+
+  private void alert(Step step, Scope scope) {
+    String template = text(step.template(), scope);
+    steps.sendCsmAlert(
+        text(step.id(), scope),
+        TaskAssignee.valueOf(text(step.recipient(), scope)),
+        template,
+        definition.templateOverride(template),
+        emailVars(step, scope));
+  }
+
+  private void notifyBackend(Step step, Scope scope) {
+    String id = text(step.id(), scope);
+    Map<String, String> data = new LinkedHashMap<>();
+    if (step.data() != null) {
+      step.data().forEach((k, v) -> data.put(k, text(v, scope)));
+    }
+    steps
+        .backend(id)
+        .notifyBackend(
+            new BackendNotification(
+                workflowId, id, context.customerId(), text(step.event(), scope), data));
+  }
+
+  private void handOver(Step step, Scope scope) {
+    steps.handOverToCsm(
+        text(step.id(), scope),
+        text(step.title(), scope),
+        Expressions.text(value(step.source(), scope)),
+        step.stopped() == null ? "Automated emails have stopped." : text(step.stopped(), scope),
+        scaled(step.dueIn()),
+        TaskPriority.valueOf(text(step.priority(), scope)),
+        step.endsOn());
   }
 
   /**

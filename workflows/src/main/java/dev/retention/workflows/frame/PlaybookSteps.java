@@ -124,34 +124,9 @@ public final class PlaybookSteps {
     }
     state.stepUnderWay(step, plannedAt);
     if (context.sendingRules() && !onCsmRequest && !exemptFromSendingRules) {
-      SendSlot slot =
-          act.sendingRules(step + ": send slot")
-              .reserveSendSlot(new SendSlotRequest(workflowId(), step, customerId(), now(), true));
-      if (slot.at().isAfter(now())) {
-        // Durably, acting on events: a reply or a close while waiting means no email.
-        boolean due =
-            waiter.waitUntil(
-                slot.at(),
-                step,
-                WaitingOn.AUTOMATED_STEP,
-                slot.waitingFor(),
-                () -> !state.customerResponded());
-        if (!due) {
-          // Not sent: give the customer's day back to the other playbooks.
-          act.sendingRules(step + ": release slot")
-              .releaseSendSlot(
-                  new SendSlotRequest(workflowId(), step, customerId(), slot.at(), true));
-        }
-        if (state.isClosed()) {
-          return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, "the run closed first");
-        }
-        if (state.customerResponded()) {
-          return record(
-              step,
-              plannedAt,
-              StepResult.SKIPPED_CUSTOMER_RESPONDED,
-              "the CSM owns the conversation");
-        }
+      StepResult notSent = awaitSendSlot(act, step, plannedAt);
+      if (notSent != null) {
+        return notSent;
       }
     }
     state.stepUnderWay(step, plannedAt);
@@ -163,20 +138,7 @@ public final class PlaybookSteps {
               workflowId(), step, playbookId, template, customerId(), variables, override);
       receipt = toItsEnd(() -> email.sendCustomerEmail(request));
     } catch (ActivityFailure failure) {
-      if (refusedAsStopped(failure)) {
-        return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, STOPPED);
-      }
-      String reason = emailFailed(failure, step);
-      log.warn("email step {} of {} failed: {}", step, workflowId(), reason);
-      record(step, plannedAt, StepResult.FAILED, reason);
-      createTask(
-          step + "-failed",
-          TaskAssignee.CSM,
-          "Email could not be sent: reach out personally",
-          "The automated " + template + " email failed: " + reason,
-          now().plus(context.cadence().days(1)),
-          TaskPriority.HIGH);
-      return StepResult.FAILED;
+      return emailNotSent(failure, step, plannedAt, template);
     }
     if (receipt.status() == EmailStatus.SKIPPED_SUPPRESSED) {
       record(step, plannedAt, StepResult.SKIPPED_SUPPRESSED, "the customer receives no email");
@@ -190,6 +152,59 @@ public final class PlaybookSteps {
       return StepResult.SKIPPED_SUPPRESSED;
     }
     return record(step, plannedAt, StepResult.SENT, "\"" + receipt.subject() + "\"");
+  }
+
+  /**
+   * Reserves the customer's send slot under the sending rules and, when it is later, waits for it:
+   * the step's result when the email must not go out after all (null: send it now).
+   */
+  private StepResult awaitSendSlot(RunActivities act, String step, Instant plannedAt) {
+    SendSlot slot =
+        act.sendingRules(step + ": send slot")
+            .reserveSendSlot(new SendSlotRequest(workflowId(), step, customerId(), now(), true));
+    if (!slot.at().isAfter(now())) {
+      return null;
+    }
+    // Durably, acting on events: a reply or a close while waiting means no email.
+    boolean due =
+        waiter.waitUntil(
+            slot.at(),
+            step,
+            WaitingOn.AUTOMATED_STEP,
+            slot.waitingFor(),
+            () -> !state.customerResponded());
+    if (!due) {
+      // Not sent: give the customer's day back to the other playbooks.
+      act.sendingRules(step + ": release slot")
+          .releaseSendSlot(new SendSlotRequest(workflowId(), step, customerId(), slot.at(), true));
+    }
+    if (state.isClosed()) {
+      return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, "the run closed first");
+    }
+    if (state.customerResponded()) {
+      return record(
+          step, plannedAt, StepResult.SKIPPED_CUSTOMER_RESPONDED, "the CSM owns the conversation");
+    }
+    return null;
+  }
+
+  /** The email activity failed for good: skipped when the run was stopped, else a task to call. */
+  private StepResult emailNotSent(
+      ActivityFailure failure, String step, Instant plannedAt, String template) {
+    if (refusedAsStopped(failure)) {
+      return record(step, plannedAt, StepResult.SKIPPED_RUN_CLOSED, STOPPED);
+    }
+    String reason = emailFailed(failure, step);
+    log.warn("email step {} of {} failed: {}", step, workflowId(), reason);
+    record(step, plannedAt, StepResult.FAILED, reason);
+    createTask(
+        step + "-failed",
+        TaskAssignee.CSM,
+        "Email could not be sent: reach out personally",
+        "The automated " + template + " email failed: " + reason,
+        now().plus(context.cadence().days(1)),
+        TaskPriority.HIGH);
+    return StepResult.FAILED;
   }
 
   /** Emails an alert to the CSM (or their manager). Alerts are never suppressed. */

@@ -114,30 +114,41 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
     if (!step(day(TRIAL_DAYS), "day-14-trial-end")) {
       return;
     }
-    if (reached.containsKey(PAYMENT_METHOD_ADDED)) {
-      run.setStage(Stage.SUCCESS.name());
-      steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "converted to paid");
-    } else {
-      steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "not converted");
-      steps.createTask(
-          "trial-expired-task",
-          TaskAssignee.CSM,
-          "Trial expired without a payment method",
-          "Milestones reached: " + reached.keySet() + ". Reach out about converting.",
-          now().plus(cadence.days(1)),
-          TaskPriority.HIGH);
-      run.close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
+    if (!trialEnded()) {
       return;
     }
     if (step(day(CLOSE_DAYS), "day-30-close")) {
-      List<Milestone> missing =
-          EnumSet.allOf(Milestone.class).stream().filter(m -> !reached.containsKey(m)).toList();
-      steps.record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
-      if (missing.isEmpty()) {
-        run.close(RunOutcome.COMPLETED, "every milestone reached");
-      } else {
-        run.close(RunOutcome.INCOMPLETE, "milestones not reached: " + missing);
-      }
+      closeOnDay30();
+    }
+  }
+
+  /** Day 14: converted (on to day 30) or not (the run closes): true when the run goes on. */
+  private boolean trialEnded() {
+    if (reached.containsKey(PAYMENT_METHOD_ADDED)) {
+      run.setStage(Stage.SUCCESS.name());
+      steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "converted to paid");
+      return true;
+    }
+    steps.record("day-14-trial-end", day(TRIAL_DAYS), StepResult.RECORDED, "not converted");
+    steps.createTask(
+        "trial-expired-task",
+        TaskAssignee.CSM,
+        "Trial expired without a payment method",
+        "Milestones reached: " + reached.keySet() + ". Reach out about converting.",
+        now().plus(cadence.days(1)),
+        TaskPriority.HIGH);
+    run.close(RunOutcome.TRIAL_EXPIRED, "the trial ended without a payment method");
+    return false;
+  }
+
+  private void closeOnDay30() {
+    List<Milestone> missing =
+        EnumSet.allOf(Milestone.class).stream().filter(m -> !reached.containsKey(m)).toList();
+    steps.record("day-30-close", day(CLOSE_DAYS), StepResult.RECORDED, "missing: " + missing);
+    if (missing.isEmpty()) {
+      run.close(RunOutcome.COMPLETED, "every milestone reached");
+    } else {
+      run.close(RunOutcome.INCOMPLETE, "milestones not reached: " + missing);
     }
   }
 

@@ -48,16 +48,7 @@ public final class SlackMessages {
     String customer =
         escape(facts.customerName() == null ? facts.customerId() : facts.customerName());
     String title = escape(facts.title());
-    String headline =
-        switch (facts.kind()) {
-          case URGENT_TASK ->
-              "URGENT".equals(facts.priority())
-                  ? (nl ? "Dringende taak voor " : "Urgent task for ") + customer
-                  : (nl ? "Taak met hoge prioriteit voor " : "High-priority task for ") + customer;
-          case ESCALATION -> (nl ? "Escalatie voor " : "Escalation for ") + customer;
-          case SLA_BREACHED -> (nl ? "SLA overschreden voor " : "SLA breached for ") + customer;
-          case ALERT -> (nl ? "Melding over " : "Alert about ") + customer;
-        };
+    String headline = headline(facts, nl, customer);
     String due =
         facts.dueAt() == null
             ? ""
@@ -86,26 +77,41 @@ public final class SlackMessages {
                     MarkdownTextObject.builder().text("<" + link + "|" + linkWords + ">").build()))
             .build());
     if (buttons && facts.taskId() != null && facts.open()) {
-      String id = Long.toString(facts.taskId());
-      blocks.add(
-          ActionsBlock.builder()
-              .blockId("task-" + id)
-              .elements(
-                  List.of(
-                      ButtonElement.builder()
-                          .actionId(COMPLETE)
-                          .value(id)
-                          .style("primary")
-                          .text(plain(nl ? "Afronden" : "Complete"))
-                          .build(),
-                      ButtonElement.builder()
-                          .actionId(SNOOZE)
-                          .value(id)
-                          .text(plain(nl ? "1 dag uitstellen" : "Snooze 1 day"))
-                          .build()))
-              .build());
+      blocks.add(taskButtons(Long.toString(facts.taskId()), nl));
     }
     return new Message(text, blocks);
+  }
+
+  private static String headline(Facts facts, boolean nl, String customer) {
+    return switch (facts.kind()) {
+      case URGENT_TASK ->
+          "URGENT".equals(facts.priority())
+              ? (nl ? "Dringende taak voor " : "Urgent task for ") + customer
+              : (nl ? "Taak met hoge prioriteit voor " : "High-priority task for ") + customer;
+      case ESCALATION -> (nl ? "Escalatie voor " : "Escalation for ") + customer;
+      case SLA_BREACHED -> (nl ? "SLA overschreden voor " : "SLA breached for ") + customer;
+      case ALERT -> (nl ? "Melding over " : "Alert about ") + customer;
+    };
+  }
+
+  /** Complete and snooze, for the task with this id. */
+  private static LayoutBlock taskButtons(String id, boolean nl) {
+    return ActionsBlock.builder()
+        .blockId("task-" + id)
+        .elements(
+            List.of(
+                ButtonElement.builder()
+                    .actionId(COMPLETE)
+                    .value(id)
+                    .style("primary")
+                    .text(plain(nl ? "Afronden" : "Complete"))
+                    .build(),
+                ButtonElement.builder()
+                    .actionId(SNOOZE)
+                    .value(id)
+                    .text(plain(nl ? "1 dag uitstellen" : "Snooze 1 day"))
+                    .build()))
+        .build();
   }
 
   /** The run's page when there is a run, else the customer's; {@code ?lang=nl} for Dutch. */

@@ -128,102 +128,123 @@ final class SegmentMessages {
     if (traits.isMissingNode()) {
       traits = object(node.path("context"), "traits", at + "context.");
     }
-    String event = null;
-    String metric = null;
-    String feature = null;
-    String effect = null;
+    Tracked tracked = TRACK.equals(kind) ? tracked(node, at, mapping, properties) : NOT_TRACKED;
     String customerTrait = null;
     Double planUsage = null;
     Integer openTickets = null;
-    if (TRACK.equals(kind)) {
-      event = text(node, "event", at, EVENT_MAX);
-      if (event == null || event.isBlank()) {
-        throw invalid(at + "event", "a track call needs the event's name");
-      }
-      SegmentSettings.Rule rule = mapping.rule(event);
-      if (rule != null) {
-        if (rule.metric() != null) {
-          metric = rule.metric();
-          if (SegmentStore.FEATURES.equals(metric)) {
-            feature =
-                rule.property() == null
-                    ? event
-                    : text(properties, rule.property(), at + "properties.", EVENT_MAX);
-            if (feature == null) {
-              feature = event;
-            }
-          }
-        } else if (rule.milestone() != null) {
-          effect = "milestone:" + rule.milestone().name();
-        } else if (rule.nps() != null) {
-          JsonNode score = properties.path(rule.nps());
-          if (!score.isNumber()
-              || score.doubleValue() != Math.rint(score.doubleValue())
-              || score.doubleValue() < 0
-              || score.doubleValue() > 10) {
-            throw invalid(
-                at + "properties." + rule.nps(),
-                "event '"
-                    + event
-                    + "' is mapped to an NPS answer: properties."
-                    + rule.nps()
-                    + " must be a whole number 0..10");
-          }
-          if (rule.comment() != null) {
-            String comment =
-                text(properties, rule.comment(), at + "properties.", Integer.MAX_VALUE);
-            if (comment != null && comment.length() > COMMENT_MAX) {
-              throw invalid(
-                  at + "properties." + rule.comment(),
-                  "the NPS comment may be at most " + COMMENT_MAX + " characters");
-            }
-          }
-          effect = "nps";
-        } else if (rule.cancellation() != null) {
-          text(properties, rule.cancellation(), at + "properties.", COMMENT_MAX);
-          effect = "cancellation";
-        }
-      }
-    } else {
+    if (!TRACK.equals(kind)) {
       customerTrait = text(traits, mapping.customerTrait(), at + "traits.", ID_MAX);
       if (GROUP.equals(kind)) {
-        if (mapping.planUsageTrait() != null && traits.has(mapping.planUsageTrait())) {
-          JsonNode usage = traits.path(mapping.planUsageTrait());
-          if (!usage.isNumber() || usage.doubleValue() < 0 || usage.doubleValue() > 1) {
-            throw invalid(
-                at + "traits." + mapping.planUsageTrait(),
-                "the plan usage trait must be a number 0..1");
-          }
-          planUsage = usage.doubleValue();
-        }
-        if (mapping.openTicketsTrait() != null && traits.has(mapping.openTicketsTrait())) {
-          JsonNode tickets = traits.path(mapping.openTicketsTrait());
-          if (!tickets.isIntegralNumber()
-              || tickets.longValue() < 0
-              || tickets.longValue() > 1_000_000) {
-            throw invalid(
-                at + "traits." + mapping.openTicketsTrait(),
-                "the open tickets trait must be a whole number 0..1000000");
-          }
-          openTickets = tickets.intValue();
-        }
+        planUsage = planUsage(traits, at, mapping);
+        openTickets = openTickets(traits, at, mapping);
       }
     }
     return new SegmentStore.Message(
         messageId,
         kind,
-        event,
+        tracked.event(),
         userId,
         anonymousId,
         groupId,
         customerTrait,
         when,
-        metric,
-        feature,
-        effect,
+        tracked.metric(),
+        tracked.feature(),
+        tracked.effect(),
         properties.isMissingNode() ? null : properties.toString(),
         planUsage,
         openTickets);
+  }
+
+  /** A track call's event and what the mapping makes of it: a metric, a feature or an effect. */
+  private record Tracked(String event, String metric, String feature, String effect) {}
+
+  private static final Tracked NOT_TRACKED = new Tracked(null, null, null, null);
+
+  private static Tracked tracked(
+      JsonNode node, String at, SegmentSettings.Mapping mapping, JsonNode properties) {
+    String event = text(node, "event", at, EVENT_MAX);
+    if (event == null || event.isBlank()) {
+      throw invalid(at + "event", "a track call needs the event's name");
+    }
+    String metric = null;
+    String feature = null;
+    String effect = null;
+    SegmentSettings.Rule rule = mapping.rule(event);
+    if (rule != null) {
+      if (rule.metric() != null) {
+        metric = rule.metric();
+        if (SegmentStore.FEATURES.equals(metric)) {
+          feature =
+              rule.property() == null
+                  ? event
+                  : text(properties, rule.property(), at + "properties.", EVENT_MAX);
+          if (feature == null) {
+            feature = event;
+          }
+        }
+      } else if (rule.milestone() != null) {
+        effect = "milestone:" + rule.milestone().name();
+      } else if (rule.nps() != null) {
+        checkNpsAnswer(event, rule, properties, at);
+        effect = "nps";
+      } else if (rule.cancellation() != null) {
+        text(properties, rule.cancellation(), at + "properties.", COMMENT_MAX);
+        effect = "cancellation";
+      }
+    }
+    return new Tracked(event, metric, feature, effect);
+  }
+
+  /** An event mapped to an NPS answer: a whole score 0..10 and a comment within its limit. */
+  private static void checkNpsAnswer(
+      String event, SegmentSettings.Rule rule, JsonNode properties, String at) {
+    JsonNode score = properties.path(rule.nps());
+    if (!score.isNumber()
+        || score.doubleValue() != Math.rint(score.doubleValue())
+        || score.doubleValue() < 0
+        || score.doubleValue() > 10) {
+      throw invalid(
+          at + "properties." + rule.nps(),
+          "event '"
+              + event
+              + "' is mapped to an NPS answer: properties."
+              + rule.nps()
+              + " must be a whole number 0..10");
+    }
+    if (rule.comment() != null) {
+      String comment = text(properties, rule.comment(), at + "properties.", Integer.MAX_VALUE);
+      if (comment != null && comment.length() > COMMENT_MAX) {
+        throw invalid(
+            at + "properties." + rule.comment(),
+            "the NPS comment may be at most " + COMMENT_MAX + " characters");
+      }
+    }
+  }
+
+  private static Double planUsage(JsonNode traits, String at, SegmentSettings.Mapping mapping) {
+    if (mapping.planUsageTrait() == null || !traits.has(mapping.planUsageTrait())) {
+      return null;
+    }
+    JsonNode usage = traits.path(mapping.planUsageTrait());
+    if (!usage.isNumber() || usage.doubleValue() < 0 || usage.doubleValue() > 1) {
+      throw invalid(
+          at + "traits." + mapping.planUsageTrait(), "the plan usage trait must be a number 0..1");
+    }
+    return usage.doubleValue();
+  }
+
+  private static Integer openTickets(JsonNode traits, String at, SegmentSettings.Mapping mapping) {
+    if (mapping.openTicketsTrait() == null || !traits.has(mapping.openTicketsTrait())) {
+      return null;
+    }
+    JsonNode tickets = traits.path(mapping.openTicketsTrait());
+    if (!tickets.isIntegralNumber() || tickets.longValue() < 0 || tickets.longValue() > 1_000_000) {
+      throw invalid(
+          at + "traits." + mapping.openTicketsTrait(),
+          "the open tickets trait must be a whole number 0..1000000");
+    }
+    return tickets.intValue();
   }
 
   /** The message's timestamp (ISO-8601), not later than now; now when it has none. */

@@ -402,26 +402,7 @@ final class DryRunRecorder
   @Override
   public synchronized void record(LedgerUpdate update) {
     long now = now();
-    for (TimelineEntry e : update.allEntries()) {
-      String summary = e.summary() == null ? "" : e.summary();
-      long at = e.at() == null ? now : e.at().toEpochMilli();
-      switch (e.kind()) {
-        case "OUTCOME" -> add(at, entry(Kind.OUTCOME, null, summary));
-        case "PLAYBOOK" -> {}
-        case "EMAIL", "TASK", "NOTE", "TAG" -> {
-          // Sent emails, tasks, notes and tags are recorded by their ports; a skipped or failed
-          // step only shows here.
-          if (!(summary.contains(": SENT")
-              || summary.contains(": TASK_CREATED")
-              || summary.contains(": ESCALATED")
-              || summary.contains(": NOTE_ADDED")
-              || summary.contains(": TAGGED"))) {
-            add(at, entry(Kind.STEP, stepOf(e.key()), summary));
-          }
-        }
-        default -> add(at, entry(Kind.STEP, stepOf(e.key()), summary));
-      }
-    }
+    steps(update, now);
     RunSnapshot run = update.run();
     if (run == null) {
       return;
@@ -447,36 +428,63 @@ final class DryRunRecorder
                 || !Objects.equals(last.waitingOn(), run.waitingOn())
                 || last.nextStep() != null);
     if ("RUNNING".equals(run.status()) && (newWait || newOpenWait)) {
-      Long until = run.nextStepAt() == null ? null : run.nextStepAt().toEpochMilli();
-      String waitingFor =
-          run.nextStep() == null
-              ? null
-              : slotReasons.getOrDefault(run.nextStep(), "the step " + run.nextStep());
-      add(
-          now,
-          new Entry(
-              null,
-              0,
-              null,
-              Kind.WAIT,
-              run.nextStep(),
-              "waits"
-                  + (run.nextStep() == null ? "" : " for " + run.nextStep())
-                  + (run.waitingOn() == null ? "" : " (on " + run.waitingOn() + ")")
-                  + (until == null ? "" : " until " + offset(until))
-                  + (slotReasons.containsKey(run.nextStep())
-                      ? ": " + slotReasons.get(run.nextStep())
-                      : ""),
-              null,
-              null,
-              new Wait(
-                  waitingFor,
-                  run.waitingOn(),
-                  until == null ? null : offset(until).toString(),
-                  until == null ? null : real(until)),
-              null));
+      add(now, waitEntry(run));
     }
     last = run;
+  }
+
+  /** The ledger's entries that no other port shows: outcomes, and skipped or failed steps. */
+  private void steps(LedgerUpdate update, long now) {
+    for (TimelineEntry e : update.allEntries()) {
+      String summary = e.summary() == null ? "" : e.summary();
+      long at = e.at() == null ? now : e.at().toEpochMilli();
+      switch (e.kind()) {
+        case "OUTCOME" -> add(at, entry(Kind.OUTCOME, null, summary));
+        case "PLAYBOOK" -> {}
+        case "EMAIL", "TASK", "NOTE", "TAG" -> {
+          // Sent emails, tasks, notes and tags are recorded by their ports; a skipped or failed
+          // step only shows here.
+          if (!(summary.contains(": SENT")
+              || summary.contains(": TASK_CREATED")
+              || summary.contains(": ESCALATED")
+              || summary.contains(": NOTE_ADDED")
+              || summary.contains(": TAGGED"))) {
+            add(at, entry(Kind.STEP, stepOf(e.key()), summary));
+          }
+        }
+        default -> add(at, entry(Kind.STEP, stepOf(e.key()), summary));
+      }
+    }
+  }
+
+  /** The run's new wait: for which step (or on whom), until when, and why. */
+  private Entry waitEntry(RunSnapshot run) {
+    Long until = run.nextStepAt() == null ? null : run.nextStepAt().toEpochMilli();
+    String waitingFor =
+        run.nextStep() == null
+            ? null
+            : slotReasons.getOrDefault(run.nextStep(), "the step " + run.nextStep());
+    return new Entry(
+        null,
+        0,
+        null,
+        Kind.WAIT,
+        run.nextStep(),
+        "waits"
+            + (run.nextStep() == null ? "" : " for " + run.nextStep())
+            + (run.waitingOn() == null ? "" : " (on " + run.waitingOn() + ")")
+            + (until == null ? "" : " until " + offset(until))
+            + (slotReasons.containsKey(run.nextStep())
+                ? ": " + slotReasons.get(run.nextStep())
+                : ""),
+        null,
+        null,
+        new Wait(
+            waitingFor,
+            run.waitingOn(),
+            until == null ? null : offset(until).toString(),
+            until == null ? null : real(until)),
+        null);
   }
 
   // --- what the driver adds, and the answer ----------------------------------------------

@@ -221,41 +221,52 @@ public class DryRuns implements DisposableBean {
         deliver(run, recorder, planned.event(), customer);
       }
       env.sleep(horizon().minus(elapsed));
-      RunSnapshot last = recorder.last();
-      String status;
-      String stage;
-      String outcome;
-      String outcomeReason = null;
-      WorkflowExecutionStatus closed = run.describe().getStatus();
-      if (closed == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-        PlaybookResult done = run.getResult(PlaybookResult.class);
-        status = "COMPLETED";
-        stage = done.stage();
-        outcome = done.outcome() == null ? null : done.outcome().name();
-        outcomeReason = reasonOf(recorder);
-      } else if (closed != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        throw new IllegalStateException("the dry-run's run ended " + closed);
-      } else {
-        status = "RUNNING";
-        stage = last == null ? null : last.stage();
-        outcome = null;
-        run.terminate("dry-run over");
-      }
-      return new DryRunTimeline(
-          playbook,
-          customer.id(),
-          dayLength().toString(),
-          realStart,
-          horizon().toString(),
-          status,
-          stage,
-          outcome,
-          outcomeReason,
-          recorder.entries(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+      return timeline(playbook, customer, run, recorder, realStart, startedNanos);
     } finally {
       env.use(null);
     }
+  }
+
+  /** The run at the horizon: completed, or still running (then terminated), as the answer. */
+  private DryRunTimeline timeline(
+      String playbook,
+      Customer customer,
+      WorkflowStub run,
+      DryRunRecorder recorder,
+      Instant realStart,
+      long startedNanos) {
+    RunSnapshot last = recorder.last();
+    String status;
+    String stage;
+    String outcome;
+    String outcomeReason = null;
+    WorkflowExecutionStatus closed = run.describe().getStatus();
+    if (closed == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      PlaybookResult done = run.getResult(PlaybookResult.class);
+      status = "COMPLETED";
+      stage = done.stage();
+      outcome = done.outcome() == null ? null : done.outcome().name();
+      outcomeReason = reasonOf(recorder);
+    } else if (closed != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw new IllegalStateException("the dry-run's run ended " + closed);
+    } else {
+      status = "RUNNING";
+      stage = last == null ? null : last.stage();
+      outcome = null;
+      run.terminate("dry-run over");
+    }
+    return new DryRunTimeline(
+        playbook,
+        customer.id(),
+        dayLength().toString(),
+        realStart,
+        horizon().toString(),
+        status,
+        stage,
+        outcome,
+        outcomeReason,
+        recorder.entries(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
   }
 
   /** The reason the run's closing entry gives ({@code ... closed CHURNING: no response ...}). */

@@ -14,15 +14,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.retention.activities.connectors.hubspot.HubSpotPoller;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithConnectors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,14 +30,11 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * HubSpot as the team's CRM, through the whole app against a local fake of HubSpot's API: the
@@ -48,33 +43,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * on the run, as completing it in the console does. Unsigned, wrongly signed or stale webhooks are
  * refused and change nothing.
  */
-@ApiTest
-class HubSpotApiTest {
+class HubSpotApiTest extends WithConnectors {
 
-  static final String SECRET = "hubspot-app-client-secret-api-test";
-  static final String WEBHOOK_URL = "https://retention.example/api/webhooks/hubspot";
-  static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
-
-  static {
-    HUBSPOT.start();
-  }
-
-  @DynamicPropertySource
-  static void hubspot(DynamicPropertyRegistry registry) {
-    registry.add("retention.crm.provider", () -> "hubspot");
-    registry.add("retention.hubspot.token", () -> "pat-api-test");
-    registry.add("retention.hubspot.base-url", () -> "http://localhost:" + HUBSPOT.port());
-    registry.add("retention.hubspot.client-secret", () -> SECRET);
-    registry.add("retention.hubspot.webhook-url", () -> WEBHOOK_URL);
-    registry.add("retention.hubspot.send-interval", () -> "PT0.3S");
-    // The test polls itself, when it means to.
-    registry.add("retention.hubspot.poll-interval", () -> "PT1H");
-  }
-
-  @AfterAll
-  static void stop() {
-    HUBSPOT.stop();
-  }
+  static final String SECRET = HUBSPOT_SECRET;
+  static final String WEBHOOK_URL = HUBSPOT_WEBHOOK;
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;

@@ -7,14 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithConnectors;
 import dev.retention.data.connections.Connection;
 import dev.retention.data.connections.ConnectionStatus;
 import java.net.URLDecoder;
@@ -30,64 +28,26 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Slack, through the whole app, against a local fake of Slack's Web API: a real at-risk run whose
  * health is critical creates its urgent call task, and the CSM gets exactly one direct message with
  * a link to the console, also when Slack was down at the time; the message's buttons come back
  * through Slack's signed interaction endpoint and complete or snooze the task as the console would.
- * Its own application context (Slack on), closed after the class.
+ * The context with the connectors on ({@link WithConnectors}), shared with the other connector
+ * tests.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "retention.embedded-postgres.data-dir=",
-      "retention.playbooks.day-length=PT2S",
-      "retention.demo-data.enabled=false",
-      "retention.playbooks.reconcile-interval=PT1H",
-      "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
-      "retention.codec.key-file=",
-      "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET,
-      "retention.public-base-url=https://retention.example",
-      "retention.slack.token=" + SlackApiTest.TOKEN,
-      "retention.slack.signing-secret=" + SlackApiTest.SECRET,
-      "retention.slack.buttons=true",
-      "retention.slack.poll-interval=PT0.2S",
-      "retention.slack.backoff=PT0.5S",
-      "retention.slack.max-backoff=PT1S"
-    })
-@DirtiesContext
-class SlackApiTest {
+class SlackApiTest extends WithConnectors {
 
-  static final String TOKEN = "xoxb-api-test-token";
-  static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+  static final String TOKEN = SLACK_TOKEN;
+  static final String SECRET = SLACK_SIGNING_SECRET;
   private static final String INTERACTIONS = "/api/webhooks/slack/interactions";
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  private static final WireMockServer SLACK = new WireMockServer(options().dynamicPort());
-
-  @DynamicPropertySource
-  static void slack(DynamicPropertyRegistry registry) {
-    if (!SLACK.isRunning()) {
-      SLACK.start();
-    }
-    registry.add("retention.slack.base-url", () -> SLACK.baseUrl() + "/api/");
-  }
-
-  @AfterAll
-  static void stopSlack() {
-    SLACK.stop();
-  }
 
   @LocalServerPort int port;
 
