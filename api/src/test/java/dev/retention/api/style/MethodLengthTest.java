@@ -118,6 +118,11 @@ class MethodLengthTest {
               }
             }
           }
+
+          @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+          public @interface Marker {
+            int max() default 1;
+          }
         }
         """;
     List<String> found =

@@ -222,7 +222,8 @@ final class MethodLengths {
     String comments = comments(top.headerStart, i);
     for (int k = 0; k < header.size() - 1; k++) {
       String h = header.get(k);
-      boolean annotation = k > 0 && header.get(k - 1).equals("@");
+      // "@Name" is an annotation in use; "@interface Name" declares an annotation type.
+      boolean annotation = k > 0 && header.get(k - 1).equals("@") && !h.equals("interface");
       if (TYPE_KEYWORDS.contains(h) && !annotation && isIdentifier(header.get(k + 1))) {
         return new Frame(Kind.TYPE, header.get(k + 1), line, "", "", i + 1);
       }
