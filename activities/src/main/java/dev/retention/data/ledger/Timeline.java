@@ -1,6 +1,6 @@
 package dev.retention.data.ledger;
 
-import dev.retention.data.privacy.PersonalData;
+import dev.retention.data.privacy.Tombstone;
 import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TimelineEntry;
 import java.sql.Timestamp;
@@ -63,9 +63,9 @@ public class Timeline {
   }
 
   /**
-   * One entry a run's step wrote, once per run and key; {@value PersonalData#ERASED} in place of
-   * its summary when the customer's personal data was erased after the run started (a step that was
-   * in flight during the erasure). Locks the customer row ({@code for key share}) like every writer
+   * One entry a run's step wrote, once per run and key; {@value Tombstone#ERASED} in place of its
+   * summary when the customer's personal data was erased after the run started (a step that was in
+   * flight during the erasure). Locks the customer row ({@code for key share}) like every writer
    * that checks the erasure tombstone.
    */
   public void addForRun(RunSnapshot r, TimelineEntry e) {
@@ -78,9 +78,9 @@ public class Timeline {
             for key share
             on conflict (run_id, entry_key) do nothing
             """
-                .formatted(PersonalData.ERASED_SINCE_START))
+                .formatted(Tombstone.ERASED_SINCE_START))
         .param("runStartedAt", ts(r.startedAt()))
-        .param("erased", PersonalData.ERASED)
+        .param("erased", Tombstone.ERASED)
         .param("customerId", r.customerId())
         .param("at", ts(e.at()))
         .param("kind", e.kind())

@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class PersonalData {
 
-  public static final String ERASED = "[erased]";
+  public static final String ERASED = Tombstone.ERASED;
   static final String EXPIRED = "[deleted after the retention period]";
 
   /** What an erasure changed, by table. */
@@ -44,20 +44,11 @@ public class PersonalData {
     this.timeline = timeline;
   }
 
-  /**
-   * SQL, true when the customer's personal data was erased at or after the run with id {@code :r}
-   * started (no projection row: any erasure counts). For an insert that selects {@code from
-   * customers c where c.id = :c for key share}: the lock waits for an erasure in progress, and the
-   * row it returns is then the erased one (PostgreSQL re-reads a row locked after a concurrent
-   * update), so a write that lands after the erasure sees its tombstone.
-   */
-  public static final String ERASED_FOR_RUN =
-      "(c.personal_data_erased_at is not null and c.personal_data_erased_at >= coalesce((select"
-          + " p.started_at from playbook_runs p where p.run_id = :r), '-infinity'::timestamptz))";
+  /** See {@link Tombstone#ERASED_FOR_RUN}. */
+  public static final String ERASED_FOR_RUN = Tombstone.ERASED_FOR_RUN;
 
-  /** The same for a run whose start is the parameter {@code :runStartedAt}. */
-  public static final String ERASED_SINCE_START =
-      "(c.personal_data_erased_at is not null and c.personal_data_erased_at >= :runStartedAt)";
+  /** See {@link Tombstone#ERASED_SINCE_START}. */
+  public static final String ERASED_SINCE_START = Tombstone.ERASED_SINCE_START;
 
   /** The suppression-list form of an erased address, as SQL over a parameter {@code :e}. */
   public static final String HASHED_ADDRESS =

@@ -3,6 +3,7 @@ package dev.retention.api.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.retention.api.codec.AesGcmPayloadCodec;
 import dev.retention.api.codec.CodecKeyRing;
+import dev.retention.api.codec.CustomerDataKeys;
 import io.temporal.common.converter.DataConverter;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -158,10 +159,51 @@ final class BenchApp implements AutoCloseable {
     return process.pid();
   }
 
-  /** The data converter the app uses (same payload key), for the benchmark's own SDK client. */
+  /**
+   * The data converter the app uses (same payload key), for the benchmark's own SDK client; it
+   * reads what the app encrypted under a customer's data key (a run's answers) with that key from
+   * the app's database, and never makes or changes a key itself.
+   */
   DataConverter dataConverter() {
-    return new AesGcmPayloadCodec(CodecKeyRing.of(Map.of("bench", codecKey), "bench"))
+    CodecKeyRing ring = CodecKeyRing.of(Map.of("bench", codecKey), "bench");
+    return new AesGcmPayloadCodec(ring, new CustomerDataKeys(ring, new ReadOnlyKeys()))
         .dataConverter();
+  }
+
+  /** The app's customer data keys, read only. */
+  private final class ReadOnlyKeys implements CustomerDataKeys.Store {
+    @Override
+    public CustomerDataKeys.StoredKey liveKey(
+        String customerId, java.util.function.Supplier<CustomerDataKeys.StoredKey> created) {
+      throw new UnsupportedOperationException("the benchmark's client makes no customer keys");
+    }
+
+    @Override
+    public Optional<CustomerDataKeys.StoredKey> find(String keyId) {
+      return org.springframework.jdbc.core.simple.JdbcClient.create(database())
+          .sql(
+              "select id, customer_id, wrapped_key, wrapping_key_id from customer_data_keys"
+                  + " where id = :id")
+          .param("id", keyId)
+          .query(
+              (rs, row) ->
+                  new CustomerDataKeys.StoredKey(
+                      rs.getString("id"),
+                      rs.getString("customer_id"),
+                      rs.getBytes("wrapped_key") == null
+                          ? null
+                          : com.google.protobuf.ByteString.copyFrom(rs.getBytes("wrapped_key")),
+                      rs.getString("wrapping_key_id")))
+          .optional();
+    }
+
+    @Override
+    public void rewrap(CustomerDataKeys.StoredKey key) {}
+
+    @Override
+    public int destroy(String customerId) {
+      throw new UnsupportedOperationException("the benchmark's client destroys no keys");
+    }
   }
 
   String temporalTarget() {
