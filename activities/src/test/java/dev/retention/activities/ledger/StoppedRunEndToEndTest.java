@@ -45,7 +45,9 @@ import io.temporal.common.SearchAttributes;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,7 +149,13 @@ class StoppedRunEndToEndTest {
                     IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
                 .build());
     workflows = WorkerFactory.newInstance(env.getWorkflowClient());
-    workflows.newWorker(QUEUE).registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class);
+    // The ledger's writes are local activities: they run beside the workflows, also while the
+    // activity worker is down.
+    Worker workflowWorker =
+        workflows.newWorker(
+            QUEUE, WorkerOptions.newBuilder().setLocalActivityWorkerOnly(true).build());
+    workflowWorker.registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class);
+    workflowWorker.registerActivitiesImplementations(activities);
     workflows.start();
     startActivityWorker();
   }

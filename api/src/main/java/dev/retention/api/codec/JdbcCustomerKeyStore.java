@@ -13,12 +13,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * commits on its own, whatever transaction the caller is in: a key that encrypted a payload sent to
  * Temporal must be there even when the caller's transaction rolls back.
  */
-final class JdbcCustomerKeyStore implements CustomerDataKeys.Store {
+public final class JdbcCustomerKeyStore implements CustomerDataKeys.Store {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate own;
 
-  JdbcCustomerKeyStore(JdbcClient jdbc, PlatformTransactionManager transactions) {
+  public JdbcCustomerKeyStore(JdbcClient jdbc, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
     this.own = new TransactionTemplate(transactions);
     own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.retention.api.codec.AesGcmPayloadCodec;
 import dev.retention.api.codec.CodecKeyRing;
 import dev.retention.api.codec.CustomerDataKeys;
+import dev.retention.api.codec.JdbcCustomerKeyStore;
 import io.temporal.common.converter.DataConverter;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -160,50 +161,20 @@ final class BenchApp implements AutoCloseable {
   }
 
   /**
-   * The data converter the app uses (same payload key), for the benchmark's own SDK client; it
-   * reads what the app encrypted under a customer's data key (a run's answers) with that key from
-   * the app's database, and never makes or changes a key itself.
+   * The data converter the app uses (same payload key, and its customer data keys through the app's
+   * own key store on its database), for the benchmark's own SDK client.
    */
   DataConverter dataConverter() {
     CodecKeyRing ring = CodecKeyRing.of(Map.of("bench", codecKey), "bench");
-    return new AesGcmPayloadCodec(ring, new CustomerDataKeys(ring, new ReadOnlyKeys()))
+    DataSource db = database();
+    return new AesGcmPayloadCodec(
+            ring,
+            new CustomerDataKeys(
+                ring,
+                new JdbcCustomerKeyStore(
+                    org.springframework.jdbc.core.simple.JdbcClient.create(db),
+                    new org.springframework.jdbc.datasource.DataSourceTransactionManager(db))))
         .dataConverter();
-  }
-
-  /** The app's customer data keys, read only. */
-  private final class ReadOnlyKeys implements CustomerDataKeys.Store {
-    @Override
-    public CustomerDataKeys.StoredKey liveKey(
-        String customerId, java.util.function.Supplier<CustomerDataKeys.StoredKey> created) {
-      throw new UnsupportedOperationException("the benchmark's client makes no customer keys");
-    }
-
-    @Override
-    public Optional<CustomerDataKeys.StoredKey> find(String keyId) {
-      return org.springframework.jdbc.core.simple.JdbcClient.create(database())
-          .sql(
-              "select id, customer_id, wrapped_key, wrapping_key_id from customer_data_keys"
-                  + " where id = :id")
-          .param("id", keyId)
-          .query(
-              (rs, row) ->
-                  new CustomerDataKeys.StoredKey(
-                      rs.getString("id"),
-                      rs.getString("customer_id"),
-                      rs.getBytes("wrapped_key") == null
-                          ? null
-                          : com.google.protobuf.ByteString.copyFrom(rs.getBytes("wrapped_key")),
-                      rs.getString("wrapping_key_id")))
-          .optional();
-    }
-
-    @Override
-    public void rewrap(CustomerDataKeys.StoredKey key) {}
-
-    @Override
-    public int destroy(String customerId) {
-      throw new UnsupportedOperationException("the benchmark's client destroys no keys");
-    }
   }
 
   String temporalTarget() {
