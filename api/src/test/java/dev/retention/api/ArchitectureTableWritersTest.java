@@ -122,7 +122,7 @@ class ArchitectureTableWritersTest {
     return root.relativize(file).toString().replace('\\', '/');
   }
 
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.readString(file);
     } catch (IOException e) {
@@ -131,7 +131,7 @@ class ArchitectureTableWritersTest {
   }
 
   /** Maven runs a module's tests with the module as working directory; IDEs may use the root. */
-  private static Path projectRoot() {
+  static Path projectRoot() {
     for (Path candidate : List.of(Path.of(".."), Path.of("."))) {
       if (Files.isDirectory(candidate.resolve("activities/src/main"))
           && Files.isDirectory(candidate.resolve("api/src/main"))) {

@@ -358,7 +358,14 @@ public class EmailActivitiesImpl implements EmailActivities {
                   request.step(),
                   customer.id(),
                   request.template(),
-                  email,
+                  new Communications.Message(
+                      email.idempotencyKey(),
+                      email.fromName(),
+                      email.fromAddress(),
+                      email.replyTo(),
+                      email.toAddress(),
+                      email.subject(),
+                      email.text()),
                   status,
                   provider.name());
           if (request.alert() != null && claimed.isPresent() && !claimed.get().erased()) {

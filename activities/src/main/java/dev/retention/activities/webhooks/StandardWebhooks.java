@@ -2,7 +2,6 @@ package dev.retention.activities.webhooks;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -19,16 +18,7 @@ public final class StandardWebhooks {
   public static final String TIMESTAMP = "webhook-timestamp";
   public static final String SIGNATURE = "webhook-signature";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private StandardWebhooks() {}
-
-  /** A new secret: {@code whsec_} and base64 of 32 random bytes. */
-  public static String newSecret() {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    return "whsec_" + Base64.getEncoder().encodeToString(bytes);
-  }
 
   /** The {@code webhook-id} of an event, stable for its key: {@code msg_} and a name UUID. */
   public static String messageId(String eventKey) {

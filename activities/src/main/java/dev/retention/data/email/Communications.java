@@ -1,6 +1,5 @@
 package dev.retention.data.email;
 
-import dev.retention.activities.email.providers.OutgoingEmail;
 import dev.retention.data.privacy.PersonalData;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -15,6 +14,16 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class Communications {
+
+  /** What a claimed row keeps of the email it stands for. */
+  public record Message(
+      String idempotencyKey,
+      String fromName,
+      String fromAddress,
+      String replyTo,
+      String toAddress,
+      String subject,
+      String body) {}
 
   public static final String PENDING = "PENDING";
   public static final String SENT = "SENT";
@@ -67,7 +76,7 @@ public class Communications {
       String step,
       String customerId,
       String template,
-      OutgoingEmail email,
+      Message email,
       String status,
       String provider) {
     return jdbc.sql(
@@ -99,7 +108,7 @@ public class Communications {
         .param("fromName", email.fromName())
         .param("from", email.fromAddress())
         .param("replyTo", email.replyTo())
-        .param("body", email.text())
+        .param("body", email.body())
         .param("status", status)
         .param("provider", provider)
         .param("key", email.idempotencyKey())

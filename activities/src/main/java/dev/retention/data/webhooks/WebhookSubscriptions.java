@@ -1,6 +1,5 @@
 package dev.retention.data.webhooks;
 
-import dev.retention.activities.webhooks.StandardWebhooks;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -21,6 +20,8 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class WebhookSubscriptions {
+
+  private static final java.security.SecureRandom SECRETS = new java.security.SecureRandom();
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,7 +76,7 @@ public class WebhookSubscriptions {
   public WithSecret create(
       String url, String description, List<String> eventTypes, boolean enabled, String by) {
     String id = "whs_" + HexFormat.of().formatHex(randomBytes(10));
-    String secret = StandardWebhooks.newSecret();
+    String secret = newSecret();
     Instant now = clock.instant();
     jdbc.sql(
             """
@@ -148,7 +149,7 @@ public class WebhookSubscriptions {
 
   /** A new secret, used from the next attempt on; the old one stops at once. */
   public Optional<WithSecret> rotateSecret(String id) {
-    String secret = StandardWebhooks.newSecret();
+    String secret = newSecret();
     int changed =
         jdbc.sql("update webhook_subscriptions set secret = :s, updated_at = :now where id = :id")
             .param("s", secret)
@@ -276,5 +277,12 @@ public class WebhookSubscriptions {
 
   private static Instant instant(Timestamp ts) {
     return ts == null ? null : ts.toInstant();
+  }
+
+  /** A new secret: {@code whsec_} and base64 of 32 random bytes (Standard Webhooks' form). */
+  private static String newSecret() {
+    byte[] bytes = new byte[32];
+    SECRETS.nextBytes(bytes);
+    return "whsec_" + java.util.Base64.getEncoder().encodeToString(bytes);
   }
 }
