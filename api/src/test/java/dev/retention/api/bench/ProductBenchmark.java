@@ -89,19 +89,19 @@ public final class ProductBenchmark {
   private boolean measure(int runs, int firstCheckpoint, int customers, int samples, int callers)
       throws Exception {
     Duration fresh = app.start();
-    figures.add(
+    record(
         Figure.info(
             "start-up, fresh data folder, bin/run-jar (to health UP; records the class cache)",
             Figure.format("%.1f s", fresh.toMillis() / 1000.0)));
     app.stop();
     Duration plain = app.start(false);
-    figures.add(
+    record(
         Figure.info(
             "start-up, warm data folder, plain java -jar (no class cache)",
             Figure.format("%.1f s", plain.toMillis() / 1000.0)));
     app.stop();
     Duration warm = app.start();
-    figures.add(
+    record(
         Figure.held(
             "start-up, warm data folder, bin/run-jar (java -jar, unpacked, the JDK's class cache)",
             Figure.format(
@@ -145,7 +145,7 @@ public final class ProductBenchmark {
       }
       if (runs > next) {
         double perSecond = apiStarts(next, runs, callers);
-        figures.add(
+        record(
             Figure.info(
                 "at-risk starts, API, the other " + BenchData.fmt(runs - next),
                 Figure.format("%.0f/s", perSecond)));
@@ -163,7 +163,7 @@ public final class ProductBenchmark {
     }
     app.stop();
     Duration again = app.start();
-    figures.add(
+    record(
         Figure.info(
             "start-up again, " + BenchData.fmt(waiting()) + " runs waiting (to health UP)",
             Figure.format("%.1f s", again.toMillis() / 1000.0)));
@@ -197,7 +197,7 @@ public final class ProductBenchmark {
       Thread.sleep(100);
     }
     double reached = n / BenchData.seconds(began);
-    figures.add(
+    record(
         Figure.held(
             "runs at their first wait, " + what,
             Figure.format(
@@ -205,6 +205,17 @@ public final class ProductBenchmark {
                 reached, reached / accepted, accepted),
             ">= 0.8 x accepted",
             reached >= 0.8 * accepted));
+  }
+
+  /** Keeps a figure for the table and prints it at once, so a run cut short still says it. */
+  private void record(Figure figure) {
+    figures.add(figure);
+    System.out.println(
+        "bench: "
+            + figure.what()
+            + ": "
+            + figure.measured()
+            + (figure.limit().isEmpty() ? "" : " (limit " + figure.limit() + ")"));
   }
 
   /** Rounds of raw SDK and API starts taking turns, until {@code n} runs are waiting. */
@@ -230,11 +241,11 @@ public final class ProductBenchmark {
     }
     double rawRate = raw / rawSeconds;
     double apiRate = api / apiSeconds;
-    figures.add(
+    record(
         Figure.info(
             "at-risk starts, raw SDK (" + BenchData.fmt(raw) + ")",
             Figure.format("%.0f/s", rawRate)));
-    figures.add(
+    record(
         Figure.held(
             "at-risk starts, API (" + BenchData.fmt(api) + ")",
             Figure.format("%.0f/s (%.2f x raw)", apiRate, apiRate / rawRate),
@@ -281,19 +292,19 @@ public final class ProductBenchmark {
     }
     BenchApp.Memory m = app.memory();
     String what = BenchData.fmt(n) + " runs waiting";
-    figures.add(
+    record(
         Figure.held(
             "heap after a full GC, " + what,
             Figure.format("%.0f MB (committed %.0f MB)", m.heapUsedMb(), m.heapCommittedMb()),
             "<= 256 MB",
             m.heapUsedMb() <= 256));
-    figures.add(
+    record(
         Figure.info(
             "the dev server's disk, " + what,
             Figure.format(
                 "%.1f MB, %.1f KB a waiting run",
                 app.devServerDiskBytes() / 1e6, app.devServerDiskBytes() / 1e3 / n)));
-    figures.add(
+    record(
         Figure.info(
             "RSS, " + what,
             Figure.format("%.0f MB (the dev server: %.0f MB)", m.rssMb(), m.devServerRssMb())));
@@ -363,12 +374,12 @@ public final class ProductBenchmark {
     Arrays.sort(apiNanos);
     Arrays.sort(rawNanos);
     long limit = 3 * p(trivialNanos, 99) / 2;
-    figures.add(
+    record(
         Figure.info(
             "update round trip, a trivial update (" + samples + " samples each)",
             percentiles(trivialNanos)));
-    figures.add(Figure.info("outcome round trip, raw SDK update of a run", percentiles(rawNanos)));
-    figures.add(
+    record(Figure.info("outcome round trip, raw SDK update of a run", percentiles(rawNanos)));
+    record(
         Figure.held(
             "outcome round trip, API",
             percentiles(apiNanos),
