@@ -84,12 +84,11 @@ class ConsoleRunController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
-    RunView current = null;
     try {
-      // The API's rules and metric; the panel is drawn from the run the Update answers, with the
-      // notes people wrote on it (the one read left), instead of reading the run again.
-      current =
-          runs.withNotes(outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null)));
+      // The API's rules and metric. The panel is drawn from the run read again below: the note
+      // typed with the outcome is written by the run's ledger after the Update has answered, so
+      // the answer alone would show the run without it.
+      var unused = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
       notice =
           messages.getMessage(
               "outcome.recorded",
@@ -101,10 +100,7 @@ class ConsoleRunController {
       // What was typed stays in the form, to send again.
       model.addAttribute("typedNote", note);
     }
-    if (current == null) {
-      // Refused: the run as it stands.
-      current = runs.view(id);
-    }
+    RunView current = runs.view(id);
     if ("card".equals(view)) {
       model.addAttribute(
           "card",
