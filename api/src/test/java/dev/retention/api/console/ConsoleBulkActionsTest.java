@@ -103,7 +103,7 @@ class ConsoleBulkActionsTest {
   }
 
   /** Starts an at-risk run and says the customer replied: the CSM gets a follow-up task. */
-  private static long followUpTask(HttpApi admin, String customer) {
+  static long followUpTask(HttpApi admin, String customer) {
     assertThat(
             admin
                 .post(

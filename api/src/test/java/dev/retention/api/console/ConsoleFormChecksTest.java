@@ -7,7 +7,6 @@ import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class ConsoleFormChecksTest {
   void aCompletionNote_isFreeTextByTheApisRule_controlCharactersRefused_lengthInCharacters() {
     HttpApi admin = new HttpApi(port);
     String customer = admin.newCustomer("task-note");
-    long task = followUpTask(admin, customer);
+    long task = ConsoleBulkActionsTest.followUpTask(admin, customer);
     HttpApi owner = owner(admin, customer);
 
     // A bell in the note: the API refuses it (note, 400); so does the console, and keeps it typed.
@@ -172,32 +171,6 @@ class ConsoleFormChecksTest {
     Response page = session.send("GET", path, Map.of("Accept", "text/html"), null, false);
     assertThat(page.status()).as(page.toString()).isEqualTo(200);
     return page.body().asText();
-  }
-
-  /** Starts an at-risk run and says the customer replied: the CSM gets a follow-up task. */
-  private static long followUpTask(HttpApi admin, String customer) {
-    assertThat(
-            admin
-                .post(
-                    "/api/playbooks",
-                    "{\"playbook\":\"at-risk\",\"customerId\":\"" + customer + "\"}")
-                .status())
-        .isEqualTo(202);
-    admin.await(
-        "/api/playbooks/at-risk-" + customer,
-        Duration.ofSeconds(30),
-        r -> r.body().path("steps").size() >= 1);
-    admin.post("/api/events/customer-replied", "{\"customerId\":\"" + customer + "\"}");
-    return admin
-        .await(
-            "/api/tasks?customerId=" + customer,
-            Duration.ofSeconds(30),
-            r -> r.body().path("items").size() >= 1)
-        .body()
-        .path("items")
-        .get(0)
-        .path("id")
-        .asLong();
   }
 
   private static String taskStatus(HttpApi admin, String customer, long task) {
