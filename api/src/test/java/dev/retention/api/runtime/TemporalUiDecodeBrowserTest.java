@@ -117,6 +117,23 @@ class TemporalUiDecodeBrowserTest {
     return found;
   }
 
+  /**
+   * The dev server keeps its runs in SQLite's write-ahead log: a database file's header says so
+   * with 2 in its read and write format bytes (offsets 18 and 19; 1 is the rollback journal, which
+   * synced every commit and halved the starts a second).
+   */
+  @Test
+  void theDevServersStore_isInWriteAheadLogMode() throws java.io.IOException {
+    byte[] header = new byte[20];
+    try (java.io.InputStream in =
+        java.nio.file.Files.newInputStream(Path.of("target/temporal-ui-decode/temporal.db"))) {
+      assertThat(in.readNBytes(header, 0, header.length)).isEqualTo(header.length);
+    }
+    assertThat(new String(header, 0, 15, StandardCharsets.US_ASCII)).isEqualTo("SQLite format 3");
+    assertThat(header[18]).as("file format write version").isEqualTo((byte) 2);
+    assertThat(header[19]).as("file format read version").isEqualTo((byte) 2);
+  }
+
   @Test
   void anAdminLoggedInToTheConsole_seesTheRunDecodedInTheTemporalUi() {
     HttpApi admin = new HttpApi(port);
