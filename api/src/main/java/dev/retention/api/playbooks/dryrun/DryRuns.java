@@ -49,6 +49,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -85,6 +87,8 @@ public class DryRuns implements DisposableBean {
   private final java.util.Set<DryRunEnvironment> all =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong runs = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean warmed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
 
   DryRuns(
@@ -107,6 +111,15 @@ public class DryRuns implements DisposableBean {
     this.clock = clock;
     this.warmer = Executors.newSingleThreadExecutor(daemon("dry-run-warmer"));
     this.runner = Executors.newCachedThreadPool(daemon("dry-run"));
+  }
+
+  /**
+   * Warms the environments once the app is ready, not while it starts: each is an in-process
+   * Temporal service playing a run once, work that took the two cores from the start-up itself. A
+   * dry-run asked for before the first one is warm waits for it (see {@link #run}).
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  void warm() {
     for (int i = 0; i < settings.environments(); i++) {
       warmer.execute(this::addEnvironment);
     }
@@ -136,7 +149,9 @@ public class DryRuns implements DisposableBean {
                 () -> ApiProblem.notFound("CSM", "customer " + customer.id() + " has no CSM"));
     DryRunEnvironment env;
     try {
-      env = idle.poll(settings.queueWait().toMillis(), TimeUnit.MILLISECONDS);
+      // Before the first environment is warm (just after start), the wait is the warm-up's.
+      Duration wait = warmed.get() ? settings.queueWait() : settings.timeout();
+      env = idle.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw busy();
@@ -378,6 +393,8 @@ public class DryRuns implements DisposableBean {
     } catch (RuntimeException e) {
       environments.decrementAndGet();
       log.warn("could not start a dry-run environment: {}", e.toString());
+    } finally {
+      warmed.set(true);
     }
   }
 

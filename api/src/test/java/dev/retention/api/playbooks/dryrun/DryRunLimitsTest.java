@@ -105,6 +105,7 @@ class DryRunLimitsTest {
             null,
             null,
             Clock.systemUTC());
+    dryRuns.warm(); // what the app's ready event does
 
     // The first request retries until the environment is warm, then hangs in its start.
     Future<ApiProblem> overrun =
