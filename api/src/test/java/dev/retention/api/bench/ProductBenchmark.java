@@ -3,6 +3,7 @@ package dev.retention.api.bench;
 import dev.retention.api.playbooks.PlaybookClient;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
+import dev.retention.workflows.bench.FirstWaitFloor;
 import dev.retention.workflows.bench.TrivialUpdate;
 import dev.retention.workflows.contract.Cadence;
 import dev.retention.workflows.contract.CsmOutcome;
@@ -134,14 +135,18 @@ public final class ProductBenchmark {
       outcomes(samples);
       int next = firstCheckpoint;
       int steady = Math.min(2_000, runs - next);
-      if (steady > 0) {
-        firstWaits("a steady stream, " + callers + " callers", next, next + steady, callers);
-        next += steady;
-      }
-      int burst = Math.min(BURST, runs - next);
-      if (burst == BURST) {
-        firstWaits("a burst of " + BenchData.fmt(burst) + ", 64 callers", next, next + burst, 64);
-        next += burst;
+      try (Floor floor = Floor.start(client)) {
+        if (steady > 0) {
+          firstWaits(
+              floor, "a steady stream, " + callers + " callers", next, next + steady, callers);
+          next += steady;
+        }
+        int burst = Math.min(BURST, runs - next);
+        if (burst == BURST) {
+          firstWaits(
+              floor, "a burst of " + BenchData.fmt(burst) + ", 64 callers", next, next + burst, 64);
+          next += burst;
+        }
       }
       if (runs > next) {
         double perSecond = apiStarts(next, runs, callers);
@@ -180,11 +185,23 @@ public final class ProductBenchmark {
    * Starts the runs of customers {@code from} … {@code to - 1} through the API with {@code callers}
    * at once, and holds the rate at which they reach their first durable wait (their first day done:
    * the projection shows their next step a day or more ahead) against the rate the API accepted
-   * them: at least 0.8×, or starts pile up unworked in a burst.
+   * them: at least 0.8×, or starts pile up unworked in a burst. The floor goes first, on the same
+   * customers with as many callers: {@link FirstWaitFloor}, the first day straight on the SDK with
+   * the product's own email activity, its rate beside the product's.
    */
-  private void firstWaits(String what, int from, int to, int callers) throws Exception {
-    long before = waiting();
+  private void firstWaits(Floor floor, String what, int from, int to, int callers)
+      throws Exception {
     int n = to - from;
+    Floor.Rates floorRates = floor.measure(from, to, callers);
+    record(
+        Figure.info(
+            "runs at their first wait, " + what + ", the floor (raw SDK, the same email)",
+            Figure.format(
+                "%.0f/s, %.2f x the %.0f/s started",
+                floorRates.reached(),
+                floorRates.reached() / floorRates.accepted(),
+                floorRates.accepted())));
+    long before = waiting();
     long began = System.nanoTime();
     BenchHttp.forEachRange(n, 1, callers, (i, j) -> apiStart("run-" + (from + i)));
     double accepted = n / BenchData.seconds(began);
@@ -201,8 +218,8 @@ public final class ProductBenchmark {
         Figure.held(
             "runs at their first wait, " + what,
             Figure.format(
-                "%.0f/s, %.2f x the %.0f/s the API accepted",
-                reached, reached / accepted, accepted),
+                "%.0f/s, %.2f x the %.0f/s the API accepted; %.2f x the floor's rate",
+                reached, reached / accepted, accepted, reached / floorRates.reached()),
             ">= 0.8 x accepted",
             reached >= 0.8 * accepted));
   }
