@@ -95,6 +95,8 @@ class MetricsBatch {
     // Each customer's records in the batch's order; customers in parallel.
     Map<String, List<Integer>> byCustomer = byCustomer(records);
     Map<String, List<RunProjection.Running>> running = projection.running(byCustomer.keySet());
+    // The published model and definitions once for the whole batch, not per customer.
+    CustomerEvents.ScoreRules rules = events.scoreRules();
     ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<Failed> failed = new ConcurrentLinkedQueue<>();
     AtomicInteger informed = new AtomicInteger();
@@ -108,6 +110,7 @@ class MetricsBatch {
                 Customer c = customers.get(customer.getKey());
                 inform(
                     c,
+                    rules,
                     customer.getValue(),
                     running.getOrDefault(c.id(), List.of()),
                     records,
@@ -177,6 +180,7 @@ class MetricsBatch {
   /** One customer's records, in the batch's order: their playbook rules, given its new scores. */
   private void inform(
       Customer c,
+      CustomerEvents.ScoreRules rules,
       List<Integer> indexes,
       List<RunProjection.Running> running,
       List<BatchBody.Indexed<MetricsRecord>> records,
@@ -189,7 +193,7 @@ class MetricsBatch {
     for (int i : indexes) {
       try {
         CustomerEvents.Touched touched =
-            events.healthScored(c, scores.get(i), List.copyOf(playbooks));
+            events.healthScored(c, scores.get(i), List.copyOf(playbooks), rules);
         started.addAll(touched.started());
         informed.addAndGet(touched.workflowIds().size() - touched.started().size());
         playbooks.addAll(playbookIds(c.id(), touched.started()));

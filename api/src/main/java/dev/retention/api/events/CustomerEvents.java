@@ -10,6 +10,7 @@ import dev.retention.data.definitions.PlaybookDefinitions;
 import dev.retention.data.feedback.NpsResponses;
 import dev.retention.data.ledger.MeetingBookings;
 import dev.retention.data.ledger.Timeline;
+import dev.retention.data.scoring.HealthModel;
 import dev.retention.data.scoring.HealthModels;
 import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.cancellationsave.CancellationReason;
@@ -210,13 +211,13 @@ public class CustomerEvents {
    * sweep does not restart a playbook that just ended; a run already running is answered; one its
    * entry rules keep out is left out.
    */
-  private Touched definedTriggers(Customer customer, ScoredHealth health) {
+  private Touched definedTriggers(Customer customer, ScoredHealth health, ScoreRules rules) {
     Set<String> touched = new LinkedHashSet<>();
     List<String> started = new ArrayList<>();
     Integer before = health.previousScore();
     String bandNow = health.band().name();
-    String bandBefore = before == null ? null : models.published().model().band(before).name();
-    for (PlaybookDefinition definition : definedPublished()) {
+    String bandBefore = before == null ? null : rules.model().get().band(before).name();
+    for (PlaybookDefinition definition : rules.defined().get()) {
       PlaybookDefinition.Trigger trigger = definition.trigger();
       if (trigger == null) {
         continue;
@@ -343,15 +344,38 @@ public class CustomerEvents {
    * running are signalled (runs started here are in it from their start).
    */
   public Touched healthScored(Customer customer, ScoredHealth health) {
-    return healthScored(customer, health, runs.runningPlaybooks(customer.id()));
+    return healthScored(
+        customer,
+        health,
+        runs.runningPlaybooks(customer.id()),
+        new ScoreRules(() -> models.published().model(), this::definedPublished));
   }
 
   /**
-   * The same with the customer's running playbooks (ids such as {@code at-risk}) known already (a
-   * batch reads them for all its customers in one query).
+   * What a new score is judged by: the published health model (the band a previous score is in) and
+   * the published definitions of the playbooks a team defined (their triggers). A single post reads
+   * each only when it needs it; a batch reads both once for all its customers ({@link
+   * #scoreRules}).
+   */
+  public record ScoreRules(
+      Supplier<HealthModel> model, Supplier<List<PlaybookDefinition>> defined) {}
+
+  /** The rules as published now, read once: for every customer of a batch. */
+  public ScoreRules scoreRules() {
+    HealthModel model = models.published().model();
+    List<PlaybookDefinition> defined = definedPublished();
+    return new ScoreRules(() -> model, () -> defined);
+  }
+
+  /**
+   * The same with the customer's running playbooks (ids such as {@code at-risk}) and the rules
+   * known already (a batch reads them for all its customers at once).
    */
   public Touched healthScored(
-      Customer customer, ScoredHealth health, Collection<String> runningPlaybooks) {
+      Customer customer,
+      ScoredHealth health,
+      Collection<String> runningPlaybooks,
+      ScoreRules rules) {
     Set<String> touched = new LinkedHashSet<>();
     HealthChange change = new HealthChange(health.score(), health.band().name());
     for (String running : runningPlaybooks) {
@@ -363,7 +387,7 @@ public class CustomerEvents {
     // under the same (published) model, so a change of model alone starts nothing.
     boolean fellBelow =
         health.band().atRiskOrWorse()
-            && (before == null || !models.published().model().band(before).atRiskOrWorse());
+            && (before == null || !rules.model().get().band(before).atRiskOrWorse());
     boolean qualifies = qualifiesForExpansion(health.score(), health.planUsage());
     boolean qualifiedBefore =
         before != null
@@ -386,7 +410,7 @@ public class CustomerEvents {
           touched,
           started);
     }
-    add(definedTriggers(customer, health), touched, started);
+    add(definedTriggers(customer, health, rules), touched, started);
     return new Touched(List.copyOf(touched), started, null);
   }
 

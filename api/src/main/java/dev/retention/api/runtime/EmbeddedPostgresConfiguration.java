@@ -44,12 +44,15 @@ class EmbeddedPostgresConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  DataSource dataSource(EmbeddedPostgres postgres) {
+  DataSource dataSource(
+      EmbeddedPostgres postgres,
+      @Value("${spring.datasource.hikari.maximum-pool-size:32}") int poolSize) {
     HikariDataSource ds = new HikariDataSource();
     ds.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
     ds.setUsername("postgres");
     ds.setPassword("postgres");
-    ds.setMaximumPoolSize(10);
+    // The same setting as an external database's pool (application.yaml says why 32).
+    ds.setMaximumPoolSize(poolSize);
     ds.setPoolName("embedded-postgres");
     return ds;
   }

@@ -22,6 +22,9 @@ final class EmbeddedPostgresStart implements DisposableBean {
   static final String BEAN = "embeddedPostgresStart";
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresStart.class);
 
+  /** The embedded PostgreSQL's max_connections: well above the app's pool (32 by default). */
+  static final int MAX_CONNECTIONS = 300;
+
   private final CompletableFuture<EmbeddedPostgres> started;
   private volatile boolean handedOver;
 
@@ -66,6 +69,9 @@ final class EmbeddedPostgresStart implements DisposableBean {
   /** Starts it on this thread, stopping a leftover of an earlier start on the same folder first. */
   static EmbeddedPostgres start(String dataDir, int port) throws IOException {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    // Room for the app's pool (spring.datasource.hikari.maximum-pool-size) and a second instance
+    // or a psql beside it; said here rather than left to the library's default.
+    builder.setServerConfig("max_connections", String.valueOf(MAX_CONNECTIONS));
     if (dataDir.isBlank()) {
       builder.setCleanDataDirectory(true);
     } else {

@@ -96,16 +96,24 @@ final class BenchApp implements AutoCloseable {
     Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
     // Its temp files (Tomcat's, the PostgreSQL binaries it unpacks) in the data folder too.
     Files.createDirectories(work.resolve("tmp"));
-    String tmp = "-Djava.io.tmpdir=" + work.resolve("tmp");
+    // -Dbench.app-java-opts: more JVM flags for the app, ';' between them (a flight recording).
+    List<String> jvm = new ArrayList<>(List.of("-Djava.io.tmpdir=" + work.resolve("tmp")));
+    for (String flag : System.getProperty("bench.app-java-opts", "").split(";", -1)) {
+      if (!flag.isBlank()) {
+        jvm.add(flag.strip());
+      }
+    }
     List<String> command = new ArrayList<>();
     Map<String, String> environment = new java.util.HashMap<>();
     if (fast) {
       command.add(Path.of("..", "bin", "run-jar").toString());
       environment.put("RETENTION_JAR", jar.toString());
       environment.put("JAVA_HOME", java.getParent().getParent().toString());
-      environment.put("JAVA_OPTS", tmp);
+      environment.put("JAVA_OPTS", String.join(" ", jvm));
     } else {
-      command.addAll(List.of(java.toString(), tmp, "-jar", jar.toString()));
+      command.add(java.toString());
+      command.addAll(jvm);
+      command.addAll(List.of("-jar", jar.toString()));
     }
     command.addAll(
         List.of(
