@@ -44,7 +44,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *       a trivial update (a workflow whose update only returns, its worker in this process) on the
  *       same server, taking turns: the API's p99 at most 1.5× the trivial update's;
  *   <li>runs reaching their first durable wait, in a steady stream and in a burst of 5 000 starts:
- *       at least 0.8× the rate the API accepted them;
+ *       at least 0.8× the rate the API accepted them; beside each, the floor ({@link Floor}): the
+ *       same first day straight on the SDK, its rate and the product's against it;
  *   <li>the rest of the runs started through the API, then heap and RSS at all of them waiting: the
  *       heap at most 256 MB (100 000 with {@code -Dbench.runs=100000}), and the dev server's disk
  *       per waiting run;
