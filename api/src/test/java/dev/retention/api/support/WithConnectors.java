@@ -15,8 +15,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * (the properties come from this one method, so Spring's context cache sees the same
  * configuration), instead of one per class. The fakes are never stopped by a class, since the next
  * class's context is the same; each class stubs what it needs and matches only its own requests.
- * The classes here let a run's days pass by skipping the context's Temporal clock ({@link
- * TemporalClock}); none compares a run's times with the wall clock.
+ * Single sign-on is set up too, against a local OpenID provider ({@link OidcProvider}). The classes
+ * here let a run's days pass by skipping the context's Temporal clock ({@link TemporalClock}); none
+ * compares a run's times with the wall clock.
  */
 @ApiTest
 public abstract class WithConnectors {
@@ -62,5 +63,9 @@ public abstract class WithConnectors {
     registry.add("retention.slack.max-backoff", () -> "PT1S");
     registry.add("retention.segment.score-interval", () -> "PT1S");
     registry.add("retention.public-base-url", () -> "https://retention.example");
+    // Single sign-on against the local OpenID provider (SingleSignOnTest).
+    registry.add("retention.security.oidc.issuer-uri", OidcProvider::issuer);
+    registry.add("retention.security.oidc.client-id", () -> OidcProvider.CLIENT_ID);
+    registry.add("retention.security.oidc.client-secret", () -> "test-secret");
   }
 }
