@@ -3,9 +3,10 @@ package dev.retention.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.api.support.TemporalClock;
+import dev.retention.api.support.WithSkippedClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,13 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The at-risk playbook end to end over HTTP, on a real clock with a two-second day: one customer
- * never answers and is tagged churning after 17 days (~32 s); another replies before day 3 and gets
- * no day-3 email and, left without a decision, ends UNRESOLVED with a manager task. Runs against
- * the embedded runtime, or a real Temporal server when TEMPORAL_ADDRESS is set (see .ci/run).
+ * The at-risk playbook end to end over HTTP, with a two-second day: one customer never answers and
+ * is tagged churning after 17 days (32 s on Temporal's clock); another replies before day 3 and
+ * gets no day-3 email and, left without a decision, ends UNRESOLVED with a manager task. Runs
+ * against the embedded runtime, whose clock the test skips from step to step ({@link
+ * TemporalClock}), or a real Temporal server when TEMPORAL_ADDRESS is set (see .ci/run), where the
+ * days are waited out.
  */
-@ApiTest
-class AtRiskEndToEndTest {
+class AtRiskEndToEndTest extends WithSkippedClock {
+
+  private static final Duration STEP = Duration.ofSeconds(1);
 
   @LocalServerPort int port;
 
@@ -37,7 +41,6 @@ class AtRiskEndToEndTest {
       assertThat(scored.body().path("workflowsInformed").toString())
           .contains("at-risk-" + customer);
     }
-    Instant started = Instant.now();
 
     // Day 1 (offset 0) goes out at once; the reply comes in as soon as it is out, well before
     // day 3 (offset 4 s). (A reply that came before the day-1 email would stop that one too.)
@@ -54,13 +57,19 @@ class AtRiskEndToEndTest {
                 .status())
         .isEqualTo(202);
 
+    TemporalClock clock = clock();
     Response churned =
-        api.await(
+        clock.passUntil(
+            api,
             "/api/playbooks/at-risk-" + silent,
+            STEP,
             Duration.ofSeconds(90),
             r -> "COMPLETED".equals(r.text("status")));
-    Duration took = Duration.between(started, Instant.now());
     assertThat(churned.text("outcome")).isEqualTo("CHURNING");
+    // 16 days after its start, on the run's own clock: the day-17 tag waited its days out.
+    Duration took =
+        Duration.between(
+            Instant.parse(churned.text("startedAt")), ranAt(churned, "day-17-churning-tag"));
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     assertThat(steps(churned))
         .containsExactly(
@@ -84,7 +93,13 @@ class AtRiskEndToEndTest {
 
     // The reply handed the run to the CSM: no day-3 email, a follow-up task, and, with no
     // SAVED/CHURNED within 14 days of the reply, a manager task and UNRESOLVED.
-    Response replierRun = api.get("/api/playbooks/at-risk-" + replier);
+    Response replierRun =
+        clock.passUntil(
+            api,
+            "/api/playbooks/at-risk-" + replier,
+            STEP,
+            Duration.ofSeconds(40),
+            r -> "COMPLETED".equals(r.text("status")));
     assertThat(replierRun.text("status")).isEqualTo("COMPLETED");
     assertThat(replierRun.text("outcome")).isEqualTo("UNRESOLVED");
     assertThat(steps(replierRun))
@@ -95,6 +110,15 @@ class AtRiskEndToEndTest {
     assertThat(api.get("/api/customers/" + replier + "/communications").body().size()).isEqualTo(1);
     assertThat(api.get("/api/customers/" + replier + "/tasks").body().toString())
         .contains("lena@example.com");
+  }
+
+  private static Instant ranAt(Response run, String step) {
+    for (JsonNode s : run.body().path("steps")) {
+      if (step.equals(s.path("step").asText())) {
+        return Instant.parse(s.path("ranAt").asText());
+      }
+    }
+    throw new AssertionError("no " + step + " in " + run);
   }
 
   private static List<String> steps(Response run) {

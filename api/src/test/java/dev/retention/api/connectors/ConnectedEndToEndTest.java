@@ -38,7 +38,9 @@ import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Issue 17's "done when", in one run through the whole app with HubSpot, Slack, a webhook
@@ -54,6 +56,7 @@ class ConnectedEndToEndTest extends WithConnectors {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
 
   @Test
   void segmentDropsHealth_hubspotAndSlackFollow_hubspotCompletesTheCall_calendlyStopsTheEmails()
@@ -133,7 +136,15 @@ class ConnectedEndToEndTest extends WithConnectors {
     assertThat(health.path("score").asInt()).isLessThan(before);
     assertThat(health.path("band").asText()).isIn("AT_RISK", "CRITICAL");
 
-    // HubSpot: the company's band and running playbook, then the day-7 call task on the company.
+    // HubSpot: the company's band and running playbook, then the day-7 call task on the company
+    // (Temporal's clock skipped to day 7 on the embedded runtime).
+    clock()
+        .passUntil(
+            api,
+            "/api/customers/" + customer + "/tasks",
+            Duration.ofSeconds(1),
+            WAIT,
+            r -> r.body().toString().contains("day-7-call-task"));
     await(
         "the company's band in HubSpot",
         () ->
@@ -171,7 +182,7 @@ class ConnectedEndToEndTest extends WithConnectors {
         .contains("https://retention.example/console/");
 
     // Completing the task in HubSpot records the call on our run.
-    awaitTaskSent(api, customer);
+    awaitTaskSent(hubspotTask);
     String body =
         """
         [{"eventId":1,"subscriptionId":2,"portalId":62515,"appId":3,"occurredAt":%d,
@@ -216,8 +227,8 @@ class ConnectedEndToEndTest extends WithConnectors {
             WAIT,
             r -> r.body().path("customerResponded").asBoolean());
     assertThat(handedOver.text("status")).isEqualTo("RUNNING");
-    // Past day 14 (a day is 2 s here): no day-14 email went out.
-    Thread.sleep(Duration.ofSeconds(16));
+    // Past day 14 (a day is 2 s here, skipped on the embedded runtime): no day-14 email went out.
+    clock().pass(Duration.ofSeconds(16));
     List<String> emails = new ArrayList<>();
     for (JsonNode c : api.get("/api/customers/" + customer + "/communications").body()) {
       emails.add(c.path("step").asText());
@@ -339,23 +350,21 @@ class ConnectedEndToEndTest extends WithConnectors {
     return types;
   }
 
-  private static void awaitTaskSent(HttpApi api, String customer) {
+  /**
+   * Waits until our outbox has marked the day-7 task sent with HubSpot's id for it: only then is a
+   * completion of that HubSpot task ours.
+   */
+  private void awaitTaskSent(String hubspotTask) {
     await(
         "our day-7 task marked sent to HubSpot",
-        () -> {
-          for (JsonNode t : api.get("/api/customers/" + customer + "/tasks").body()) {
-            if ("day-7-call-task".equals(t.path("step").asText())) {
-              return true;
-            }
-          }
-          return false;
-        });
-    // The outbox marks the row sent right after HubSpot's 201: give it its send interval.
-    try {
-      Thread.sleep(1_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+        () ->
+            jdbc.sql(
+                        "select count(*) from hubspot_outbox where kind = 'TASK'"
+                            + " and status = 'SENT' and hubspot_id = :h")
+                    .param("h", hubspotTask)
+                    .query(Integer.class)
+                    .single()
+                > 0);
   }
 
   private static void await(String what, BooleanSupplier done) {

@@ -3,8 +3,8 @@ package dev.retention.api.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithSkippedClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * no English word and no raw identifier (step ids, enum names, CSM ids) in what a person sees.
  * Times follow the person's time zone, with the customer's beside the next step.
  */
-@ApiTest
-class ConsoleDutchBrowserTest {
+class ConsoleDutchBrowserTest extends WithSkippedClock {
 
   /** English words and phrases that no Dutch screen would hold (case as shown). */
   static final List<String> ENGLISH =
@@ -239,15 +238,22 @@ class ConsoleDutchBrowserTest {
         "/api/tasks?customerId=" + stopped + "&status=OBSOLETE",
         Duration.ofSeconds(20),
         r -> r.body().path("items").size() > 0);
-    // The detractor's escalation (a day is 2 s here) and the at-risk call stage (day 7).
-    admin.await(
-        "/api/playbooks/nps-follow-up-" + detractor,
-        Duration.ofSeconds(30),
-        r -> r.body().path("steps").toString().contains("ESCALATED"));
-    admin.await(
-        "/api/playbooks/at-risk-" + atRisk,
-        Duration.ofSeconds(40),
-        r -> "CALL".equals(r.text("stage")));
+    // The detractor's escalation (a day is 2 s here) and the at-risk call stage (day 7), on
+    // Temporal's clock (skipped on the embedded runtime).
+    clock()
+        .passUntil(
+            admin,
+            "/api/playbooks/nps-follow-up-" + detractor,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            r -> r.body().path("steps").toString().contains("ESCALATED"));
+    clock()
+        .passUntil(
+            admin,
+            "/api/playbooks/at-risk-" + atRisk,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(40),
+            r -> "CALL".equals(r.text("stage")));
 
     // What a CSM types on a customer: a note, a call and a meeting, a contact, renewal and ARR.
     String notes = "/api/customers/" + saved + "/notes";

@@ -4,10 +4,10 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithSkippedClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Resend's Svix-signed webhook: delivery events and inbound email, through the whole app. */
-@ApiTest
-class ResendWebhookApiTest {
+class ResendWebhookApiTest extends WithSkippedClock {
 
   private static final String WEBHOOK = "/api/webhooks/resend";
   private static final String SECRET = ApiTestKeys.RESEND_WEBHOOK_SECRET;
@@ -145,7 +144,7 @@ class ResendWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(post(body, id, now(), SECRET).json().path("status").asText()).isEqualTo("duplicate");
 
-    AtRiskRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.passDayThree(clock(), api, customer.id());
     JsonNode communications = api.get("/api/customers/" + customer.id() + "/communications").body();
     assertThat(communications.size()).as(communications.toString()).isEqualTo(1);
   }

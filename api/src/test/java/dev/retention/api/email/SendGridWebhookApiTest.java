@@ -4,10 +4,10 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithSkippedClock;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** SendGrid's signed Event Webhook and Inbound Parse, over HTTP through the whole app. */
-@ApiTest
-class SendGridWebhookApiTest {
+class SendGridWebhookApiTest extends WithSkippedClock {
 
   private static final String EVENTS = "/api/webhooks/sendgrid/events";
   private static final PrivateKey SENDGRID = EmailHttp.sendGridTestKey();
@@ -136,7 +135,7 @@ class SendGridWebhookApiTest {
     assertThat(run.body().path("customerResponded").asBoolean()).isTrue();
     assertThat(EmailRuns.timeline(api, customer.id())).contains("Customer replied by email");
 
-    AtRiskRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.passDayThree(clock(), api, customer.id());
     assertThat(api.get("/api/customers/" + customer.id() + "/communications").body().size())
         .isEqualTo(1);
     assertThat(AtRiskRuns.steps(api.get("/api/playbooks/at-risk-" + customer.id())))

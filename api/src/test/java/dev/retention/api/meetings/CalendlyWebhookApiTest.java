@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.ApiTestKeys;
 import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
+import dev.retention.api.support.WithSkippedClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,8 +30,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * documentation says: {@code Calendly-Webhook-Signature: t=<Unix seconds>,v1=<hex HMAC-SHA256 of
  * "<t>.<raw body>">} with the subscription's signing key.
  */
-@ApiTest
-class CalendlyWebhookApiTest {
+class CalendlyWebhookApiTest extends WithSkippedClock {
 
   private static final String WEBHOOK = "/api/webhooks/calendly";
   private static final String KEY = ApiTestKeys.CALENDLY_SIGNING_KEY;
@@ -80,7 +79,7 @@ class CalendlyWebhookApiTest {
     assertThat(MeetingRuns.timeline(api, customer.id(), "Meeting booked"))
         .containsExactly("Meeting booked via calendly; automated emails stopped");
 
-    AtRiskRuns.awaitPastDayThree(api, customer.id());
+    AtRiskRuns.passDayThree(clock(), api, customer.id());
     assertThat(MeetingRuns.emailSteps(api, customer.id())).containsExactly("day-1-email");
   }
 

@@ -3,17 +3,16 @@ package dev.retention.api.meetings;
 import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.AtRiskRuns;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.api.support.WithSkippedClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** {@code POST /api/events/meeting-booked}: a booked meeting stops the automation like a reply. */
-@ApiTest
-class MeetingBookedApiTest {
+class MeetingBookedApiTest extends WithSkippedClock {
 
   @LocalServerPort int port;
   HttpApi api;
@@ -42,7 +41,7 @@ class MeetingBookedApiTest {
     MeetingRuns.awaitHandOverTask(api, customer);
     assertThat(MeetingRuns.timeline(api, customer, "Meeting booked"))
         .containsExactly("Meeting booked via hubspot-meetings; automated emails stopped");
-    AtRiskRuns.awaitPastDayThree(api, customer);
+    AtRiskRuns.passDayThree(clock(), api, customer);
     assertThat(MeetingRuns.emailSteps(api, customer)).containsExactly("day-1-email");
   }
 

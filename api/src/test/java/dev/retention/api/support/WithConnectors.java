@@ -3,6 +3,9 @@ package dev.retention.api.support;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.temporal.testing.TestWorkflowEnvironment;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -12,6 +15,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * (the properties come from this one method, so Spring's context cache sees the same
  * configuration), instead of one per class. The fakes are never stopped by a class, since the next
  * class's context is the same; each class stubs what it needs and matches only its own requests.
+ * Single sign-on is set up too, against a local OpenID provider ({@link OidcProvider}). The classes
+ * here let a run's days pass by skipping the context's Temporal clock ({@link TemporalClock}); none
+ * compares a run's times with the wall clock.
  */
 @ApiTest
 public abstract class WithConnectors {
@@ -24,6 +30,13 @@ public abstract class WithConnectors {
   public static final WireMockServer HUBSPOT = started();
   public static final WireMockServer SLACK = started();
   public static final WireMockServer SUBSCRIBER = started();
+
+  @Autowired private ObjectProvider<TestWorkflowEnvironment> temporalEnvironment;
+
+  /** The context's Temporal clock: skipped in-process, waited out on a real server. */
+  protected TemporalClock clock() {
+    return TemporalClock.of(temporalEnvironment);
+  }
 
   private static WireMockServer started() {
     WireMockServer server = new WireMockServer(options().dynamicPort());
@@ -50,5 +63,9 @@ public abstract class WithConnectors {
     registry.add("retention.slack.max-backoff", () -> "PT1S");
     registry.add("retention.segment.score-interval", () -> "PT1S");
     registry.add("retention.public-base-url", () -> "https://retention.example");
+    // Single sign-on against the local OpenID provider (SingleSignOnTest).
+    registry.add("retention.security.oidc.issuer-uri", OidcProvider::issuer);
+    registry.add("retention.security.oidc.client-id", () -> OidcProvider.CLIENT_ID);
+    registry.add("retention.security.oidc.client-secret", () -> "test-secret");
   }
 }
