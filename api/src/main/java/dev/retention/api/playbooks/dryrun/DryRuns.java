@@ -392,7 +392,9 @@ public class DryRuns implements DisposableBean {
       }
     } catch (RuntimeException e) {
       environments.decrementAndGet();
-      log.warn("could not start a dry-run environment: {}", e.toString());
+      if (!closed) { // a warm-up cut short by the app stopping is no news
+        log.warn("could not start a dry-run environment: {}", e.toString());
+      }
     } finally {
       warmed.set(true);
     }
