@@ -72,13 +72,7 @@ class MetricsBatch {
 
   Result ingest(BatchBody.Read<MetricsRecord> read) {
     List<BatchBody.Rejected> rejected = new ArrayList<>(read.rejected());
-    List<String> ids =
-        read.accepted().stream()
-            .map(r -> r.value().customerId())
-            .filter(Ids::valid)
-            .distinct()
-            .toList();
-    Map<String, Customer> customers = directory.findCustomers(ids);
+    Map<String, Customer> customers = directory.findCustomers(validIds(read));
     List<BatchBody.Indexed<MetricsRecord>> records = known(read, customers, rejected);
     rejected.sort(java.util.Comparator.comparingInt(BatchBody.Rejected::index));
     if (records.isEmpty()) {
@@ -132,6 +126,15 @@ class MetricsBatch {
         informed.get(),
         alerts,
         failed.stream().sorted(java.util.Comparator.comparingInt(Failed::index)).toList());
+  }
+
+  /** The distinct valid customer ids of the accepted records, to read those customers at once. */
+  private static List<String> validIds(BatchBody.Read<MetricsRecord> read) {
+    return read.accepted().stream()
+        .map(r -> r.value().customerId())
+        .filter(Ids::valid)
+        .distinct()
+        .toList();
   }
 
   private static Map<String, List<Integer>> byCustomer(
