@@ -339,13 +339,45 @@ public class EmbeddedRuntimeEnvironment implements EnvironmentPostProcessor, Ord
     return port == 0 ? freePort(ip) : port;
   }
 
-  /** A port nothing listens on now, for a server started right after. */
+  /**
+   * A port nothing listens on now, for a server started right after, chosen below the range the
+   * kernel takes ports from for outgoing connections: a port from that range (what binding port 0
+   * answers) can be taken by any connection the app opens before the server binds it, and the dev
+   * server, which binds while the context is built, then exits with "address already in use".
+   */
   static int freePort(String ip) {
+    int below = ephemeralLow();
+    for (int attempt = 0; attempt < 50 && below - LOWEST_CHOSEN > 1_000; attempt++) {
+      int candidate =
+          LOWEST_CHOSEN
+              + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - LOWEST_CHOSEN);
+      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress(ip, candidate));
+        return candidate;
+      } catch (java.io.IOException taken) {
+        // Another listener has it: try another.
+      }
+    }
     try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
       socket.bind(new java.net.InetSocketAddress(ip, 0));
       return socket.getLocalPort();
     } catch (java.io.IOException e) {
       throw new IllegalStateException("no free port on " + ip + ": " + e, e);
+    }
+  }
+
+  /** Free ports are chosen from here up to where outgoing connections' ports begin. */
+  static final int LOWEST_CHOSEN = 20_000;
+
+  /** Where the kernel's ports for outgoing connections begin (Linux; 32768 where unreadable). */
+  static int ephemeralLow() {
+    // Read as a line: Files.readString sees a /proc file's size as 0 and reads one byte of it.
+    try (java.io.BufferedReader in =
+        java.nio.file.Files.newBufferedReader(
+            java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      return Integer.parseInt(in.readLine().trim().split("\\s+", 2)[0]);
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      return 32_768;
     }
   }
 }

@@ -20,6 +20,24 @@ class RuntimeEnvironmentTest {
         .hasMessageContaining("must be api, worker or both");
   }
 
+  /**
+   * A free port for the dev server (tests' port 0, and always its UI's internal port) is one an
+   * outgoing connection cannot take before the server binds it: below the kernel's range for them
+   * (CI once lost the dev server's UI port, 44549, that way: "address already in use").
+   */
+  @Test
+  void aFreePort_isBelowThePortsOfOutgoingConnections_andFree() throws java.io.IOException {
+    int low = EmbeddedRuntimeEnvironment.ephemeralLow();
+    for (int i = 0; i < 20; i++) {
+      int port = EmbeddedRuntimeEnvironment.freePort("127.0.0.1");
+      assertThat(port).isBetween(EmbeddedRuntimeEnvironment.LOWEST_CHOSEN, low - 1);
+      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        socket.bind(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+      }
+    }
+  }
+
   @Test
   void anApiKey_turnsOnTls_andMtlsTakesBothFiles() {
     Map<String, Object> apiKey = cloud(new MockEnvironment().withProperty("TEMPORAL_API_KEY", "k"));
