@@ -350,7 +350,8 @@ public final class HttpApi {
     }
   }
 
-  private static void sleep(long millis) {
+  /** Sleeps in a test; an interrupt fails the test. Also {@link TemporalClock}'s real waits. */
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -125,11 +125,6 @@ public final class TemporalClock {
   }
 
   private static void sleep(Duration time) {
-    try {
-      Thread.sleep(time);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    HttpApi.sleep(time.toMillis());
   }
 }
