@@ -10,8 +10,17 @@ import dev.retention.workflows.contract.PlaybookWorkflow;
 import dev.retention.workflows.contract.RunView;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,19 +31,24 @@ import org.springframework.stereotype.Service;
 @Service
 public class PlaybookRuns {
 
+  private static final Logger log = LoggerFactory.getLogger(PlaybookRuns.class);
+
   private final WorkflowClient client;
   private final RunExecutions executions;
   private final RunProjection projection;
   private final PersonalData personalData;
   private final CustomerNotes notes;
+  private final Duration stateTimeout;
 
   PlaybookRuns(
       WorkflowClient client,
       RunExecutions executions,
       RunProjection projection,
       PersonalData personalData,
-      CustomerNotes notes) {
+      CustomerNotes notes,
+      @Value("${retention.playbooks.state-query-timeout:PT5S}") Duration stateTimeout) {
     this.notes = notes;
+    this.stateTimeout = stateTimeout;
     this.client = client;
     this.executions = executions;
     this.projection = projection;
@@ -103,19 +117,69 @@ public class PlaybookRuns {
     }
     PlaybookState state;
     try {
-      state = client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state();
-    } catch (WorkflowQueryException e) {
-      if (described.running()) {
-        throw e;
-      }
-      // A run terminated in the middle of a workflow task cannot be replayed for a query: show
-      // the projection's last word on it, with Temporal's on how it ended.
-      return projection
-          .latest(workflowId)
-          .map(row -> row.ended(described.status(), described.closedAt()))
-          .orElseThrow(() -> e);
+      state = askState(workflowId);
+    } catch (WorkflowQueryException | WorkflowServiceException | TimeoutException e) {
+      return lastRecorded(described, e);
     }
     return RunView.of(state, described.runId(), described.status(), described.closedAt());
+  }
+
+  /**
+   * The workflow's answer to its state query, within {@code stateTimeout}. The SDK itself would
+   * retry a query no worker answers for a minute and more (each attempt waits out its own
+   * deadline); a person reading a run does not wait that long. The query runs on a virtual thread
+   * of its own, interrupted (its call cancelled) when the time is up.
+   */
+  private PlaybookState askState(String workflowId) throws TimeoutException {
+    FutureTask<PlaybookState> ask =
+        new FutureTask<>(() -> client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state());
+    Thread.ofVirtual().name("state-query " + workflowId).start(ask);
+    try {
+      return ask.get(stateTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      ask.cancel(true);
+      throw e;
+    } catch (InterruptedException e) {
+      ask.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TimeoutException("interrupted while waiting for the state query");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /**
+   * The run as the projection last recorded it, when the workflow cannot answer its query: a run
+   * terminated in the middle of a workflow task cannot be replayed, a running one whose workflow
+   * task keeps failing (a bug, a payload it cannot decrypt) or that no worker polls for cannot
+   * answer at all, or not in time. Temporal's word on whether and how it ended stands. Only the
+   * same run's row will do; without one the answer is 503, never a 500 nor another run's state.
+   */
+  private RunView lastRecorded(RunExecution described, Exception queryFailure) {
+    Optional<RunView> row =
+        projection.latest(described.workflowId()).filter(r -> described.runId().equals(r.runId()));
+    if (described.running()) {
+      log.warn(
+          "run {} ({}) did not answer its state query; answering the projection's last record",
+          described.workflowId(),
+          described.runId(),
+          queryFailure);
+      return row.orElseThrow(() -> stateUnavailable(described));
+    }
+    return row.map(r -> r.ended(described.status(), described.closedAt()))
+        .orElseThrow(() -> stateUnavailable(described));
+  }
+
+  private static ApiProblem stateUnavailable(RunExecution run) {
+    return ApiProblem.unavailable(
+        "Temporal cannot answer for run "
+            + run.workflowId()
+            + " now and no record of it is kept here: its workflow task is failing or no worker"
+            + " is polling; retry later, or look at the run in the Temporal UI",
+        5);
   }
 
   /** Whether the customer of the run had their personal data erased after it started. */

@@ -78,6 +78,20 @@ public class ApiProblem extends RuntimeException {
         Map.of(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds)));
   }
 
+  /**
+   * 503 with a {@code Retry-After} header: a dependency (Temporal, the database) cannot answer now;
+   * nothing was changed.
+   */
+  public static ApiProblem unavailable(String detail, long retryAfterSeconds) {
+    return new ApiProblem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "Service unavailable",
+        detail,
+        null,
+        null,
+        Map.of(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds)));
+  }
+
   public HttpStatus status() {
     return status;
   }

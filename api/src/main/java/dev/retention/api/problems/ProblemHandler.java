@@ -1,5 +1,8 @@
 package dev.retention.api.problems;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowServiceException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -230,6 +233,43 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             "Service unavailable",
             "the database is unavailable; nothing was changed, retry later",
             null));
+  }
+
+  /**
+   * Temporal could not be reached, was overloaded, or did not answer in time (the SDK has retried
+   * by then): 503 with {@code Retry-After}, never a 500. Any other gRPC failure is a bug and stays
+   * one.
+   */
+  @ExceptionHandler({StatusRuntimeException.class, WorkflowServiceException.class})
+  ResponseEntity<Object> temporalDown(RuntimeException e) {
+    Status.Code code = grpcCode(e);
+    String detail =
+        switch (code) {
+          case UNAVAILABLE -> "Temporal is unavailable; nothing was changed, retry later";
+          case RESOURCE_EXHAUSTED -> "Temporal is overloaded; nothing was changed, retry later";
+          case DEADLINE_EXCEEDED ->
+              "Temporal did not answer in time; the change may or may not have been made: read it"
+                  + " back before you retry";
+          case null, default -> null;
+        };
+    if (detail == null) {
+      return unexpected(e);
+    }
+    log.error("Temporal unavailable ({})", code, e);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail, null));
+  }
+
+  /** The gRPC status code of the first {@link StatusRuntimeException} among the causes. */
+  private static Status.Code grpcCode(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode();
+      }
+    }
+    return null;
   }
 
   /** A body read by the handler itself (the batch endpoints) grew past its limit. */

@@ -112,6 +112,22 @@ public class ProblemTexts {
               "a write with a login session needs the CSRF token: send the XSRF-TOKEN cookie's"
                   + " value in the X-XSRF-TOKEN header \\(integration keys need none\\)",
               "problem.csrf"),
+          Text.of(
+              "the database is unavailable; nothing was changed, retry later",
+              "problem.databaseDown"),
+          Text.of(
+              "Temporal is unavailable; nothing was changed, retry later", "problem.temporalDown"),
+          Text.of(
+              "Temporal is overloaded; nothing was changed, retry later", "problem.temporalBusy"),
+          Text.of(
+              "Temporal did not answer in time; the change may or may not have been made: read it"
+                  + " back before you retry",
+              "problem.temporalSlow"),
+          Text.of(
+              "Temporal cannot answer for run (\\S+) now and no record of it is kept here: its"
+                  + " workflow task is failing or no worker is polling; retry later, or look at the"
+                  + " run in the Temporal UI",
+              "problem.runStateUnavailable"),
           Text.of("this call is not allowed", "problem.notAllowed"),
           Text.of("this call is not allowed for (\\S+)", "problem.notAllowedFor"));
 
