@@ -84,11 +84,24 @@ final class BenchApp implements AutoCloseable {
    * which its first start records) and waits until its health is UP; answers how long that took.
    */
   Duration start() throws Exception {
-    return start(true);
+    return start(Launch.RUN_JAR);
   }
 
-  /** As {@link #start()}, with plain {@code java -jar} on the jar when {@code fast} is false. */
-  Duration start(boolean fast) throws Exception {
+  /** How the app is started. */
+  enum Launch {
+    /** Plain {@code java -jar} on the jar. */
+    PLAIN,
+    /** {@code bin/run-jar}: the unpacked jar with the JDK's class cache. */
+    RUN_JAR,
+    /**
+     * {@code bin/run}, the README's run command: a check that the jar is up to date, then {@code
+     * bin/run-jar} from {@code api/}. Only for the default jar, which is the one it runs.
+     */
+    RUN_COMMAND
+  }
+
+  /** As {@link #start()}, launched as {@code launch} says. */
+  Duration start(Launch launch) throws Exception {
     Path jar = Path.of(System.getProperty("bench.jar", "target/retention-playbooks.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar.toAbsolutePath() + " is not built");
@@ -105,8 +118,11 @@ final class BenchApp implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     Map<String, String> environment = new java.util.HashMap<>();
-    if (fast) {
-      command.add(Path.of("..", "bin", "run-jar").toString());
+    if (launch == Launch.RUN_COMMAND && System.getProperty("bench.jar") != null) {
+      throw new IllegalStateException("bin/run starts the default jar, not " + jar);
+    }
+    if (launch != Launch.PLAIN) {
+      command.add(Path.of("..", "bin", launch == Launch.RUN_JAR ? "run-jar" : "run").toString());
       environment.put("RETENTION_JAR", jar.toString());
       environment.put("JAVA_HOME", java.getParent().getParent().toString());
       environment.put("JAVA_OPTS", String.join(" ", jvm));
