@@ -10,6 +10,8 @@ import dev.retention.workflows.contract.RunView;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -84,11 +86,14 @@ class ConsoleRunController {
     String id = ownedRun(workflowId);
     String error = null;
     String notice = null;
+    RunView current;
     try {
-      // The API's rules and metric. The panel is drawn from the run read again below: the note
-      // typed with the outcome is written by the run's ledger after the Update has answered, so
-      // the answer alone would show the run without it.
-      var unused = outcomes.record(id, type, blankToNull(note), access.outcomeAuthor(null));
+      // The API's rules and metric, and the run as the Update answered it: no read more.
+      String typed = blankToNull(note);
+      String author = access.outcomeAuthor(null);
+      Instant asked = clock.instant();
+      RunView answered = outcomes.record(id, type, typed, author);
+      current = withTypedNote(runs.withNotes(answered), typed, author, asked);
       notice =
           messages.getMessage(
               "outcome.recorded",
@@ -99,8 +104,8 @@ class ConsoleRunController {
       error = words.rejection(problem.getMessage());
       // What was typed stays in the form, to send again.
       model.addAttribute("typedNote", note);
+      current = runs.view(id);
     }
-    RunView current = runs.view(id);
     if ("card".equals(view)) {
       model.addAttribute(
           "card",
@@ -109,6 +114,32 @@ class ConsoleRunController {
     }
     panelModel(current, model, error, notice);
     return "console/run :: panel";
+  }
+
+  /**
+   * The run with the note just typed with its outcome. The Update has it (in the run's history for
+   * good), but the run's handler writes it to the database only after answering, so the notes read
+   * from there may not hold it yet: then it is shown as typed, by its author, at the time asked.
+   */
+  private RunView withTypedNote(RunView view, String typed, String author, Instant asked) {
+    if (typed == null) {
+      return view;
+    }
+    List<RunView.RunNote> notes = view.notes() == null ? List.of() : view.notes();
+    boolean stored =
+        notes.stream()
+            .anyMatch(
+                n ->
+                    "NOTE".equals(n.kind())
+                        && typed.equals(n.text())
+                        && n.at() != null
+                        && !n.at().isBefore(asked.minusSeconds(5)));
+    if (stored) {
+      return view;
+    }
+    List<RunView.RunNote> shown = new ArrayList<>(notes);
+    shown.add(new RunView.RunNote("NOTE", asked, author, null, null, typed));
+    return view.withNotes(shown);
   }
 
   private void panelModel(RunView view, Model model, String error, String notice) {

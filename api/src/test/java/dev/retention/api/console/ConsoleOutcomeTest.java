@@ -49,9 +49,13 @@ class ConsoleOutcomeTest {
                 || admin.get(run).body().path("outcome").isNull())
         .isTrue();
 
-    HttpApi.Response answered = outcome(petra, customer, "type=CUSTOMER_RESPONDED&note=called");
+    HttpApi.Response answered =
+        outcome(petra, customer, "type=CUSTOMER_RESPONDED&note=called+Tuesday%3B+left+a+voicemail");
     assertThat(answered.status()).isEqualTo(200);
     assertThat(answered.body().asText()).contains("Customer responded");
+    // The panel is the run as the Update answered it, with the note just typed among its notes
+    // (shown once, whether or not the run's handler had stored it yet).
+    assertThat(answered.body().asText().split("called Tuesday; left a voicemail", -1)).hasSize(2);
     assertThat(admin.get(run).body().path("customerResponded").asBoolean()).isTrue();
     assertThat(accepted(admin.withKey(ops))).isEqualTo(before + 1);
 
