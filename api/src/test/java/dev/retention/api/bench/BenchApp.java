@@ -220,6 +220,13 @@ final class BenchApp implements AutoCloseable {
   /** A full collection first, so the heap figure is what the app keeps, not garbage. */
   Memory memory() throws Exception {
     jcmd("GC.run");
+    // -Dbench.histogram=true: the live objects by class, beside the logs, to see what the heap
+    // holds.
+    if (Boolean.getBoolean("bench.histogram")) {
+      Files.writeString(
+          work.resolve("histogram-" + System.currentTimeMillis() + ".txt"),
+          jcmd("GC.class_histogram"));
+    }
     Matcher heap = HEAP.matcher(jcmd("GC.heap_info"));
     if (!heap.find()) {
       throw new IllegalStateException("no heap figures from jcmd GC.heap_info");
