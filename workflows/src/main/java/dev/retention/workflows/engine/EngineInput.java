@@ -21,6 +21,8 @@ public record EngineInput(
   public EngineInput {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(definition, "definition");
+    // The one copy of this version in this JVM: a run's input stays in memory as long as the run.
+    definition = SharedDefinitions.canonical(definition);
     inputs = inputs == null ? Map.of() : inputs;
     trigger = trigger == null ? "by hand" : trigger;
   }

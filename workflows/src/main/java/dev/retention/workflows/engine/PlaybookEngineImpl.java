@@ -7,7 +7,6 @@ import dev.retention.workflows.contract.PlaybookResult;
 import dev.retention.workflows.contract.RunOutcome;
 import dev.retention.workflows.contract.StepResult;
 import dev.retention.workflows.contract.WaitingOn;
-import dev.retention.workflows.engine.Expressions.Expr;
 import dev.retention.workflows.engine.PlaybookDefinition.OutcomeRule;
 import dev.retention.workflows.frame.PlaybookRun;
 import dev.retention.workflows.frame.RunEvent;
@@ -42,7 +41,7 @@ import java.util.function.BooleanSupplier;
 public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
 
   private final PlaybookDefinition definition;
-  private final Compiled compiled;
+  private final SharedDefinitions.Compiled compiled;
   private final Map<String, Object> inputs;
   private final Map<String, Object> vars;
   private final Map<String, String> facts = new HashMap<>();
@@ -62,8 +61,8 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
         input.context(),
         start.initialStage(),
         Boolean.TRUE.equals(input.definition().exemptFromSendingRules()));
-    this.definition = input.definition();
     this.compiled = start.compiled();
+    this.definition = compiled.definition();
     this.inputs = start.inputs();
     this.vars = start.vars();
     this.root = new Scope(Map.of(), false, null);
@@ -604,14 +603,14 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
    * the inputs, typed; the variables, in order.
    */
   private record Start(
-      Compiled compiled,
+      SharedDefinitions.Compiled compiled,
       Map<String, Object> inputs,
       Map<String, Object> vars,
       String initialStage) {
 
     static Start of(EngineInput input) {
-      PlaybookDefinition definition = input.definition();
-      Compiled compiled = new Compiled();
+      SharedDefinitions.Compiled compiled = SharedDefinitions.of(input.definition());
+      PlaybookDefinition definition = compiled.definition();
       Map<String, Object> inputs = new HashMap<>();
       for (PlaybookDefinition.Input spec : definition.inputs()) {
         inputs.put(spec.name(), typed(spec, input.inputs().get(spec.name())));
@@ -664,25 +663,6 @@ public class PlaybookEngineImpl extends PlaybookRun implements PlaybookEngine {
         case "boolean" -> Boolean.parseBoolean(value);
         default -> value;
       };
-    }
-  }
-
-  /** Parsed expressions, templates and times, each parsed once per run. */
-  static final class Compiled {
-    private final Map<String, Expr> exprs = new HashMap<>();
-    private final Map<String, Template> templates = new HashMap<>();
-    private final Map<String, Expr> times = new HashMap<>();
-
-    Expr expr(String text) {
-      return exprs.computeIfAbsent(text, Expressions::parse);
-    }
-
-    Template template(String text) {
-      return templates.computeIfAbsent(text, Template::parse);
-    }
-
-    Expr time(String text) {
-      return times.computeIfAbsent(text, Template::time);
     }
   }
 }
