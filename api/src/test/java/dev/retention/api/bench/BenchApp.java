@@ -223,8 +223,9 @@ final class BenchApp implements AutoCloseable {
     // -Dbench.histogram=true: the live objects by class, beside the logs, to see what the heap
     // holds.
     if (Boolean.getBoolean("bench.histogram")) {
+      // In target/bench (the benchmark runs in api/), which outlives the data folder.
       Files.writeString(
-          work.resolve("histogram-" + System.currentTimeMillis() + ".txt"),
+          Path.of("target", "bench", "histogram-" + System.currentTimeMillis() + ".txt"),
           jcmd("GC.class_histogram"));
     }
     Matcher heap = HEAP.matcher(jcmd("GC.heap_info"));
