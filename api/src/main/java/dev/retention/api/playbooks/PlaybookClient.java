@@ -35,6 +35,8 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -204,21 +206,31 @@ public class PlaybookClient {
 
   /**
    * Records a CSM outcome through the workflow's validated update, and answers the run as the
-   * update left it: its state, with the run id it was described by before (no read more), so the
-   * run can be shown without reading it again (all but its notes, which the database holds: {@link
-   * PlaybookRuns#withNotes}).
+   * update left it: its state, with the run id the update reached, so the run can be shown without
+   * reading it again (all but its notes, which the database holds: {@link PlaybookRuns#withNotes}).
+   * The update goes straight to the run, one round trip: only when it finds no running run is
+   * Temporal asked what became of it (404 for no run, 409 for a closed one).
    */
   public RunView recordOutcome(String workflowId, CsmOutcome outcome) {
-    RunExecution execution = requireRunning(workflowId);
     try {
-      PlaybookState state = run(workflowId).recordOutcome(outcome);
+      WorkflowUpdateHandle<PlaybookState> update =
+          client
+              .newUntypedWorkflowStub(workflowId)
+              .startUpdate(
+                  PlaybookWorkflow.RECORD_OUTCOME,
+                  WorkflowUpdateStage.COMPLETED,
+                  PlaybookState.class,
+                  outcome);
+      PlaybookState state = update.getResult();
       boolean finished = PlaybookState.CLOSED.equals(state.stage());
-      return RunView.of(state, execution.runId(), finished ? "COMPLETED" : "RUNNING", null);
+      return RunView.of(
+          state, update.getExecution().getRunId(), finished ? "COMPLETED" : "RUNNING", null);
     } catch (WorkflowUpdateException e) {
       OutcomeRejection rejection = OutcomeRejection.in(e).orElseThrow(() -> e);
       String why = rootMessage(e);
       throw rejection.runMovedOn() ? closed(workflowId, why) : ApiProblem.invalid("type", why);
     } catch (WorkflowNotFoundException e) {
+      requireRunning(workflowId);
       throw closed(workflowId, "the run has closed");
     }
   }
