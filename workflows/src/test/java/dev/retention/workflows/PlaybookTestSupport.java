@@ -89,6 +89,25 @@ public final class PlaybookTestSupport {
     return run;
   }
 
+  /**
+   * Waits (real time) until the run's first workflow task has completed, and returns the run. The
+   * run's clock starts there ({@code startedAt}); under load that task may come well after the
+   * start request, and test time passed before it (a {@code testEnv.sleep}) would count from an
+   * earlier moment than the run's, so a step driven by the test would seem to run early.
+   */
+  public static <T> T started(WorkflowClient client, T run) {
+    String workflowId = WorkflowStub.fromTyped(run).getExecution().getWorkflowId();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (client.fetchHistory(workflowId).getEvents().stream()
+        .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the run's first workflow task never completed: " + workflowId);
+      }
+      pause();
+    }
+    return run;
+  }
+
   /** The options the API starts a run with: the readable id and the search attributes. */
   public static WorkflowOptions options(
       Worker worker, Playbook playbook, String customerId, String csmId) {

@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,8 +22,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * Every endpoint × no credentials / a key with the wrong scope / another CSM / the right caller.
  * Each row gets its own customer (owned by CSM "mine") and, where it needs one, a running at-risk
  * run; "other" is a CSM of another team. Refusals must be problem+json saying what is missing.
+ *
+ * <p>The people (the owner CSM, the other CSM, the owner's manager) log in once for the class: a
+ * login's password is hashed with the production cost when it is made and checked when it logs in,
+ * six hashes that every row repeated before. No row changes them; each row's calls are made with
+ * their sessions as before.
  */
 @ApiTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixTest {
 
   /** Who, besides admins, may call: the owning CSM, managers and admins only, or admins only. */
@@ -212,20 +219,33 @@ class AuthorizationMatrixTest {
   @LocalServerPort int port;
   HttpApi admin;
 
-  @BeforeEach
+  /** The people every row calls as, and the CSM records they are. */
+  record Cast(String mine, HttpApi owner, HttpApi otherCsm, HttpApi lead) {}
+
+  Cast cast;
+
+  @BeforeAll
   void setUp() {
     admin = new HttpApi(port);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("calls")
-  void everyEndpoint_refusesTheWrongCallers_andServesTheRightOne(Call call) {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String managerEmail = "lead-" + suffix + "@example.com";
     String mine = "csm-mine-" + suffix;
     String other = "csm-other-" + suffix;
     putCsm(mine, managerEmail);
     putCsm(other, "someone-else-" + suffix + "@example.com");
+    cast =
+        new Cast(
+            mine,
+            person("mine-" + suffix, "CSM", mine, "mine-" + suffix + "@example.com"),
+            person("other-" + suffix, "CSM", other, "other-" + suffix + "@example.com"),
+            person("lead-" + suffix, "MANAGER", null, managerEmail));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("calls")
+  void everyEndpoint_refusesTheWrongCallers_andServesTheRightOne(Call call) {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String mine = cast.mine();
     String customer = "c-" + suffix;
     assertThat(admin.put("/api/customers/" + customer, customerBody(mine)).status()).isEqualTo(201);
     if (call.run()) {
@@ -242,9 +262,9 @@ class AuthorizationMatrixTest {
     String body =
         call.body() == null ? null : call.body().replace("{c}", customer).replace("{csm}", mine);
 
-    HttpApi owner = person("mine-" + suffix, "CSM", mine, "mine-" + suffix + "@example.com");
-    HttpApi otherCsm = person("other-" + suffix, "CSM", other, "other-" + suffix + "@example.com");
-    HttpApi lead = person("lead-" + suffix, "MANAGER", null, managerEmail);
+    HttpApi owner = cast.owner();
+    HttpApi otherCsm = cast.otherCsm();
+    HttpApi lead = cast.lead();
 
     // No credentials: 401, saying what to send.
     Response anonymous = admin.anonymous().call(call.method(), path, body);

@@ -46,8 +46,6 @@ public abstract class WithConnectors {
 
   @DynamicPropertySource
   static void connectors(DynamicPropertyRegistry registry) {
-    // Its own task queue, as WithSkippedClock's: one real Temporal server serves every context.
-    registry.add("retention.task-queue", () -> "retention-playbooks-connectors");
     registry.add("retention.crm.provider", () -> "hubspot");
     registry.add("retention.hubspot.token", () -> "pat-connected-test");
     registry.add("retention.hubspot.base-url", HUBSPOT::baseUrl);

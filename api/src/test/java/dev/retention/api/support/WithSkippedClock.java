@@ -19,10 +19,8 @@ public abstract class WithSkippedClock {
 
   @DynamicPropertySource
   static void ownContext(DynamicPropertyRegistry registry) {
+    // Its task queue is its own as every context's (ContextTaskQueue).
     registry.add("retention.test.context", () -> "skipped-clock");
-    // Its own task queue: against one real Temporal server (.ci/run's end-to-end pass) the other
-    // contexts' workers, whose databases hold other customers' data keys, must not take its runs.
-    registry.add("retention.task-queue", () -> "retention-playbooks-skipped-clock");
   }
 
   @Autowired private ObjectProvider<TestWorkflowEnvironment> temporalEnvironment;

@@ -1,6 +1,7 @@
 package dev.retention.workflows.atrisk;
 
 import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
+import static dev.retention.workflows.PlaybookTestSupport.started;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -564,11 +565,11 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
     if (onEngine()) {
       PlaybookEngine run = client.newWorkflowStub(PlaybookEngine.class, options);
       WorkflowClient.start(run::run, engineInput(input));
-      return run;
+      return started(client, run);
     }
     AtRiskPlaybook run = client.newWorkflowStub(AtRiskPlaybook.class, options);
     WorkflowClient.start(run::run, input);
-    return run;
+    return started(client, run);
   }
 
   /** Waits for the result; time skips to each timer meanwhile. */

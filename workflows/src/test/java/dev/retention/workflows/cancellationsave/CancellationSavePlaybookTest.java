@@ -5,6 +5,7 @@ import static dev.retention.workflows.PlaybookTestSupport.assertRanAt;
 import static dev.retention.workflows.PlaybookTestSupport.awaitState;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
+import static dev.retention.workflows.PlaybookTestSupport.started;
 import static dev.retention.workflows.PlaybookTestSupport.updateEvents;
 import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -460,10 +461,11 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
         new CancellationSaveInput(
             new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), reason, DEADLINE);
     if (onEngine()) {
-      return PlaybookTestSupport.startOnEngine(client, options, input, "cancellation-save");
+      return started(
+          client, PlaybookTestSupport.startOnEngine(client, options, input, "cancellation-save"));
     }
     CancellationSavePlaybook run = client.newWorkflowStub(CancellationSavePlaybook.class, options);
     WorkflowClient.start(run::run, input);
-    return run;
+    return started(client, run);
   }
 }

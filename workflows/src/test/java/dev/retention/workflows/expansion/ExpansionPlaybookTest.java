@@ -8,6 +8,7 @@ import static dev.retention.workflows.PlaybookTestSupport.awaitState;
 import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
+import static dev.retention.workflows.PlaybookTestSupport.started;
 import static dev.retention.workflows.PlaybookTestSupport.stepNames;
 import static dev.retention.workflows.PlaybookTestSupport.updateEvents;
 import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
@@ -382,10 +383,11 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
         PlaybookTestSupport.options(worker, Playbook.EXPANSION, CUSTOMER, CSM);
     var input = new ExpansionInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS), 86, 0.85);
     if (onEngine()) {
-      return PlaybookTestSupport.startOnEngine(client, options, input, "expansion");
+      return started(
+          client, PlaybookTestSupport.startOnEngine(client, options, input, "expansion"));
     }
     ExpansionPlaybook run = client.newWorkflowStub(ExpansionPlaybook.class, options);
     WorkflowClient.start(run::run, input);
-    return run;
+    return started(client, run);
   }
 }

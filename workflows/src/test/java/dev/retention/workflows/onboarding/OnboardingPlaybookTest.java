@@ -6,6 +6,7 @@ import static dev.retention.workflows.PlaybookTestSupport.awaitState;
 import static dev.retention.workflows.PlaybookTestSupport.awaitValue;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
+import static dev.retention.workflows.PlaybookTestSupport.started;
 import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
 import static dev.retention.workflows.contract.Milestone.FIRST_QUERY;
 import static dev.retention.workflows.contract.Milestone.INTEGRATION_CONNECTED;
@@ -389,11 +390,12 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
         PlaybookTestSupport.options(worker, Playbook.ONBOARDING, CUSTOMER, CSM);
     var input = new OnboardingInput(new PlaybookContext(CUSTOMER, CSM, Cadence.REAL_DAYS));
     if (onEngine()) {
-      return PlaybookTestSupport.startOnEngine(client, options, input, "onboarding");
+      return started(
+          client, PlaybookTestSupport.startOnEngine(client, options, input, "onboarding"));
     }
     OnboardingPlaybook run = client.newWorkflowStub(OnboardingPlaybook.class, options);
     WorkflowClient.start(run::run, input);
-    return run;
+    return started(client, run);
   }
 
   private static List<Milestone> parse(String milestones) {

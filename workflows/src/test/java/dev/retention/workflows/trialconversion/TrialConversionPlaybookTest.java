@@ -4,6 +4,7 @@ import static dev.retention.workflows.PlaybookTestSupport.assertRanAt;
 import static dev.retention.workflows.PlaybookTestSupport.awaitState;
 import static dev.retention.workflows.PlaybookTestSupport.hasStep;
 import static dev.retention.workflows.PlaybookTestSupport.resultOf;
+import static dev.retention.workflows.PlaybookTestSupport.started;
 import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -237,6 +238,6 @@ class TrialConversionPlaybookTest extends PlaybookTestBase {
             Map.of(),
             "trial started",
             definition));
-    return run;
+    return started(client, run);
   }
 }
