@@ -1,6 +1,7 @@
 package dev.retention.api.bench;
 
 import dev.retention.api.playbooks.PlaybookClient;
+import dev.retention.data.definitions.DefinitionFiles;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
 import dev.retention.workflows.bench.FirstWaitFloor;
@@ -10,6 +11,9 @@ import dev.retention.workflows.contract.CsmOutcome;
 import dev.retention.workflows.contract.OutcomeType;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.contract.PlaybookContext;
+import dev.retention.workflows.engine.BuiltInInputs;
+import dev.retention.workflows.engine.PlaybookDefinition;
+import dev.retention.workflows.engine.PlaybookEngine;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -37,8 +41,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *       most 8 s; then with the README's run command, {@code bin/run} (the same, after its check
  *       that the jar is up to date): at most 12 s;
  *   <li>at-risk starts per second through {@code POST /api/playbooks} against the raw SDK start of
- *       the same workflow with the same options (id, policies, search attributes, summary), rounds
- *       taking turns, the same number of callers at once: at least 0.8× the raw SDK;
+ *       the same workflow (the playbook engine, the definition pinned in its input) with the same
+ *       options (id, policies, search attributes, summary), rounds taking turns, the same number of
+ *       callers at once: at least 0.8× the raw SDK;
  *   <li>heap (after a full collection) and RSS of the app at 1 000 waiting runs;
  *   <li>the outcome round trip, p50/p99: a CSM's {@code CUSTOMER_RESPONDED} on waiting runs through
  *       {@code POST /api/playbooks/{id}/outcomes}, the raw SDK update of the same kind of run, and
@@ -60,6 +65,10 @@ public final class ProductBenchmark {
   private static final String TASK_QUEUE = "retention-playbooks";
   private static final int WARM_UP = 30;
   private static final int BURST = 5_000;
+
+  /** The at-risk definition a fresh app publishes as its first version. */
+  private static final PlaybookDefinition AT_RISK =
+      DefinitionFiles.shipped("at-risk").orElseThrow().withVersion(1);
 
   private final BenchApp app;
   private final List<Figure> figures = new ArrayList<>();
@@ -297,7 +306,11 @@ public final class ProductBenchmark {
         "{\"playbook\":\"at-risk\",\"customerId\":\"" + customerId + "\"}");
   }
 
-  /** What the API does at its core: the same workflow, input and options, started directly. */
+  /**
+   * What the API does at its core: the same workflow (the playbook engine), input (the shipped
+   * at-risk definition pinned in it, the version a fresh app publishes) and options, started
+   * directly.
+   */
   private void rawStart(String customerId) {
     AtRiskInput input =
         new AtRiskInput(
@@ -307,8 +320,10 @@ public final class ProductBenchmark {
             "manual");
     WorkflowOptions options =
         PlaybookClient.options(
-            Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE, null);
-    WorkflowClient.start(client.newWorkflowStub(AtRiskPlaybook.class, options)::run, input);
+            Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE, AT_RISK);
+    WorkflowClient.start(
+        client.newWorkflowStub(PlaybookEngine.class, options)::run,
+        BuiltInInputs.of(input, AT_RISK));
   }
 
   /** Waits until {@code n} runs wait for a later day, then reads the app's memory. */
