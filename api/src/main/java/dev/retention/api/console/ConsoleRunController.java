@@ -10,8 +10,6 @@ import dev.retention.workflows.contract.RunView;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.MessageSource;
 import org.springframework.context.i18n.LocaleContextHolder;
@@ -91,14 +89,19 @@ class ConsoleRunController {
       // The API's rules and metric, and the run as the Update answered it: no read more.
       String typed = blankToNull(note);
       String author = access.outcomeAuthor(null);
-      Instant asked = clock.instant();
       RunView answered = outcomes.record(id, type, typed, author);
-      current = withTypedNote(runs.withNotes(answered), typed, author, asked);
+      current = runs.withNotes(answered);
+      // The run keeps the note in its own words once its handler has run (after the answer),
+      // so the confirmation shows it back as typed.
+      String outcomeLabel = words.labels().apply("outcome." + type);
       notice =
-          messages.getMessage(
-              "outcome.recorded",
-              new Object[] {words.labels().apply("outcome." + type)},
-              LocaleContextHolder.getLocale());
+          typed == null
+              ? messages.getMessage(
+                  "outcome.recorded", new Object[] {outcomeLabel}, LocaleContextHolder.getLocale())
+              : messages.getMessage(
+                  "outcome.recordedWithNote",
+                  new Object[] {outcomeLabel, typed},
+                  LocaleContextHolder.getLocale());
     } catch (ApiProblem problem) {
       response.setStatus(problem.status().value());
       error = words.rejection(problem.getMessage());
@@ -114,32 +117,6 @@ class ConsoleRunController {
     }
     panelModel(current, model, error, notice);
     return "console/run :: panel";
-  }
-
-  /**
-   * The run with the note just typed with its outcome. The Update has it (in the run's history for
-   * good), but the run's handler writes it to the database only after answering, so the notes read
-   * from there may not hold it yet: then it is shown as typed, by its author, at the time asked.
-   */
-  private RunView withTypedNote(RunView view, String typed, String author, Instant asked) {
-    if (typed == null) {
-      return view;
-    }
-    List<RunView.RunNote> notes = view.notes() == null ? List.of() : view.notes();
-    boolean stored =
-        notes.stream()
-            .anyMatch(
-                n ->
-                    "NOTE".equals(n.kind())
-                        && typed.equals(n.text())
-                        && n.at() != null
-                        && !n.at().isBefore(asked.minusSeconds(5)));
-    if (stored) {
-      return view;
-    }
-    List<RunView.RunNote> shown = new ArrayList<>(notes);
-    shown.add(new RunView.RunNote("NOTE", asked, author, null, null, typed));
-    return view.withNotes(shown);
   }
 
   private void panelModel(RunView view, Model model, String error, String notice) {

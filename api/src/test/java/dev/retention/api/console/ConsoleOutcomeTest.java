@@ -53,9 +53,11 @@ class ConsoleOutcomeTest {
         outcome(petra, customer, "type=CUSTOMER_RESPONDED&note=called+Tuesday%3B+left+a+voicemail");
     assertThat(answered.status()).isEqualTo(200);
     assertThat(answered.body().asText()).contains("Customer responded");
-    // The panel is the run as the Update answered it, with the note just typed among its notes
-    // (shown once, whether or not the run's handler had stored it yet).
-    assertThat(answered.body().asText().split("called Tuesday; left a voicemail", -1)).hasSize(2);
+    // The panel is the run as the Update answered it; the confirmation shows the note as typed
+    // (the run keeps it in its own words once its handler has run).
+    assertThat(answered.body().asText())
+        .contains(
+            "Recorded: Customer responded, with your note: “called Tuesday; left a voicemail”.");
     assertThat(admin.get(run).body().path("customerResponded").asBoolean()).isTrue();
     assertThat(accepted(admin.withKey(ops))).isEqualTo(before + 1);
 
