@@ -92,7 +92,9 @@ class ConsoleRunController {
       RunView answered = outcomes.record(id, type, typed, author);
       current = runs.withNotes(answered);
       // The run keeps the note in its own words once its handler has run (after the answer),
-      // so the confirmation shows it back as typed.
+      // so the confirmation shows it back as typed, and the panel is drawn once more (even for a
+      // run the outcome closed, which polls no more) to show the note as the run kept it.
+      model.addAttribute("notePending", typed != null && !holdsNote(current, typed));
       String outcomeLabel = words.labels().apply("outcome." + type);
       notice =
           typed == null
@@ -117,6 +119,12 @@ class ConsoleRunController {
     }
     panelModel(current, model, error, notice);
     return "console/run :: panel";
+  }
+
+  /** Whether one of the run's notes holds {@code typed}. */
+  private static boolean holdsNote(RunView run, String typed) {
+    return run.notes() != null
+        && run.notes().stream().anyMatch(n -> n.text() != null && n.text().contains(typed));
   }
 
   private void panelModel(RunView view, Model model, String error, String notice) {
