@@ -202,6 +202,29 @@ class DockerComposeFileTest {
   }
 
   @Test
+  void temporalReadsTheDynamicConfigItMounts_withEagerStartsAndActivities() throws IOException {
+    Map<String, Object> temporal = service("temporal");
+    String file = environment(temporal).get("DYNAMIC_CONFIG_FILE_PATH");
+    assertThat(file).as("DYNAMIC_CONFIG_FILE_PATH").startsWith("config/dynamicconfig/");
+    List<String> mounts = strings(temporal.get("volumes"));
+    String mount =
+        mounts.stream()
+            .filter(m -> m.contains(":/etc/temporal/config/dynamicconfig"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no dynamic config mount in " + mounts));
+    Path folder = root.resolve(mount.substring(0, mount.indexOf(':'))).normalize();
+    Path config = folder.resolve(file.substring("config/dynamicconfig/".length()));
+    assertThat(config).as("the mounted dynamic config").isRegularFile();
+    Map<?, ?> settings =
+        (Map<?, ?>)
+            new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(config));
+    for (String key :
+        List.of("system.enableEagerWorkflowStart", "system.enableActivityEagerExecution")) {
+      assertThat(String.valueOf(settings.get(key))).as(key).isEqualTo("[{value=true}]");
+    }
+  }
+
+  @Test
   void uiIsPublishedOn8233AndTalksToTemporal() {
     Map<String, Object> ui = service("temporal-ui");
     assertThat(string(ui.get("image"))).startsWith("temporalio/ui");

@@ -183,6 +183,10 @@ public class PlaybookClient {
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setTypedSearchAttributes(attributes.build())
+        // Eager start: where this process also runs a worker on the queue with a free slot, the
+        // server hands the run's first workflow task back with the start (no trip through
+        // matching); elsewhere (the api role, a server without it) the start is as before.
+        .setDisableEagerExecution(false)
         .build();
   }
 

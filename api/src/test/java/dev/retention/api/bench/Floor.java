@@ -73,6 +73,8 @@ final class Floor implements AutoCloseable {
                   WorkflowOptions.newBuilder()
                       .setTaskQueue(queue)
                       .setWorkflowId("floor-" + customer)
+                      // Started eagerly as the product's runs are: its worker is in this process.
+                      .setDisableEagerExecution(false)
                       .build());
           WorkflowClient.start(run::run, customer, APP_QUEUE);
         });
