@@ -158,7 +158,10 @@ public final class ProductBenchmark {
       memory(firstCheckpoint);
       outcomes(samples);
       int next = firstCheckpoint;
-      int steady = Math.min(2_000, runs - next);
+      // -Dbench.first-waits=false leaves out the steady stream and the burst (a long run for the
+      // heap at 100 000 waiting runs, when they were measured on their own).
+      boolean firstWaits = Boolean.parseBoolean(System.getProperty("bench.first-waits", "true"));
+      int steady = firstWaits ? Math.min(2_000, runs - next) : 0;
       try (Floor floor = Floor.start(client)) {
         if (steady > 0) {
           firstWaits(
@@ -166,7 +169,7 @@ public final class ProductBenchmark {
           next += steady;
         }
         int burst = Math.min(BURST, runs - next);
-        if (burst == BURST) {
+        if (firstWaits && burst == BURST) {
           firstWaits(
               floor, "a burst of " + BenchData.fmt(burst) + ", 64 callers", next, next + burst, 64);
           next += burst;
