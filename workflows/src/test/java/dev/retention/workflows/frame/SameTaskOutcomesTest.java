@@ -50,13 +50,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Two identical outcomes delivered in one workflow task (a double click): the first is applied by
  * its handler before the second is validated, so the validator refuses the second. Both are sent
  * before any worker runs the workflow, so the service hands them over in its first task; the test
  * checks from inside the workflow that it did.
+ *
+ * <p>Run alone ({@link Isolated}), not beside the module's other classes: "sent" is the client's
+ * side, and on a loaded machine the service may hand the first outcome to the worker before it has
+ * taken in the second.
  */
+@Isolated
 @Timeout(60)
 class SameTaskOutcomesTest {
 
