@@ -3,9 +3,9 @@ package dev.retention.api.playbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.api.codec.AesGcmPayloadCodec;
-import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.api.support.WithSkippedClock;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
@@ -32,8 +32,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * not. The summaries are payloads, encrypted by the codec like every other. Runs against the
  * embedded runtime, or a real Temporal server when TEMPORAL_ADDRESS is set (see .ci/run).
  */
-@ApiTest
-class ReadableRunEndToEndTest {
+class ReadableRunEndToEndTest extends WithSkippedClock {
 
   @LocalServerPort int port;
   @Autowired WorkflowClient client;
@@ -54,11 +53,15 @@ class ReadableRunEndToEndTest {
                 .formatted(customer, name));
     assertThat(started.status()).as(started.toString()).isEqualTo(202);
     String workflowId = "at-risk-" + customer;
-    // Day 3 is 4 s in on a two-second day; then the run waits for day 7.
-    api.await(
-        "/api/playbooks/" + workflowId,
-        Duration.ofSeconds(30),
-        r -> "day-7-call-task".equals(r.body().path("nextStep").path("step").asText()));
+    // Day 3 is 4 s in on a two-second day (Temporal's clock skipped on the embedded runtime);
+    // then the run waits for day 7.
+    clock()
+        .passUntil(
+            api,
+            "/api/playbooks/" + workflowId,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            r -> "day-7-call-task".equals(r.body().path("nextStep").path("step").asText()));
 
     DataConverter converter = client.getOptions().getDataConverter();
     // The state names the next step as the run turns to it; its ledger write and timer follow.
