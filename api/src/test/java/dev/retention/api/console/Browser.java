@@ -210,7 +210,7 @@ public final class Browser implements AutoCloseable {
 
   public <T> T await(ExpectedCondition<T> condition) {
     // htmx swaps fragments (the run page polls): an element found a moment ago may be replaced.
-    return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(200))
+    return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50))
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);
   }

@@ -184,7 +184,8 @@ public final class HttpApi {
       if (done.test(last)) {
         return last;
       }
-      sleep(250);
+      // Short: most waits end within a poll or two, and every test waits this way many times.
+      sleep(50);
     }
     throw new AssertionError("timed out after " + timeout + " waiting on " + path + ": " + last);
   }
