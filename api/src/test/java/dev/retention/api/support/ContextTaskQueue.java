@@ -33,14 +33,17 @@ import org.springframework.test.context.MergedContextConfiguration;
  * run's customer data key cannot decrypt another context's runs, so no context may take another's.
  *
  * <p>Test classes that share a context share its queue; the name is the same in every JVM for the
- * same configuration. A test that sets {@code retention.task-queue} itself (in its test properties
- * or a {@link DynamicPropertySource}) keeps its own: this source ranks below those and above the
- * app's configuration files. Registered in {@code META-INF/spring.factories} (test resources).
+ * same configuration and fork number (Surefire runs the api tests in several JVMs at once, each
+ * with its own contexts: {@link #forkSuffix}). A test that sets {@code retention.task-queue} itself
+ * (in its test properties or a {@link DynamicPropertySource}) keeps its own: this source ranks
+ * below those and above the app's configuration files. Registered in {@code
+ * META-INF/spring.factories} (test resources).
  */
 public final class ContextTaskQueue implements ContextCustomizerFactory {
 
   public static final String PROPERTY = "retention.task-queue";
   static final String SOURCE = "retention-context-task-queue";
+  static final String FORK_PROPERTY = "retention.test.fork";
 
   /**
    * The names handed out in this JVM, with the context each belongs to: a second context whose
@@ -57,13 +60,23 @@ public final class ContextTaskQueue implements ContextCustomizerFactory {
 
   /** The queue for a context of this configuration (the one its workers and client use). */
   public static synchronized String taskQueueOf(MergedContextConfiguration config) {
-    String base = "retention-playbooks-" + hash(description(config));
+    String base = "retention-playbooks-" + hash(description(config)) + forkSuffix();
     String name = base;
     for (int n = 2; TAKEN.containsKey(name) && !TAKEN.get(name).equals(config); n++) {
       name = base + "-" + n;
     }
     TAKEN.putIfAbsent(name, config);
     return name;
+  }
+
+  /**
+   * The test JVM's own part of the name when Surefire runs several at once ({@code
+   * retention.test.fork}, its fork number, set in api/pom.xml): two JVMs start the same contexts,
+   * and against one real Temporal server neither may take the other's runs. Empty outside Surefire.
+   */
+  static String forkSuffix() {
+    String fork = System.getProperty(FORK_PROPERTY, "").trim();
+    return fork.isEmpty() ? "" : "-f" + fork;
   }
 
   /**
