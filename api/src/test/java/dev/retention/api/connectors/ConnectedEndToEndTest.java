@@ -235,6 +235,16 @@ class ConnectedEndToEndTest extends WithConnectors {
     }
     assertThat(emails).doesNotContain("day-14-email");
 
+    // The run's outcome comes at its decision deadline, 14 of its days after the booking: on
+    // Temporal's clock (skipped on the embedded runtime) rather than waited out.
+    clock()
+        .passUntil(
+            api,
+            "/api/playbooks/at-risk-" + customer,
+            Duration.ofSeconds(1),
+            WAIT,
+            r -> !r.body().path("outcome").isNull() && !r.body().path("outcome").isMissingNode());
+
     // Every run event reached the subscriber, each signed with the subscription's secret.
     await(
         "the run's events at the subscriber",
