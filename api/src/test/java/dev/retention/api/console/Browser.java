@@ -238,6 +238,22 @@ public final class Browser implements AutoCloseable {
     return await(d -> d.findElement(By.cssSelector(css)).getText());
   }
 
+  /**
+   * The text of the element once it contains {@code expected} (an htmx answer swaps it in a moment
+   * after the click), or as it is after the wait's 30 s, for the caller's assertion to show.
+   */
+  String textOnce(String css, String expected) {
+    try {
+      return await(
+          d -> {
+            String text = d.findElement(By.cssSelector(css)).getText();
+            return text.contains(expected) ? text : null;
+          });
+    } catch (org.openqa.selenium.TimeoutException e) {
+      return text(css);
+    }
+  }
+
   /** An attribute of the element now, found again if a swap replaced it. */
   String attribute(String css, String name) {
     return await(d -> String.valueOf(d.findElement(By.cssSelector(css)).getAttribute(name)));

@@ -46,11 +46,12 @@ class ConsoleHealthModelBrowserTest {
 
       browser.type("#draft-note", "At risk starts at 50");
       browser.click("#model-draft");
-      assertThat(browser.text("#model-notice")).contains("saved");
+      assertThat(browser.textOnce("#model-notice", "saved")).contains("saved");
       int version = admin.get("/api/health-model/versions").body().get(0).path("version").asInt();
       browser.type("#publish-note-" + version, "At risk starts at 50, from today");
       browser.click("#publish-" + version);
-      assertThat(browser.text("#model-notice")).contains("Version " + version + " is published");
+      assertThat(browser.textOnce("#model-notice", "Version " + version + " is published"))
+          .contains("Version " + version + " is published");
       assertThat(browser.attribute("#published", "data-version")).isEqualTo("" + version);
       assertThat(
               browser

@@ -3,9 +3,9 @@ package dev.retention.api.playbooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
-import dev.retention.api.support.WithSkippedClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * picks its check-in, an upgrade ends it, the reports count it; by hand and in a dry-run like the
  * built-in five.
  */
-class TrialConversionApiTest extends WithSkippedClock {
+@ApiTest
+class TrialConversionApiTest {
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -58,14 +59,11 @@ class TrialConversionApiTest extends WithSkippedClock {
     assertThat(run.body().path("playbookVersion").asInt()).isEqualTo(1);
     assertThat(run.text("stage")).isEqualTo("TRIAL");
 
-    // Day 3 comes after 4 s of two-second days (Temporal's clock skipped on the embedded runtime).
-    clock()
-        .passUntil(
-            api,
-            "/api/playbooks/" + workflowId,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30),
-            r -> r.body().path("steps").toString().contains("\"day-3-check-in\""));
+    // Day 3 comes after 4 s of two-second days.
+    api.await(
+        "/api/playbooks/" + workflowId,
+        Duration.ofSeconds(30),
+        r -> r.body().path("steps").toString().contains("\"day-3-check-in\""));
     Response communications = api.get("/api/customers/" + customer + "/communications");
     assertThat(templates(communications))
         .contains("trial-conversion/welcome", "trial-conversion/check-in-medium");
