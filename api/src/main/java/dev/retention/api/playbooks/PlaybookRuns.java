@@ -39,6 +39,7 @@ public class PlaybookRuns {
   private final PersonalData personalData;
   private final CustomerNotes notes;
   private final Duration stateTimeout;
+  private final Duration closedStateTimeout;
 
   PlaybookRuns(
       WorkflowClient client,
@@ -46,9 +47,12 @@ public class PlaybookRuns {
       RunProjection projection,
       PersonalData personalData,
       CustomerNotes notes,
-      @Value("${retention.playbooks.state-query-timeout:PT5S}") Duration stateTimeout) {
+      @Value("${retention.playbooks.state-query-timeout:PT5S}") Duration stateTimeout,
+      @Value("${retention.playbooks.closed-state-query-timeout:PT30S}")
+          Duration closedStateTimeout) {
     this.notes = notes;
     this.stateTimeout = stateTimeout;
+    this.closedStateTimeout = closedStateTimeout;
     this.client = client;
     this.executions = executions;
     this.projection = projection;
@@ -117,7 +121,10 @@ public class PlaybookRuns {
     }
     PlaybookState state;
     try {
-      state = askState(workflowId);
+      // A closed run is answered by a worker replaying its whole history, which a loaded worker
+      // may take seconds for; it does answer, and the projection's row has no steps, so it is
+      // given longer. A running one that cannot answer in 5 s is likely stuck.
+      state = askState(workflowId, described.running() ? stateTimeout : closedStateTimeout);
     } catch (WorkflowQueryException | WorkflowServiceException | TimeoutException e) {
       return lastRecorded(described, e);
     }
@@ -125,17 +132,17 @@ public class PlaybookRuns {
   }
 
   /**
-   * The workflow's answer to its state query, within {@code stateTimeout}. The SDK itself would
-   * retry a query no worker answers for a minute and more (each attempt waits out its own
-   * deadline); a person reading a run does not wait that long. The query runs on a virtual thread
-   * of its own, interrupted (its call cancelled) when the time is up.
+   * The workflow's answer to its state query, within {@code limit}. The SDK itself would retry a
+   * query no worker answers for a minute and more (each attempt waits out its own deadline); a
+   * person reading a run does not wait that long. The query runs on a virtual thread of its own,
+   * interrupted (its call cancelled) when the time is up.
    */
-  private PlaybookState askState(String workflowId) throws TimeoutException {
+  private PlaybookState askState(String workflowId, Duration limit) throws TimeoutException {
     FutureTask<PlaybookState> ask =
         new FutureTask<>(() -> client.newWorkflowStub(PlaybookWorkflow.class, workflowId).state());
     Thread.ofVirtual().name("state-query " + workflowId).start(ask);
     try {
-      return ask.get(stateTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return ask.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       ask.cancel(true);
       throw e;
@@ -161,12 +168,13 @@ public class PlaybookRuns {
   private RunView lastRecorded(RunExecution described, Exception queryFailure) {
     Optional<RunView> row =
         projection.latest(described.workflowId()).filter(r -> described.runId().equals(r.runId()));
+    log.warn(
+        "{} run {} ({}) did not answer its state query; answering the projection's last record",
+        described.running() ? "running" : "closed",
+        described.workflowId(),
+        described.runId(),
+        queryFailure);
     if (described.running()) {
-      log.warn(
-          "run {} ({}) did not answer its state query; answering the projection's last record",
-          described.workflowId(),
-          described.runId(),
-          queryFailure);
       return row.orElseThrow(() -> stateUnavailable(described));
     }
     return row.map(r -> r.ended(described.status(), described.closedAt()))
