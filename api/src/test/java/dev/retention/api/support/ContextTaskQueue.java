@@ -72,11 +72,18 @@ public final class ContextTaskQueue implements ContextCustomizerFactory {
   /**
    * The test JVM's own part of the name when Surefire runs several at once ({@code
    * retention.test.fork}, its fork number, set in api/pom.xml): two JVMs start the same contexts,
-   * and against one real Temporal server neither may take the other's runs. Empty outside Surefire.
+   * and against one real Temporal server neither may take the other's runs; without it, the JVM's
+   * process id.
    */
   static String forkSuffix() {
     String fork = System.getProperty(FORK_PROPERTY, "").trim();
-    return fork.isEmpty() ? "" : "-f" + fork;
+    if (!fork.isEmpty() && !fork.contains("${")) {
+      return "-f" + fork;
+    }
+    // Not set (or not filled in): this JVM's process id, so two JVMs still never share a queue.
+    // .ci/run's end-to-end pass found both JVMs' contexts on one queue without it, each failing to
+    // decrypt the other's runs.
+    return "-p" + ProcessHandle.current().pid();
   }
 
   /**
