@@ -32,18 +32,16 @@ import org.springframework.test.context.MergedContextConfiguration;
  * end-to-end pass) every context's workers poll the same server; a worker whose database lacks a
  * run's customer data key cannot decrypt another context's runs, so no context may take another's.
  *
- * <p>Test classes that share a context share its queue; the name is the same in every JVM for the
- * same configuration and fork number (Surefire runs the api tests in several JVMs at once, each
- * with its own contexts: {@link #forkSuffix}). A test that sets {@code retention.task-queue} itself
- * (in its test properties or a {@link DynamicPropertySource}) keeps its own: this source ranks
- * below those and above the app's configuration files. Registered in {@code
- * META-INF/spring.factories} (test resources).
+ * <p>Test classes that share a context share its queue; each test JVM adds its own part to the name
+ * (Surefire runs the api tests in several JVMs at once, each with its own contexts: {@link
+ * #forkSuffix}). A test that sets {@code retention.task-queue} itself (in its test properties or a
+ * {@link DynamicPropertySource}) keeps its own: this source ranks below those and above the app's
+ * configuration files. Registered in {@code META-INF/spring.factories} (test resources).
  */
 public final class ContextTaskQueue implements ContextCustomizerFactory {
 
   public static final String PROPERTY = "retention.task-queue";
   static final String SOURCE = "retention-context-task-queue";
-  static final String FORK_PROPERTY = "retention.test.fork";
 
   /**
    * The names handed out in this JVM, with the context each belongs to: a second context whose
@@ -70,19 +68,13 @@ public final class ContextTaskQueue implements ContextCustomizerFactory {
   }
 
   /**
-   * The test JVM's own part of the name when Surefire runs several at once ({@code
-   * retention.test.fork}, its fork number, set in api/pom.xml): two JVMs start the same contexts,
-   * and against one real Temporal server neither may take the other's runs; without it, the JVM's
-   * process id.
+   * The test JVM's own part of the name, its process id: Surefire runs the api tests in several
+   * JVMs at once, each starting the same contexts, and against one real Temporal server (.ci/run's
+   * end-to-end pass) neither may take the other's runs. (Surefire's fork number, tried first, did
+   * not reach the JVMs: both JVMs' contexts polled one queue, each failing to decrypt the other's
+   * runs.)
    */
   static String forkSuffix() {
-    String fork = System.getProperty(FORK_PROPERTY, "").trim();
-    if (!fork.isEmpty() && !fork.contains("${")) {
-      return "-f" + fork;
-    }
-    // Not set (or not filled in): this JVM's process id, so two JVMs still never share a queue.
-    // .ci/run's end-to-end pass found both JVMs' contexts on one queue without it, each failing to
-    // decrypt the other's runs.
     return "-p" + ProcessHandle.current().pid();
   }
 
