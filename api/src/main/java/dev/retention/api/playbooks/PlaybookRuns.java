@@ -123,7 +123,7 @@ public class PlaybookRuns {
     try {
       // A closed run is answered by a worker replaying its whole history, which a loaded worker
       // may take seconds for; it does answer, and the projection's row has no steps, so it is
-      // given longer. A running one that cannot answer in 5 s is likely stuck.
+      // given longer. A running one that cannot answer within its shorter limit is likely stuck.
       state = askState(workflowId, described.running() ? stateTimeout : closedStateTimeout);
     } catch (WorkflowQueryException | WorkflowServiceException | TimeoutException e) {
       return lastRecorded(described, e);

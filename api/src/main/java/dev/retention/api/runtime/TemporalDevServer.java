@@ -102,6 +102,16 @@ final class TemporalDevServer implements DisposableBean {
     return new TemporalDevServer(s, process, log);
   }
 
+  /**
+   * The server's dynamic settings the app turns on, as the compose file's Temporal service does
+   * (docs/temporal/dynamicconfig.yaml) and CI's dev server: fewer round trips before a run's first
+   * wait. A start from this process answers with the run's first workflow task for this process's
+   * worker (no trip through matching), and a workflow task that schedules an activity on its own
+   * queue gets the activity task back with its completion (docs/performance.md, "Eager").
+   */
+  static final List<String> DYNAMIC_CONFIG =
+      List.of("system.enableEagerWorkflowStart", "system.enableActivityEagerExecution");
+
   /** The dev server's command line. */
   private static List<String> command(Settings s) {
     List<String> command = new ArrayList<>();
@@ -132,15 +142,11 @@ final class TemporalDevServer implements DisposableBean {
             "--sqlite-pragma",
             "journal_mode=wal",
             "--sqlite-pragma",
-            "synchronous=normal",
-            // Fewer round trips before a run's first wait: a start from this process answers
-            // with the run's first workflow task for this process's worker (no trip through
-            // matching), and a workflow task that schedules an activity on its own queue gets
-            // the activity task back with its completion (docs/performance.md, "Eager").
-            "--dynamic-config-value",
-            "system.enableEagerWorkflowStart=true",
-            "--dynamic-config-value",
-            "system.enableActivityEagerExecution=true"));
+            "synchronous=normal"));
+    for (String setting : DYNAMIC_CONFIG) {
+      command.add("--dynamic-config-value");
+      command.add(setting + "=true");
+    }
     for (String attribute : s.searchAttributes()) {
       command.add("--search-attribute");
       command.add(attribute + "=Keyword");
