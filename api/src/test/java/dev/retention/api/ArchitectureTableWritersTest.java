@@ -2,6 +2,7 @@ package dev.retention.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.data.ledger.QueuedStarts;
 import dev.retention.data.ledger.RunRecords;
 import dev.retention.data.ledger.Timeline;
 import java.io.IOException;
@@ -18,19 +19,25 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * One writer per table: every insert, update and delete of {@code timeline} and {@code
- * playbook_runs} goes through the one class that owns the table, so its idempotency keys, erasure
- * check and transactions live in one place. The check reads the main sources of every module (SQL
- * in Java text blocks and strings, concatenated strings joined first, across line breaks, in any
- * case) and fails naming any other file that writes the table. Database triggers that write these
- * tables are fine: they live in the Flyway migrations ({@code db/migration}), which are not
- * scanned. Plain JUnit, no Spring.
+ * One writer per table: every insert, update and delete of {@code timeline}, {@code playbook_runs}
+ * and {@code queued_starts} goes through the one class that owns the table, so its idempotency
+ * keys, erasure check and transactions live in one place. The check reads the main sources of every
+ * module (SQL in Java text blocks and strings, concatenated strings joined first, across line
+ * breaks, in any case) and fails naming any other file that writes the table. Database triggers
+ * that write these tables are fine: they live in the Flyway migrations ({@code db/migration}),
+ * which are not scanned. Plain JUnit, no Spring.
  */
 class ArchitectureTableWritersTest {
 
   /** Each table and the class that alone may write it. */
   private static final Map<String, Class<?>> OWNERS =
-      Map.of("timeline", Timeline.class, "playbook_runs", RunRecords.class);
+      Map.of(
+          "timeline",
+          Timeline.class,
+          "playbook_runs",
+          RunRecords.class,
+          "queued_starts",
+          QueuedStarts.class);
 
   @Test
   void eachTableIsWrittenByItsOwnerOnly() {

@@ -51,8 +51,24 @@ public class BatchScoring {
   /** One customer's metrics in a batch; the customer must exist. */
   public record Reported(String customerId, HealthMetrics metrics) {}
 
+  /**
+   * What the caller does inside each round's transaction, once its scores are stored and before it
+   * commits: {@code round} holds the indexes into the batch this round scored, {@code scored} their
+   * scores at those indexes (a metrics batch queues the runs the scores start, so a crossing is
+   * stored with its score or not at all).
+   */
+  @FunctionalInterface
+  public interface InRound {
+    void scored(List<Integer> round, ScoredHealth[] scored);
+  }
+
   /** The scores, in the order of {@code batch}. */
   public List<ScoredHealth> recordAll(List<Reported> batch) {
+    return recordAll(batch, (round, scored) -> {});
+  }
+
+  /** The same, with {@code inRound} done in each round's transaction. */
+  public List<ScoredHealth> recordAll(List<Reported> batch, InRound inRound) {
     List<List<Integer>> rounds = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -64,7 +80,11 @@ public class BatchScoring {
     }
     ScoredHealth[] scored = new ScoredHealth[batch.size()];
     for (List<Integer> round : rounds) {
-      tx.executeWithoutResult(status -> scoreRound(batch, round, scored));
+      tx.executeWithoutResult(
+          status -> {
+            scoreRound(batch, round, scored);
+            inRound.scored(List.copyOf(round), scored);
+          });
     }
     return List.of(scored);
   }

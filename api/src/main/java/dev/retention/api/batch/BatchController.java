@@ -1,15 +1,18 @@
 package dev.retention.api.batch;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Validator;
 import java.io.IOException;
 import java.util.function.Function;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,6 +26,7 @@ class BatchController {
 
   static final String METRICS = "/api/metrics/batch";
   static final String CUSTOMERS = "/api/customers/batch";
+  static final String RESPOND_ASYNC = "respond-async";
 
   private final JsonMapper json;
   private final Validator validator;
@@ -49,7 +53,9 @@ class BatchController {
               + BatchBody.MAX_RECORDS
               + " customers' weekly metrics as a JSON array or NDJSON (one record per line),"
               + " scored in one go. The answer counts what was scored and names each record"
-              + " refused, with its field.",
+              + " refused, with its field. The runs the scores start are queued with the scores;"
+              + " with Prefer: respond-async the answer comes once they are queued (listed as"
+              + " queued) and they start right after.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
               required = true,
@@ -64,8 +70,40 @@ class BatchController {
                     mediaType = BatchBody.NDJSON,
                     schema = @Schema(type = "string", description = "one record per line"))
               }))
-  MetricsBatch.Result metrics(HttpServletRequest request) throws IOException {
-    return metrics.ingest(read(request, MetricsRecord.class, MetricsRecord::customerId));
+  MetricsBatch.Result metrics(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      @Parameter(
+              description =
+                  "respond-async: answer once the scores and the runs they start are stored;"
+                      + " those runs start right after and are listed as queued (RFC 7240)")
+          @RequestHeader(name = "Prefer", required = false)
+          String prefer)
+      throws IOException {
+    boolean respondAsync = respondAsync(prefer);
+    BatchBody.Read<MetricsRecord> records =
+        read(request, MetricsRecord.class, MetricsRecord::customerId);
+    MetricsBatch.Result result = metrics.ingest(records, respondAsync);
+    if (respondAsync) {
+      response.setHeader("Preference-Applied", RESPOND_ASYNC);
+    }
+    return result;
+  }
+
+  /**
+   * Whether a {@code Prefer} header (RFC 7240: preferences, comma-separated) asks to respond async.
+   */
+  static boolean respondAsync(String prefer) {
+    if (prefer == null) {
+      return false;
+    }
+    for (String preference : prefer.split(",", -1)) {
+      String token = preference.split(";", 2)[0].strip();
+      if (token.equalsIgnoreCase(RESPOND_ASYNC)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @PostMapping(

@@ -88,7 +88,7 @@ public class CustomerEvents {
 
   /** The runs an event touched, those it started, and (for a cancellation) the deadline. */
   public record Touched(List<String> workflowIds, List<String> started, Instant decisionDeadline) {
-    static Touched of(List<String> informed) {
+    public static Touched of(List<String> informed) {
       return new Touched(informed, List.of(), null);
     }
   }
@@ -208,12 +208,11 @@ public class CustomerEvents {
    * trigger when the score enters that band, a {@code condition} trigger when its condition over
    * the customer's facts ({@code score}, {@code band}, {@code planUsage}, {@code plan}, {@code
    * mrr}) comes to hold. Only the crossing starts a run, as for the built-in ones, so a weekly
-   * sweep does not restart a playbook that just ended; a run already running is answered; one its
-   * entry rules keep out is left out.
+   * sweep does not restart a playbook that just ended.
    */
-  private Touched definedTriggers(Customer customer, ScoredHealth health, ScoreRules rules) {
-    Set<String> touched = new LinkedHashSet<>();
-    List<String> started = new ArrayList<>();
+  private List<Crossing> definedCrossings(
+      Customer customer, ScoredHealth health, ScoreRules rules) {
+    List<Crossing> crossings = new ArrayList<>();
     Integer before = health.previousScore();
     String bandNow = health.band().name();
     String bandBefore = before == null ? null : rules.model().get().band(before).name();
@@ -242,21 +241,11 @@ public class CustomerEvents {
                                     : health.previousPlanUsage())));
             default -> false;
           };
-      if (!crossed) {
-        continue;
-      }
-      String playbook = definition.id();
-      try {
-        add(
-            startOrJoin(() -> starts.triggered(definition, customer, "health " + health.score())),
-            touched,
-            started);
-      } catch (ApiProblem kept) {
-        // Its entry rules keep it out now (e.g. a cancellation is being handled).
-        log.info("{} not started for {}: {}", playbook, customer.id(), kept.getMessage());
+      if (crossed) {
+        crossings.add(new Crossing(definition.id(), health.score(), health.planUsage()));
       }
     }
-    return new Touched(List.copyOf(touched), started, null);
+    return crossings;
   }
 
   private static Map<String, Object> facts(
@@ -369,22 +358,49 @@ public class CustomerEvents {
 
   /**
    * The same with the customer's running playbooks (ids such as {@code at-risk}) and the rules
-   * known already (a batch reads them for all its customers at once).
+   * known already (a batch reads them for all its customers at once): the running runs hear it,
+   * then each crossing's run starts.
    */
   public Touched healthScored(
       Customer customer,
       ScoredHealth health,
       Collection<String> runningPlaybooks,
       ScoreRules rules) {
+    Set<String> touched = new LinkedHashSet<>(inform(customer, health, runningPlaybooks));
+    List<String> started = new ArrayList<>();
+    for (Crossing crossing : crossings(customer, health, rules)) {
+      add(start(customer, crossing, rules), touched, started);
+    }
+    return new Touched(List.copyOf(touched), started, null);
+  }
+
+  /** The customer's running runs of {@code runningPlaybooks} hear the new health: their ids. */
+  public List<String> inform(
+      Customer customer, ScoredHealth health, Collection<String> runningPlaybooks) {
     Set<String> touched = new LinkedHashSet<>();
     HealthChange change = new HealthChange(health.score(), health.band().name());
     for (String running : runningPlaybooks) {
       touched.addAll(runs.signalRunning(customer.id(), running, run -> run.healthChanged(change)));
     }
-    List<String> started = new ArrayList<>();
+    return List.copyOf(touched);
+  }
+
+  /**
+   * A playbook a new score starts, with the score (and plan usage) that crossed into it: decided
+   * from the score and the rules alone, with no call out ({@link #crossings}); {@link #start} makes
+   * it a run, at once or later from the batch's queue.
+   */
+  public record Crossing(String playbook, int score, double planUsage) {}
+
+  /**
+   * The playbooks a new score starts: at-risk when its band falls into at risk or critical (the
+   * band the previous score is in under the same published model, so a change of model alone starts
+   * nothing), expansion when it rises above 80 with plan usage at 80% or more, and the team-defined
+   * playbooks whose trigger it meets.
+   */
+  public List<Crossing> crossings(Customer customer, ScoredHealth health, ScoreRules rules) {
+    List<Crossing> crossings = new ArrayList<>();
     Integer before = health.previousScore();
-    // The bands drive the playbooks: the score's band, and the band the previous score is in
-    // under the same (published) model, so a change of model alone starts nothing.
     boolean fellBelow =
         health.band().atRiskOrWorse()
             && (before == null || !rules.model().get().band(before).atRiskOrWorse());
@@ -393,25 +409,60 @@ public class CustomerEvents {
         before != null
             && health.previousPlanUsage() != null
             && qualifiesForExpansion(before, health.previousPlanUsage());
-    boolean crossedUp = qualifies && !qualifiedBefore;
-    // Temporal itself says whether a cancellation is being handled, only when it matters.
-    boolean cancelling =
-        (fellBelow || crossedUp) && runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id());
-    if (!cancelling && fellBelow) {
-      add(
-          startOrJoin(
-              () -> starts.atRisk(customer, health.score(), "health fell to " + health.score())),
-          touched,
-          started);
+    if (fellBelow) {
+      crossings.add(new Crossing(Playbook.AT_RISK.id(), health.score(), health.planUsage()));
     }
-    if (!cancelling && crossedUp) {
-      add(
-          startOrJoin(() -> starts.expansion(customer, health.score(), health.planUsage())),
-          touched,
-          started);
+    if (qualifies && !qualifiedBefore) {
+      crossings.add(new Crossing(Playbook.EXPANSION.id(), health.score(), health.planUsage()));
     }
-    add(definedTriggers(customer, health, rules), touched, started);
-    return new Touched(List.copyOf(touched), started, null);
+    crossings.addAll(definedCrossings(customer, health, rules));
+    return crossings;
+  }
+
+  /**
+   * Makes a crossing's run: starts it, or answers the run of that playbook running already. It
+   * starts nothing while the customer's cancellation is being handled (at-risk, expansion), while a
+   * team-defined playbook's entry rules keep the customer out, or once that playbook is no longer
+   * published; such a crossing touches no run.
+   */
+  public Touched start(Customer customer, Crossing crossing, ScoreRules rules) {
+    java.util.Optional<Playbook> builtIn = Playbook.fromId(crossing.playbook());
+    if (builtIn.isPresent()) {
+      // Temporal itself says whether a cancellation is being handled, only when it matters.
+      if (runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id())) {
+        log.info(
+            "{} not started for {}: its cancellation is being handled",
+            crossing.playbook(),
+            customer.id());
+        return Touched.of(List.of());
+      }
+      return switch (builtIn.get()) {
+        case AT_RISK ->
+            startOrJoin(
+                () ->
+                    starts.atRisk(
+                        customer, crossing.score(), "health fell to " + crossing.score()));
+        case EXPANSION ->
+            startOrJoin(() -> starts.expansion(customer, crossing.score(), crossing.planUsage()));
+        default ->
+            throw new IllegalArgumentException(
+                "a health score does not start " + crossing.playbook());
+      };
+    }
+    java.util.Optional<PlaybookDefinition> definition =
+        rules.defined().get().stream().filter(d -> d.id().equals(crossing.playbook())).findFirst();
+    if (definition.isEmpty()) {
+      log.info("{} not started for {}: no longer published", crossing.playbook(), customer.id());
+      return Touched.of(List.of());
+    }
+    try {
+      return startOrJoin(
+          () -> starts.triggered(definition.get(), customer, "health " + crossing.score()));
+    } catch (ApiProblem kept) {
+      // Its entry rules keep it out now (e.g. a cancellation is being handled).
+      log.info("{} not started for {}: {}", crossing.playbook(), customer.id(), kept.getMessage());
+      return Touched.of(List.of());
+    }
   }
 
   static boolean qualifiesForExpansion(int score, double planUsage) {

@@ -4,11 +4,16 @@ import static dev.retention.api.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.retention.api.events.CustomerEvents;
+import dev.retention.api.events.QueuedStartRelay;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.QueuedStarts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +21,9 @@ import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 @ApiTest
 class BatchApiTest {
@@ -24,6 +31,10 @@ class BatchApiTest {
   private static final Map<String, String> NDJSON = Map.of("Content-Type", "application/x-ndjson");
 
   @LocalServerPort int port;
+  @Autowired QueuedStarts queue;
+  @Autowired QueuedStartRelay relay;
+  @Autowired CustomerDirectory customers;
+  @Autowired JdbcClient jdbc;
   HttpApi api;
   String suffix;
   String csm;
@@ -158,6 +169,111 @@ class BatchApiTest {
     assertThat(texts(r.body().path("started"))).containsExactly("at-risk-" + twice);
     assertThat(api.get("/api/customers/" + twice).body().path("health").path("trend").asText())
         .isEqualTo("STABLE");
+  }
+
+  @Test
+  void respondAsync_answersOnceTheCrossingsAreQueued_andTheRelayStartsThemRightAfter()
+      throws InterruptedException {
+    String poor = "mb-async-" + suffix;
+    String calm = "mb-async-calm-" + suffix;
+    createCustomers(poor, calm);
+    HttpApi.WithHeaders r =
+        api.postWithHeaders(
+            "/api/metrics/batch",
+            "["
+                + metrics(poor, 3, 0, "NEGATIVE", 0.2)
+                + ","
+                + metrics(calm, 20, 3, "NEUTRAL", 0.5)
+                + "]",
+            Map.of("Prefer", "wait=10, respond-async"));
+
+    assertThat(r.response().status()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+    assertThat(r.response().body().path("scored").asInt()).isEqualTo(2);
+    assertThat(texts(r.response().body().path("queued"))).containsExactly("at-risk-" + poor);
+    assertThat(r.response().body().path("started").size()).isZero();
+    assertThat(api.get("/api/customers/" + poor).body().path("health").path("score").asInt())
+        .isEqualTo(46);
+    api.await(
+        "/api/playbooks/at-risk-" + poor,
+        Duration.ofSeconds(30),
+        run -> run.status() == 200 && "RUNNING".equals(run.text("status")));
+    awaitNothingQueuedFor(poor);
+  }
+
+  @Test
+  void aStartWhoseBatchDiedBeforeMakingIt_isMadeByTheRelayOnceItsLeaseRunsOut()
+      throws InterruptedException {
+    String orphan = "mb-orphan-" + suffix;
+    createCustomers(orphan);
+    // As a batch leaves it that stored the score and queued the start, then died: the lease out.
+    queue.queue(
+        List.of(new QueuedStarts.NewStart(orphan, "at-risk", 41, 0.2)),
+        Instant.now().minusSeconds(1));
+    relay.wake();
+
+    api.await(
+        "/api/playbooks/at-risk-" + orphan,
+        Duration.ofSeconds(30),
+        run -> run.status() == 200 && "RUNNING".equals(run.text("status")));
+    awaitNothingQueuedFor(orphan);
+  }
+
+  @Test
+  void aStartThatFails_staysQueuedWithItsReason_untilItsBackoffRunsOut() {
+    String c = "mb-fails-" + suffix;
+    createCustomers(c);
+    // A score never starts onboarding: the start fails, as it does while Temporal is unreachable.
+    QueuedStarts.Queued queued =
+        queue
+            .queue(
+                List.of(new QueuedStarts.NewStart(c, "onboarding", 41, 0.2)),
+                Instant.now().plus(QueuedStartRelay.LEASE))
+            .getFirst();
+    Instant before = Instant.now();
+    QueuedStartRelay.Attempt attempt =
+        relay.start(
+            queued,
+            customers.findCustomers(List.of(c)).get(c),
+            new CustomerEvents.ScoreRules(() -> null, List::of));
+
+    assertThat(attempt).isInstanceOf(QueuedStartRelay.Attempt.Retrying.class);
+    Map<String, Object> row =
+        jdbc.sql("select attempts, last_error, due_at from queued_starts where id = :id")
+            .param("id", queued.id())
+            .query()
+            .singleRow();
+    assertThat(row.get("attempts")).isEqualTo(1);
+    assertThat((String) row.get("last_error")).contains("does not start onboarding");
+    Instant due = ((java.sql.Timestamp) row.get("due_at")).toInstant();
+    assertThat(due).isBetween(before.plusSeconds(4), Instant.now().plusSeconds(6));
+    // Not due yet: a pass leaves it where it is.
+    assertThat(
+            queue.takeDue(100, Instant.now(), QueuedStartRelay.LEASE).stream()
+                .map(QueuedStarts.Queued::id))
+        .doesNotContain(queued.id());
+    queue.done(queued.id());
+  }
+
+  @Test
+  void preferRespondAsync_isReadAsRfc7240Says() {
+    assertThat(BatchController.respondAsync("return=minimal, Respond-Async; x=1")).isTrue();
+    assertThat(BatchController.respondAsync("respond-asynchronously")).isFalse();
+    assertThat(BatchController.respondAsync(null)).isFalse();
+  }
+
+  private void awaitNothingQueuedFor(String customerId) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (jdbc.sql("select count(*) from queued_starts where customer_id = :c")
+            .param("c", customerId)
+            .query(Long.class)
+            .single()
+        > 0) {
+      assertThat(System.nanoTime())
+          .as("the queued start of " + customerId + " made")
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
   }
 
   @Test

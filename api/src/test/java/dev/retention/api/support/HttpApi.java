@@ -129,9 +129,25 @@ public final class HttpApi {
   public record WithHeaders(Response response, java.net.http.HttpHeaders headers) {}
 
   public WithHeaders getWithHeaders(String path) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+    return withHeaders(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  /** A POST with extra request headers, answered with the response's headers. */
+  public WithHeaders postWithHeaders(String path, String json, Map<String, String> headers) {
+    HttpRequest.Builder request = json(HttpRequest.newBuilder(uri(path)));
+    headers.forEach(request::header);
+    return withHeaders(request.POST(publisher(json)));
+  }
+
+  private WithHeaders withHeaders(HttpRequest.Builder request) {
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
+    }
+    if (cookies != null && csrf) {
+      cookies.getCookieStore().getCookies().stream()
+          .filter(c -> c.getName().equals("XSRF-TOKEN"))
+          .findFirst()
+          .ifPresent(c -> request.header("X-XSRF-TOKEN", c.getValue()));
     }
     try {
       HttpResponse<String> answer =
@@ -326,29 +342,7 @@ public final class HttpApi {
   }
 
   private Response send(HttpRequest.Builder request) {
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    if (cookies != null && csrf) {
-      cookies.getCookieStore().getCookies().stream()
-          .filter(c -> c.getName().equals("XSRF-TOKEN"))
-          .findFirst()
-          .ifPresent(c -> request.header("X-XSRF-TOKEN", c.getValue()));
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(
-              request.timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = parse(response.body());
-      return new Response(
-          response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
-    } catch (IOException e) {
-      throw new AssertionError("request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return withHeaders(request).response();
   }
 
   /** Sleeps in a test; an interrupt fails the test. Also {@link TemporalClock}'s real waits. */
