@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,11 +35,27 @@ final class BenchHttp {
     return r.body();
   }
 
+  /** The same with extra request headers ({@code Prefer}, say). */
+  String send(String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpResponse<String> r = exchange(method, path, body, headers);
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
   HttpResponse<String> exchange(String method, String path, String body) throws Exception {
+    return exchange(method, path, body, Map.of());
+  }
+
+  HttpResponse<String> exchange(
+      String method, String path, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Authorization", "Bearer " + KEY)
             .timeout(Duration.ofMinutes(5));
+    headers.forEach(request::header);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
