@@ -119,7 +119,8 @@ final class MetricsIngest {
       drainSeconds += BenchData.seconds(a);
       awaitIdleWorker();
       long b = System.nanoTime();
-      sync.add(p, BenchData.seconds(b), batch(syncFrom, syncFrom + chunk, false).started());
+      long started = batch(syncFrom, syncFrom + chunk, false).started();
+      sync.add(p, BenchData.seconds(b), started);
     }
     int scoredEach = pairs * chunk;
     figures.add(
