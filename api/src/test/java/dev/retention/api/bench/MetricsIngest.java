@@ -34,11 +34,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>single posts: {@code POST /api/customers/{id}/metrics}, a sample, extrapolated.
  * </ul>
  *
- * The sides take turns in each pair, each on customers of its own that were never scored (same
- * metrics, the same share of crossings), the yardstick first and each side only once the worker is
- * idle (every run the previous side queued has started and waits for a later day), so no side finds
- * another's work in progress or its customers already scored. The customers are created first,
- * through {@code POST /api/customers/batch}.
+ * A round of each side, not measured, warms both processes up first. The sides take turns in each
+ * pair, each on customers of its own that were never scored (same metrics, the same share of
+ * crossings), the yardstick first and each side only once the worker is idle (every run the
+ * previous side queued has started and waits for a later day), so no side finds another's work in
+ * progress or its customers already scored. The customers are created first, through {@code POST
+ * /api/customers/batch}.
  */
 final class MetricsIngest {
 
@@ -64,8 +65,9 @@ final class MetricsIngest {
 
   List<Figure> measure(int n, int sample) throws Exception {
     int pairs = Math.max(1, Integer.getInteger("bench.pairs", 5));
-    int chunk = Math.max(1, n / (3 * pairs));
-    int total = 3 * pairs * chunk;
+    // A warm-up round (each side once, not measured) before the pairs, on customers of its own.
+    int chunk = Math.max(1, n / (3 * (pairs + 1)));
+    int total = 3 * (pairs + 1) * chunk;
     BenchHttp http = app.http;
     List<Figure> figures = new ArrayList<>();
     http.send("PUT", "/api/csms/" + BenchData.CSM_ID, BenchData.csm());
@@ -99,8 +101,10 @@ final class MetricsIngest {
     Side async = new Side(pairs);
     Side sync = new Side(pairs);
     double drainSeconds = 0;
-    for (int p = 0; p < pairs; p++) {
-      int sqlFrom = 3 * p * chunk;
+    Side warmUp = new Side(1);
+    for (int p = -1; p < pairs; p++) {
+      int round = p + 1;
+      int sqlFrom = 3 * round * chunk;
       int asyncFrom = sqlFrom + chunk;
       int syncFrom = asyncFrom + chunk;
       List<BatchScoring.Reported> reported = new ArrayList<>(chunk);
@@ -110,17 +114,17 @@ final class MetricsIngest {
       awaitIdleWorker();
       long s = System.nanoTime();
       scoring.recordAll(reported);
-      sql.add(p, BenchData.seconds(s), 0);
+      (p < 0 ? warmUp : sql).add(Math.max(p, 0), BenchData.seconds(s), 0);
       awaitIdleWorker();
       long a = System.nanoTime();
       Sent answered = batch(asyncFrom, asyncFrom + chunk, true);
-      async.add(p, BenchData.seconds(a), answered.queued());
+      (p < 0 ? warmUp : async).add(Math.max(p, 0), BenchData.seconds(a), answered.queued());
       awaitQueueDrained();
-      drainSeconds += BenchData.seconds(a);
+      drainSeconds += p < 0 ? 0 : BenchData.seconds(a);
       awaitIdleWorker();
       long b = System.nanoTime();
       long started = batch(syncFrom, syncFrom + chunk, false).started();
-      sync.add(p, BenchData.seconds(b), started);
+      (p < 0 ? warmUp : sync).add(Math.max(p, 0), BenchData.seconds(b), started);
     }
     int scoredEach = pairs * chunk;
     figures.add(
