@@ -144,9 +144,14 @@ class MetricsBatch {
     }
 
     Collected collected = new Collected();
+    Scored batch = new Scored(records, scores, starts, respondAsync);
     Semaphore permits = new Semaphore(parallelism);
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Map.Entry<String, List<Integer>> customer : byCustomer.entrySet()) {
+        if (!running.containsKey(customer.getKey())
+            && customer.getValue().stream().noneMatch(starts::containsKey)) {
+          continue; // no run to inform, none to start: nothing to do for this customer
+        }
         permits.acquireUninterruptibly();
         threads.execute(
             () -> {
@@ -157,7 +162,7 @@ class MetricsBatch {
                     rules,
                     customer.getValue(),
                     running.getOrDefault(c.id(), List.of()),
-                    new Scored(records, scores, starts, respondAsync),
+                    batch,
                     collected);
               } finally {
                 permits.release();
