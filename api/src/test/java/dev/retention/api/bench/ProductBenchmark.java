@@ -276,7 +276,12 @@ public final class ProductBenchmark {
             + (figure.limit().isEmpty() ? "" : " (limit " + figure.limit() + ")"));
   }
 
-  /** Rounds of raw SDK and API starts taking turns, until {@code n} runs are waiting. */
+  /**
+   * Rounds of raw SDK and API starts taking turns, until {@code n} runs are waiting; each round
+   * begins once every run of the rounds before it waits for a later day, so neither side's starts
+   * meet the other's first days still being worked (the raw side takes starts faster than the
+   * worker works them, and its rounds left a backlog to the API's rounds after them).
+   */
   private void starts(int n, int callers) throws Exception {
     int round = Math.max(1, n / 4);
     double rawSeconds = 0;
@@ -286,6 +291,7 @@ public final class ProductBenchmark {
     for (int start = 0; start < n; start += round) {
       int from = start;
       int to = Math.min(n, from + round);
+      awaitWaiting(from);
       long began = System.nanoTime();
       if ((from / round) % 2 == 0) {
         BenchHttp.forEachRange(to - from, 1, callers, (i, j) -> rawStart("run-" + (from + i)));
@@ -344,14 +350,7 @@ public final class ProductBenchmark {
 
   /** Waits until {@code n} runs wait for a later day, then reads the app's memory. */
   private void memory(int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
-    long waiting;
-    while ((waiting = waiting()) < n) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(waiting + " of " + n + " runs waiting after 20 minutes");
-      }
-      Thread.sleep(1_000);
-    }
+    awaitWaiting(n);
     BenchApp.Memory m = app.memory();
     String what = BenchData.fmt(n) + " runs waiting";
     record(
@@ -370,6 +369,18 @@ public final class ProductBenchmark {
         Figure.info(
             "RSS, " + what,
             Figure.format("%.0f MB (the dev server: %.0f MB)", m.rssMb(), m.devServerRssMb())));
+  }
+
+  /** Until {@code n} runs wait for a later day, or 20 minutes. */
+  private void awaitWaiting(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+    long waiting;
+    while ((waiting = waiting()) < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(waiting + " of " + n + " runs waiting after 20 minutes");
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** Runs whose first day is done and that wait for a later step (their projection says so). */
