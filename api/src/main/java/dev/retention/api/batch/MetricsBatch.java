@@ -1,5 +1,6 @@
 package dev.retention.api.batch;
 
+import dev.retention.api.events.AtMost;
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.events.QueuedStartRelay;
 import dev.retention.api.input.Ids;
@@ -21,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,31 +143,27 @@ class MetricsBatch {
 
     Collected collected = new Collected();
     Scored batch = new Scored(records, scores, starts, respondAsync);
-    Semaphore permits = new Semaphore(parallelism);
-    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (Map.Entry<String, List<Integer>> customer : byCustomer.entrySet()) {
-        if (!running.containsKey(customer.getKey())
-            && customer.getValue().stream().noneMatch(starts::containsKey)) {
-          continue; // no run to inform, none to start: nothing to do for this customer
-        }
-        permits.acquireUninterruptibly();
-        threads.execute(
-            () -> {
-              try {
-                Customer c = customers.get(customer.getKey());
-                inform(
-                    c,
-                    rules,
-                    customer.getValue(),
-                    running.getOrDefault(c.id(), List.of()),
-                    batch,
-                    collected);
-              } finally {
-                permits.release();
-              }
-            });
-      }
-    }
+    // Only customers with a run to inform or one to start have anything to do.
+    List<Map.Entry<String, List<Integer>>> busy =
+        byCustomer.entrySet().stream()
+            .filter(
+                customer ->
+                    running.containsKey(customer.getKey())
+                        || customer.getValue().stream().anyMatch(starts::containsKey))
+            .toList();
+    AtMost.forEach(
+        busy,
+        parallelism,
+        customer -> {
+          Customer c = customers.get(customer.getKey());
+          inform(
+              c,
+              rules,
+              customer.getValue(),
+              running.getOrDefault(c.id(), List.of()),
+              batch,
+              collected);
+        });
     return new Result(
         read.received(),
         records.size(),

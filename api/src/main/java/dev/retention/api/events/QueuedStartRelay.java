@@ -7,9 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,20 +162,8 @@ public class QueuedStartRelay {
           directory.findCustomers(
               taken.stream().map(QueuedStarts.Queued::customerId).distinct().toList());
       CustomerEvents.ScoreRules rules = events.scoreRules();
-      Semaphore permits = new Semaphore(parallelism);
-      try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (QueuedStarts.Queued start : taken) {
-          permits.acquireUninterruptibly();
-          threads.execute(
-              () -> {
-                try {
-                  start(start, customers.get(start.customerId()), rules);
-                } finally {
-                  permits.release();
-                }
-              });
-        }
-      }
+      AtMost.forEach(
+          taken, parallelism, start -> start(start, customers.get(start.customerId()), rules));
       if (taken.size() < PASS) {
         return total;
       }
