@@ -124,25 +124,13 @@ class MetricsBatch {
     Map<String, List<RunProjection.Running>> running = projection.running(byCustomer.keySet());
     // The published model and definitions once for the whole batch, not per customer.
     CustomerEvents.ScoreRules rules = events.scoreRules();
-    // Taken by this request until it has made them, or due at once for the relay.
-    Instant takenUntil =
-        respondAsync ? clock.instant() : clock.instant().plus(QueuedStartRelay.LEASE);
-    Map<Integer, List<QueuedStarts.Queued>> starts = new HashMap<>();
-    List<ScoredHealth> scores =
-        scoring.recordAll(
-            records.stream()
-                .map(r -> new BatchScoring.Reported(r.value().customerId(), r.value().toMetrics()))
-                .toList(),
-            (round, scored) ->
-                starts.putAll(
-                    queueCrossings(round, scored, records, customers, rules, takenUntil)));
-    int alerts = (int) scores.stream().filter(ScoredHealth::dropAlerted).count();
+    Scored batch = score(records, customers, rules, respondAsync);
+    Map<Integer, List<QueuedStarts.Queued>> starts = batch.starts();
     if (respondAsync && !starts.isEmpty()) {
       relay.wake();
     }
 
     Collected collected = new Collected();
-    Scored batch = new Scored(records, scores, starts, respondAsync);
     // Only customers with a run to inform or one to start have anything to do.
     List<Map.Entry<String, List<Integer>>> busy =
         byCustomer.entrySet().stream()
@@ -171,10 +159,33 @@ class MetricsBatch {
         collected.started().stream().sorted().toList(),
         collected.queued().stream().sorted().distinct().toList(),
         collected.informed().get(),
-        alerts,
+        (int) batch.scores().stream().filter(ScoredHealth::dropAlerted).count(),
         collected.failed().stream()
             .sorted(java.util.Comparator.comparingInt(Failed::index))
             .toList());
+  }
+
+  /**
+   * Scores the records, and in each round's transaction queues the runs its scores start: taken by
+   * this request until it has made them, or due at once for the relay ({@code respondAsync}).
+   */
+  private Scored score(
+      List<BatchBody.Indexed<MetricsRecord>> records,
+      Map<String, Customer> customers,
+      CustomerEvents.ScoreRules rules,
+      boolean respondAsync) {
+    Instant takenUntil =
+        respondAsync ? clock.instant() : clock.instant().plus(QueuedStartRelay.LEASE);
+    Map<Integer, List<QueuedStarts.Queued>> starts = new HashMap<>();
+    List<ScoredHealth> scores =
+        scoring.recordAll(
+            records.stream()
+                .map(r -> new BatchScoring.Reported(r.value().customerId(), r.value().toMetrics()))
+                .toList(),
+            (round, scored) ->
+                starts.putAll(
+                    queueCrossings(round, scored, records, customers, rules, takenUntil)));
+    return new Scored(records, scores, starts, respondAsync);
   }
 
   /**

@@ -20,10 +20,10 @@ import org.springframework.stereotype.Component;
 /**
  * The product's own figures, read from what the playbooks recorded in PostgreSQL: runs started and
  * closed by playbook and outcome, emails by status (sent, failed, suppressed), and SLA breaches
- * (the escalations the playbooks make when a CSM misses an SLA). Read from the database rather than
- * counted in memory, they survive restarts and are the same on every instance (take the max across
- * instances, not the sum). The queries run at most every {@value #REFRESH_SECONDS} seconds,
- * whatever the scrape rate.
+ * (the escalations the playbooks make when a CSM misses an SLA), and the runs metrics batches
+ * queued that are not started yet. Read from the database rather than counted in memory, they
+ * survive restarts and are the same on every instance (take the max across instances, not the sum).
+ * The queries run at most every {@value #REFRESH_SECONDS} seconds, whatever the scrape rate.
  */
 @Component
 class ProductMetrics implements MeterBinder {
@@ -31,6 +31,12 @@ class ProductMetrics implements MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(ProductMetrics.class);
 
   private record Key(String name, Tags tags) {}
+
+  /** The runs metrics batches queued that are not started yet, and those of them that failed. */
+  private static final Key QUEUED = new Key("retention.starts.queued", Tags.of("state", "queued"));
+
+  private static final Key RETRYING =
+      new Key("retention.starts.queued", Tags.of("state", "retrying"));
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -57,6 +63,14 @@ class ProductMetrics implements MeterBinder {
         .description("When the product figures were last read from the database (epoch seconds)")
         .baseUnit("seconds")
         .register(registry);
+    for (Key key : java.util.List.of(QUEUED, RETRYING)) {
+      Gauge.builder(key.name(), this, m -> m.value(key))
+          .description(
+              "Runs metrics batches queued and not started yet (state=queued: all of them;"
+                  + " state=retrying: those whose start failed and waits out its backoff)")
+          .tags(key.tags())
+          .register(registry);
+    }
     refresh();
   }
 
@@ -102,6 +116,14 @@ class ProductMetrics implements MeterBinder {
               + " count(*) as n from crm_tasks where step like '%sla-escalation' group by 1, 2",
           "playbook",
           "sla");
+      jdbc.sql(
+              "select count(*) as queued, count(*) filter (where attempts > 0) as retrying"
+                  + " from queued_starts")
+          .query(
+              rs -> {
+                values.put(QUEUED, (double) rs.getLong("queued"));
+                values.put(RETRYING, (double) rs.getLong("retrying"));
+              });
     } catch (DataAccessException e) {
       // Keep the last figures; the health endpoint tells that the database is down.
       log.warn("product metrics not refreshed: {}", e.getMostSpecificCause().getMessage());

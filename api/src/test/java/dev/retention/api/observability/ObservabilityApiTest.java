@@ -55,7 +55,9 @@ class ObservabilityApiTest {
     assertThat(body).containsPattern("retention_emails_total\\{status=\"SENT\"}");
     assertThat(body)
         .containsPattern(
-            "retention_outcome_roundtrip_seconds_count\\{playbook=\"at-risk\",result=\"accepted\"}");
+            "retention_outcome_roundtrip_seconds_count\\{playbook=\"at-risk\",result=\"accepted\"}"); // The metrics batches' queued starts: a gauge per state, read with the other figures.
+    assertThat(body).containsPattern("retention_starts_queued\\{state=\"queued\"} \\d");
+    assertThat(body).containsPattern("retention_starts_queued\\{state=\"retrying\"} \\d");
   }
 
   /** Scrapes until every fragment is there: figures seen first are registered as they appear. */
