@@ -1,11 +1,11 @@
 package dev.retention.api.connectors.segment;
 
 import dev.retention.api.events.CustomerEvents;
+import dev.retention.api.events.HealthIntake;
 import dev.retention.data.customers.Customer;
 import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.data.scoring.BatchScoring;
 import dev.retention.data.scoring.HealthMetrics;
-import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.data.scoring.Sentiment;
 import dev.retention.data.segment.SegmentStore;
 import java.time.Clock;
@@ -22,9 +22,10 @@ import org.springframework.stereotype.Service;
  * (a minute by default), not per event: their weekly figures (the last seven days' logins and
  * queries, the distinct features used; the plan usage and open tickets traits) stand in for the
  * ones the mapping counts, the rest (email open rate, sentiment, and any figure no event counts)
- * are the customer's last posted metrics. Scored set-based like the metrics batch ({@link
- * BatchScoring}), then each customer's playbooks hear the new health exactly as after {@code POST
- * /api/customers/{id}/metrics} ({@link CustomerEvents#healthScored}).
+ * are the customer's last posted metrics. Taken in like the metrics batch ({@link HealthIntake}:
+ * scored set-based, the runs the scores start queued with them and started here, a failed start
+ * made again by the relay), so each customer's playbooks hear the new health exactly as after
+ * {@code POST /api/customers/{id}/metrics} ({@link CustomerEvents#healthScored}).
  */
 @Service
 class SegmentScorer {
@@ -36,22 +37,19 @@ class SegmentScorer {
   private final SegmentStore store;
   private final SegmentSettings settings;
   private final CustomerDirectory directory;
-  private final BatchScoring scoring;
-  private final CustomerEvents events;
+  private final HealthIntake intake;
   private final Clock clock;
 
   SegmentScorer(
       SegmentStore store,
       SegmentSettings settings,
       CustomerDirectory directory,
-      BatchScoring scoring,
-      CustomerEvents events,
+      HealthIntake intake,
       Clock clock) {
     this.store = store;
     this.settings = settings;
     this.directory = directory;
-    this.scoring = scoring;
-    this.events = events;
+    this.intake = intake;
     this.clock = clock;
   }
 
@@ -130,15 +128,9 @@ class SegmentScorer {
     if (reported.isEmpty()) {
       return 0;
     }
-    List<ScoredHealth> scores = scoring.recordAll(reported);
-    for (int i = 0; i < reported.size(); i++) {
-      String id = reported.get(i).customerId();
-      try {
-        events.healthScored(customers.get(id), scores.get(i));
-      } catch (RuntimeException e) {
-        // Scored and stored; only the playbooks could not hear it (Temporal unreachable).
-        log.warn("segment: customer {} scored, but its playbooks could not be informed", id, e);
-      }
+    // Scored with the runs they start queued in the same transaction, then started here.
+    for (HealthIntake.Failure failure : intake.take(reported, customers, true).failed()) {
+      log.warn("segment: customer {} {}", failure.customerId(), failure.reason());
     }
     return reported.size();
   }
