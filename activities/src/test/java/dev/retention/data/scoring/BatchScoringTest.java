@@ -8,6 +8,7 @@ import dev.retention.activities.testing.PostgresExtension;
 import dev.retention.data.crm.CrmTasks;
 import dev.retention.data.customers.Customer;
 import dev.retention.data.customers.CustomerDirectory;
+import dev.retention.data.ledger.QueuedStarts;
 import dev.retention.data.ledger.Timeline;
 import dev.retention.data.ledger.TimelineItem;
 import java.math.BigDecimal;
@@ -267,6 +268,48 @@ class BatchScoringTest {
     assertThat(scores.get(2)).isEqualTo(second);
     assertThat(second.previousScore()).isEqualTo(86);
     assertSameRecords("twice", java, batched);
+  }
+
+  /**
+   * What the caller does in a round's transaction commits with the round's scores or not at all:
+   * the runs a metrics batch queues there are never without their scores, nor the scores without
+   * them.
+   */
+  @Test
+  void whatTheCallerDoesInARound_commitsWithItsScoresOrNotAtAll() {
+    Customer kept = customer("round-kept");
+    Customer lost = customer("round-lost");
+    QueuedStarts queue = new QueuedStarts(jdbc);
+
+    batch.recordAll(
+        List.of(new BatchScoring.Reported(kept.id(), score86())),
+        (round, scored) ->
+            queue.queue(
+                List.of(new QueuedStarts.NewStart(kept.id(), "at-risk", scored[0].score(), 0.2)),
+                START));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                batch.recordAll(
+                    List.of(new BatchScoring.Reported(lost.id(), score86())),
+                    (round, scored) -> {
+                      queue.queue(
+                          List.of(new QueuedStarts.NewStart(lost.id(), "at-risk", 86, 0.2)), START);
+                      throw new IllegalStateException("the caller failed inside the round");
+                    }))
+        .hasMessageContaining("inside the round");
+
+    assertThat(stored(kept)).hasSize(1);
+    assertThat(queued(kept)).isEqualTo(1);
+    assertThat(stored(lost)).isEmpty();
+    assertThat(queued(lost)).isZero();
+    assertThat(timeline.forCustomer(lost.id(), 10)).isEmpty();
+  }
+
+  private long queued(Customer customer) {
+    return jdbc.sql("select count(*) from queued_starts where customer_id = :c")
+        .param("c", customer.id())
+        .query(Long.class)
+        .single();
   }
 
   private void assertSameRecords(String scenario, Customer java, Customer batched) {
