@@ -4,18 +4,15 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole app over real HTTP on the embedded runtime (in-process Temporal on a real clock, a
  * throw-away embedded PostgreSQL), with a two-second playbook day. One context serves every API
- * test class. Set TEMPORAL_ADDRESS to run the same tests against a real Temporal server. The runs a
- * class leaves running are terminated after it ({@link LeftoverRuns}).
+ * test class. Set TEMPORAL_ADDRESS to run the same tests against a real Temporal server.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@ExtendWith(LeftoverRuns.class)
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
