@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -426,7 +427,7 @@ public class CustomerEvents {
    * published; such a crossing touches no run.
    */
   public Touched start(Customer customer, Crossing crossing, ScoreRules rules) {
-    java.util.Optional<Playbook> builtIn = Playbook.fromId(crossing.playbook());
+    Optional<Playbook> builtIn = Playbook.fromId(crossing.playbook());
     if (builtIn.isPresent()) {
       // Temporal itself says whether a cancellation is being handled, only when it matters.
       if (runs.isRunning(Playbook.CANCELLATION_SAVE, customer.id())) {
@@ -449,7 +450,7 @@ public class CustomerEvents {
                 "a health score does not start " + crossing.playbook());
       };
     }
-    java.util.Optional<PlaybookDefinition> definition =
+    Optional<PlaybookDefinition> definition =
         rules.defined().get().stream().filter(d -> d.id().equals(crossing.playbook())).findFirst();
     if (definition.isEmpty()) {
       log.info("{} not started for {}: no longer published", crossing.playbook(), customer.id());

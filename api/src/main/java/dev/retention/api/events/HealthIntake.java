@@ -240,7 +240,9 @@ public class HealthIntake {
             out.started().addAll(made.touched().started());
             out.informed()
                 .addAndGet(made.touched().workflowIds().size() - made.touched().started().size());
-            playbooks.addAll(playbookIds(c.id(), made.touched().started()));
+            made.touched().started().stream()
+                .flatMap(id -> PlaybookIds.playbookOf(id).stream())
+                .forEach(playbooks::add);
           }
           case QueuedStartRelay.Attempt.Retrying retrying -> {
             out.queued().add(PlaybookIds.workflowId(start.playbook(), c.id()));
@@ -258,15 +260,5 @@ public class HealthIntake {
         }
       }
     }
-  }
-
-  private static List<String> playbookIds(String customerId, Collection<String> workflowIds) {
-    List<String> ids = new ArrayList<>();
-    for (String p : PlaybookIds.known()) {
-      if (workflowIds.contains(PlaybookIds.workflowId(p, customerId))) {
-        ids.add(p);
-      }
-    }
-    return ids;
   }
 }
