@@ -47,6 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "retention.playbooks.day-length=PT2S",
       "retention.demo-data.enabled=false",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
+      "retention.security.password-strength=4",
       "retention.codec.key-file=",
       "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET
     })

@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "retention.demo-data.enabled=false",
       "retention.codec.key-file=",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
+      "retention.security.password-strength=4",
       "retention.email.unsubscribe-secret=" + ApiTestKeys.UNSUBSCRIBE_SECRET
     })
 class WorkerRoleTest {

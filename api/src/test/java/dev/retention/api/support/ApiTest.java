@@ -23,6 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
       // The tests run the closed-run reconciler themselves, when they mean to.
       "retention.playbooks.reconcile-interval=PT1H",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
+      // BCrypt at its lowest cost: at the production cost, hashing passwords took a quarter of the
+      // CPU these tests use (the cost itself is the operator's, see LoginConfiguration).
+      "retention.security.password-strength=4",
       // Temporal payloads encrypted with a key generated per test run, never one on disk.
       "retention.codec.key-file=",
       // Email webhooks and unsubscribe links, signed in the tests with the other halves.

@@ -1,5 +1,7 @@
 package dev.retention.api.security.login;
 
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -8,7 +10,8 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.context.SecurityContextRepository;
 
@@ -22,9 +25,21 @@ class LoginConfiguration {
     return PeopleSessions.contexts();
   }
 
+  /**
+   * BCrypt, its cost from {@code retention.security.password-strength} (log2 of the rounds, 10 by
+   * default, as Spring Security's own default). A stored hash carries its own cost, so raising the
+   * strength later still checks every older password and hashes new ones at the new cost. The tests
+   * run at 4: hashing is what they would otherwise spend most of their time on.
+   */
   @Bean
-  PasswordEncoder passwordEncoder() {
-    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+  PasswordEncoder passwordEncoder(
+      @Value("${retention.security.password-strength:10}") int strength) {
+    if (strength < 4 || strength > 31) {
+      throw new IllegalStateException(
+          "retention.security.password-strength must be between 4 and 31, was " + strength);
+    }
+    return new DelegatingPasswordEncoder(
+        "bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(strength)));
   }
 
   @Bean
