@@ -5,14 +5,21 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,11 +43,25 @@ public final class OidcProvider {
     return "http://localhost:" + PROVIDER.getAddress().getPort();
   }
 
+  /**
+   * The provider's signing key: a 2048-bit RSA key made once for these tests and kept beside them
+   * (it signs nothing else). Generating one per test JVM cost about five seconds of CPU there.
+   */
   private static RSAKey rsa() {
-    try {
-      return new RSAKeyGenerator(2048).keyID("test-key").generate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    try (InputStream in = OidcProvider.class.getResourceAsStream("/oidc/test-signing-key.pem")) {
+      String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      byte[] der =
+          Base64.getMimeDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", ""));
+      KeyFactory rsa = KeyFactory.getInstance("RSA");
+      RSAPrivateCrtKey privateKey =
+          (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(der));
+      RSAPublicKey publicKey =
+          (RSAPublicKey)
+              rsa.generatePublic(
+                  new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+      return new RSAKey.Builder(publicKey).privateKey(privateKey).keyID("test-key").build();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the test OpenID provider's key", e);
     }
   }
 
