@@ -50,6 +50,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -57,12 +59,13 @@ import org.junit.jupiter.api.parallel.Isolated;
  * same scenario, played on both, gives the same sequence of history events (so the same events per
  * step). Prints the counts per playbook.
  *
- * <p>Run alone ({@link Isolated}), not beside the module's other classes: {@link #idle} reads "at
- * rest" from two looks 10 ms apart, and on a starved machine a run can look at rest in the gap
- * before its next workflow task (seen once with four classes at once and a busy neighbour: a timer
- * command fewer on one side).
+ * <p>Run alone ({@link Isolated}), its methods one after another, not beside the module's other
+ * classes: {@link #idle} reads "at rest" from two looks 10 ms apart, and on a starved machine a run
+ * can look at rest in the gap before its next workflow task (seen once with four classes at once
+ * and a busy neighbour: a timer command fewer on one side).
  */
 @Isolated
+@Execution(ExecutionMode.SAME_THREAD)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EngineEventParityTest extends PlaybookTestBase {
 

@@ -50,6 +50,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
@@ -58,11 +60,12 @@ import org.junit.jupiter.api.parallel.Isolated;
  * before any worker runs the workflow, so the service hands them over in its first task; the test
  * checks from inside the workflow that it did.
  *
- * <p>Run alone ({@link Isolated}), not beside the module's other classes: "sent" is the client's
- * side, and on a loaded machine the service may hand the first outcome to the worker before it has
- * taken in the second.
+ * <p>Run alone ({@link Isolated}), its methods one after another, not beside the module's other
+ * classes: "sent" is the client's side, and on a loaded machine the service may hand the first
+ * outcome to the worker before it has taken in the second.
  */
 @Isolated
+@Execution(ExecutionMode.SAME_THREAD)
 @Timeout(60)
 class SameTaskOutcomesTest {
 
