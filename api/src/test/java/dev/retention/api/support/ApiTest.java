@@ -23,8 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest;
       // The tests run the closed-run reconciler themselves, when they mean to.
       "retention.playbooks.reconcile-interval=PT1H",
       "retention.security.bootstrap-admin-key=" + ApiTestKeys.ADMIN_KEY,
-      // BCrypt at its lowest cost: at the production cost, hashing passwords took a quarter of the
-      // CPU these tests use (the cost itself is the operator's, see LoginConfiguration).
+      // BCrypt at its lowest cost: the tests create and log in people all the time, and need no
+      // slow hash (the production cost is the operator's, see LoginConfiguration).
       "retention.security.password-strength=4",
       // Temporal payloads encrypted with a key generated per test run, never one on disk.
       "retention.codec.key-file=",

@@ -29,7 +29,7 @@ class LoginConfiguration {
    * BCrypt, its cost from {@code retention.security.password-strength} (log2 of the rounds, 10 by
    * default, as Spring Security's own default). A stored hash carries its own cost, so raising the
    * strength later still checks every older password and hashes new ones at the new cost. The tests
-   * run at 4: hashing is what they would otherwise spend most of their time on.
+   * run at 4: they make and log in people all the time and need no slow hash.
    */
   @Bean
   PasswordEncoder passwordEncoder(
