@@ -73,7 +73,7 @@ public final class PostgresExtension
   record Lease(Server server, Database database) implements AutoCloseable {
     @Override
     public void close() {
-      server.free.add(database);
+      server.giveBack(database);
     }
   }
 
@@ -132,6 +132,8 @@ public final class PostgresExtension
         return database;
       }
       String name = "activities_" + copies.incrementAndGet();
+      // One copy at a time, so classes starting together never copy the template at once (a copy
+      // takes a fraction of a second, and happens once per class running side by side).
       synchronized (this) {
         JdbcClient.create(postgres.getPostgresDatabase())
             .sql("create database " + name + " template " + TEMPLATE)
@@ -140,6 +142,11 @@ public final class PostgresExtension
       Database copy = new Database(pool(postgres, name, name), tables);
       all.add(copy);
       return copy;
+    }
+
+    /** A class is done with {@code database}: the next class to start takes it. */
+    void giveBack(Database database) {
+      free.add(database);
     }
 
     private static HikariDataSource pool(EmbeddedPostgres postgres, String database, String name) {
