@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * What every playbook test class sets up before each test: the time-skipping environment of its
- * {@code TestWorkflowExtension} (registered by the subclass, with its workflow implementation), a
+ * {@link PlaybookTestExtension} (registered by the subclass, with its workflow implementation), a
  * fresh set of recording activities on the worker, and the started environment.
  */
 public abstract class PlaybookTestBase {

@@ -55,20 +55,22 @@ public final class PlaybookTestSupport {
    * A time-skipping environment starting at {@link #T0}, with the Keyword search attributes the
    * runs use; not started, so the test registers its fakes first.
    */
-  public static TestWorkflowExtension extension(Class<?>... workflowImplementations) {
-    return TestWorkflowExtension.newBuilder()
-        .registerWorkflowImplementationTypes(withEngine(workflowImplementations))
-        .registerSearchAttribute(
-            RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.CUSTOMER_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .setInitialTime(T0)
-        .setDoNotStart(true)
-        .build();
+  public static PlaybookTestExtension extension(Class<?>... workflowImplementations) {
+    return PlaybookTestExtension.of(
+        TestWorkflowExtension.newBuilder()
+            .registerWorkflowImplementationTypes(withEngine(workflowImplementations))
+            .registerSearchAttribute(
+                RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+            .registerSearchAttribute(
+                RunSearchAttributes.CUSTOMER_ID.getName(),
+                IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+            .registerSearchAttribute(
+                RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+            .registerSearchAttribute(
+                RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+            .setInitialTime(T0)
+            .setDoNotStart(true)
+            .build());
   }
 
   /** The given implementations and the playbook engine's. */

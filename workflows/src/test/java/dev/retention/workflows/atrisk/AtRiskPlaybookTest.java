@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -86,22 +87,25 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
           EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(AtRiskPlaybookImpl.class, PlaybookEngineImpl.class)
-          .registerSearchAttribute(
-              RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CUSTOMER_ID.getName(),
-              IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .setInitialTime(T0)
-          // The fakes are registered per test, before the worker starts.
-          .setDoNotStart(true)
-          .build();
+  static final PlaybookTestExtension temporal =
+      PlaybookTestExtension.of(
+          TestWorkflowExtension.newBuilder()
+              .registerWorkflowImplementationTypes(
+                  AtRiskPlaybookImpl.class, PlaybookEngineImpl.class)
+              .registerSearchAttribute(
+                  RunSearchAttributes.PLAYBOOK.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CUSTOMER_ID.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .setInitialTime(T0)
+              // The fakes are registered per test, before the worker starts.
+              .setDoNotStart(true)
+              .build());
 
   // ---- the full timeline ------------------------------------------------------------------------
 

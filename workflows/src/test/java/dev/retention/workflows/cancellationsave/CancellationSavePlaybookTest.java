@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -42,7 +43,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +69,7 @@ class CancellationSavePlaybookTest extends PlaybookTestBase {
   static final Instant DEADLINE = T0.plus(Duration.ofDays(3));
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
+  static final PlaybookTestExtension temporal =
       PlaybookTestSupport.extension(CancellationSavePlaybookImpl.class);
 
   // ---- at once ----------------------------------------------------------------------------------

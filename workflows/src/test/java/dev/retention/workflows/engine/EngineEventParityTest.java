@@ -7,6 +7,7 @@ import static dev.retention.workflows.PlaybookTestSupport.waitingFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.atrisk.AtRiskPlaybook;
@@ -42,7 +43,6 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +72,7 @@ class EngineEventParityTest extends PlaybookTestBase {
   static final String CSM = "csm-7";
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
+  static final PlaybookTestExtension temporal =
       PlaybookTestSupport.extension(
           AtRiskPlaybookImpl.class,
           ExpansionPlaybookImpl.class,

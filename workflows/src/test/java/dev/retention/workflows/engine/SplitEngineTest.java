@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.atrisk.AtRiskInput;
 import dev.retention.workflows.contract.Cadence;
@@ -20,7 +21,6 @@ import dev.retention.workflows.ports.TimelineEntry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
-import io.temporal.testing.TestWorkflowExtension;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ class SplitEngineTest extends PlaybookTestBase {
   static final String CSM = "csm-5";
   static final String EXPERIMENT = "day-1-subject";
 
-  @RegisterExtension static final TestWorkflowExtension temporal = PlaybookTestSupport.extension();
+  @RegisterExtension static final PlaybookTestExtension temporal = PlaybookTestSupport.extension();
 
   private static final PlaybookDefinition SPLIT = Definitions.atRiskWithDay1SubjectSplit();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
 import dev.retention.workflows.contract.PlaybookContext;
@@ -36,24 +37,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TemplateOverrideEngineTest extends PlaybookTestBase {
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(PlaybookEngineImpl.class)
-          .registerSearchAttribute(
-              RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CUSTOMER_ID.getName(),
-              IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.PLAYBOOK_VERSION.getName(),
-              IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .setInitialTime(Instant.parse("2026-03-02T09:00:00Z"))
-          .setDoNotStart(true)
-          .build();
+  static final PlaybookTestExtension temporal =
+      PlaybookTestExtension.of(
+          TestWorkflowExtension.newBuilder()
+              .registerWorkflowImplementationTypes(PlaybookEngineImpl.class)
+              .registerSearchAttribute(
+                  RunSearchAttributes.PLAYBOOK.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CUSTOMER_ID.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.PLAYBOOK_VERSION.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .setInitialTime(Instant.parse("2026-03-02T09:00:00Z"))
+              .setDoNotStart(true)
+              .build());
 
   @Test
   void theVersionsOwnTemplateText_travelsWithItsStep_andOnlyWithIt() throws Exception {

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
@@ -47,7 +48,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +68,7 @@ class ExpansionPlaybookTest extends PlaybookTestBase {
   static final String WORKFLOW_ID = Playbook.EXPANSION.workflowId(CUSTOMER);
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
+  static final PlaybookTestExtension temporal =
       PlaybookTestSupport.extension(ExpansionPlaybookImpl.class);
 
   // ---- the full timeline ------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.retention.workflows.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.RecordingActivities;
@@ -54,7 +55,7 @@ class FirstWaitTest {
 
   @AfterEach
   void stop() {
-    env.close();
+    PlaybookTestExtension.closeInBackground(env);
   }
 
   @Test

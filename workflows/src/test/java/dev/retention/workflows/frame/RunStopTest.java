@@ -1,5 +1,6 @@
 package dev.retention.workflows.frame;
 
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.RecordedHistories;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -28,7 +29,7 @@ class RunStopTest extends RunStopScenarios {
 
   @AfterAll
   static void stopService() {
-    env.close();
+    PlaybookTestExtension.closeInBackground(env);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.retention.workflows.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.atrisk.AtRiskInput;
@@ -125,7 +126,7 @@ class SameTaskOutcomesTest {
 
   @AfterEach
   void stopService() {
-    env.close();
+    PlaybookTestExtension.closeInBackground(env);
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.FakeSendingRules;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
@@ -79,24 +80,26 @@ class SendingRulesWorkflowTest {
   static final Instant TUESDAY_09 = local("2026-03-10T09:00");
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(
-              AtRiskPlaybookImpl.class,
-              ExpansionPlaybookImpl.class,
-              CancellationSavePlaybookImpl.class)
-          .registerSearchAttribute(
-              RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CUSTOMER_ID.getName(),
-              IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute(
-              RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .setInitialTime(SATURDAY_10)
-          .setDoNotStart(true)
-          .build();
+  static final PlaybookTestExtension temporal =
+      PlaybookTestExtension.of(
+          TestWorkflowExtension.newBuilder()
+              .registerWorkflowImplementationTypes(
+                  AtRiskPlaybookImpl.class,
+                  ExpansionPlaybookImpl.class,
+                  CancellationSavePlaybookImpl.class)
+              .registerSearchAttribute(
+                  RunSearchAttributes.PLAYBOOK.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CUSTOMER_ID.getName(),
+                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .registerSearchAttribute(
+                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+              .setInitialTime(SATURDAY_10)
+              .setDoNotStart(true)
+              .build());
 
   TestWorkflowEnvironment testEnv;
   WorkflowClient client;

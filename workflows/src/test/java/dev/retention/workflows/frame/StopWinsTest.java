@@ -3,6 +3,7 @@ package dev.retention.workflows.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.RecordingActivities.Gate;
@@ -44,7 +45,7 @@ class StopWinsTest {
   @AfterEach
   void stop() {
     scenario.close();
-    env.close();
+    PlaybookTestExtension.closeInBackground(env);
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -35,7 +36,6 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +58,7 @@ class NpsFollowUpPlaybookTest extends PlaybookTestBase {
   static final String WORKFLOW_ID = Playbook.NPS_FOLLOW_UP.workflowId(CUSTOMER);
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
+  static final PlaybookTestExtension temporal =
       PlaybookTestSupport.extension(NpsFollowUpPlaybookImpl.class);
 
   // ---- promoters --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -41,7 +42,6 @@ import dev.retention.workflows.ports.TaskAssignee;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -67,7 +67,7 @@ class OnboardingPlaybookTest extends PlaybookTestBase {
   static final String WORKFLOW_ID = Playbook.ONBOARDING.workflowId(CUSTOMER);
 
   @RegisterExtension
-  static final TestWorkflowExtension temporal =
+  static final PlaybookTestExtension temporal =
       PlaybookTestSupport.extension(OnboardingPlaybookImpl.class);
 
   // ---- no milestone at all ----------------------------------------------------------------------

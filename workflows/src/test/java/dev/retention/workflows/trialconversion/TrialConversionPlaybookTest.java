@@ -12,6 +12,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
+import dev.retention.workflows.PlaybookTestExtension;
 import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -41,7 +42,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.SearchAttributes;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,7 +68,7 @@ class TrialConversionPlaybookTest extends PlaybookTestBase {
   static final String CSM = "csm-1";
   static final String WORKFLOW_ID = PlaybookIds.workflowId(ID, CUSTOMER);
 
-  @RegisterExtension static final TestWorkflowExtension temporal = PlaybookTestSupport.extension();
+  @RegisterExtension static final PlaybookTestExtension temporal = PlaybookTestSupport.extension();
 
   static UsageFigures usage(int logins, int queries, int features) {
     return new UsageFigures(true, logins, queries, features, 0.3, PlaybookTestSupport.T0);
