@@ -8,8 +8,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The whole app over real HTTP on the embedded runtime (in-process Temporal on a real clock, a
- * throw-away embedded PostgreSQL), with a two-second playbook day. One context serves every API
- * test class. Set TEMPORAL_ADDRESS to run the same tests against a real Temporal server.
+ * throw-away database of its own on the test JVM's embedded PostgreSQL: {@link
+ * SharedTestPostgres}), with a two-second playbook day. One context serves every API test class.
+ * Set TEMPORAL_ADDRESS to run the same tests against a real Temporal server.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
