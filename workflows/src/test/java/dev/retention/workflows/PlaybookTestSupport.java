@@ -57,20 +57,21 @@ public final class PlaybookTestSupport {
    */
   public static PlaybookTestExtension extension(Class<?>... workflowImplementations) {
     return PlaybookTestExtension.of(
-        TestWorkflowExtension.newBuilder()
+        extensionBuilder()
             .registerWorkflowImplementationTypes(withEngine(workflowImplementations))
-            .registerSearchAttribute(
-                RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.CUSTOMER_ID.getName(),
-                IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-            .registerSearchAttribute(
-                RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
             .setInitialTime(T0)
-            .setDoNotStart(true)
             .build());
+  }
+
+  /**
+   * The SDK's extension with every run search attribute registered (Keyword), not started, so the
+   * test registers its fakes first; the caller adds its workflow types and its start time.
+   */
+  public static TestWorkflowExtension.Builder extensionBuilder() {
+    TestWorkflowExtension.Builder builder = TestWorkflowExtension.newBuilder().setDoNotStart(true);
+    RunSearchAttributes.KEYWORDS.forEach(
+        name -> builder.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    return builder;
   }
 
   /** The given implementations and the playbook engine's. */

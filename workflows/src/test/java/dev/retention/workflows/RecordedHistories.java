@@ -56,15 +56,9 @@ public final class RecordedHistories {
   /** Registers the Keyword search attributes the runs set on a test service. */
   public static TestEnvironmentOptions.Builder withSearchAttributes(
       TestEnvironmentOptions.Builder options) {
-    return options
-        .registerSearchAttribute(
-            RunSearchAttributes.PLAYBOOK.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.CUSTOMER_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(
-            RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    RunSearchAttributes.KEYWORDS.forEach(
+        name -> options.registerSearchAttribute(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    return options;
   }
 
   /** Writes the history of a completed run to {@code src/test/resources/<resource>}. */

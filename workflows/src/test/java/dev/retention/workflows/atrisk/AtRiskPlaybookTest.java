@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestExtension;
+import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
@@ -38,7 +39,6 @@ import dev.retention.workflows.ports.RunSnapshot;
 import dev.retention.workflows.ports.TaskAssignee;
 import dev.retention.workflows.ports.TaskPriority;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -49,7 +49,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -89,22 +88,11 @@ class AtRiskPlaybookTest extends PlaybookTestBase {
   @RegisterExtension
   static final PlaybookTestExtension temporal =
       PlaybookTestExtension.of(
-          TestWorkflowExtension.newBuilder()
+          // Not started: the fakes are registered per test, before the worker starts.
+          PlaybookTestSupport.extensionBuilder()
               .registerWorkflowImplementationTypes(
                   AtRiskPlaybookImpl.class, PlaybookEngineImpl.class)
-              .registerSearchAttribute(
-                  RunSearchAttributes.PLAYBOOK.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CUSTOMER_ID.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
               .setInitialTime(T0)
-              // The fakes are registered per test, before the worker starts.
-              .setDoNotStart(true)
               .build());
 
   // ---- the full timeline ------------------------------------------------------------------------

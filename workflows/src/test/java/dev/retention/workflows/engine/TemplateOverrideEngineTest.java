@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.retention.workflows.Definitions;
 import dev.retention.workflows.PlaybookTestBase;
 import dev.retention.workflows.PlaybookTestExtension;
+import dev.retention.workflows.PlaybookTestSupport;
 import dev.retention.workflows.RecordingActivities.Call;
 import dev.retention.workflows.contract.Cadence;
 import dev.retention.workflows.contract.PlaybookContext;
 import dev.retention.workflows.contract.PlaybookResult;
 import dev.retention.workflows.contract.RunOutcome;
-import dev.retention.workflows.contract.RunSearchAttributes;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.TemplateText;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -39,23 +37,9 @@ class TemplateOverrideEngineTest extends PlaybookTestBase {
   @RegisterExtension
   static final PlaybookTestExtension temporal =
       PlaybookTestExtension.of(
-          TestWorkflowExtension.newBuilder()
+          PlaybookTestSupport.extensionBuilder()
               .registerWorkflowImplementationTypes(PlaybookEngineImpl.class)
-              .registerSearchAttribute(
-                  RunSearchAttributes.PLAYBOOK.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CUSTOMER_ID.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.PLAYBOOK_VERSION.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
               .setInitialTime(Instant.parse("2026-03-02T09:00:00Z"))
-              .setDoNotStart(true)
               .build());
 
   @Test

@@ -30,7 +30,6 @@ import dev.retention.workflows.contract.PlaybookContext;
 import dev.retention.workflows.contract.PlaybookResult;
 import dev.retention.workflows.contract.PlaybookState;
 import dev.retention.workflows.contract.RunOutcome;
-import dev.retention.workflows.contract.RunSearchAttributes;
 import dev.retention.workflows.contract.StepRecord;
 import dev.retention.workflows.contract.StepResult;
 import dev.retention.workflows.expansion.ExpansionInput;
@@ -38,10 +37,8 @@ import dev.retention.workflows.expansion.ExpansionPlaybook;
 import dev.retention.workflows.expansion.ExpansionPlaybookImpl;
 import dev.retention.workflows.ports.CustomerEmail;
 import dev.retention.workflows.ports.SendSlotRequest;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -82,23 +79,12 @@ class SendingRulesWorkflowTest {
   @RegisterExtension
   static final PlaybookTestExtension temporal =
       PlaybookTestExtension.of(
-          TestWorkflowExtension.newBuilder()
+          PlaybookTestSupport.extensionBuilder()
               .registerWorkflowImplementationTypes(
                   AtRiskPlaybookImpl.class,
                   ExpansionPlaybookImpl.class,
                   CancellationSavePlaybookImpl.class)
-              .registerSearchAttribute(
-                  RunSearchAttributes.PLAYBOOK.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CUSTOMER_ID.getName(),
-                  IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.CSM_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-              .registerSearchAttribute(
-                  RunSearchAttributes.STAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
               .setInitialTime(SATURDAY_10)
-              .setDoNotStart(true)
               .build());
 
   TestWorkflowEnvironment testEnv;
