@@ -66,9 +66,15 @@ public final class PlaybookTestExtension
         context.getStore(OWN).get(context.getUniqueId(), TestWorkflowEnvironment.class);
     if (env == null) {
       sdk.afterEach(context);
-    } else {
-      closeInBackground(env);
+      return;
     }
+    if (context.getExecutionException().isPresent()) {
+      // The failed test's histories, while its environment still answers (the SDK prints them in
+      // testFailed, after the close).
+      System.err.println("Workflow execution histories:\n" + env.getDiagnostics());
+      context.getStore(OWN).put(context.getUniqueId() + "#printed", true);
+    }
+    closeInBackground(env);
   }
 
   @Override
@@ -87,6 +93,8 @@ public final class PlaybookTestExtension
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    sdk.testFailed(context, cause);
+    if (context.getStore(OWN).get(context.getUniqueId() + "#printed") == null) {
+      sdk.testFailed(context, cause);
+    }
   }
 }
