@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * pollers and slots are done: most tests of this module spent more time waiting on that than
  * running, with the CPU idle (0.25 to 1 s each). The test's outcome is settled by then and nothing
  * of a closed environment is shared, so nothing is lost by not waiting: a close that fails is
- * printed. An environment the test never asked for as a parameter is closed as the SDK closes it.
+ * printed, and a failed test's histories are printed before its environment closes. An environment
+ * the test never asked for as a parameter is closed as the SDK closes it.
  */
 public final class PlaybookTestExtension
     implements ParameterResolver, TestWatcher, BeforeEachCallback, AfterEachCallback {
