@@ -84,12 +84,12 @@ class ReadableRunEndToEndTest extends WithSkippedClock {
         summaries(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, metadata);
     assertThat(activities.stream().map(a -> text(converter, a)))
         .containsSubsequence("day-1-email", "day-3-email");
-    // The ledger's writes are local activities: markers, named as the activities were.
+    // The ledger's writes are local activities: markers, named as the activities were. The
+    // "started" entry goes with the first step's write.
     List<Payload> writes = summaries(history, EventType.EVENT_TYPE_MARKER_RECORDED, metadata);
     assertThat(writes.stream().map(a -> text(converter, a)))
         .containsSubsequence(
-            "ledger: started",
-            "ledger: day-1-email; next day-3-email",
+            "ledger: started, day-1-email; next day-3-email",
             "ledger: day-3-email; next day-7-call-task");
 
     WorkflowMetadata live =

@@ -171,7 +171,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   private void started() {
-    ledger.started(playbookId + " playbook started");
+    ledger.started(playbookId + " playbook started", frame() >= RunVersions.FOLDED_START);
   }
 
   /**

@@ -37,10 +37,17 @@ final class RunLedger {
     this.folded = folded;
   }
 
-  /** The run's first row and its "started" entry, written at once so the run is listed. */
-  void started(String summary) {
+  /**
+   * The run's "started" entry: with the next write when {@code withNextWrite} (runs since {@link
+   * RunVersions#FOLDED_START}, whose row the API wrote when it started them), else written at once
+   * with the run's first row so the run is listed.
+   */
+  void started(String summary, boolean withNextWrite) {
     TimelineEntry entry = entryOf("started", "PLAYBOOK", summary);
-    if (folded.getAsBoolean()) {
+    if (withNextWrite) {
+      pending.add(entry);
+      pendingSteps.add("started");
+    } else if (folded.getAsBoolean()) {
       write("RUNNING", List.of(entry), "started");
     } else {
       write("RUNNING", entry);

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * A started run reaches its first wait in fewer round trips since {@link RunVersions#LOCAL_LEDGER}:
  * the ledger's writes are local activities, so an at-risk run takes 2 workflow tasks and 1 activity
  * (its day-1 email) before its day-3 timer, where runs of {@link RunVersions#STOP_WINS} took 4 and
- * 3. It still sends the email once, records the step once, and replays.
+ * 3. Since {@link RunVersions#FOLDED_START} its "started" entry goes with the day-1 step's write:
+ * one ledger write before the timer where runs of {@link RunVersions#LOCAL_LEDGER} made two. It
+ * still sends the email once, records the start and the step once, and replays.
  */
 class FirstWaitTest {
 
@@ -64,6 +66,14 @@ class FirstWaitTest {
         RecordedHistories.load("histories/engine-at-risk-no-response.json");
 
     assertThat(FirstWait.of(before.getEvents())).isEqualTo(new FirstWait(4, 3, 0));
+  }
+
+  @Test
+  void before_aRunOfTheLocalLedgerFrame_wroteTwiceBeforeItsFirstTimer() throws Exception {
+    WorkflowExecutionHistory before =
+        RecordedHistories.load(LocalLedgerReplayTest.ENGINE_NO_RESPONSE);
+
+    assertThat(FirstWait.of(before.getEvents())).isEqualTo(new FirstWait(2, 1, 2));
   }
 
   @Test
@@ -99,8 +109,8 @@ class FirstWaitTest {
     assertThat(PlaybookTestSupport.awaitState(run, s -> s.waitingFor() != null).nextStep().step())
         .isEqualTo("day-3-email");
 
-    // The start's write and the day-1 step's go as local activities (markers, no round trip).
-    assertThat(FirstWait.of(history.getEvents())).isEqualTo(new FirstWait(2, 1, 2));
+    // One write, a local activity (a marker, no round trip): the start and the day-1 step.
+    assertThat(FirstWait.of(history.getEvents())).isEqualTo(new FirstWait(2, 1, 1));
     assertThat(RecordedHistories.activityTypes(history)).containsExactly("SendCustomerEmail");
     // Once each: the email, and the step on the timeline; the projection shows the wait.
     assertThat(activities.emailSteps()).containsExactly("day-1-email");
@@ -112,10 +122,11 @@ class FirstWaitTest {
             .map(TimelineEntry::key)
             .toList();
     assertThat(entries).containsExactly("started#0", "day-1-email#1");
+    assertThat(activities.ledger()).hasSize(1);
     assertThat(activities.lastSnapshot().nextStep()).isEqualTo("day-3-email");
     assertThat(RecordedHistories.count(history, EventType.EVENT_TYPE_MARKER_RECORDED))
-        .as("the frame's version and the two writes")
-        .isEqualTo(3);
+        .as("the frame's version and the one write")
+        .isEqualTo(2);
     WorkflowReplayer.replayWorkflowExecution(history, type);
   }
 

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Records the at-risk histories of {@link RunVersions#LOCAL_LEDGER} that {@link
  * LocalLedgerReplayTest} replays: a hand-written run whose customer answers on day 2 and whose CSM
- * records SAVED, and a run on the playbook engine that gets no answer (CHURNING on day 17).
+ * records SAVED, and a run on the playbook engine that gets no answer (CHURNING on day 17); and the
+ * same SAVED run of {@link RunVersions#FOLDED_START} that {@link FoldedStartReplayTest} replays.
+ * Each records in the frame's latest version.
  *
  * <p>Not part of the normal build; re-record only on purpose, from {@code workflows/}:
  *
@@ -45,14 +47,27 @@ class LocalLedgerHistoryRecorder {
 
   @Test
   void recordAtRiskRespondedSaved() throws Exception {
+    recordRespondedSaved("c-93", LocalLedgerReplayTest.AT_RISK_SAVED);
+  }
+
+  @Test
+  void recordFoldedStartRespondedSaved() throws Exception {
+    recordRespondedSaved("c-95", FoldedStartReplayTest.AT_RISK_SAVED);
+  }
+
+  /**
+   * An at-risk run whose customer answers on day 2 and whose CSM records SAVED, in the frame's
+   * latest version: re-record a version's history only while it is the latest.
+   */
+  private static void recordRespondedSaved(String customer, String file) throws Exception {
     try (TestWorkflowEnvironment env = RecordedHistories.recordingEnvironment()) {
       Worker worker = worker(env);
       WorkflowClient client = env.getWorkflowClient();
       AtRiskPlaybook run =
           client.newWorkflowStub(
               AtRiskPlaybook.class,
-              PlaybookTestSupport.options(worker, Playbook.AT_RISK, "c-93", CSM));
-      WorkflowClient.start(run::run, input("c-93"));
+              PlaybookTestSupport.options(worker, Playbook.AT_RISK, customer, CSM));
+      WorkflowClient.start(run::run, input(customer));
       // Not queried before its first wait: a query during a workflow task takes one of its own.
       env.sleep(Duration.ofHours(1));
       PlaybookTestSupport.awaitState(run, PlaybookTestSupport.waitingFor("day-3-email"));
@@ -61,10 +76,9 @@ class LocalLedgerHistoryRecorder {
       PlaybookTestSupport.awaitState(run, PlaybookTestSupport.waitingFor("decision-deadline"));
       run.recordOutcome(new CsmOutcome(OutcomeType.SAVED, "Renewed for a year", CSM));
       assertThat(PlaybookTestSupport.resultOf(run).outcome()).isEqualTo(RunOutcome.SAVED);
-      PlaybookTestSupport.awaitSignalsHandled(client, Playbook.AT_RISK.workflowId("c-93"), 1);
+      PlaybookTestSupport.awaitSignalsHandled(client, Playbook.AT_RISK.workflowId(customer), 1);
 
-      RecordedHistories.write(
-          client, Playbook.AT_RISK.workflowId("c-93"), LocalLedgerReplayTest.AT_RISK_SAVED);
+      RecordedHistories.write(client, Playbook.AT_RISK.workflowId(customer), file);
     }
   }
 

@@ -30,7 +30,7 @@ class LocalLedgerReplayTest {
 
     assertThat(RecordedHistories.assertCompleteRun(history, "AtRiskPlaybook").outcome())
         .isEqualTo(RunOutcome.SAVED);
-    assertLocalLedger(history);
+    assertLocalLedger(history, RunVersions.LOCAL_LEDGER, new FirstWait(2, 1, 2));
   }
 
   @Test
@@ -40,10 +40,15 @@ class LocalLedgerReplayTest {
 
     assertThat(RecordedHistories.assertCompleteRun(history, "PlaybookEngine").outcome())
         .isEqualTo(RunOutcome.CHURNING);
-    assertLocalLedger(history);
+    assertLocalLedger(history, RunVersions.LOCAL_LEDGER, new FirstWait(2, 1, 2));
   }
 
-  private static void assertLocalLedger(WorkflowExecutionHistory history) {
+  /**
+   * The run played in frame {@code version}: its ledger writes were local activities (markers, no
+   * {@code Record} activity task), and it reached its first timer as {@code firstWait} says.
+   */
+  static void assertLocalLedger(
+      WorkflowExecutionHistory history, int version, FirstWait firstWait) {
     assertThat(
             history.getEvents().stream()
                 .filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
@@ -52,7 +57,7 @@ class LocalLedgerReplayTest {
                         e.getMarkerRecordedEventAttributes().getDetailsMap().containsKey("version"))
                 .map(e -> e.getMarkerRecordedEventAttributes().getDetailsMap().get("version"))
                 .map(p -> p.getPayloads(0).getData().toStringUtf8()))
-        .containsExactly(Integer.toString(RunVersions.LOCAL_LEDGER));
+        .containsExactly(Integer.toString(version));
     assertThat(RecordedHistories.activityTypes(history)).doesNotContain("Record");
     assertThat(
             history.getEvents().stream()
@@ -62,6 +67,6 @@ class LocalLedgerReplayTest {
                         "LocalActivity"
                             .equals(e.getMarkerRecordedEventAttributes().getMarkerName())))
         .isNotEmpty();
-    assertThat(FirstWait.of(history.getEvents())).isEqualTo(new FirstWait(2, 1, 2));
+    assertThat(FirstWait.of(history.getEvents())).isEqualTo(firstWait);
   }
 }

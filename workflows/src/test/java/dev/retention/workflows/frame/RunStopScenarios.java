@@ -44,11 +44,12 @@ abstract class RunStopScenarios {
   enum Point {
     /** Started, but no worker has picked up its first workflow task yet. */
     BEFORE_FIRST_TASK,
-    /** Writing its "started" entry to the ledger. */
-    DURING_STARTED_LEDGER_WRITE,
     /** Sending its day-1 email. */
     DURING_FIRST_EMAIL,
-    /** Writing the day-1 step, with its next step (day 3), to the ledger: one folded write. */
+    /**
+     * Writing its "started" entry and the day-1 step, with its next step (day 3), to the ledger:
+     * its first write, one folded write ({@link RunVersions#FOLDED_START}).
+     */
     DURING_FIRST_STEP_LEDGER_WRITE,
     /** Waiting for day 3. */
     WAITING_FOR_DAY_3
@@ -71,9 +72,8 @@ abstract class RunStopScenarios {
     try {
       Gate gate =
           switch (point) {
-            case DURING_STARTED_LEDGER_WRITE -> activities.holdLedgerWrite(1);
             case DURING_FIRST_EMAIL -> activities.holdNextEmail();
-            case DURING_FIRST_STEP_LEDGER_WRITE -> activities.holdLedgerWrite(2);
+            case DURING_FIRST_STEP_LEDGER_WRITE -> activities.holdLedgerWrite(1);
             case BEFORE_FIRST_TASK, WAITING_FOR_DAY_3 -> null;
           };
       if (point != Point.BEFORE_FIRST_TASK) {
@@ -114,7 +114,8 @@ abstract class RunStopScenarios {
       assertThat(row.closedAt()).isNotNull();
       assertThat(activities.ledger())
           .flatExtracting(call -> call.request().allEntries())
-          .anySatisfy(entry -> assertThat(entry.summary()).contains("closed CANCELLED"));
+          .anySatisfy(entry -> assertThat(entry.summary()).contains("closed CANCELLED"))
+          .anySatisfy(entry -> assertThat(entry.key()).isEqualTo("started#0"));
     } finally {
       factory.shutdownNow();
       factory.awaitTermination(10, TimeUnit.SECONDS);
