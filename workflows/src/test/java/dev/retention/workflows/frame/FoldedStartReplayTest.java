@@ -2,11 +2,8 @@ package dev.retention.workflows.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.contract.RunOutcome;
-import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +18,13 @@ class FoldedStartReplayTest {
 
   @Test
   void atRiskSaved_replays_withOneWriteBeforeItsFirstTimer() throws Exception {
-    WorkflowExecutionHistory history = RecordedHistories.load(AT_RISK_SAVED);
-    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
-
-    assertThat(RecordedHistories.assertCompleteRun(history, "AtRiskPlaybook").outcome())
+    assertThat(
+            LocalLedgerReplayTest.replay(
+                AT_RISK_SAVED,
+                AtRiskPlaybookImpl.class,
+                "AtRiskPlaybook",
+                RunVersions.FOLDED_START,
+                new FirstWait(2, 1, 1)))
         .isEqualTo(RunOutcome.SAVED);
-    LocalLedgerReplayTest.assertLocalLedger(
-        history, RunVersions.FOLDED_START, new FirstWait(2, 1, 1));
   }
 }

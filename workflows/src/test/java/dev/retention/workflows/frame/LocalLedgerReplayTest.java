@@ -25,29 +25,44 @@ class LocalLedgerReplayTest {
 
   @Test
   void atRiskSaved_replays_withItsLedgerWritesLocal() throws Exception {
-    WorkflowExecutionHistory history = RecordedHistories.load(AT_RISK_SAVED);
-    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
-
-    assertThat(RecordedHistories.assertCompleteRun(history, "AtRiskPlaybook").outcome())
+    assertThat(
+            replay(
+                AT_RISK_SAVED,
+                AtRiskPlaybookImpl.class,
+                "AtRiskPlaybook",
+                RunVersions.LOCAL_LEDGER,
+                new FirstWait(2, 1, 2)))
         .isEqualTo(RunOutcome.SAVED);
-    assertLocalLedger(history, RunVersions.LOCAL_LEDGER, new FirstWait(2, 1, 2));
   }
 
   @Test
   void engineNoResponse_replays_withItsLedgerWritesLocal() throws Exception {
-    WorkflowExecutionHistory history = RecordedHistories.load(ENGINE_NO_RESPONSE);
-    WorkflowReplayer.replayWorkflowExecution(history, PlaybookEngineImpl.class);
-
-    assertThat(RecordedHistories.assertCompleteRun(history, "PlaybookEngine").outcome())
+    assertThat(
+            replay(
+                ENGINE_NO_RESPONSE,
+                PlaybookEngineImpl.class,
+                "PlaybookEngine",
+                RunVersions.LOCAL_LEDGER,
+                new FirstWait(2, 1, 2)))
         .isEqualTo(RunOutcome.CHURNING);
-    assertLocalLedger(history, RunVersions.LOCAL_LEDGER, new FirstWait(2, 1, 2));
   }
 
   /**
-   * The run played in frame {@code version}: its ledger writes were local activities (markers, no
-   * {@code Record} activity task), and it reached its first timer as {@code firstWait} says.
+   * Replays the history in {@code file} with {@code type}, checks that it is a complete run of
+   * {@code workflowType} played in frame {@code version} with its ledger writes local, reaching its
+   * first timer as {@code firstWait} says, and gives its outcome.
    */
-  static void assertLocalLedger(
+  static RunOutcome replay(
+      String file, Class<?> type, String workflowType, int version, FirstWait firstWait)
+      throws Exception {
+    WorkflowExecutionHistory history = RecordedHistories.load(file);
+    WorkflowReplayer.replayWorkflowExecution(history, type);
+    RunOutcome outcome = RecordedHistories.assertCompleteRun(history, workflowType).outcome();
+    assertLocalLedger(history, version, firstWait);
+    return outcome;
+  }
+
+  private static void assertLocalLedger(
       WorkflowExecutionHistory history, int version, FirstWait firstWait) {
     assertThat(
             history.getEvents().stream()
