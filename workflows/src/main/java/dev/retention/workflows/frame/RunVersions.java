@@ -50,10 +50,10 @@ public final class RunVersions {
   public static final int LOCAL_LEDGER = 4;
 
   /**
-   * The run's "started" entry goes with its first snapshot (its first wait, or its close) instead
-   * of in a write of its own: the API recorded the run's row the moment it started it, so the run
-   * is listed already. A run's first workflow task calls no activity but its first step's (at-risk:
-   * one ledger write before its first timer where it took two).
+   * The run's "started" entry goes with its next ledger write (at its first wait at the latest, or
+   * its close) instead of in a write of its own: the API recorded the run's row the moment it
+   * started it, so the run is listed already. An at-risk run makes one ledger write before its
+   * first timer where it made two.
    */
   public static final int FOLDED_START = 5;
 
