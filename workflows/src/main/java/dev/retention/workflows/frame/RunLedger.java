@@ -43,11 +43,13 @@ final class RunLedger {
    * with the run's first row so the run is listed.
    */
   void started(String summary, boolean withNextWrite) {
-    TimelineEntry entry = entryOf("started", "PLAYBOOK", summary);
     if (withNextWrite) {
-      pending.add(entry);
-      pendingSteps.add("started");
-    } else if (folded.getAsBoolean()) {
+      // A step's entry like any other (such runs fold their writes).
+      entry("started", "PLAYBOOK", summary);
+      return;
+    }
+    TimelineEntry entry = entryOf("started", "PLAYBOOK", summary);
+    if (folded.getAsBoolean()) {
       write("RUNNING", List.of(entry), "started");
     } else {
       write("RUNNING", entry);
