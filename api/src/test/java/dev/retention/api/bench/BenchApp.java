@@ -212,7 +212,8 @@ final class BenchApp implements AutoCloseable {
       database.setJdbcUrl("jdbc:postgresql://localhost:" + ports.postgres() + "/postgres");
       database.setUsername("postgres");
       database.setPassword("postgres");
-      database.setMaximumPoolSize(2);
+      // As many as the yardstick's statements at once (bench.concurrency) and one to look on.
+      database.setMaximumPoolSize(Integer.getInteger("bench.concurrency", 2) + 1);
     }
     return database;
   }

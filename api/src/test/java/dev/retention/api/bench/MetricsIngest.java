@@ -29,8 +29,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       start, so the time until the last of them has started is printed beside it;
  *   <li>the same batch path without the preference, answering once it has started its runs itself
  *       (printed, not held: its starts wait on Temporal's start rate);
- *   <li>the yardstick: the same records scored by {@link BatchScoring} in one statement straight
- *       into the app's database, without HTTP, JSON or the playbook rules (the floor);
+ *   <li>the yardstick: the same records scored by {@link BatchScoring} straight into the app's
+ *       database, without HTTP, JSON or the playbook rules (the floor), split as the batch path's
+ *       requests are and as many statements at once as it sends requests at once (one statement for
+ *       all of a turn would leave the second core to the batch path alone);
  *   <li>single posts: {@code POST /api/customers/{id}/metrics}, a sample, extrapolated.
  * </ul>
  *
@@ -113,7 +115,11 @@ final class MetricsIngest {
       }
       awaitIdleWorker();
       long s = System.nanoTime();
-      scoring.recordAll(reported);
+      BenchHttp.forEachRange(
+          chunk,
+          requestSize(chunk),
+          concurrency,
+          (f, t) -> scoring.recordAll(reported.subList(f, t)));
       (p < 0 ? warmUp : sql).add(Math.max(p, 0), BenchData.seconds(s), 0);
       awaitIdleWorker();
       long a = System.nanoTime();
@@ -135,7 +141,11 @@ final class MetricsIngest {
                 + pairs
                 + " turns of "
                 + BenchData.fmt(chunk)
-                + ", one scoring round each)",
+                + ", "
+                + concurrency
+                + " statements of "
+                + BenchData.fmt(requestSize(chunk))
+                + " at once)",
             scoredEach,
             sql.seconds,
             true,
@@ -249,10 +259,9 @@ final class MetricsIngest {
     AtomicLong started = new AtomicLong();
     AtomicLong queued = new AtomicLong();
     Map<String, String> headers = respondAsync ? Map.of("Prefer", "respond-async") : Map.of();
-    int size = Math.min(BATCH, Math.max(1, (to - from + concurrency - 1) / concurrency));
     BenchHttp.forEachRange(
         to - from,
-        size,
+        requestSize(to - from),
         concurrency,
         (f, t) -> {
           String answer =
@@ -269,6 +278,14 @@ final class MetricsIngest {
       throw new IllegalStateException("scored " + scored + " of " + (to - from));
     }
     return new Sent(started.get(), queued.get());
+  }
+
+  /**
+   * How many records go in one request (and in one of the yardstick's statements): a side's turn
+   * split evenly over the requests sent at once, at most {@link #BATCH} each.
+   */
+  private int requestSize(int turn) {
+    return Math.min(BATCH, Math.max(1, (turn + concurrency - 1) / concurrency));
   }
 
   private static long count(Pattern list, String answer) {
