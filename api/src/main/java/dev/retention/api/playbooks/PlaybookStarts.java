@@ -11,6 +11,7 @@ import dev.retention.data.definitions.PlaybookDefinitions;
 import dev.retention.data.feedback.NpsResponses;
 import dev.retention.data.ledger.RunProjection;
 import dev.retention.data.ledger.RunRecords;
+import dev.retention.data.ledger.Timeline;
 import dev.retention.data.scoring.HealthScoring;
 import dev.retention.data.scoring.ScoredHealth;
 import dev.retention.workflows.atrisk.AtRiskInput;
@@ -29,6 +30,7 @@ import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.expansion.ExpansionInput;
 import dev.retention.workflows.npsfollowup.NpsFollowUpInput;
 import dev.retention.workflows.onboarding.OnboardingInput;
+import dev.retention.workflows.ports.TimelineEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,7 @@ public class PlaybookStarts {
   private final SendingRules sendingRules;
   private final RunProjection projection;
   private final RunRecords records;
+  private final Timeline timeline;
   private final PlaybookDefinitions definitions;
   private final Clock clock;
 
@@ -63,9 +66,11 @@ public class PlaybookStarts {
       SendingRules sendingRules,
       RunProjection projection,
       RunRecords records,
+      Timeline timeline,
       Clock clock) {
     this.projection = projection;
     this.records = records;
+    this.timeline = timeline;
     this.definitions = definitions;
     this.runs = runs;
     this.customers = customers;
@@ -371,17 +376,29 @@ public class PlaybookStarts {
   /**
    * Records a run in the projection the moment it is started here, so the projection never lags a
    * start made through the API (the workflow's own first write, moments later, fills in stage and
-   * next step): which runs a new score must reach is read from it (see CustomerEvents).
+   * next step): which runs a new score must reach is read from it (see CustomerEvents). Its start
+   * goes on the customer's timeline at once too, under the key and in the words the run gives it:
+   * the run writes its own with its first step (or its closing write), which may be a long while
+   * when the first email keeps failing, and the first of the two stays.
    */
   private PlaybookClient.Started recorded(Customer customer, PlaybookClient.Started started) {
+    Instant at = clock.instant();
     records.recordStarted(
         started.runId(),
         started.workflowId(),
         started.playbook(),
         customer.id(),
         customer.csmId(),
-        clock.instant(),
+        at,
         started.version());
+    timeline.addAboutRun(
+        customer.id(),
+        started.workflowId(),
+        started.runId(),
+        TimelineEntry.STARTED_KEY,
+        at,
+        TimelineEntry.PLAYBOOK,
+        TimelineEntry.startedSummary(started.playbook()));
     return started;
   }
 }

@@ -90,6 +90,36 @@ class PlaybookApiTest {
         });
   }
 
+  /**
+   * The start is on the customer's timeline from the 202 on: the API writes it with the run's row,
+   * at the row's own time, in the run's words; the run's own write of it, with its first step,
+   * leaves that one in place, so it is there once.
+   */
+  @Test
+  void start_isOnTheTimelineFromThe202_once_atTheRowsTime() {
+    String customer = api.newCustomer("started");
+    Response started = start("at-risk", customer);
+    assertThat(started.status()).isEqualTo(202);
+    assertThat(api.get("/api/customers/" + customer + "/timeline").body().toString())
+        .contains("at-risk playbook started");
+    api.await("/api/playbooks/at-risk-" + customer, WAIT, r -> r.body().path("steps").size() >= 1);
+    List<Map<String, Object>> entries =
+        jdbc.sql(
+                """
+                select t.kind, t.summary, t.at = r.started_at as at_start from timeline t
+                join playbook_runs r on r.run_id = t.run_id
+                where r.workflow_id = :w and t.entry_key = 'started#0'
+                """)
+            .param("w", started.text("workflowId"))
+            .query()
+            .listOfRows();
+    assertThat(entries).hasSize(1);
+    assertThat(entries.getFirst())
+        .containsEntry("kind", "PLAYBOOK")
+        .containsEntry("summary", "at-risk playbook started")
+        .containsEntry("at_start", true);
+  }
+
   @Test
   void secondStart_whileRunning_is409WithTheRunningId() {
     String customer = api.newCustomer("dup");

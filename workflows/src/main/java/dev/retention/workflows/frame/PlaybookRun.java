@@ -18,6 +18,7 @@ import dev.retention.workflows.contract.Supersede;
 import dev.retention.workflows.contract.Upgraded;
 import dev.retention.workflows.contract.WaitingOn;
 import dev.retention.workflows.frame.ActivityPolicies.RunActivities;
+import dev.retention.workflows.ports.TimelineEntry;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
@@ -171,7 +172,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   }
 
   private void started() {
-    ledger.started(playbookId + " playbook started", frame() >= RunVersions.FOLDED_START);
+    ledger.started(TimelineEntry.startedSummary(playbookId), frame() >= RunVersions.FOLDED_START);
   }
 
   /**

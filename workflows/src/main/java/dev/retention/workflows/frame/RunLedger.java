@@ -44,11 +44,12 @@ final class RunLedger {
    */
   void started(String summary, boolean withNextWrite) {
     if (withNextWrite) {
-      // A step's entry like any other (such runs fold their writes).
-      entry("started", "PLAYBOOK", summary);
+      // A step's entry like any other (such runs fold their writes); under the key the API wrote
+      // it with when it started the run (TimelineEntry.STARTED_KEY), so that one stays.
+      entry("started", TimelineEntry.PLAYBOOK, summary);
       return;
     }
-    TimelineEntry entry = entryOf("started", "PLAYBOOK", summary);
+    TimelineEntry entry = entryOf("started", TimelineEntry.PLAYBOOK, summary);
     if (folded.getAsBoolean()) {
       write("RUNNING", List.of(entry), "started");
     } else {
