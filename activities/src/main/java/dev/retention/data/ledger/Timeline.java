@@ -93,8 +93,9 @@ public class Timeline {
   }
 
   /**
-   * One entry about a run written from outside it (a provider's event about an email it sent), once
-   * per run and key; the playbook is the one the projection knows for the run.
+   * One entry about a run written from outside it (a provider's event about an email it sent, the
+   * API's record of the run's start), once per run and key; the playbook is the one the projection
+   * knows for the run.
    */
   public void addAboutRun(
       String customerId,
