@@ -52,8 +52,9 @@ public final class RunVersions {
   /**
    * The run's "started" entry goes with its next ledger write (at its first wait at the latest, or
    * its close) instead of in a write of its own: the API recorded the run's row the moment it
-   * started it, so the run is listed already. An at-risk run makes one ledger write before its
-   * first timer where it made two.
+   * started it, so the run is listed already (and, since, its "started" entry too, which the run's
+   * own then leaves in place; the run still writes it for a run started otherwise). An at-risk run
+   * makes one ledger write before its first timer where it made two.
    */
   public static final int FOLDED_START = 5;
 
