@@ -189,6 +189,26 @@ public class CustomerDirectory {
     return found;
   }
 
+  /**
+   * The given customers that exist, by id, locked for the caller's transaction as a single scoring
+   * locks its customer ({@code for no key update}), in id order so two batches cannot deadlock. One
+   * statement reads and locks them: a batch's scoring round learns here which of its customers
+   * exist, and what their runs need, instead of reading them once more before.
+   */
+  public Map<String, Customer> lockCustomers(Collection<String> ids) {
+    Map<String, Customer> found = new LinkedHashMap<>();
+    jdbc.sql(
+            """
+            select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale
+            from customers where id = any(:ids) order by id for no key update
+            """)
+        .param("ids", ids.stream().distinct().sorted().toArray(String[]::new))
+        .query(CustomerDirectory::customer)
+        .list()
+        .forEach(c -> found.put(c.id(), c));
+    return found;
+  }
+
   /** The given CSM ids that exist (one query, for batches). */
   public Set<String> existingCsms(Collection<String> ids) {
     return new HashSet<>(

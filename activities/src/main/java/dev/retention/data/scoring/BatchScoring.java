@@ -1,5 +1,7 @@
 package dev.retention.data.scoring;
 
+import dev.retention.data.customers.Customer;
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.data.ledger.Timeline;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,10 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,7 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * entries. A customer reported twice in one batch is scored in order, as two posts would be: the
  * k-th report of each customer goes into round k, each round one statement (and its timeline
  * entries, set-based in {@link Timeline#addAll}) in its own transaction that locks the customers'
- * rows like a single scoring does.
+ * rows like a single scoring does. That lock reads the rows too ({@link
+ * CustomerDirectory#lockCustomers}): a report whose customer does not exist is left unscored, and
+ * the caller gets the customers with the scores instead of reading them once more before.
  */
 @Service
 public class BatchScoring {
@@ -34,41 +39,62 @@ public class BatchScoring {
   private final Clock clock;
   private final HealthModels models;
   private final Timeline timeline;
+  private final CustomerDirectory directory;
 
   public BatchScoring(
       JdbcClient jdbc,
       TransactionTemplate tx,
       Clock clock,
       HealthModels models,
-      Timeline timeline) {
+      Timeline timeline,
+      CustomerDirectory directory) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.clock = clock;
     this.models = models;
     this.timeline = timeline;
+    this.directory = directory;
   }
 
-  /** One customer's metrics in a batch; the customer must exist. */
+  /** One customer's metrics in a batch; a customer that does not exist is not scored. */
   public record Reported(String customerId, HealthMetrics metrics) {}
+
+  /**
+   * What a batch recorded: each report's score in the order of the batch, {@code null} where its
+   * customer does not exist; and the customers scored, by id, as their rows read when locked.
+   */
+  public record Recorded(List<ScoredHealth> scores, Map<String, Customer> customers) {
+
+    /** The places in the batch of the reports left unscored: their customers do not exist. */
+    public List<Integer> unknown() {
+      List<Integer> unknown = new ArrayList<>();
+      for (int i = 0; i < scores.size(); i++) {
+        if (scores.get(i) == null) {
+          unknown.add(i);
+        }
+      }
+      return unknown;
+    }
+  }
 
   /**
    * What the caller does inside each round's transaction, once its scores are stored and before it
    * commits: {@code round} holds the indexes into the batch this round scored, {@code scored} their
-   * scores at those indexes (a metrics batch queues the runs the scores start, so a crossing is
-   * stored with its score or not at all).
+   * scores at those indexes, {@code customers} the round's customers as locked (a metrics batch
+   * queues the runs the scores start, so a crossing is stored with its score or not at all).
    */
   @FunctionalInterface
   public interface InRound {
-    void scored(List<Integer> round, ScoredHealth[] scored);
+    void scored(List<Integer> round, ScoredHealth[] scored, Map<String, Customer> customers);
   }
 
-  /** The scores, in the order of {@code batch}. */
-  public List<ScoredHealth> recordAll(List<Reported> batch) {
-    return recordAll(batch, (round, scored) -> {});
+  /** The scores, in the order of {@code batch}, and the customers scored. */
+  public Recorded recordAll(List<Reported> batch) {
+    return recordAll(batch, (round, scored, customers) -> {});
   }
 
-  /** The same, with {@code inRound} done in each round's transaction. */
-  public List<ScoredHealth> recordAll(List<Reported> batch, InRound inRound) {
+  /** The same, with {@code inRound} done in each round's transaction that scored any report. */
+  public Recorded recordAll(List<Reported> batch, InRound inRound) {
     List<List<Integer>> rounds = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -79,16 +105,29 @@ public class BatchScoring {
       rounds.get(round).add(i);
     }
     ScoredHealth[] scored = new ScoredHealth[batch.size()];
+    Map<String, Customer> customers = new HashMap<>();
     for (List<Integer> round : rounds) {
       tx.executeWithoutResult(
           status -> {
-            scoreRound(batch, round, scored);
-            inRound.scored(List.copyOf(round), scored);
+            // The same lock as a single scoring, and the rows it locks: who exists, and as what.
+            Map<String, Customer> locked =
+                directory.lockCustomers(
+                    round.stream().map(i -> batch.get(i).customerId()).toList());
+            List<Integer> known =
+                round.stream().filter(i -> locked.containsKey(batch.get(i).customerId())).toList();
+            if (!known.isEmpty()) {
+              scoreRound(batch, known, scored);
+              inRound.scored(known, scored, Collections.unmodifiableMap(locked));
+            }
+            customers.putAll(locked);
           });
     }
-    return List.of(scored);
+    return new Recorded(
+        Collections.unmodifiableList(Arrays.asList(scored)),
+        Collections.unmodifiableMap(customers));
   }
 
+  /** One round's reports, of customers that exist and are locked, each at most once. */
   private void scoreRound(List<Reported> batch, List<Integer> round, ScoredHealth[] out) {
     int n = round.size();
     int[] idx = new int[n];
@@ -113,11 +152,6 @@ public class BatchScoring {
       sentiments[k] = m.sentiment().name();
       usages[k] = m.planUsage();
     }
-    // The same lock as a single scoring, taken in id order so two batches cannot deadlock.
-    jdbc.sql("select id from customers where id = any(:ids) order by id for no key update")
-        .param("ids", new TreeSet<>(List.of(customers)).toArray(String[]::new))
-        .query(String.class)
-        .list();
     Instant now = clock.instant();
     HealthModels.Published model = models.published();
     HealthModelSql sql = new HealthModelSql(model.model());

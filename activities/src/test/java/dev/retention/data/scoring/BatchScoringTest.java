@@ -65,7 +65,7 @@ class BatchScoringTest {
     tasks = new CrmTasks(jdbc);
     HealthModels models = new HealthModels(jdbc, tx, clock);
     single = new HealthScoring(jdbc, tx, timeline, tasks, clock, models);
-    batch = new BatchScoring(jdbc, tx, clock, models, timeline);
+    batch = new BatchScoring(jdbc, tx, clock, models, timeline, directory);
   }
 
   @Test
@@ -233,7 +233,7 @@ class BatchScoringTest {
           which.add(i);
         }
       }
-      List<ScoredHealth> batched = batch.recordAll(reports);
+      List<ScoredHealth> batched = batch.recordAll(reports).scores();
       for (int k = 0; k < which.size(); k++) {
         int i = which.get(k);
         ScoredHealth java = single.record(twins.get(i)[0].id(), scenarios.get(i).last());
@@ -255,11 +255,13 @@ class BatchScoringTest {
     clock.advance(day(1));
 
     List<ScoredHealth> scores =
-        batch.recordAll(
-            List.of(
-                new BatchScoring.Reported(batched.id(), score86()),
-                new BatchScoring.Reported(Fixtures.ACME.id(), score96()),
-                new BatchScoring.Reported(batched.id(), score85())));
+        batch
+            .recordAll(
+                List.of(
+                    new BatchScoring.Reported(batched.id(), score86()),
+                    new BatchScoring.Reported(Fixtures.ACME.id(), score96()),
+                    new BatchScoring.Reported(batched.id(), score85())))
+            .scores();
     ScoredHealth first = single.record(java.id(), score86());
     ScoredHealth second = single.record(java.id(), score85());
 
@@ -268,6 +270,40 @@ class BatchScoringTest {
     assertThat(scores.get(2)).isEqualTo(second);
     assertThat(second.previousScore()).isEqualTo(86);
     assertSameRecords("twice", java, batched);
+  }
+
+  /**
+   * The round's lock reads the customers: a report of a customer that does not exist is left
+   * unscored (and out of the caller's round), the others are scored, and the caller gets the
+   * customers it scored as their rows read.
+   */
+  @Test
+  void aReportOfACustomerThatDoesNotExist_isLeftUnscored_andTheCallerGetsTheCustomersScored() {
+    Customer known = customer("lock-known");
+    List<List<Integer>> rounds = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+
+    BatchScoring.Recorded recorded =
+        batch.recordAll(
+            List.of(
+                new BatchScoring.Reported("lock-nobody", score86()),
+                new BatchScoring.Reported(known.id(), score86()),
+                new BatchScoring.Reported("lock-nobody", score85()),
+                new BatchScoring.Reported(known.id(), score85())),
+            (round, scored, customers) -> {
+              rounds.add(round);
+              seen.addAll(customers.keySet());
+            });
+
+    assertThat(recorded.unknown()).containsExactly(0, 2);
+    assertThat(recorded.scores().get(1)).isNotNull();
+    assertThat(recorded.scores().get(3).previousScore())
+        .isEqualTo(recorded.scores().get(1).score());
+    assertThat(rounds).containsExactly(List.of(1), List.of(3));
+    assertThat(seen).containsExactly(known.id(), known.id());
+    assertThat(recorded.customers()).containsOnlyKeys(known.id());
+    assertThat(recorded.customers().get(known.id())).isEqualTo(known);
+    assertThat(stored(known)).hasSize(2);
   }
 
   /**
@@ -283,7 +319,7 @@ class BatchScoringTest {
 
     batch.recordAll(
         List.of(new BatchScoring.Reported(kept.id(), score86())),
-        (round, scored) ->
+        (round, scored, customers) ->
             queue.queue(
                 List.of(new QueuedStarts.NewStart(kept.id(), "at-risk", scored[0].score(), 0.2)),
                 START));
@@ -291,7 +327,7 @@ class BatchScoringTest {
             () ->
                 batch.recordAll(
                     List.of(new BatchScoring.Reported(lost.id(), score86())),
-                    (round, scored) -> {
+                    (round, scored, customers) -> {
                       queue.queue(
                           List.of(new QueuedStarts.NewStart(lost.id(), "at-risk", 86, 0.2)), START);
                       throw new IllegalStateException("the caller failed inside the round");

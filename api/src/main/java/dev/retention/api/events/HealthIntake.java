@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,16 +27,17 @@ import org.springframework.stereotype.Service;
 
 /**
  * Many customers' new metrics at once (the metrics batch, the Segment scorer): scored set-based
- * ({@link BatchScoring}), and in each scoring round's transaction the runs the scores start are
- * queued ({@link QueuedStarts}; the crossings of {@link CustomerEvents#crossings}: falling into
- * at-risk, rising into expansion, a team-defined trigger), so a crossing is stored with its score
- * or not at all. Then, per customer and in the order reported, the same rules as a single metrics
- * post: running runs hear the score, and the crossing's run starts (one run per customer, never
- * while a cancellation is being handled), unless the {@link QueuedStartRelay} is to start it right
- * after. Customers are handled in parallel, at most {@code retention.batch.parallelism} at a time,
- * on virtual threads; the running runs of all of them come from one query of the projection, so
- * only runs that exist are signalled. A start that fails (Temporal unreachable) stays queued and is
- * made again after a backoff.
+ * ({@link BatchScoring}, which reads the customers as it locks them: a report of a customer that
+ * does not exist is left out and named in the outcome), and in each scoring round's transaction the
+ * runs the scores start are queued ({@link QueuedStarts}; the crossings of {@link
+ * CustomerEvents#crossings}: falling into at-risk, rising into expansion, a team-defined trigger),
+ * so a crossing is stored with its score or not at all. Then, per customer and in the order
+ * reported, the same rules as a single metrics post: running runs hear the score, and the
+ * crossing's run starts (one run per customer, never while a cancellation is being handled), unless
+ * the {@link QueuedStartRelay} is to start it right after. Customers are handled in parallel, at
+ * most {@code retention.batch.parallelism} at a time, on virtual threads; the running runs of all
+ * of them come from one query of the projection, so only runs that exist are signalled. A start
+ * that fails (Temporal unreachable) stays queued and is made again after a backoff.
  */
 @Service
 public class HealthIntake {
@@ -71,12 +73,14 @@ public class HealthIntake {
   public record Failure(int position, String customerId, String reason) {}
 
   /**
-   * The scores (in the order reported), the runs started, those queued and not started (all of them
-   * when the relay is to start them; otherwise those whose start failed), the runs informed, and
-   * the failures, in the order reported.
+   * The scores (of the reports scored, in the order reported), the places of the reports left
+   * unscored since their customers do not exist, the runs started, those queued and not started
+   * (all of them when the relay is to start them; otherwise those whose start failed), the runs
+   * informed, and the failures, in the order reported.
    */
   public record Outcome(
       List<ScoredHealth> scores,
+      List<Integer> unknown,
       List<String> started,
       List<String> queued,
       int informed,
@@ -97,36 +101,41 @@ public class HealthIntake {
     }
   }
 
-  /** The reports scored, with their scores and queued starts (by the report's place). */
+  /**
+   * The reports scored, with their scores (by the report's place, null where its customer does not
+   * exist), the places left unscored, their customers and queued starts (by the report's place).
+   */
   private record Scored(
       List<BatchScoring.Reported> reported,
       List<ScoredHealth> scores,
+      List<Integer> unknown,
+      Map<String, Customer> customers,
       Map<Integer, List<QueuedStarts.Queued>> starts,
       boolean startNow) {}
 
   /**
-   * Scores the reports (every customer must be in {@code customers}), queues their crossings'
-   * starts and informs the running runs; makes the queued starts itself when {@code startNow}, else
-   * wakes the relay to make them.
+   * Scores the reports of the customers that exist, queues their crossings' starts and informs the
+   * running runs; makes the queued starts itself when {@code startNow}, else wakes the relay to
+   * make them.
    */
-  public Outcome take(
-      List<BatchScoring.Reported> reported, Map<String, Customer> customers, boolean startNow) {
+  public Outcome take(List<BatchScoring.Reported> reported, boolean startNow) {
     if (reported.isEmpty()) {
-      return new Outcome(List.of(), List.of(), List.of(), 0, List.of());
+      return new Outcome(List.of(), List.of(), List.of(), List.of(), 0, List.of());
     }
     // Each customer's reports in their order; customers in parallel.
     Map<String, List<Integer>> byCustomer = byCustomer(reported);
     Map<String, List<RunProjection.Running>> running = projection.running(byCustomer.keySet());
     // The published model and definitions once for all, not per customer.
     CustomerEvents.ScoreRules rules = events.scoreRules();
-    Scored batch = score(reported, customers, rules, startNow);
+    Scored batch = score(reported, rules, startNow);
     if (!startNow && !batch.starts().isEmpty()) {
       relay.wake();
     }
     Collected collected = new Collected();
-    // Only customers with a run to inform or one to start have anything to do.
+    // Only customers that exist with a run to inform or one to start have anything to do.
     List<Map.Entry<String, List<Integer>>> busy =
         byCustomer.entrySet().stream()
+            .filter(customer -> batch.customers().containsKey(customer.getKey()))
             .filter(
                 customer ->
                     running.containsKey(customer.getKey())
@@ -137,14 +146,15 @@ public class HealthIntake {
         parallelism,
         customer ->
             inform(
-                customers.get(customer.getKey()),
+                batch.customers().get(customer.getKey()),
                 rules,
                 customer.getValue(),
                 running.getOrDefault(customer.getKey(), List.of()),
                 batch,
                 collected));
     return new Outcome(
-        batch.scores(),
+        batch.scores().stream().filter(Objects::nonNull).toList(),
+        batch.unknown(),
         collected.started().stream().sorted().toList(),
         collected.queued().stream().sorted().distinct().toList(),
         collected.informed().get(),
@@ -156,19 +166,22 @@ public class HealthIntake {
    * the caller until it has made them ({@code startNow}), or due at once for the relay.
    */
   private Scored score(
-      List<BatchScoring.Reported> reported,
-      Map<String, Customer> customers,
-      CustomerEvents.ScoreRules rules,
-      boolean startNow) {
+      List<BatchScoring.Reported> reported, CustomerEvents.ScoreRules rules, boolean startNow) {
     Instant takenUntil = startNow ? clock.instant().plus(QueuedStartRelay.LEASE) : clock.instant();
     Map<Integer, List<QueuedStarts.Queued>> starts = new HashMap<>();
-    List<ScoredHealth> scores =
+    BatchScoring.Recorded recorded =
         scoring.recordAll(
             reported,
-            (round, scored) ->
+            (round, scored, customers) ->
                 starts.putAll(
                     queueCrossings(round, scored, reported, customers, rules, takenUntil)));
-    return new Scored(reported, scores, starts, startNow);
+    return new Scored(
+        reported,
+        recorded.scores(),
+        List.copyOf(recorded.unknown()),
+        recorded.customers(),
+        starts,
+        startNow);
   }
 
   /** In a scoring round's transaction: the runs its scores start, queued, by the report's place. */
@@ -218,6 +231,9 @@ public class HealthIntake {
     Set<String> playbooks =
         new HashSet<>(running.stream().map(RunProjection.Running::playbook).toList());
     for (int i : positions) {
+      if (batch.scores().get(i) == null) {
+        continue; // the customer was erased between two of the batch's rounds
+      }
       try {
         out.informed().addAndGet(events.inform(c, batch.scores().get(i), playbooks).size());
       } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.retention.api.bench;
 
+import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.data.ledger.Timeline;
 import dev.retention.data.scoring.BatchScoring;
 import dev.retention.data.scoring.HealthMetrics;
@@ -98,7 +99,8 @@ final class MetricsIngest {
             tx,
             Clock.systemUTC(),
             new HealthModels(jdbc, tx, Clock.systemUTC()),
-            new Timeline(jdbc));
+            new Timeline(jdbc),
+            new CustomerDirectory(jdbc));
     Side sql = new Side(pairs);
     Side async = new Side(pairs);
     Side sync = new Side(pairs);

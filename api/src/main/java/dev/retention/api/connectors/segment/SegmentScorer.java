@@ -2,8 +2,6 @@ package dev.retention.api.connectors.segment;
 
 import dev.retention.api.events.CustomerEvents;
 import dev.retention.api.events.HealthIntake;
-import dev.retention.data.customers.Customer;
-import dev.retention.data.customers.CustomerDirectory;
 import dev.retention.data.scoring.BatchScoring;
 import dev.retention.data.scoring.HealthMetrics;
 import dev.retention.data.scoring.Sentiment;
@@ -36,19 +34,12 @@ class SegmentScorer {
 
   private final SegmentStore store;
   private final SegmentSettings settings;
-  private final CustomerDirectory directory;
   private final HealthIntake intake;
   private final Clock clock;
 
-  SegmentScorer(
-      SegmentStore store,
-      SegmentSettings settings,
-      CustomerDirectory directory,
-      HealthIntake intake,
-      Clock clock) {
+  SegmentScorer(SegmentStore store, SegmentSettings settings, HealthIntake intake, Clock clock) {
     this.store = store;
     this.settings = settings;
-    this.directory = directory;
     this.intake = intake;
     this.clock = clock;
   }
@@ -102,14 +93,10 @@ class SegmentScorer {
 
   private int score(List<SegmentStore.Weekly> moved) {
     List<String> ids = moved.stream().map(SegmentStore.Weekly::customerId).toList();
-    Map<String, Customer> customers = directory.findCustomers(ids);
     Map<String, HealthMetrics> last = store.lastMetrics(ids);
     SegmentSettings.Mapping mapping = settings.mapping();
     List<BatchScoring.Reported> reported = new ArrayList<>();
     for (SegmentStore.Weekly w : moved) {
-      if (!customers.containsKey(w.customerId())) {
-        continue;
-      }
       HealthMetrics before =
           last.getOrDefault(
               w.customerId(), new HealthMetrics(0, 0, 0, 0.0, 0, Sentiment.NEUTRAL, 0.0));
@@ -125,13 +112,12 @@ class SegmentScorer {
                   before.sentiment(),
                   w.planUsage() != null ? w.planUsage() : before.planUsage())));
     }
-    if (reported.isEmpty()) {
-      return 0;
-    }
-    // Scored with the runs they start queued in the same transaction, then started here.
-    for (HealthIntake.Failure failure : intake.take(reported, customers, true).failed()) {
+    // Scored with the runs they start queued in the same transaction, then started here; those
+    // of customers that no longer exist (erased since their events came) are left out.
+    HealthIntake.Outcome outcome = intake.take(reported, true);
+    for (HealthIntake.Failure failure : outcome.failed()) {
       log.warn("segment: customer {} {}", failure.customerId(), failure.reason());
     }
-    return reported.size();
+    return reported.size() - outcome.unknown().size();
   }
 }
