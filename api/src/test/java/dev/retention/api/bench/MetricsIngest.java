@@ -31,9 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>the same batch path without the preference, answering once it has started its runs itself
  *       (printed, not held: its starts wait on Temporal's start rate);
  *   <li>the yardstick: the same records scored by {@link BatchScoring} straight into the app's
- *       database, without HTTP, JSON or the playbook rules (the floor), split as the batch path's
- *       requests are and as many statements at once as it sends requests at once (one statement for
- *       all of a turn would leave the second core to the batch path alone);
+ *       database, without HTTP, JSON or the playbook rules (the floor; its rounds lock and read the
+ *       customers' rows as the batch path's do), split as the batch path's requests are and as many
+ *       statements at once as it sends requests at once (one statement for all of a turn would
+ *       leave the second core to the batch path alone);
  *   <li>single posts: {@code POST /api/customers/{id}/metrics}, a sample, extrapolated.
  * </ul>
  *
