@@ -126,6 +126,25 @@ public final class PlaybookTestSupport {
         .build();
   }
 
+  /**
+   * The same with the run's first stage among the start's search attributes, where its input
+   * decides it, as the API starts a run since {@code RunVersions.FIRST_STAGE_AT_START}.
+   */
+  public static WorkflowOptions options(
+      Worker worker, Playbook playbook, String customerId, String csmId, RunInput input) {
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(RunSearchAttributes.PLAYBOOK, playbook.id())
+            .set(RunSearchAttributes.CUSTOMER_ID, customerId)
+            .set(RunSearchAttributes.CSM_ID, csmId);
+    if (input.firstStage() != null) {
+      attributes.set(RunSearchAttributes.STAGE, input.firstStage());
+    }
+    return options(worker, playbook, customerId, csmId).toBuilder()
+        .setTypedSearchAttributes(attributes.build())
+        .build();
+  }
+
   /** Waits for the result; time skips to each timer meanwhile. */
   public static PlaybookResult resultOf(PlaybookWorkflow run) {
     try {

@@ -175,6 +175,10 @@ public class PlaybookClient {
           RunSearchAttributes.PLAYBOOK_VERSION,
           definition.id() + "@" + definition.versionOrFirst());
     }
+    // Its first stage too, where the input decides it: the run then does not upsert it.
+    if (input.firstStage() != null) {
+      attributes.set(RunSearchAttributes.STAGE, input.firstStage());
+    }
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())
         .setStaticDetails(description.details())

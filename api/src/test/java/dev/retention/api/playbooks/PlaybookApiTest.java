@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
+import dev.retention.api.support.TemporalHistory;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,7 @@ class PlaybookApiTest {
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
+  @Autowired WorkflowClient temporal;
   HttpApi api;
 
   @BeforeEach
@@ -118,6 +123,44 @@ class PlaybookApiTest {
         .containsEntry("kind", "PLAYBOOK")
         .containsEntry("summary", "at-risk playbook started")
         .containsEntry("at_start", true);
+  }
+
+  /**
+   * The API gives a hand-written run its first stage with the start's search attributes: the run's
+   * {@code Stage} is there from its start event on, and the run upserts none before its first
+   * timer.
+   */
+  @Test
+  void start_givesTheRunItsFirstStage_soItUpsertsNoneBeforeItsFirstTimer()
+      throws InterruptedException {
+    String customer = api.newCustomer("stage");
+    Response started = start("at-risk", customer);
+    assertThat(started.status()).isEqualTo(202);
+    String workflowId = started.text("workflowId");
+    List<HistoryEvent> events = TemporalHistory.events(temporal, workflowId);
+    for (long deadline = System.nanoTime() + WAIT.toNanos();
+        events.stream().noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED);
+        events = TemporalHistory.events(temporal, workflowId)) {
+      assertThat(System.nanoTime()).as("the run's first timer").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    assertThat(
+            events
+                .getFirst()
+                .getWorkflowExecutionStartedEventAttributes()
+                .getSearchAttributes()
+                .getIndexedFieldsMap()
+                .get("Stage")
+                .getData()
+                .toStringUtf8())
+        .isEqualTo("\"OUTREACH\"");
+    assertThat(
+            events.stream()
+                .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
+                .filter(
+                    e ->
+                        e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
+        .isEmpty();
   }
 
   @Test

@@ -23,6 +23,11 @@ public record AtRiskInput(PlaybookContext context, Integer healthScore, String r
     return critical() ? why + ", critical band" : why;
   }
 
+  @Override
+  public String firstStage() {
+    return AtRiskStage.OUTREACH.name();
+  }
+
   /** Below 40 the customer is in the critical band: the CSM must call within 24 hours. */
   public boolean critical() {
     return healthScore != null && healthScore < 40;

@@ -39,7 +39,7 @@ public class AtRiskPlaybookImpl extends PlaybookRun implements AtRiskPlaybook {
 
   @WorkflowInit
   public AtRiskPlaybookImpl(AtRiskInput input) {
-    super(Playbook.AT_RISK, input.context(), AtRiskStage.OUTREACH.name());
+    super(Playbook.AT_RISK, input.context(), input.firstStage());
     this.input = input;
     // Shown as the next step from the run's first moment (a read right after the start).
     run.stepUnderWay("day-1-email", startedAt);

@@ -16,4 +16,9 @@ public record CancellationSaveInput(
   public String trigger() {
     return "cancellation request (" + reason + "), held until " + decisionDeadline;
   }
+
+  @Override
+  public String firstStage() {
+    return CancellationSavePlaybookImpl.Stage.AWAITING_SAVE_CALL.name();
+  }
 }

@@ -44,7 +44,7 @@ public class CancellationSavePlaybookImpl extends PlaybookRun implements Cancell
 
   @WorkflowInit
   public CancellationSavePlaybookImpl(CancellationSaveInput input) {
-    super(Playbook.CANCELLATION_SAVE, input.context(), Stage.AWAITING_SAVE_CALL.name());
+    super(Playbook.CANCELLATION_SAVE, input.context(), input.firstStage());
     this.input = input;
     this.offer = input.reason().offer();
     this.vars =

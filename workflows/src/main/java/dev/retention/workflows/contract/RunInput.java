@@ -10,4 +10,14 @@ public interface RunInput {
    * sign-up}): ids, scores and enum names only, never free text a person typed.
    */
   String trigger();
+
+  /**
+   * The stage the run starts in, where its input alone decides it (a hand-written playbook's):
+   * given with the start's search attributes, so the run's first workflow task need not upsert it
+   * ({@code RunVersions.FIRST_STAGE_AT_START}). Null where the run decides it itself (a defined
+   * playbook renders its first stage from its definition).
+   */
+  default String firstStage() {
+    return null;
+  }
 }

@@ -11,4 +11,9 @@ public record ExpansionInput(PlaybookContext context, int healthScore, double pl
   public String trigger() {
     return "health " + healthScore + ", plan usage " + Math.round(planUsage * 100) + "%";
   }
+
+  @Override
+  public String firstStage() {
+    return ExpansionPlaybookImpl.Stage.USAGE_NOTIFIED.name();
+  }
 }

@@ -45,7 +45,7 @@ public class ExpansionPlaybookImpl extends PlaybookRun implements ExpansionPlayb
 
   @WorkflowInit
   public ExpansionPlaybookImpl(ExpansionInput input) {
-    super(Playbook.EXPANSION, input.context(), Stage.USAGE_NOTIFIED.name());
+    super(Playbook.EXPANSION, input.context(), input.firstStage());
     this.input = input;
     run.fact("healthScore", Integer.toString(input.healthScore()));
     run.fact("planUsage", Long.toString(Math.round(input.planUsage() * 100)) + "%");

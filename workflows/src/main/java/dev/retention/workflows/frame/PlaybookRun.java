@@ -128,7 +128,11 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
    */
   protected final PlaybookResult execute(Runnable body) {
     boolean reshaped = answersAtOnce();
-    Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(run.stage()));
+    if (frame() < RunVersions.FIRST_STAGE_AT_START
+        || !run.stage()
+            .equals(Workflow.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))) {
+      Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(run.stage()));
+    }
     if (!reshaped) {
       started();
     }

@@ -14,6 +14,12 @@ public record NpsFollowUpInput(PlaybookContext context, int score, String commen
     return "NPS answer, " + category().name().toLowerCase(Locale.ROOT);
   }
 
+  /** A promoter's run starts in advocacy, a passive's awaiting feedback, a detractor's outreach. */
+  @Override
+  public String firstStage() {
+    return NpsFollowUpPlaybookImpl.initialStage(category()).name();
+  }
+
   public NpsCategory category() {
     return NpsCategory.of(score);
   }

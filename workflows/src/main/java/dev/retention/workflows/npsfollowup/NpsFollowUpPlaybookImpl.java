@@ -52,7 +52,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
 
   @WorkflowInit
   public NpsFollowUpPlaybookImpl(NpsFollowUpInput input) {
-    super(Playbook.NPS_FOLLOW_UP, input.context(), initialStage(input.category()).name());
+    super(Playbook.NPS_FOLLOW_UP, input.context(), input.firstStage());
     this.input = input;
     this.category = input.category();
     this.vars =
@@ -70,7 +70,7 @@ public class NpsFollowUpPlaybookImpl extends PlaybookRun implements NpsFollowUpP
     return vars.get("nps.comment").isEmpty() ? "(none)" : vars.get("nps.comment");
   }
 
-  private static Stage initialStage(NpsCategory category) {
+  static Stage initialStage(NpsCategory category) {
     return switch (category) {
       case PROMOTER -> Stage.ADVOCACY;
       case PASSIVE -> Stage.AWAITING_FEEDBACK;

@@ -10,4 +10,9 @@ public record OnboardingInput(PlaybookContext context) implements RunInput {
   public String trigger() {
     return "sign-up";
   }
+
+  @Override
+  public String firstStage() {
+    return OnboardingPlaybookImpl.Stage.ONBOARDING.name();
+  }
 }

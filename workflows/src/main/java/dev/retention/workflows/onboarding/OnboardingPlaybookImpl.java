@@ -62,7 +62,7 @@ public class OnboardingPlaybookImpl extends PlaybookRun implements OnboardingPla
   @WorkflowInit
   @SuppressWarnings("this-escape") // day() reads only the frame's cadence, set by super()
   public OnboardingPlaybookImpl(OnboardingInput input) {
-    super(Playbook.ONBOARDING, input.context(), Stage.ONBOARDING.name());
+    super(Playbook.ONBOARDING, input.context(), input.firstStage());
     this.lastProgressAt = startedAt;
     run.fact("trialEndsAt", day(TRIAL_DAYS).toString());
     run.stepUnderWay("day-0-welcome-email", startedAt);

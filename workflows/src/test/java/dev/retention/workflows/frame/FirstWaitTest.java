@@ -13,6 +13,7 @@ import dev.retention.workflows.contract.Cadence;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.contract.PlaybookContext;
 import dev.retention.workflows.contract.PlaybookWorkflow;
+import dev.retention.workflows.contract.RunSearchAttributes;
 import dev.retention.workflows.engine.PlaybookEngineImpl;
 import dev.retention.workflows.ports.LedgerUpdate;
 import dev.retention.workflows.ports.TimelineEntry;
@@ -92,6 +93,55 @@ class FirstWaitTest {
             Playbook.AT_RISK.id());
 
     assertFirstDay(run, Playbook.AT_RISK.workflowId("c-92"), PlaybookEngineImpl.class);
+  }
+
+  /**
+   * Since {@link RunVersions#FIRST_STAGE_AT_START} the API gives a hand-written run its first stage
+   * with the start: the run then upserts no search attribute before its first timer, and its {@code
+   * Stage} is there from the start event on. Started without it (the tests above, a run started
+   * straight on Temporal), the run upserts it as before.
+   */
+  @Test
+  void atRisk_startedWithItsFirstStage_upsertsNothingBeforeItsFirstTimer() throws Exception {
+    AtRiskInput input = input("c-96");
+    AtRiskPlaybook run =
+        client.newWorkflowStub(
+            AtRiskPlaybook.class,
+            PlaybookTestSupport.options(worker, Playbook.AT_RISK, "c-96", CSM, input));
+    WorkflowClient.start(run::run, input);
+
+    WorkflowExecutionHistory history = awaitFirstTimer(Playbook.AT_RISK.workflowId("c-96"));
+    assertThat(upsertsBeforeTheFirstTimer(history)).isZero();
+    assertThat(
+            history
+                .getEvents()
+                .get(0)
+                .getWorkflowExecutionStartedEventAttributes()
+                .getSearchAttributes()
+                .getIndexedFieldsMap())
+        .containsKey(RunSearchAttributes.STAGE.getName());
+    assertThat(input.firstStage()).isEqualTo("OUTREACH");
+    assertThat(FirstWait.of(history.getEvents())).isEqualTo(new FirstWait(2, 1, 1));
+    WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
+
+    WorkflowExecutionHistory without = awaitFirstTimer(startedWithoutItsStage("c-97"));
+    assertThat(upsertsBeforeTheFirstTimer(without)).isEqualTo(1);
+  }
+
+  private String startedWithoutItsStage(String customer) {
+    AtRiskPlaybook run =
+        client.newWorkflowStub(
+            AtRiskPlaybook.class,
+            PlaybookTestSupport.options(worker, Playbook.AT_RISK, customer, CSM));
+    WorkflowClient.start(run::run, input(customer));
+    return Playbook.AT_RISK.workflowId(customer);
+  }
+
+  private static long upsertsBeforeTheFirstTimer(WorkflowExecutionHistory history) {
+    return history.getEvents().stream()
+        .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+        .count();
   }
 
   private void assertFirstDay(PlaybookWorkflow run, String workflowId, Class<?> type)

@@ -2,8 +2,13 @@ package dev.retention.workflows.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.contract.RunOutcome;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +21,9 @@ class FoldedStartReplayTest {
 
   static final String AT_RISK_SAVED = "histories/at-risk-v5-folded-start-saved.json";
 
+  static final String AT_RISK_FIRST_STAGE_SAVED =
+      "histories/at-risk-v6-first-stage-at-start-saved.json";
+
   @Test
   void atRiskSaved_replays_withOneWriteBeforeItsFirstTimer() throws Exception {
     assertThat(
@@ -26,5 +34,36 @@ class FoldedStartReplayTest {
                 RunVersions.FOLDED_START,
                 new FirstWait(2, 1, 1)))
         .isEqualTo(RunOutcome.SAVED);
+  }
+
+  /**
+   * The same run of {@link RunVersions#FIRST_STAGE_AT_START}, started with its first stage among
+   * its search attributes: no search attribute upserted before its first timer, the stage's later
+   * changes upserted as before.
+   */
+  @Test
+  void atRiskSavedStartedWithItsFirstStage_replays_upsertingOnlyItsLaterStages() throws Exception {
+    assertThat(
+            LocalLedgerReplayTest.replay(
+                AT_RISK_FIRST_STAGE_SAVED,
+                AtRiskPlaybookImpl.class,
+                "AtRiskPlaybook",
+                RunVersions.FIRST_STAGE_AT_START,
+                new FirstWait(2, 1, 1)))
+        .isEqualTo(RunOutcome.SAVED);
+    WorkflowExecutionHistory history = RecordedHistories.load(AT_RISK_FIRST_STAGE_SAVED);
+    List<HistoryEvent> events = history.getEvents();
+    assertThat(
+            events.stream()
+                .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
+                .filter(
+                    e ->
+                        e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
+        .isEmpty();
+    assertThat(
+            RecordedHistories.count(
+                history, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
+        .as("the later stages")
+        .isPositive();
   }
 }

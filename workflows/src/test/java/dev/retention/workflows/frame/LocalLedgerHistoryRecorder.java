@@ -28,8 +28,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Records the at-risk histories of {@link RunVersions#LOCAL_LEDGER} that {@link
  * LocalLedgerReplayTest} replays: a hand-written run whose customer answers on day 2 and whose CSM
  * records SAVED, and a run on the playbook engine that gets no answer (CHURNING on day 17); and the
- * same SAVED run of {@link RunVersions#FOLDED_START} that {@link FoldedStartReplayTest} replays.
- * Each records in the frame's latest version.
+ * same SAVED run of {@link RunVersions#FOLDED_START} and of {@link
+ * RunVersions#FIRST_STAGE_AT_START} that {@link FoldedStartReplayTest} replays. Each records in the
+ * frame's latest version.
  *
  * <p>Not part of the normal build; re-record only on purpose, from {@code workflows/}:
  *
@@ -55,6 +56,11 @@ class LocalLedgerHistoryRecorder {
     recordRespondedSaved("c-95", FoldedStartReplayTest.AT_RISK_SAVED);
   }
 
+  @Test
+  void recordFirstStageAtStartRespondedSaved() throws Exception {
+    recordRespondedSaved("c-98", FoldedStartReplayTest.AT_RISK_FIRST_STAGE_SAVED);
+  }
+
   /**
    * An at-risk run whose customer answers on day 2 and whose CSM records SAVED, in the frame's
    * latest version: re-record a version's history only while it is the latest.
@@ -63,11 +69,13 @@ class LocalLedgerHistoryRecorder {
     try (TestWorkflowEnvironment env = RecordedHistories.recordingEnvironment()) {
       Worker worker = worker(env);
       WorkflowClient client = env.getWorkflowClient();
+      // Started as the API starts it: with its first stage among the search attributes.
+      AtRiskInput input = input(customer);
       AtRiskPlaybook run =
           client.newWorkflowStub(
               AtRiskPlaybook.class,
-              PlaybookTestSupport.options(worker, Playbook.AT_RISK, customer, CSM));
-      WorkflowClient.start(run::run, input(customer));
+              PlaybookTestSupport.options(worker, Playbook.AT_RISK, customer, CSM, input));
+      WorkflowClient.start(run::run, input);
       // Not queried before its first wait: a query during a workflow task takes one of its own.
       env.sleep(Duration.ofHours(1));
       PlaybookTestSupport.awaitState(run, PlaybookTestSupport.waitingFor("day-3-email"));
