@@ -11,8 +11,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * {@code POST /api/metrics/batch}: the records that passed validation go to the {@link
- * HealthIntake}, which leaves out those of customers that do not exist (rejected here by index, in
- * the words a single post uses) and learns that as it locks the customers to score them: scored
+ * HealthIntake}, which leaves out those of customers that do not exist (rejected here by index,
+ * with how to create them) and learns that as it locks the customers to score them: scored
  * set-based, the runs their scores start queued with the scores, the running runs informed. Without
  * a preference the batch makes those starts before it answers; with {@code Prefer: respond-async}
  * it answers once they are queued (listed as {@code queued}) and the relay starts them right after.

@@ -129,8 +129,8 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   protected final PlaybookResult execute(Runnable body) {
     boolean reshaped = answersAtOnce();
     if (frame() < RunVersions.FIRST_STAGE_AT_START
-        || !run.stage()
-            .equals(Workflow.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))) {
+        || !java.util.Objects.equals(
+            run.stage(), Workflow.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))) {
       Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(run.stage()));
     }
     if (!reshaped) {

@@ -113,7 +113,8 @@ class SegmentScorer {
                   w.planUsage() != null ? w.planUsage() : before.planUsage())));
     }
     // Scored with the runs they start queued in the same transaction, then started here; those
-    // of customers that no longer exist (erased since their events came) are left out.
+    // of customers that do not exist (never created here, or erased since their events came) are
+    // left out, as before.
     HealthIntake.Outcome outcome = intake.take(reported, true);
     for (HealthIntake.Failure failure : outcome.failed()) {
       log.warn("segment: customer {} {}", failure.customerId(), failure.reason());
