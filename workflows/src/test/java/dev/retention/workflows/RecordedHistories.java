@@ -164,6 +164,17 @@ public final class RecordedHistories {
     return history.getEvents().stream().filter(e -> e.getEventType() == type).count();
   }
 
+  /**
+   * How many search-attribute upserts the run made before its first timer (its first durable wait):
+   * none since {@code RunVersions.FIRST_STAGE_AT_START} when it started with its stage.
+   */
+  public static long upsertsBeforeTheFirstTimer(List<HistoryEvent> events) {
+    return events.stream()
+        .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+        .count();
+  }
+
   private static <T> T decode(Payloads payloads, Class<T> type) {
     return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
         0, Optional.of(payloads), type, type);

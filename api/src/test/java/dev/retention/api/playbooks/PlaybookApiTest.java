@@ -8,6 +8,7 @@ import dev.retention.api.support.ApiTest;
 import dev.retention.api.support.HttpApi;
 import dev.retention.api.support.HttpApi.Response;
 import dev.retention.api.support.TemporalHistory;
+import dev.retention.workflows.RecordedHistories;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -154,13 +155,7 @@ class PlaybookApiTest {
                 .getData()
                 .toStringUtf8())
         .isEqualTo("\"OUTREACH\"");
-    assertThat(
-            events.stream()
-                .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
-                .filter(
-                    e ->
-                        e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
-        .isEmpty();
+    assertThat(RecordedHistories.upsertsBeforeTheFirstTimer(events)).isZero();
   }
 
   @Test

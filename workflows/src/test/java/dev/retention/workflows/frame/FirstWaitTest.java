@@ -111,7 +111,7 @@ class FirstWaitTest {
     WorkflowClient.start(run::run, input);
 
     WorkflowExecutionHistory history = awaitFirstTimer(Playbook.AT_RISK.workflowId("c-96"));
-    assertThat(upsertsBeforeTheFirstTimer(history)).isZero();
+    assertThat(RecordedHistories.upsertsBeforeTheFirstTimer(history.getEvents())).isZero();
     assertThat(
             history
                 .getEvents()
@@ -125,7 +125,7 @@ class FirstWaitTest {
     WorkflowReplayer.replayWorkflowExecution(history, AtRiskPlaybookImpl.class);
 
     WorkflowExecutionHistory without = awaitFirstTimer(startedWithoutItsStage("c-97"));
-    assertThat(upsertsBeforeTheFirstTimer(without)).isEqualTo(1);
+    assertThat(RecordedHistories.upsertsBeforeTheFirstTimer(without.getEvents())).isEqualTo(1);
   }
 
   private String startedWithoutItsStage(String customer) {
@@ -135,13 +135,6 @@ class FirstWaitTest {
             PlaybookTestSupport.options(worker, Playbook.AT_RISK, customer, CSM));
     WorkflowClient.start(run::run, input(customer));
     return Playbook.AT_RISK.workflowId(customer);
-  }
-
-  private static long upsertsBeforeTheFirstTimer(WorkflowExecutionHistory history) {
-    return history.getEvents().stream()
-        .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
-        .count();
   }
 
   private void assertFirstDay(PlaybookWorkflow run, String workflowId, Class<?> type)

@@ -6,9 +6,7 @@ import dev.retention.workflows.RecordedHistories;
 import dev.retention.workflows.atrisk.AtRiskPlaybookImpl;
 import dev.retention.workflows.contract.RunOutcome;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,14 +50,7 @@ class FoldedStartReplayTest {
                 new FirstWait(2, 1, 1)))
         .isEqualTo(RunOutcome.SAVED);
     WorkflowExecutionHistory history = RecordedHistories.load(AT_RISK_FIRST_STAGE_SAVED);
-    List<HistoryEvent> events = history.getEvents();
-    assertThat(
-            events.stream()
-                .takeWhile(e -> e.getEventType() != EventType.EVENT_TYPE_TIMER_STARTED)
-                .filter(
-                    e ->
-                        e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
-        .isEmpty();
+    assertThat(RecordedHistories.upsertsBeforeTheFirstTimer(history.getEvents())).isZero();
     assertThat(
             RecordedHistories.count(
                 history, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
