@@ -70,12 +70,13 @@ public class CustomerDirectory {
         .single();
   }
 
+  /** A customer row's columns, as {@link #customer} reads them. */
+  private static final String SELECT =
+      "select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale"
+          + " from customers";
+
   public Optional<Customer> findCustomer(String id) {
-    return jdbc.sql(
-            """
-            select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale
-            from customers where id = :id
-            """)
+    return jdbc.sql(SELECT + " where id = :id")
         .param("id", id)
         .query(CustomerDirectory::customer)
         .optional();
@@ -176,17 +177,7 @@ public class CustomerDirectory {
 
   /** The given customers that exist, by id (one query, for batches). */
   public Map<String, Customer> findCustomers(Collection<String> ids) {
-    Map<String, Customer> found = new LinkedHashMap<>();
-    jdbc.sql(
-            """
-            select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale
-            from customers where id = any(:ids)
-            """)
-        .param("ids", ids.stream().distinct().toArray(String[]::new))
-        .query(CustomerDirectory::customer)
-        .list()
-        .forEach(c -> found.put(c.id(), c));
-    return found;
+    return byIds(ids, "");
   }
 
   /**
@@ -196,13 +187,16 @@ public class CustomerDirectory {
    * exist, and what their runs need, instead of reading them once more before.
    */
   public Map<String, Customer> lockCustomers(Collection<String> ids) {
+    return byIds(ids, " order by id for no key update");
+  }
+
+  /**
+   * The customers of {@code ids} that exist, by id, read in one statement ending in {@code tail}.
+   */
+  private Map<String, Customer> byIds(Collection<String> ids, String tail) {
     Map<String, Customer> found = new LinkedHashMap<>();
-    jdbc.sql(
-            """
-            select id, name, email, csm_id, plan, mrr, plan_usage_limit, timezone, locale
-            from customers where id = any(:ids) order by id for no key update
-            """)
-        .param("ids", ids.stream().distinct().sorted().toArray(String[]::new))
+    jdbc.sql(SELECT + " where id = any(:ids)" + tail)
+        .param("ids", ids.stream().distinct().toArray(String[]::new))
         .query(CustomerDirectory::customer)
         .list()
         .forEach(c -> found.put(c.id(), c));
