@@ -18,7 +18,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributes;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -118,11 +117,7 @@ public final class PlaybookTestSupport {
         .setWorkflowId(playbook.workflowId(customerId))
         .setTaskQueue(worker.getTaskQueue())
         .setTypedSearchAttributes(
-            SearchAttributes.newBuilder()
-                .set(RunSearchAttributes.PLAYBOOK, playbook.id())
-                .set(RunSearchAttributes.CUSTOMER_ID, customerId)
-                .set(RunSearchAttributes.CSM_ID, csmId)
-                .build())
+            RunSearchAttributes.atStart(playbook.id(), customerId, csmId, null).build())
         .build();
   }
 
@@ -132,16 +127,9 @@ public final class PlaybookTestSupport {
    */
   public static WorkflowOptions options(
       Worker worker, Playbook playbook, String customerId, String csmId, RunInput input) {
-    SearchAttributes.Builder attributes =
-        SearchAttributes.newBuilder()
-            .set(RunSearchAttributes.PLAYBOOK, playbook.id())
-            .set(RunSearchAttributes.CUSTOMER_ID, customerId)
-            .set(RunSearchAttributes.CSM_ID, csmId);
-    if (input.firstStage() != null) {
-      attributes.set(RunSearchAttributes.STAGE, input.firstStage());
-    }
     return options(worker, playbook, customerId, csmId).toBuilder()
-        .setTypedSearchAttributes(attributes.build())
+        .setTypedSearchAttributes(
+            RunSearchAttributes.atStart(playbook.id(), customerId, csmId, input).build())
         .build();
   }
 

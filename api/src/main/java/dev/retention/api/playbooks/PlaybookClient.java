@@ -165,19 +165,19 @@ public class PlaybookClient {
       String taskQueue,
       PlaybookDefinition definition) {
     RunDescription description = RunDescription.of(playbook, input);
+    // The first stage is the one the engine will play (its definition's), not the input's own.
     SearchAttributes.Builder attributes =
-        SearchAttributes.newBuilder()
-            .set(RunSearchAttributes.PLAYBOOK, playbook)
-            .set(RunSearchAttributes.CUSTOMER_ID, customerId)
-            .set(RunSearchAttributes.CSM_ID, csmId);
+        RunSearchAttributes.atStart(
+            playbook,
+            customerId,
+            csmId,
+            definition == null || input instanceof EngineInput
+                ? input
+                : BuiltInInputs.of(input, definition));
     if (definition != null) {
       attributes.set(
           RunSearchAttributes.PLAYBOOK_VERSION,
           definition.id() + "@" + definition.versionOrFirst());
-    }
-    // Its first stage too, where the input decides it: the run then does not upsert it.
-    if (input.firstStage() != null) {
-      attributes.set(RunSearchAttributes.STAGE, input.firstStage());
     }
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())

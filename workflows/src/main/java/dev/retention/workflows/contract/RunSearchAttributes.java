@@ -1,6 +1,7 @@
 package dev.retention.workflows.contract;
 
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import java.util.List;
 
 /** Search attributes that let ops filter runs in the Temporal UI. Ids only, never PII. */
@@ -27,6 +28,24 @@ public final class RunSearchAttributes {
           CSM_ID.getName(),
           STAGE.getName(),
           PLAYBOOK_VERSION.getName());
+
+  /**
+   * A run's search attributes at its start: whose run it is, and its first stage where its input
+   * decides it ({@link RunInput#firstStage}; since frame version 6 the run then does not upsert
+   * it). {@code input} may be null: a start without one leaves the stage to the run.
+   */
+  public static SearchAttributes.Builder atStart(
+      String playbook, String customerId, String csmId, RunInput input) {
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(PLAYBOOK, playbook)
+            .set(CUSTOMER_ID, customerId)
+            .set(CSM_ID, csmId);
+    if (input != null && input.firstStage() != null) {
+      attributes.set(STAGE, input.firstStage());
+    }
+    return attributes;
+  }
 
   private RunSearchAttributes() {}
 }

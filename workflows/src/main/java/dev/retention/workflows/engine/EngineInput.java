@@ -26,4 +26,20 @@ public record EngineInput(
     inputs = inputs == null ? Map.of() : inputs;
     trigger = trigger == null ? "by hand" : trigger;
   }
+
+  /**
+   * The definition's first stage where it is written out (its {@code initialStage} as plain text,
+   * or its first stage when it names none); null where the run renders it from its start (a
+   * template such as nps-follow-up's, which reads the answer's category).
+   */
+  @Override
+  public String firstStage() {
+    String initial = definition.initialStage();
+    if (initial == null) {
+      return definition.stages() == null || definition.stages().isEmpty()
+          ? null
+          : definition.stages().getFirst();
+    }
+    return initial.contains("{{") ? null : initial;
+  }
 }

@@ -9,7 +9,6 @@ import dev.retention.workflows.engine.PlaybookEngineImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.SearchAttributes;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -42,10 +41,8 @@ public class EngineTarget implements DryRunTarget {
             .setWorkflowId(run.workflowId())
             .setTaskQueue(run.taskQueue())
             .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(RunSearchAttributes.PLAYBOOK, run.playbook())
-                    .set(RunSearchAttributes.CUSTOMER_ID, run.customer().id())
-                    .set(RunSearchAttributes.CSM_ID, run.customer().csmId())
+                RunSearchAttributes.atStart(
+                        run.playbook(), run.customer().id(), run.customer().csmId(), null)
                     .build())
             .build();
     PlaybookEngine engine = client.newWorkflowStub(PlaybookEngine.class, options);
