@@ -12,10 +12,11 @@ public interface RunInput {
   String trigger();
 
   /**
-   * The stage the run starts in, where its input alone decides it (a hand-written playbook's):
-   * given with the start's search attributes, so the run's first workflow task need not upsert it
-   * ({@code RunVersions.FIRST_STAGE_AT_START}). Null where the run decides it itself (a defined
-   * playbook renders its first stage from its definition).
+   * The stage the run starts in, where its input alone decides it (a hand-written playbook's; on
+   * the engine, a definition that writes its first stage out): given with the start's search
+   * attributes, so the run's first workflow task need not upsert it ({@code
+   * RunVersions.FIRST_STAGE_AT_START}). Null where the run decides it itself (a first stage a
+   * definition renders from the run's start).
    */
   default String firstStage() {
     return null;

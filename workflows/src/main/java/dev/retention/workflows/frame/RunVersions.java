@@ -62,8 +62,8 @@ public final class RunVersions {
    * The run's first stage comes with its start: the API gives it among the start's search
    * attributes ({@link dev.retention.workflows.contract.RunInput#firstStage}), and the run upserts
    * its {@code Stage} only when it differs from what it started with (a run started without it, or
-   * a defined playbook's first stage). A hand-written run's first workflow task no longer upserts a
-   * search attribute: one event and one visibility write fewer a run.
+   * whose first stage its definition renders at the start). Such a run's first workflow task no
+   * longer upserts a search attribute: one event and one visibility write fewer a run.
    */
   public static final int FIRST_STAGE_AT_START = 6;
 
