@@ -129,7 +129,7 @@ class ErasureInFlightTest {
                   ledger.record(
                       update(GLOBEX.id(), "run-1", Instant.now().minusSeconds(60), SUMMARY)));
       // The write waits for the erasure's lock on the customer ...
-      Thread.sleep(300);
+      awaitBlockedOnALock();
       assertThat(write.isDone()).isFalse();
       commit.countDown();
       erasure.get(10, TimeUnit.SECONDS);
@@ -157,7 +157,7 @@ class ErasureInFlightTest {
       assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
       Future<?> erasure =
           threads.submit(() -> tx.executeWithoutResult(status -> personalData.erase(GLOBEX.id())));
-      Thread.sleep(300);
+      awaitBlockedOnALock();
       assertThat(erasure.isDone()).isFalse();
       commit.countDown();
       write.get(10, TimeUnit.SECONDS);
@@ -340,6 +340,23 @@ class ErasureInFlightTest {
         .param("r", runId)
         .query(String.class)
         .single();
+  }
+
+  /**
+   * Until a transaction on this class's database waits for a lock another holds: the second side of
+   * a forced race is blocked, not merely slow (10 s at most).
+   */
+  private static void awaitBlockedOnALock() throws InterruptedException {
+    Instant until = Instant.now().plusSeconds(10);
+    while (jdbc.sql(
+                "select count(*) from pg_stat_activity"
+                    + " where datname = current_database() and wait_event_type = 'Lock'")
+            .query(Integer.class)
+            .single()
+        == 0) {
+      assertThat(Instant.now()).as("a transaction waits for the other's lock").isBefore(until);
+      Thread.sleep(10);
+    }
   }
 
   private static void await(CountDownLatch latch) {
