@@ -28,11 +28,13 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Slack, through the whole app, against a local fake of Slack's Web API: a real at-risk run whose
@@ -50,6 +52,7 @@ class SlackApiTest extends WithConnectors {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @LocalServerPort int port;
+  @Autowired DataSource dataSource;
 
   @Autowired
   @Qualifier("slackConnection")
@@ -154,6 +157,17 @@ class SlackApiTest extends WithConnectors {
         .toList();
   }
 
+  private boolean nothingUnsentFor(String email) {
+    return JdbcClient.create(dataSource)
+        .sql(
+            "select count(*) filter (where status = 'SENT') > 0"
+                + " and count(*) filter (where status <> 'SENT') = 0"
+                + " from slack_outbox where recipient_email = :email")
+        .param("email", email)
+        .query(Boolean.class)
+        .single();
+  }
+
   private static void await(String what, BooleanSupplier done) {
     Instant until = Instant.now().plus(WAIT);
     while (!done.getAsBoolean()) {
@@ -170,16 +184,16 @@ class SlackApiTest extends WithConnectors {
   }
 
   @Test
-  void theUrgentTaskOfARealAtRiskRun_isExactlyOneDirectMessageToTheCsm_withAConsoleLink()
-      throws InterruptedException {
+  void theUrgentTaskOfARealAtRiskRun_isExactlyOneDirectMessageToTheCsm_withAConsoleLink() {
     Csm csm = csmInSlack("en-US");
     postMessageFor(csm.slackUser(), 200, posted(csm.slackUser()));
 
     healthDrops(csm.customerId());
     long task = urgentTask(csm.customerId());
     await("the DM", () -> !messagesTo(csm.slackUser()).isEmpty());
-    // The sender polls every 0.2 s: a second message would be there by now.
-    Thread.sleep(1500);
+    // Once the outbox holds nothing unsent for the CSM, no second message can follow: a sent row
+    // is never sent again, and a row sent twice was sent both times before it was marked.
+    await("every message to the CSM marked sent", () -> nothingUnsentFor(csm.email()));
 
     List<String> messages = messagesTo(csm.slackUser());
     assertThat(messages).hasSize(1);
