@@ -127,7 +127,7 @@ public class PlaybookClient {
     EngineInput engineInput = BuiltInInputs.of(input, definition);
     String workflowId = PlaybookIds.workflowId(playbook, customer.id());
     WorkflowOptions options =
-        options(playbook, customer.id(), customer.csmId(), input, taskQueue, definition);
+        options(playbook, customer.id(), customer.csmId(), engineInput, taskQueue);
     try {
       WorkflowExecution execution =
           WorkflowClient.start(
@@ -142,43 +142,19 @@ public class PlaybookClient {
 
   /**
    * The options every run starts with: its deterministic id on the task queue, one running run per
-   * playbook per customer (a closed one may be followed by a new one), the search attributes, and
-   * the static summary and details for the Temporal UI and CLI (playbook, ids, trigger: no personal
-   * data; see {@link RunDescription}).
+   * playbook per customer (a closed one may be followed by a new one), the search attributes (the
+   * first stage and the version are those of the definition {@code played} pins), and the static
+   * summary and details for the Temporal UI and CLI (playbook, ids, trigger: no personal data; see
+   * {@link RunDescription}).
    */
   public static WorkflowOptions options(
-      Playbook playbook,
-      String customerId,
-      String csmId,
-      RunInput input,
-      String taskQueue,
-      PlaybookDefinition definition) {
-    return options(playbook.id(), customerId, csmId, input, taskQueue, definition);
-  }
-
-  /** The same for any playbook, by its id. */
-  public static WorkflowOptions options(
-      String playbook,
-      String customerId,
-      String csmId,
-      RunInput input,
-      String taskQueue,
-      PlaybookDefinition definition) {
-    RunDescription description = RunDescription.of(playbook, input);
-    // The first stage is the one the engine will play (its definition's), not the input's own.
+      String playbook, String customerId, String csmId, EngineInput played, String taskQueue) {
+    RunDescription description = RunDescription.of(playbook, played);
     SearchAttributes.Builder attributes =
-        RunSearchAttributes.atStart(
-            playbook,
-            customerId,
-            csmId,
-            definition == null || input instanceof EngineInput
-                ? input
-                : BuiltInInputs.of(input, definition));
-    if (definition != null) {
-      attributes.set(
-          RunSearchAttributes.PLAYBOOK_VERSION,
-          definition.id() + "@" + definition.versionOrFirst());
-    }
+        RunSearchAttributes.atStart(playbook, customerId, csmId, played)
+            .set(
+                RunSearchAttributes.PLAYBOOK_VERSION,
+                played.definition().id() + "@" + played.definition().versionOrFirst());
     return WorkflowOptions.newBuilder()
         .setStaticSummary(description.summary())
         .setStaticDetails(description.details())

@@ -12,6 +12,7 @@ import dev.retention.workflows.contract.OutcomeType;
 import dev.retention.workflows.contract.Playbook;
 import dev.retention.workflows.contract.PlaybookContext;
 import dev.retention.workflows.engine.BuiltInInputs;
+import dev.retention.workflows.engine.EngineInput;
 import dev.retention.workflows.engine.PlaybookDefinition;
 import dev.retention.workflows.engine.PlaybookEngine;
 import io.temporal.client.WorkflowClient;
@@ -340,12 +341,11 @@ public final class ProductBenchmark {
                 customerId, BenchData.CSM_ID, new Cadence(Duration.ofDays(1)), false),
             null,
             "manual");
+    EngineInput played = BuiltInInputs.of(input, AT_RISK);
     WorkflowOptions options =
         PlaybookClient.options(
-            Playbook.AT_RISK, customerId, BenchData.CSM_ID, input, TASK_QUEUE, AT_RISK);
-    WorkflowClient.start(
-        client.newWorkflowStub(PlaybookEngine.class, options)::run,
-        BuiltInInputs.of(input, AT_RISK));
+            Playbook.AT_RISK.id(), customerId, BenchData.CSM_ID, played, TASK_QUEUE);
+    WorkflowClient.start(client.newWorkflowStub(PlaybookEngine.class, options)::run, played);
   }
 
   /** Waits until {@code n} runs wait for a later day, then reads the app's memory. */
