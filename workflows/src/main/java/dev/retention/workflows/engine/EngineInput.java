@@ -40,6 +40,6 @@ public record EngineInput(
           ? null
           : definition.stages().getFirst();
     }
-    return initial.contains("{{") ? null : initial;
+    return Template.holdsExpressions(initial) ? null : initial;
   }
 }

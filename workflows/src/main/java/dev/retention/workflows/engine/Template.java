@@ -45,6 +45,11 @@ public final class Template {
     return new Template(List.copyOf(parts));
   }
 
+  /** Whether {@code text} holds an expression, so that what it says is known only when rendered. */
+  public static boolean holdsExpressions(String text) {
+    return text != null && PART.matcher(text).find();
+  }
+
   /**
    * Parses a time: an expression of an instant ({@code decisionDeadline}, {@code
    * reachedAt(event.milestone)}) or the shorthand {@code start + P2D} / {@code now + PT4H}.

@@ -24,6 +24,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -129,7 +130,7 @@ public abstract class PlaybookRun implements PlaybookWorkflow {
   protected final PlaybookResult execute(Runnable body) {
     boolean reshaped = answersAtOnce();
     if (frame() < RunVersions.FIRST_STAGE_AT_START
-        || !java.util.Objects.equals(
+        || !Objects.equals(
             run.stage(), Workflow.getTypedSearchAttributes().get(RunSearchAttributes.STAGE))) {
       Workflow.upsertTypedSearchAttributes(RunSearchAttributes.STAGE.valueSet(run.stage()));
     }
