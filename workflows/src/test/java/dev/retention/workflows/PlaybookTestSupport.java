@@ -110,24 +110,24 @@ public final class PlaybookTestSupport {
     return run;
   }
 
-  /** The options the API starts a run with: the readable id and the search attributes. */
+  /**
+   * The options of a run started without its first stage among its search attributes (straight on
+   * Temporal, or by an API older than {@code RunVersions.FIRST_STAGE_AT_START}): the run sets it.
+   */
   public static WorkflowOptions options(
       Worker worker, Playbook playbook, String customerId, String csmId) {
-    return WorkflowOptions.newBuilder()
-        .setWorkflowId(playbook.workflowId(customerId))
-        .setTaskQueue(worker.getTaskQueue())
-        .setTypedSearchAttributes(
-            RunSearchAttributes.atStart(playbook.id(), customerId, csmId, null).build())
-        .build();
+    return options(worker, playbook, customerId, csmId, null);
   }
 
   /**
-   * The same with the run's first stage among the start's search attributes, where its input
-   * decides it, as the API starts a run since {@code RunVersions.FIRST_STAGE_AT_START}.
+   * The options the API starts a run with: the readable id and the search attributes, the run's
+   * first stage among them where its input decides it.
    */
   public static WorkflowOptions options(
       Worker worker, Playbook playbook, String customerId, String csmId, RunInput input) {
-    return options(worker, playbook, customerId, csmId).toBuilder()
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(playbook.workflowId(customerId))
+        .setTaskQueue(worker.getTaskQueue())
         .setTypedSearchAttributes(
             RunSearchAttributes.atStart(playbook.id(), customerId, csmId, input).build())
         .build();
